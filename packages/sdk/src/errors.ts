@@ -1,0 +1,35 @@
+/** Base class of every error the SDK throws; `code` is stable, `message` is one line that says what to do. */
+export class GoalLeaseError extends Error {
+  override readonly name: string;
+  readonly code: string;
+
+  constructor(options: { code: string; message: string; cause?: unknown }) {
+    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code;
+  }
+}
+
+/** A plugin definition that cannot be registered: duplicate name, bad schema, bad id. Thrown at load time. */
+export class PluginDefinitionError extends GoalLeaseError {
+  readonly pluginId: string;
+
+  constructor(options: { pluginId: string; problem: string }) {
+    super({ code: "plugin_definition", message: `Plugin "${options.pluginId}": ${options.problem}` });
+    this.pluginId = options.pluginId;
+  }
+}
+
+/** The caller used the host wrongly: unknown session, closed host, invalid session key. */
+export class HostUsageError extends GoalLeaseError {
+  constructor(options: { message: string }) {
+    super({ code: "host_usage", message: options.message });
+  }
+}
+
+/** The store could not read or write; the operation that needed it did not happen. */
+export class StoreUnavailableError extends GoalLeaseError {
+  constructor(options: { message: string; cause?: unknown }) {
+    super({ code: "store_unavailable", message: options.message, cause: options.cause });
+  }
+}

@@ -1,0 +1,381 @@
+import { type Clock, systemClock } from "../clock.js";
+import { HostUsageError } from "../errors.js";
+import { EventBus, type HostEventListener, type HostEventName } from "../events.js";
+import type { LeaseDropReason, SessionWorkflowApi } from "../lease.js";
+import type { PluginDefinition } from "../plugin.js";
+import { ContextMinter, type Sender } from "../session-context.js";
+import { MemoryStore } from "../store/memory-store.js";
+import type { HostStore, LeaseRecord, SessionRecord } from "../store/store.js";
+import { type CommandResult, parseCommand, runCommand } from "./commands.js";
+import type { HostInternals } from "./host-internals.js";
+import { defaultHostLimits, defaultSystemPrompt, type HostOptions } from "./host-options.js";
+import { LeaseScheduler } from "./lease-scheduler.js";
+import { clearLease, requestLease } from "./lease-service.js";
+import { callHooks, hostSender } from "./plugin-hooks.js";
+import { PluginRegistry } from "./plugin-registry.js";
+import { runTurn } from "./run-turn.js";
+import { createStateApi } from "./state-api.js";
+import { SessionState } from "./session-state.js";
+import type { TurnResult } from "./turn-result.js";
+
+const sessionKeyPattern = /^[A-Za-z0-9:._@/-]{1,200}$/;
+const agentIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Opens or reopens a session. `agentId` and `channel` are fixed when the session is first created. */
+export interface OpenSessionOptions {
+  sessionKey: string;
+  agentId?: string;
+  channel?: string;
+}
+
+/** A session as callers of the host see it. */
+export type SessionInfo = Readonly<Omit<SessionRecord, "closedAt">>;
+
+/** Input from a person: plain text becomes a user turn, `/name args` runs a command. */
+export interface SendInput {
+  sessionKey: string;
+  /** SECURITY: user text, untrusted. */
+  text: string;
+  /** Who sent it, as the embedding application authenticated them. */
+  sender: Sender;
+}
+
+/** What {@link Host.send} did with the input. */
+export type SendResult = { kind: "command"; command: CommandResult } | { kind: "turn"; turn: TurnResult };
+
+/** Starts a host: loads plugins, re-arms the store's pending leases, and is ready for sessions. */
+export async function createHost(options: HostOptions): Promise<Host> {
+  return Host.start(options);
+}
+
+/** The reference host runtime. Build one with {@link createHost}. */
+export class Host {
+  readonly #internals: HostInternals;
+  readonly #sessions = new Map<string, SessionState>();
+  readonly #ownsStore: boolean;
+  #draining = false;
+  #closed = false;
+  #leaseSequence = 0;
+  #busy = 0;
+  #idleWaiters: (() => void)[] = [];
+
+  private constructor(options: HostOptions) {
+    const clock: Clock = options.clock ?? systemClock;
+    const events = new EventBus(() => clock.now());
+    this.#ownsStore = options.store === undefined;
+    this.#internals = {
+      store: options.store ?? new MemoryStore(),
+      clock,
+      events,
+      minter: new ContextMinter(),
+      registry: new PluginRegistry(),
+      scheduler: new LeaseScheduler(clock, (lease) => this.#onLeaseDue(lease)),
+      model: options.model,
+      limits: { ...defaultHostLimits, ...options.limits },
+      systemPrompt: options.systemPrompt ?? defaultSystemPrompt,
+      session: (sessionKey) => this.#sessions.get(sessionKey),
+      isDraining: () => this.#draining,
+      nextLeaseSequence: () => ++this.#leaseSequence,
+    };
+  }
+
+  /** @internal Use {@link createHost}. */
+  static async start(options: HostOptions): Promise<Host> {
+    const host = new Host(options);
+    for (const plugin of options.plugins ?? []) await host.loadPlugin(plugin);
+    await host.#rearmLeases();
+    return host;
+  }
+
+  /** The store this host reads and writes; tools like the CLI read status from it. */
+  get store(): HostStore {
+    return this.#internals.store;
+  }
+
+  /** Subscribes to a host event; returns the unsubscribe function. */
+  on<Name extends HostEventName>(name: Name, listener: HostEventListener<Name>): () => void {
+    return this.#internals.events.on(name, listener);
+  }
+
+  /** Loads a plugin; throws {@link PluginDefinitionError} before any model call if it is malformed. */
+  async loadPlugin(plugin: PluginDefinition): Promise<void> {
+    this.#assertOpen();
+    const host = this.#internals;
+    await host.registry.load(plugin, (pluginId) => ({
+      pluginId,
+      now: () => host.clock.now(),
+      session: {
+        workflow: Object.freeze<SessionWorkflowApi>({
+          requestSessionContinuationLease: (request) => requestLease(host, pluginId, request),
+          clearSessionContinuationLease: (request) => clearLease(host, pluginId, request),
+        }),
+      },
+      state: createStateApi(host, pluginId),
+    }));
+  }
+
+  /** Unloads a plugin; its pending leases are dropped when they come due. */
+  unloadPlugin(pluginId: string): boolean {
+    return this.#internals.registry.unload(pluginId);
+  }
+
+  async openSession(options: OpenSessionOptions): Promise<SessionInfo> {
+    this.#assertOpen();
+    const { sessionKey, agentId = "main", channel = "local" } = options;
+    if (typeof sessionKey !== "string" || !sessionKeyPattern.test(sessionKey)) {
+      throw new HostUsageError({
+        message: `Invalid session key ${JSON.stringify(sessionKey)}: use 1-200 letters, digits or ":._@/-".`,
+      });
+    }
+    if (!agentIdPattern.test(agentId)) {
+      throw new HostUsageError({ message: `Invalid agent id ${JSON.stringify(agentId)}: use 1-64 letters, digits or "._-".` });
+    }
+    const session = await this.#loadSession(sessionKey);
+    if (session?.open) {
+      if (options.agentId !== undefined && session.record.agentId !== agentId) {
+        throw new HostUsageError({
+          message: `Session "${sessionKey}" belongs to agent "${session.record.agentId}"; open another session key for "${agentId}".`,
+        });
+      }
+      return info(session.record);
+    }
+    const record: SessionRecord = {
+      sessionKey,
+      agentId: session?.record.agentId ?? agentId,
+      channel: session?.record.channel ?? channel,
+      // A reopened session starts a new generation, so contexts from before it closed stay dead.
+      generation: (session?.record.generation ?? 0) + 1,
+      createdAt: this.#internals.clock.now(),
+    };
+    await this.#internals.store.putSession(record);
+    this.#sessions.set(sessionKey, new SessionState(record));
+    this.#internals.events.emit("session-opened", { sessionKey, agentId: record.agentId, channel: record.channel });
+    return info(record);
+  }
+
+  /**
+   * Sends a person's input to a session. A command runs at once and resolves with its reply; plain text
+   * queues a user turn, ahead of any continuation, and resolves when that turn ends.
+   */
+  async send(input: SendInput): Promise<SendResult> {
+    this.#assertAcceptingInput();
+    const session = this.#openSessionState(input.sessionKey);
+    const { text, sender } = input;
+    if (typeof text !== "string" || text.trim() === "") {
+      throw new HostUsageError({ message: "The message is empty; type some text or a /command." });
+    }
+    if (text.length > this.#internals.limits.maxUserTextChars) {
+      throw new HostUsageError({
+        message: `The message has ${text.length} characters; the limit is ${this.#internals.limits.maxUserTextChars}.`,
+      });
+    }
+    const command = parseCommand(text);
+    if (command) {
+      const result = await this.#track(runCommand(this.#internals, session, command, sender));
+      return { kind: "command", command: result };
+    }
+    const turn = new Promise<TurnResult>((resolve, reject) => {
+      session.userQueue.push({ text, sender, resolve, reject });
+    });
+    await this.#track(callHooks(this.#internals, session, "user-message", (handler, context) => handler({ text }, context), { sender }));
+    this.#pump(session);
+    return { kind: "turn", turn: await turn };
+  }
+
+  /** Starts a new generation of the session: its leases are dropped and earlier contexts stop working. */
+  async resetSession(sessionKey: string): Promise<SessionInfo> {
+    this.#assertOpen();
+    const session = this.#openSessionState(sessionKey);
+    const previousGeneration = session.record.generation;
+    session.record = { ...session.record, generation: previousGeneration + 1 };
+    await this.#internals.store.putSession(session.record);
+    await this.#dropSessionLeases(session, "session_reset");
+    this.#internals.events.emit("session-reset", { sessionKey, generation: session.record.generation });
+    await this.#track(
+      callHooks(this.#internals, session, "session-reset", (handler, context) => handler({ previousGeneration }, context)),
+    );
+    return info(session.record);
+  }
+
+  /** Closes a session: queued user turns are refused and its leases are dropped. */
+  async closeSession(sessionKey: string): Promise<void> {
+    this.#assertOpen();
+    const session = this.#openSessionState(sessionKey);
+    session.record = { ...session.record, closedAt: this.#internals.clock.now() };
+    await this.#internals.store.putSession(session.record);
+    for (const queued of session.userQueue.splice(0)) {
+      queued.reject(new HostUsageError({ message: `Session "${sessionKey}" was closed before this message ran.` }));
+    }
+    await this.#dropSessionLeases(session, "session_closed");
+    this.#internals.events.emit("session-closed", { sessionKey });
+  }
+
+  /** True when no turn, command or hook is running and no lease is waiting for admission. */
+  isIdle(): boolean {
+    return this.#busy === 0;
+  }
+
+  /** Resolves once the host is idle. Pending leases whose time has not come do not count. */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /**
+   * Drains and stops: no new input or continuations; running and queued user turns finish. Pending leases
+   * stay in the store for the next start. Closes the store only if the host created it.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#draining = true;
+    this.#internals.scheduler.disarmAll();
+    for (const session of this.#sessions.values()) this.#pump(session);
+    await this.idle();
+    this.#closed = true;
+    if (this.#ownsStore) await this.#internals.store.close();
+  }
+
+  #onLeaseDue(lease: LeaseRecord): void {
+    const session = this.#sessions.get(lease.sessionKey);
+    if (!session) return;
+    session.addDue(lease);
+    this.#pump(session);
+  }
+
+  #pump(session: SessionState): void {
+    if (session.running) return;
+    const user = session.userQueue.shift();
+    if (user) {
+      session.running = true;
+      const turn = runTurn(this.#internals, session, { kind: "user", text: user.text, sender: user.sender });
+      turn.then(user.resolve, user.reject);
+      this.#runExclusive(session, turn);
+      return;
+    }
+    if (this.#draining) {
+      for (const lease of session.due.splice(0)) this.#emitDropped(lease, "host_draining");
+      return;
+    }
+    const lease = session.takeDue();
+    if (!lease) return;
+    session.running = true;
+    this.#runExclusive(session, this.#admitAndRun(session, lease));
+  }
+
+  #runExclusive(session: SessionState, work: Promise<unknown>): void {
+    void this.#track(
+      work
+        .catch((error: unknown) => {
+          this.#internals.events.emit("host-error", {
+            sessionKey: session.record.sessionKey,
+            message: error instanceof Error ? error.message : String(error),
+          });
+        })
+        .finally(() => {
+          session.running = false;
+          this.#pump(session);
+        }),
+    );
+  }
+
+  /** Admission: re-checks the lease at the moment its turn would start; a stale lease never runs. */
+  async #admitAndRun(session: SessionState, lease: LeaseRecord): Promise<void> {
+    const { store, registry, events } = this.#internals;
+    const stale: LeaseDropReason | undefined = !session.open
+      ? "session_closed"
+      : lease.generation !== session.record.generation
+        ? "session_reset"
+        : !registry.isLoaded(lease.pluginId)
+          ? "plugin_unloaded"
+          : undefined;
+    if (stale) {
+      await store.deleteLease(lease, lease.id);
+      this.#emitDropped(lease, stale);
+      return;
+    }
+    const claimed = await store.claimLease(lease, lease.id);
+    if (!claimed) {
+      this.#emitDropped(lease, "not_current");
+      return;
+    }
+    events.emit("lease-admitted", {
+      sessionKey: lease.sessionKey,
+      pluginId: lease.pluginId,
+      leaseKey: lease.leaseKey,
+      leaseId: lease.id,
+    });
+    try {
+      await runTurn(this.#internals, session, { kind: "continuation", lease: claimed });
+    } finally {
+      await store.finishLease(lease.id);
+    }
+  }
+
+  async #dropSessionLeases(session: SessionState, reason: LeaseDropReason): Promise<void> {
+    const { sessionKey } = session.record;
+    this.#internals.scheduler.disarmSession(sessionKey);
+    const dropped = new Map<string, LeaseRecord>();
+    for (const lease of session.due.splice(0)) dropped.set(lease.id, lease);
+    for (const lease of await this.#internals.store.deleteSessionLeases(sessionKey)) dropped.set(lease.id, lease);
+    for (const lease of dropped.values()) this.#emitDropped(lease, reason);
+  }
+
+  #emitDropped(lease: LeaseRecord, reason: LeaseDropReason): void {
+    const { sessionKey, pluginId, leaseKey, id: leaseId } = lease;
+    this.#internals.events.emit("lease-dropped", { sessionKey, pluginId, leaseKey, leaseId, reason });
+  }
+
+  async #rearmLeases(): Promise<void> {
+    for (const lease of await this.#internals.store.listLeases()) {
+      const session = await this.#loadSession(lease.sessionKey);
+      if (session?.open && session.record.generation === lease.generation) {
+        this.#internals.scheduler.arm(lease, this.#internals.nextLeaseSequence());
+        continue;
+      }
+      await this.#internals.store.deleteLease(lease, lease.id);
+      this.#emitDropped(lease, session?.open ? "session_reset" : "session_closed");
+    }
+  }
+
+  async #loadSession(sessionKey: string): Promise<SessionState | undefined> {
+    const loaded = this.#sessions.get(sessionKey);
+    if (loaded) return loaded;
+    const record = await this.#internals.store.getSession(sessionKey);
+    if (!record) return undefined;
+    const session = new SessionState(record);
+    this.#sessions.set(sessionKey, session);
+    return session;
+  }
+
+  #openSessionState(sessionKey: string): SessionState {
+    const session = this.#sessions.get(sessionKey);
+    if (!session?.open) {
+      throw new HostUsageError({
+        message: `Session ${JSON.stringify(sessionKey)} is not open; call host.openSession({ sessionKey }) first.`,
+      });
+    }
+    return session;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new HostUsageError({ message: "The host is closed; create a new one with createHost()." });
+  }
+
+  #assertAcceptingInput(): void {
+    this.#assertOpen();
+    if (this.#draining) throw new HostUsageError({ message: "The host is shutting down; no new input is accepted." });
+  }
+
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#busy++;
+    return work.finally(() => {
+      this.#busy--;
+      if (this.#busy === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    });
+  }
+}
+
+function info(record: SessionRecord): SessionInfo {
+  const { closedAt: _closedAt, ...rest } = record;
+  return Object.freeze(rest);
+}

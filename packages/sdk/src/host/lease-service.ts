@@ -1,0 +1,141 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { formatIssues } from "../format-issues.js";
+import {
+  type ContinuationLease,
+  type LeaseClearResult,
+  type LeaseRejected,
+  type LeaseRejectionReason,
+  type LeaseRequestResult,
+  leaseLimits,
+} from "../lease.js";
+import type { ContextGrant } from "../session-context.js";
+import type { LeaseRecord } from "../store/store.js";
+import type { HostInternals } from "./host-internals.js";
+
+const sessionField = z.custom<object>((value) => typeof value === "object" && value !== null, {
+  message: "must be the SessionContext your command, tool or hook received",
+});
+const leaseKeyField = z
+  .string()
+  .regex(leaseLimits.leaseKeyPattern, { message: "must be 1-80 characters of letters, digits, '.', '_' or '-'" });
+
+// Strict: a sessionKey, agentId or channel field is an error, never a routing hint.
+const requestSchema = z.strictObject({
+  session: sessionField,
+  leaseKey: leaseKeyField,
+  message: z.string().trim().min(1, { message: "must not be empty" }).max(leaseLimits.maxMessageChars),
+  delayMs: z.number().min(0).max(leaseLimits.maxDelayMs).optional(),
+});
+const clearSchema = z.strictObject({ session: sessionField, leaseKey: leaseKeyField });
+
+const rejected = (reason: LeaseRejectionReason, message: string): LeaseRejected => ({
+  status: "rejected",
+  reason,
+  message,
+});
+
+/** Requests a lease for `pluginId` in the session of the request's context. */
+export async function requestLease(
+  host: HostInternals,
+  pluginId: string,
+  request: unknown,
+): Promise<LeaseRequestResult> {
+  const result = await admitRequest(host, pluginId, request);
+  if (result.status === "rejected") host.events.emit("lease-rejected", { pluginId, ...result });
+  return result;
+}
+
+async function admitRequest(host: HostInternals, pluginId: string, request: unknown): Promise<LeaseRequestResult> {
+  const parsed = requestSchema.safeParse(request);
+  if (!parsed.success) {
+    return rejected("invalid_request", `Invalid lease request: ${formatIssues(parsed.error)}.`);
+  }
+  const { session: context, leaseKey, message, delayMs = 0 } = parsed.data;
+  const grant = host.minter.grantOf(context);
+  const untrusted = checkGrant(grant, pluginId);
+  if (untrusted) return untrusted;
+  if (!host.registry.isLoaded(pluginId)) {
+    return rejected("plugin_unloaded", `Plugin "${pluginId}" is not loaded; load it before requesting leases.`);
+  }
+  if (host.isDraining()) return rejected("host_draining", "The host is shutting down; no new leases are accepted.");
+  const { sessionKey } = context as { sessionKey: string };
+  const session = host.session(sessionKey);
+  if (!session?.open || session.record.generation !== grant?.generation) {
+    return rejected(
+      "session_unavailable",
+      `Session "${sessionKey}" was reset or closed since this context was minted; use a fresh context.`,
+    );
+  }
+  const now = host.clock.now();
+  const record: LeaseRecord = {
+    id: randomUUID(),
+    pluginId,
+    sessionKey,
+    leaseKey,
+    message,
+    createdAt: now,
+    dueAt: now + delayMs,
+    generation: session.record.generation,
+  };
+  const sequence = host.nextLeaseSequence();
+  let replaced: LeaseRecord | undefined;
+  try {
+    ({ replaced } = await host.store.putLease(record));
+  } catch (error) {
+    return rejected("store_unavailable", `The lease could not be stored: ${(error as Error).message}.`);
+  }
+  if (replaced) session.removeDue(pluginId, leaseKey);
+  host.scheduler.arm(record, sequence);
+  const lease = toContinuationLease(record);
+  host.events.emit("lease-scheduled", { sessionKey, pluginId, lease, replaced: replaced !== undefined });
+  return { status: "scheduled", lease, replaced: replaced !== undefined };
+}
+
+/** Clears `pluginId`'s pending lease in the session of the request's context. Idempotent. */
+export async function clearLease(host: HostInternals, pluginId: string, request: unknown): Promise<LeaseClearResult> {
+  const parsed = clearSchema.safeParse(request);
+  if (!parsed.success) {
+    return rejected("invalid_request", `Invalid lease clear: ${formatIssues(parsed.error)}.`);
+  }
+  const untrusted = checkGrant(host.minter.grantOf(parsed.data.session), pluginId);
+  if (untrusted) return untrusted;
+  const { sessionKey } = parsed.data.session as { sessionKey: string };
+  const slot = { pluginId, sessionKey, leaseKey: parsed.data.leaseKey };
+  let deleted: LeaseRecord | undefined;
+  try {
+    deleted = await host.store.deleteLease(slot);
+  } catch (error) {
+    return rejected("store_unavailable", `The lease could not be cleared: ${(error as Error).message}.`);
+  }
+  host.scheduler.disarm(slot);
+  const wasDue = host.session(sessionKey)?.removeDue(pluginId, slot.leaseKey);
+  const cleared = deleted ?? wasDue;
+  if (!cleared) return { status: "not_found" };
+  host.events.emit("lease-cleared", { ...slot, leaseId: cleared.id });
+  return { status: "cleared" };
+}
+
+function checkGrant(grant: ContextGrant | undefined, pluginId: string): LeaseRejected | undefined {
+  if (!grant) {
+    return rejected(
+      "untrusted_session",
+      "session is not a context this host minted; pass the context your command, tool or hook received.",
+    );
+  }
+  if (grant.pluginId !== pluginId) {
+    return rejected("untrusted_session", "session was minted for another plugin; use your own context.");
+  }
+  return undefined;
+}
+
+/** The plugin-facing view of a stored lease. */
+export function toContinuationLease(record: LeaseRecord): ContinuationLease {
+  return Object.freeze({
+    id: record.id,
+    leaseKey: record.leaseKey,
+    message: record.message,
+    createdAt: record.createdAt,
+    dueAt: record.dueAt,
+  });
+}

@@ -1,0 +1,55 @@
+import type { PluginHooks } from "../plugin.js";
+import type { Sender, SessionContext, TurnKind } from "../session-context.js";
+import type { HostInternals } from "./host-internals.js";
+import type { SessionState } from "./session-state.js";
+
+/** Who an invocation acts for and in which turn, when the host mints its context. */
+export interface Invocation {
+  origin: SessionContext["origin"];
+  sender: Sender;
+  turn?: { id: string; kind: TurnKind };
+}
+
+/** The sender of hook and continuation invocations: the host itself, never an owner. */
+export const hostSender: Sender = Object.freeze({ id: "host", isOwner: false });
+
+/** Mints a fresh context for `pluginId` in `session`. */
+export function mintContext(
+  host: HostInternals,
+  session: SessionState,
+  pluginId: string,
+  invocation: Invocation,
+): SessionContext {
+  const { sessionKey, agentId, channel, generation } = session.record;
+  return host.minter.mint(
+    { sessionKey, agentId, channel, sender: invocation.sender, origin: invocation.origin, turn: invocation.turn },
+    { pluginId, generation },
+  );
+}
+
+/**
+ * Calls every plugin's `name` hook in load order, each with its own fresh context. A hook that throws is
+ * reported as a `plugin-error` event and skipped; it never breaks the session.
+ */
+export async function callHooks<Name extends keyof PluginHooks>(
+  host: HostInternals,
+  session: SessionState,
+  name: Name,
+  invoke: (handler: PluginHooks[Name], context: SessionContext, pluginId: string) => unknown,
+  invocation: Omit<Invocation, "origin"> = { sender: hostSender },
+): Promise<unknown[]> {
+  const results: unknown[] = [];
+  for (const { pluginId, handler } of host.registry.hooks(name)) {
+    try {
+      const context = mintContext(host, session, pluginId, { ...invocation, origin: "hook" });
+      results.push(await invoke(handler, context, pluginId));
+    } catch (error) {
+      host.events.emit("plugin-error", {
+        pluginId,
+        hook: name,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return results;
+}

@@ -1,0 +1,56 @@
+import type { ModelMessage } from "../model.js";
+import type { HostInternals } from "./host-internals.js";
+import { callHooks, type Invocation, mintContext } from "./plugin-hooks.js";
+import type { RegisteredTool } from "./plugin-registry.js";
+import type { SessionState } from "./session-state.js";
+
+/**
+ * The system text (host prompt plus one bounded line per plugin that contributes one) and the transcript
+ * window, cut so it never opens on a tool result whose call fell outside it.
+ */
+export async function buildPrompt(
+  host: HostInternals,
+  session: SessionState,
+  invocation: Omit<Invocation, "origin">,
+): Promise<{ system: string; history: ModelMessage[] }> {
+  const lines = await callHooks(host, session, "prompt-context", (handler, context) => handler(context), invocation);
+  const contributions = lines
+    .filter((line): line is string => typeof line === "string" && line.trim() !== "")
+    .map((line) => line.replace(/\s+/g, " ").trim().slice(0, host.limits.maxContextLineChars));
+  const system = [host.systemPrompt, ...contributions].join("\n");
+
+  const entries = await host.store.readTranscript(session.record.sessionKey, {
+    generation: session.record.generation,
+    limit: host.limits.transcriptWindow,
+  });
+  const start = entries.findIndex((entry) => entry.message.role === "user");
+  const history = start === -1 ? [] : entries.slice(start).map((entry) => entry.message);
+  return { system, history };
+}
+
+/** The tools the model is offered in this session this turn, by name. */
+export async function offeredTools(
+  host: HostInternals,
+  session: SessionState,
+  invocation: Omit<Invocation, "origin">,
+): Promise<Map<string, RegisteredTool>> {
+  const offered = new Map<string, RegisteredTool>();
+  for (const tool of host.registry.tools()) {
+    const { isAvailable } = tool.definition;
+    if (isAvailable) {
+      try {
+        const context = mintContext(host, session, tool.pluginId, { ...invocation, origin: "tool" });
+        if (!(await isAvailable.call(tool.definition, context))) continue;
+      } catch (error) {
+        host.events.emit("plugin-error", {
+          pluginId: tool.pluginId,
+          hook: `isAvailable(${tool.definition.name})`,
+          message: error instanceof Error ? error.message : String(error),
+        });
+        continue;
+      }
+    }
+    offered.set(tool.definition.name, tool);
+  }
+  return offered;
+}

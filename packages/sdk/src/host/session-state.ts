@@ -1,0 +1,49 @@
+import type { Sender } from "../session-context.js";
+import type { LeaseRecord, SessionRecord } from "../store/store.js";
+import type { TurnResult } from "./turn-result.js";
+
+/** A user turn waiting for its session's queue. */
+export interface QueuedUserTurn {
+  text: string;
+  sender: Sender;
+  resolve(result: TurnResult): void;
+  reject(error: unknown): void;
+}
+
+/** The live, in-process state of one session: its record, its user queue and its due leases. */
+export class SessionState {
+  record: SessionRecord;
+  readonly userQueue: QueuedUserTurn[] = [];
+  /** Leases whose time has come, waiting for the session to be idle; at most one per lease slot. */
+  readonly due: LeaseRecord[] = [];
+  running = false;
+
+  constructor(record: SessionRecord) {
+    this.record = record;
+  }
+
+  get open(): boolean {
+    return this.record.closedAt === undefined;
+  }
+
+  /** Queues a due lease, replacing any due lease of the same slot. */
+  addDue(lease: LeaseRecord): void {
+    this.removeDue(lease.pluginId, lease.leaseKey);
+    this.due.push(lease);
+  }
+
+  removeDue(pluginId: string, leaseKey: string): LeaseRecord | undefined {
+    const index = this.due.findIndex((lease) => lease.pluginId === pluginId && lease.leaseKey === leaseKey);
+    return index === -1 ? undefined : this.due.splice(index, 1)[0];
+  }
+
+  /** The due lease that has waited longest. */
+  takeDue(): LeaseRecord | undefined {
+    if (this.due.length === 0) return undefined;
+    let first = 0;
+    for (let index = 1; index < this.due.length; index++) {
+      if ((this.due[index]?.dueAt ?? 0) < (this.due[first]?.dueAt ?? 0)) first = index;
+    }
+    return this.due.splice(first, 1)[0];
+  }
+}

@@ -1,0 +1,59 @@
+import { GoalLeaseError } from "../errors.js";
+import type { JsonValue } from "../json.js";
+import type { PluginStateApi } from "../plugin.js";
+import type { HostInternals } from "./host-internals.js";
+
+const stateKeyPattern = /^[A-Za-z0-9._:-]{1,120}$/;
+const maxStateChars = 1_000_000;
+
+/** A plugin passed a context the host did not mint for it. */
+export class UntrustedContextError extends GoalLeaseError {
+  constructor() {
+    super({
+      code: "untrusted_session",
+      message: "This is not a context the host minted for this plugin; pass the context your command, tool or hook received.",
+    });
+  }
+}
+
+/** Plugin state scoped to (plugin, the context's session), with compare-and-set writes. */
+export function createStateApi(host: HostInternals, pluginId: string): PluginStateApi {
+  const scopeOf = (context: unknown, key: string): string => {
+    const grant = host.minter.grantOf(context);
+    if (!grant || grant.pluginId !== pluginId) throw new UntrustedContextError();
+    if (typeof key !== "string" || !stateKeyPattern.test(key)) {
+      throw new GoalLeaseError({
+        code: "invalid_state_key",
+        message: `Invalid state key ${JSON.stringify(key)}: use 1-120 letters, digits or "._:-".`,
+      });
+    }
+    return (context as { sessionKey: string }).sessionKey;
+  };
+  const api: PluginStateApi = {
+    get: (context, key) => host.store.readState(pluginId, scopeOf(context, key), key),
+    set: (context, key, value, { expectedVersion }) => {
+      const scope = scopeOf(context, key);
+      checkJson(value);
+      return host.store.writeState(pluginId, scope, key, value, expectedVersion);
+    },
+    delete: async (context, key) => {
+      await host.store.deleteState(pluginId, scopeOf(context, key), key);
+    },
+  };
+  return Object.freeze(api);
+}
+
+function checkJson(value: JsonValue): void {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new GoalLeaseError({ code: "invalid_state_value", message: `State must be JSON: ${(error as Error).message}` });
+  }
+  if (text === undefined || text.length > maxStateChars) {
+    throw new GoalLeaseError({
+      code: "invalid_state_value",
+      message: `State must be a JSON value of at most ${maxStateChars} characters.`,
+    });
+  }
+}

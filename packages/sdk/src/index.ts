@@ -1,0 +1,63 @@
+export { type Clock, systemClock, type TimerHandle } from "./clock.js";
+export { GoalLeaseError, HostUsageError, PluginDefinitionError, StoreUnavailableError } from "./errors.js";
+export type { HostEvent, HostEventListener, HostEventMap, HostEventName } from "./events.js";
+export type { CommandResult } from "./host/commands.js";
+export {
+  createHost,
+  Host,
+  type OpenSessionOptions,
+  type SendInput,
+  type SendResult,
+  type SessionInfo,
+} from "./host/host.js";
+export { defaultHostLimits, type HostLimits, type HostOptions } from "./host/host-options.js";
+export { UntrustedContextError } from "./host/state-api.js";
+export type { TurnResult } from "./host/turn-result.js";
+export type { JsonValue } from "./json.js";
+export {
+  type ContinuationLease,
+  type LeaseClearRequest,
+  type LeaseClearResult,
+  type LeaseDropReason,
+  type LeaseRejected,
+  type LeaseRejectionReason,
+  type LeaseRequest,
+  type LeaseRequestResult,
+  leaseLimits,
+  type SessionWorkflowApi,
+} from "./lease.js";
+export type {
+  Model,
+  ModelMessage,
+  ModelRequest,
+  ModelResponse,
+  ModelToolCall,
+  ModelToolSchema,
+  ModelUsage,
+} from "./model.js";
+export {
+  type CommandDefinition,
+  defineCommand,
+  definePlugin,
+  defineTool,
+  type PluginApi,
+  type PluginDefinition,
+  type PluginHooks,
+  type PluginStateApi,
+  type ToolDefinition,
+  type ToolOutput,
+  type TurnEndEvent,
+  type TurnOutcome,
+  type TurnUsage,
+} from "./plugin.js";
+export type { Sender, SessionContext, TurnKind } from "./session-context.js";
+export { MemoryStore } from "./store/memory-store.js";
+export type {
+  HostStore,
+  LeaseRecord,
+  LeaseSlot,
+  SessionRecord,
+  StateEntry,
+  StateWriteResult,
+  TranscriptEntry,
+} from "./store/store.js";

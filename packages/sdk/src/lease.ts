@@ -1,0 +1,65 @@
+import type { SessionContext } from "./session-context.js";
+
+/** Why a lease request or clear was refused. The same union in production and in every test helper. */
+export type LeaseRejectionReason =
+  | "invalid_request"
+  | "untrusted_session"
+  | "session_unavailable"
+  | "plugin_unloaded"
+  | "host_draining"
+  | "store_unavailable";
+
+/** Why a lease that was due did not become a turn. */
+export type LeaseDropReason = "not_current" | "plugin_unloaded" | "session_reset" | "session_closed" | "host_draining";
+
+/** A pending continuation lease as its plugin sees it. */
+export interface ContinuationLease {
+  readonly id: string;
+  readonly leaseKey: string;
+  /** SECURITY: plugin-supplied text that becomes the next turn's input; treat as untrusted data. */
+  readonly message: string;
+  readonly createdAt: number;
+  readonly dueAt: number;
+}
+
+/** Ask for one follow-up turn in the session of `session`. There is deliberately no session or agent field. */
+export interface LeaseRequest {
+  readonly session: SessionContext;
+  readonly leaseKey: string;
+  readonly message: string;
+  readonly delayMs?: number;
+}
+
+/** Clear the pending lease `leaseKey` of the session of `session`. */
+export interface LeaseClearRequest {
+  readonly session: SessionContext;
+  readonly leaseKey: string;
+}
+
+/** A refusal: nothing was scheduled or changed. `message` is one line that says what to do. */
+export interface LeaseRejected {
+  readonly status: "rejected";
+  readonly reason: LeaseRejectionReason;
+  readonly message: string;
+}
+
+/** The outcome of {@link SessionWorkflowApi.requestSessionContinuationLease}. */
+export type LeaseRequestResult =
+  | { readonly status: "scheduled"; readonly lease: ContinuationLease; readonly replaced: boolean }
+  | LeaseRejected;
+
+/** The outcome of {@link SessionWorkflowApi.clearSessionContinuationLease}; clearing a missing lease is not an error. */
+export type LeaseClearResult = { readonly status: "cleared" } | { readonly status: "not_found" } | LeaseRejected;
+
+/** The session continuation lease, as plugins reach it through `api.session.workflow`. */
+export interface SessionWorkflowApi {
+  requestSessionContinuationLease(request: LeaseRequest): Promise<LeaseRequestResult>;
+  clearSessionContinuationLease(request: LeaseClearRequest): Promise<LeaseClearResult>;
+}
+
+/** Bounds on lease requests. */
+export const leaseLimits = Object.freeze({
+  leaseKeyPattern: /^[A-Za-z0-9._-]{1,80}$/,
+  maxMessageChars: 8_000,
+  maxDelayMs: 7 * 24 * 60 * 60 * 1000,
+});

@@ -1,0 +1,115 @@
+import type { z } from "zod";
+import type { JsonValue } from "./json.js";
+import type { SessionWorkflowApi } from "./lease.js";
+import type { SessionContext, TurnKind } from "./session-context.js";
+import type { StateEntry, StateWriteResult } from "./store/store.js";
+
+/** A slash command, run as `/name args` from chat. */
+export interface CommandDefinition {
+  /** Lower-case letters, digits, `-` and `_`, starting with a letter; at most 32 characters. */
+  name: string;
+  description: string;
+  /** Who may run it; `owner` unless set. */
+  access?: "owner" | "anyone";
+  /** Returns the reply shown to the sender. `args` is SECURITY: user text, treat as untrusted. */
+  execute(args: string, context: SessionContext): string | Promise<string>;
+}
+
+/** What a tool returns: a string is sent as is, anything else as JSON. Throwing sends an error result. */
+export type ToolOutput = string | JsonValue;
+
+/** A tool the model can call. Its input schema is made strict by the host: unknown keys are an error. */
+export interface ToolDefinition<Schema extends z.ZodObject = z.ZodObject> {
+  /** Letters, digits, `-` and `_`, starting with a letter; at most 64 characters. */
+  name: string;
+  description: string;
+  input: Schema;
+  /** Whether the model sees the tool in this session; every session unless set. */
+  isAvailable?(context: SessionContext): boolean | Promise<boolean>;
+  /** `input` has passed the strict schema but is still SECURITY: model output, untrusted data. */
+  execute(input: z.output<Schema>, context: SessionContext): ToolOutput | Promise<ToolOutput>;
+}
+
+/** Token and time cost of one turn. */
+export interface TurnUsage {
+  inputTokens: number;
+  outputTokens: number;
+  durationMs: number;
+  modelCalls: number;
+}
+
+/** How a turn ended. */
+export type TurnOutcome =
+  | { status: "completed" }
+  | { status: "step_limit"; message: string }
+  | { status: "error"; kind: "model_error" | "model_timeout" | "aborted"; message: string };
+
+/** What a plugin learns when a turn of its session ends. */
+export interface TurnEndEvent {
+  turnId: string;
+  kind: TurnKind;
+  /** Set when the turn was a continuation of one of this plugin's own leases. */
+  leaseKey?: string;
+  outcome: TurnOutcome;
+  usage: TurnUsage;
+  /** Names of the tools the model called, in order. */
+  toolCalls: string[];
+}
+
+/** Hooks a plugin can subscribe to; each receives a fresh context for the session. */
+export interface PluginHooks {
+  "turn-end": (event: TurnEndEvent, context: SessionContext) => void | Promise<void>;
+  /** A person sent plain text (not a command). `text` is SECURITY: user text, untrusted. */
+  "user-message": (event: { text: string }, context: SessionContext) => void | Promise<void>;
+  "session-reset": (event: { previousGeneration: number }, context: SessionContext) => void | Promise<void>;
+  /** A short line added to the system text of every turn; return undefined to add nothing. */
+  "prompt-context": (context: SessionContext) => string | undefined | Promise<string | undefined>;
+}
+
+/** Versioned plugin state, scoped to the plugin and the context's session. */
+export interface PluginStateApi {
+  get(context: SessionContext, key: string): Promise<StateEntry | undefined>;
+  /** Compare-and-set: writes only if the stored version is `expectedVersion` (0 = not stored yet). */
+  set(
+    context: SessionContext,
+    key: string,
+    value: JsonValue,
+    options: { expectedVersion: number },
+  ): Promise<StateWriteResult>;
+  delete(context: SessionContext, key: string): Promise<void>;
+}
+
+/** What a plugin gets at registration. Everything that routes takes a host-minted context. */
+export interface PluginApi {
+  readonly pluginId: string;
+  registerCommand(command: CommandDefinition): void;
+  // biome-ignore lint/suspicious/noExplicitAny: a tool's schema type is erased once registered.
+  registerTool(tool: ToolDefinition<any>): void;
+  on<Name extends keyof PluginHooks>(name: Name, handler: PluginHooks[Name]): void;
+  readonly session: { readonly workflow: SessionWorkflowApi };
+  readonly state: PluginStateApi;
+  /** The host's clock, so plugins measure time the way the host (and its tests) do. */
+  now(): number;
+}
+
+/** A plugin: an id and a `register` function that declares its commands, tools and hooks. */
+export interface PluginDefinition {
+  /** Lower-case letters, digits and `-`, starting with a letter; at most 64 characters. */
+  id: string;
+  register(api: PluginApi): void | Promise<void>;
+}
+
+/** Identity function that gives a plugin definition its types. */
+export function definePlugin(plugin: PluginDefinition): PluginDefinition {
+  return plugin;
+}
+
+/** Identity function that gives a command definition its types. */
+export function defineCommand(command: CommandDefinition): CommandDefinition {
+  return command;
+}
+
+/** Identity function that infers a tool's input type from its zod schema. */
+export function defineTool<Schema extends z.ZodObject>(tool: ToolDefinition<Schema>): ToolDefinition<Schema> {
+  return tool;
+}
