@@ -10,7 +10,12 @@ export type LeaseRejectionReason =
   | "store_unavailable";
 
 /** Why a lease that was due did not become a turn. */
-export type LeaseDropReason = "not_current" | "plugin_unloaded" | "session_reset" | "session_closed" | "host_draining";
+export type LeaseDropReason =
+  | "not_current"
+  | "plugin_unloaded"
+  | "session_reset"
+  | "session_closed"
+  | "host_draining";
 
 /** A pending continuation lease as its plugin sees it. */
 export interface ContinuationLease {
@@ -49,7 +54,10 @@ export type LeaseRequestResult =
   | LeaseRejected;
 
 /** The outcome of {@link SessionWorkflowApi.clearSessionContinuationLease}; clearing a missing lease is not an error. */
-export type LeaseClearResult = { readonly status: "cleared" } | { readonly status: "not_found" } | LeaseRejected;
+export type LeaseClearResult =
+  | { readonly status: "cleared" }
+  | { readonly status: "not_found" }
+  | LeaseRejected;
 
 /** The session continuation lease, as plugins reach it through `api.session.workflow`. */
 export interface SessionWorkflowApi {

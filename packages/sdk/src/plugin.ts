@@ -16,7 +16,7 @@ export interface CommandDefinition {
 }
 
 /** What a tool returns: a string is sent as is, anything else as JSON. Throwing sends an error result. */
-export type ToolOutput = string | JsonValue;
+export type ToolOutput = string | number | boolean | null | object;
 
 /** A tool the model can call. Its input schema is made strict by the host: unknown keys are an error. */
 export interface ToolDefinition<Schema extends z.ZodObject = z.ZodObject> {

@@ -22,7 +22,10 @@ export async function callModel(
   let timer: object | undefined;
   const timeout = new Promise<ModelCallFailure>((resolve) => {
     timer = options.clock.setTimeout(() => {
-      const failure = new ModelCallFailure("model_timeout", `Model ${model.id} timed out after ${options.timeoutMs} ms.`);
+      const failure = new ModelCallFailure(
+        "model_timeout",
+        `Model ${model.id} timed out after ${options.timeoutMs} ms.`,
+      );
       controller.abort(failure);
       resolve(failure);
     }, options.timeoutMs);

@@ -11,11 +11,11 @@ import type { HostInternals } from "./host-internals.js";
 import { defaultHostLimits, defaultSystemPrompt, type HostOptions } from "./host-options.js";
 import { LeaseScheduler } from "./lease-scheduler.js";
 import { clearLease, requestLease } from "./lease-service.js";
-import { callHooks, hostSender } from "./plugin-hooks.js";
+import { callHooks } from "./plugin-hooks.js";
 import { PluginRegistry } from "./plugin-registry.js";
 import { runTurn } from "./run-turn.js";
-import { createStateApi } from "./state-api.js";
 import { SessionState } from "./session-state.js";
+import { createStateApi } from "./state-api.js";
 import type { TurnResult } from "./turn-result.js";
 
 const sessionKeyPattern = /^[A-Za-z0-9:._@/-]{1,200}$/;
@@ -128,7 +128,9 @@ export class Host {
       });
     }
     if (!agentIdPattern.test(agentId)) {
-      throw new HostUsageError({ message: `Invalid agent id ${JSON.stringify(agentId)}: use 1-64 letters, digits or "._-".` });
+      throw new HostUsageError({
+        message: `Invalid agent id ${JSON.stringify(agentId)}: use 1-64 letters, digits or "._-".`,
+      });
     }
     const session = await this.#loadSession(sessionKey);
     if (session?.open) {
@@ -149,7 +151,11 @@ export class Host {
     };
     await this.#internals.store.putSession(record);
     this.#sessions.set(sessionKey, new SessionState(record));
-    this.#internals.events.emit("session-opened", { sessionKey, agentId: record.agentId, channel: record.channel });
+    this.#internals.events.emit("session-opened", {
+      sessionKey,
+      agentId: record.agentId,
+      channel: record.channel,
+    });
     return info(record);
   }
 
@@ -177,7 +183,11 @@ export class Host {
     const turn = new Promise<TurnResult>((resolve, reject) => {
       session.userQueue.push({ text, sender, resolve, reject });
     });
-    await this.#track(callHooks(this.#internals, session, "user-message", (handler, context) => handler({ text }, context), { sender }));
+    await this.#track(
+      callHooks(this.#internals, session, "user-message", (handler, context) => handler({ text }, context), {
+        sender,
+      }),
+    );
     this.#pump(session);
     return { kind: "turn", turn: await turn };
   }
@@ -192,7 +202,9 @@ export class Host {
     await this.#dropSessionLeases(session, "session_reset");
     this.#internals.events.emit("session-reset", { sessionKey, generation: session.record.generation });
     await this.#track(
-      callHooks(this.#internals, session, "session-reset", (handler, context) => handler({ previousGeneration }, context)),
+      callHooks(this.#internals, session, "session-reset", (handler, context) =>
+        handler({ previousGeneration }, context),
+      ),
     );
     return info(session.record);
   }
@@ -204,7 +216,9 @@ export class Host {
     session.record = { ...session.record, closedAt: this.#internals.clock.now() };
     await this.#internals.store.putSession(session.record);
     for (const queued of session.userQueue.splice(0)) {
-      queued.reject(new HostUsageError({ message: `Session "${sessionKey}" was closed before this message ran.` }));
+      queued.reject(
+        new HostUsageError({ message: `Session "${sessionKey}" was closed before this message ran.` }),
+      );
     }
     await this.#dropSessionLeases(session, "session_closed");
     this.#internals.events.emit("session-closed", { sessionKey });
@@ -316,7 +330,8 @@ export class Host {
     this.#internals.scheduler.disarmSession(sessionKey);
     const dropped = new Map<string, LeaseRecord>();
     for (const lease of session.due.splice(0)) dropped.set(lease.id, lease);
-    for (const lease of await this.#internals.store.deleteSessionLeases(sessionKey)) dropped.set(lease.id, lease);
+    for (const lease of await this.#internals.store.deleteSessionLeases(sessionKey))
+      dropped.set(lease.id, lease);
     for (const lease of dropped.values()) this.#emitDropped(lease, reason);
   }
 
@@ -358,12 +373,14 @@ export class Host {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new HostUsageError({ message: "The host is closed; create a new one with createHost()." });
+    if (this.#closed)
+      throw new HostUsageError({ message: "The host is closed; create a new one with createHost()." });
   }
 
   #assertAcceptingInput(): void {
     this.#assertOpen();
-    if (this.#draining) throw new HostUsageError({ message: "The host is shutting down; no new input is accepted." });
+    if (this.#draining)
+      throw new HostUsageError({ message: "The host is shutting down; no new input is accepted." });
   }
 
   #track<T>(work: Promise<T>): Promise<T> {

@@ -16,9 +16,9 @@ import type { HostInternals } from "./host-internals.js";
 const sessionField = z.custom<object>((value) => typeof value === "object" && value !== null, {
   message: "must be the SessionContext your command, tool or hook received",
 });
-const leaseKeyField = z
-  .string()
-  .regex(leaseLimits.leaseKeyPattern, { message: "must be 1-80 characters of letters, digits, '.', '_' or '-'" });
+const leaseKeyField = z.string().regex(leaseLimits.leaseKeyPattern, {
+  message: "must be 1-80 characters of letters, digits, '.', '_' or '-'",
+});
 
 // Strict: a sessionKey, agentId or channel field is an error, never a routing hint.
 const requestSchema = z.strictObject({
@@ -46,7 +46,11 @@ export async function requestLease(
   return result;
 }
 
-async function admitRequest(host: HostInternals, pluginId: string, request: unknown): Promise<LeaseRequestResult> {
+async function admitRequest(
+  host: HostInternals,
+  pluginId: string,
+  request: unknown,
+): Promise<LeaseRequestResult> {
   const parsed = requestSchema.safeParse(request);
   if (!parsed.success) {
     return rejected("invalid_request", `Invalid lease request: ${formatIssues(parsed.error)}.`);
@@ -56,9 +60,13 @@ async function admitRequest(host: HostInternals, pluginId: string, request: unkn
   const untrusted = checkGrant(grant, pluginId);
   if (untrusted) return untrusted;
   if (!host.registry.isLoaded(pluginId)) {
-    return rejected("plugin_unloaded", `Plugin "${pluginId}" is not loaded; load it before requesting leases.`);
+    return rejected(
+      "plugin_unloaded",
+      `Plugin "${pluginId}" is not loaded; load it before requesting leases.`,
+    );
   }
-  if (host.isDraining()) return rejected("host_draining", "The host is shutting down; no new leases are accepted.");
+  if (host.isDraining())
+    return rejected("host_draining", "The host is shutting down; no new leases are accepted.");
   const { sessionKey } = context as { sessionKey: string };
   const session = host.session(sessionKey);
   if (!session?.open || session.record.generation !== grant?.generation) {
@@ -93,7 +101,11 @@ async function admitRequest(host: HostInternals, pluginId: string, request: unkn
 }
 
 /** Clears `pluginId`'s pending lease in the session of the request's context. Idempotent. */
-export async function clearLease(host: HostInternals, pluginId: string, request: unknown): Promise<LeaseClearResult> {
+export async function clearLease(
+  host: HostInternals,
+  pluginId: string,
+  request: unknown,
+): Promise<LeaseClearResult> {
   const parsed = clearSchema.safeParse(request);
   if (!parsed.success) {
     return rejected("invalid_request", `Invalid lease clear: ${formatIssues(parsed.error)}.`);

@@ -22,7 +22,14 @@ export function mintContext(
 ): SessionContext {
   const { sessionKey, agentId, channel, generation } = session.record;
   return host.minter.mint(
-    { sessionKey, agentId, channel, sender: invocation.sender, origin: invocation.origin, turn: invocation.turn },
+    {
+      sessionKey,
+      agentId,
+      channel,
+      sender: invocation.sender,
+      origin: invocation.origin,
+      turn: invocation.turn,
+    },
     { pluginId, generation },
   );
 }

@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { PluginDefinitionError } from "../errors.js";
 import type { ModelToolSchema } from "../model.js";
-import type { CommandDefinition, PluginApi, PluginDefinition, PluginHooks, ToolDefinition } from "../plugin.js";
+import type {
+  CommandDefinition,
+  PluginApi,
+  PluginDefinition,
+  PluginHooks,
+  ToolDefinition,
+} from "../plugin.js";
 
 const pluginIdPattern = /^[a-z][a-z0-9-]{0,63}$/;
 const commandNamePattern = /^[a-z][a-z0-9_-]{0,31}$/;
@@ -92,7 +98,8 @@ export class PluginRegistry {
 
   unload(pluginId: string): boolean {
     if (!this.#loaded.delete(pluginId)) return false;
-    for (const [name, command] of this.#commands) if (command.pluginId === pluginId) this.#commands.delete(name);
+    for (const [name, command] of this.#commands)
+      if (command.pluginId === pluginId) this.#commands.delete(name);
     for (const [name, tool] of this.#tools) if (tool.pluginId === pluginId) this.#tools.delete(name);
     for (const [name, entries] of this.#hooks) {
       this.#hooks.set(

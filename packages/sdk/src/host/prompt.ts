@@ -13,7 +13,13 @@ export async function buildPrompt(
   session: SessionState,
   invocation: Omit<Invocation, "origin">,
 ): Promise<{ system: string; history: ModelMessage[] }> {
-  const lines = await callHooks(host, session, "prompt-context", (handler, context) => handler(context), invocation);
+  const lines = await callHooks(
+    host,
+    session,
+    "prompt-context",
+    (handler, context) => handler(context),
+    invocation,
+  );
   const contributions = lines
     .filter((line): line is string => typeof line === "string" && line.trim() !== "")
     .map((line) => line.replace(/\s+/g, " ").trim().slice(0, host.limits.maxContextLineChars));

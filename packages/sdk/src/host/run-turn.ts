@@ -5,30 +5,48 @@ import type { Sender } from "../session-context.js";
 import type { LeaseRecord, TranscriptEntry } from "../store/store.js";
 import { callModel, ModelCallFailure } from "./call-model.js";
 import type { HostInternals } from "./host-internals.js";
-import { buildPrompt, offeredTools } from "./prompt.js";
 import { callHooks, mintContext } from "./plugin-hooks.js";
+import { buildPrompt, offeredTools } from "./prompt.js";
 import type { SessionState } from "./session-state.js";
 import { executeToolCall } from "./tool-executor.js";
 import type { TurnResult } from "./turn-result.js";
 
 /** The input that starts a turn: a person's text, or an admitted continuation lease. */
-export type TurnInput = { kind: "user"; text: string; sender: Sender } | { kind: "continuation"; lease: LeaseRecord };
+export type TurnInput =
+  | { kind: "user"; text: string; sender: Sender }
+  | { kind: "continuation"; lease: LeaseRecord };
 
 /**
  * Runs one turn: prompt, model, tool calls with fresh contexts, looped up to the host's bound; then the
  * usage record, the `turn-end` event and every plugin's turn-end hook. Model failures end the turn, not
  * the session.
  */
-export async function runTurn(host: HostInternals, session: SessionState, input: TurnInput): Promise<TurnResult> {
+export async function runTurn(
+  host: HostInternals,
+  session: SessionState,
+  input: TurnInput,
+): Promise<TurnResult> {
   const turnId = randomUUID();
   const startedAt = host.clock.now();
   const { sessionKey, generation } = session.record;
   const lease = input.kind === "continuation" ? input.lease : undefined;
   const turn = { id: turnId, kind: input.kind };
-  const sender = input.kind === "user" ? input.sender : { id: `lease:${input.lease.pluginId}`, isOwner: false };
-  host.events.emit("turn-start", { sessionKey, turnId, kind: input.kind, pluginId: lease?.pluginId, leaseKey: lease?.leaseKey });
+  const sender =
+    input.kind === "user" ? input.sender : { id: `lease:${input.lease.pluginId}`, isOwner: false };
+  host.events.emit("turn-start", {
+    sessionKey,
+    turnId,
+    kind: input.kind,
+    pluginId: lease?.pluginId,
+    leaseKey: lease?.leaseKey,
+  });
 
-  const entry = (message: ModelMessage): TranscriptEntry => ({ generation, turnId, at: host.clock.now(), message });
+  const entry = (message: ModelMessage): TranscriptEntry => ({
+    generation,
+    turnId,
+    at: host.clock.now(),
+    message,
+  });
   const inputMessage: ModelMessage =
     input.kind === "user"
       ? { role: "user", origin: "user", content: input.text }
@@ -52,7 +70,7 @@ export async function runTurn(host: HostInternals, session: SessionState, input:
     host.events.emit("model-call", { sessionKey, turnId, step });
     const response = await callModel(
       host.model,
-      { system, messages, tools: modelTools },
+      { system, messages: [...messages], tools: modelTools },
       { clock: host.clock, timeoutMs: host.limits.modelTimeoutMs },
     );
     usage.modelCalls++;

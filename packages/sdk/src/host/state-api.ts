@@ -11,7 +11,8 @@ export class UntrustedContextError extends GoalLeaseError {
   constructor() {
     super({
       code: "untrusted_session",
-      message: "This is not a context the host minted for this plugin; pass the context your command, tool or hook received.",
+      message:
+        "This is not a context the host minted for this plugin; pass the context your command, tool or hook received.",
     });
   }
 }
@@ -48,7 +49,10 @@ function checkJson(value: JsonValue): void {
   try {
     text = JSON.stringify(value);
   } catch (error) {
-    throw new GoalLeaseError({ code: "invalid_state_value", message: `State must be JSON: ${(error as Error).message}` });
+    throw new GoalLeaseError({
+      code: "invalid_state_value",
+      message: `State must be JSON: ${(error as Error).message}`,
+    });
   }
   if (text === undefined || text.length > maxStateChars) {
     throw new GoalLeaseError({

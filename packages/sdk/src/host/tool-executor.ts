@@ -40,7 +40,9 @@ export async function executeToolCall(
     const content = typeof output === "string" ? output : JSON.stringify(output);
     return { content: bound(content ?? "", host.limits.maxToolOutputChars), isError: false };
   } catch (error) {
-    return failure(`Tool ${tool.definition.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return failure(
+      `Tool ${tool.definition.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

@@ -39,7 +39,9 @@ export class MemoryStore implements HostStore {
   }
 
   async readTranscript(sessionKey: string, options: { generation: number; limit: number }) {
-    const entries = (this.#transcripts.get(sessionKey) ?? []).filter((e) => e.generation === options.generation);
+    const entries = (this.#transcripts.get(sessionKey) ?? []).filter(
+      (e) => e.generation === options.generation,
+    );
     return entries.slice(Math.max(0, entries.length - options.limit)).map(copy);
   }
 

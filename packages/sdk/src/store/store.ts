@@ -58,7 +58,10 @@ export interface HostStore {
 
   appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[]): Promise<void>;
   /** The last `limit` entries of `generation`, oldest first. */
-  readTranscript(sessionKey: string, options: { generation: number; limit: number }): Promise<TranscriptEntry[]>;
+  readTranscript(
+    sessionKey: string,
+    options: { generation: number; limit: number },
+  ): Promise<TranscriptEntry[]>;
 
   readState(pluginId: string, scope: string, key: string): Promise<StateEntry | undefined>;
   writeState(

@@ -72,7 +72,11 @@ export class FakeClock implements Clock {
   #next(): [TimerHandle, FakeTimer] | undefined {
     let next: [TimerHandle, FakeTimer] | undefined;
     for (const entry of this.#timers) {
-      if (!next || entry[1].at < next[1].at || (entry[1].at === next[1].at && entry[1].sequence < next[1].sequence)) {
+      if (
+        !next ||
+        entry[1].at < next[1].at ||
+        (entry[1].at === next[1].at && entry[1].sequence < next[1].sequence)
+      ) {
         next = entry;
       }
     }

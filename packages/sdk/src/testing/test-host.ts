@@ -4,8 +4,8 @@ import type { Model } from "../model.js";
 import { MemoryStore } from "../store/memory-store.js";
 import type { HostStore } from "../store/store.js";
 import { FakeClock } from "./fake-clock.js";
-import { flushPromises } from "./flush.js";
 import { ScriptedModel } from "./scripted-model.js";
+import { settle } from "./settle.js";
 
 /** Options of {@link createTestHost}: those of the production host, with test defaults. */
 export interface TestHostOptions extends Omit<HostOptions, "model" | "clock" | "store"> {
@@ -40,18 +40,7 @@ export async function createTestHost(options: TestHostOptions = {}): Promise<Tes
     clock,
     store,
     model,
-    async settle({ maxTimers = 10_000 } = {}) {
-      for (let fired = 0; ; ) {
-        await flushPromises();
-        if (clock.pendingTimers === 0) {
-          if (host.isIdle()) return;
-          await host.idle();
-          continue;
-        }
-        if (++fired > maxTimers) throw new Error(`The test host did not settle after ${maxTimers} timers.`);
-        await clock.runNext();
-      }
-    },
+    settle: (settleOptions) => settle(host, clock, settleOptions),
     async dispose() {
       await host.close();
       if (model instanceof ScriptedModel) model.verify();
