@@ -9,9 +9,10 @@ import {
   type LeaseRequestResult,
   leaseLimits,
 } from "../lease.js";
-import type { ContextGrant } from "../session-context.js";
 import type { LeaseRecord } from "../store/store.js";
 import type { HostInternals } from "./host-internals.js";
+import { resolveContext } from "./resolve-context.js";
+import type { SessionState } from "./session-state.js";
 
 const sessionField = z.custom<object>((value) => typeof value === "object" && value !== null, {
   message: "must be the SessionContext your command, tool or hook received",
@@ -56,9 +57,9 @@ async function admitRequest(
     return rejected("invalid_request", `Invalid lease request: ${formatIssues(parsed.error)}.`);
   }
   const { session: context, leaseKey, message, delayMs = 0 } = parsed.data;
-  const grant = host.minter.grantOf(context);
-  const untrusted = checkGrant(grant, pluginId);
-  if (untrusted) return untrusted;
+  const checked = checkContext(host, context, pluginId);
+  if ("status" in checked) return checked;
+  const { session } = checked;
   if (!host.registry.isLoaded(pluginId)) {
     return rejected(
       "plugin_unloaded",
@@ -67,14 +68,7 @@ async function admitRequest(
   }
   if (host.isDraining())
     return rejected("host_draining", "The host is shutting down; no new leases are accepted.");
-  const { sessionKey } = context as { sessionKey: string };
-  const session = host.session(sessionKey);
-  if (!session?.open || session.record.generation !== grant?.generation) {
-    return rejected(
-      "session_unavailable",
-      `Session "${sessionKey}" was reset or closed since this context was minted; use a fresh context.`,
-    );
-  }
+  const { sessionKey } = session.record;
   const now = host.clock.now();
   const record: LeaseRecord = {
     id: randomUUID(),
@@ -110,9 +104,10 @@ export async function clearLease(
   if (!parsed.success) {
     return rejected("invalid_request", `Invalid lease clear: ${formatIssues(parsed.error)}.`);
   }
-  const untrusted = checkGrant(host.minter.grantOf(parsed.data.session), pluginId);
-  if (untrusted) return untrusted;
-  const { sessionKey } = parsed.data.session as { sessionKey: string };
+  const checked = checkContext(host, parsed.data.session, pluginId);
+  if ("status" in checked) return checked;
+  const { session } = checked;
+  const { sessionKey } = session.record;
   const slot = { pluginId, sessionKey, leaseKey: parsed.data.leaseKey };
   let deleted: LeaseRecord | undefined;
   try {
@@ -121,24 +116,22 @@ export async function clearLease(
     return rejected("store_unavailable", `The lease could not be cleared: ${(error as Error).message}.`);
   }
   host.scheduler.disarm(slot);
-  const wasDue = host.session(sessionKey)?.removeDue(pluginId, slot.leaseKey);
+  const wasDue = session.removeDue(pluginId, slot.leaseKey);
   const cleared = deleted ?? wasDue;
   if (!cleared) return { status: "not_found" };
   host.events.emit("lease-cleared", { ...slot, leaseId: cleared.id });
   return { status: "cleared" };
 }
 
-function checkGrant(grant: ContextGrant | undefined, pluginId: string): LeaseRejected | undefined {
-  if (!grant) {
-    return rejected(
-      "untrusted_session",
-      "session is not a context this host minted; pass the context your command, tool or hook received.",
-    );
-  }
-  if (grant.pluginId !== pluginId) {
-    return rejected("untrusted_session", "session was minted for another plugin; use your own context.");
-  }
-  return undefined;
+function checkContext(
+  host: HostInternals,
+  context: unknown,
+  pluginId: string,
+): LeaseRejected | { session: SessionState } {
+  const checked = resolveContext(host, context, pluginId);
+  if (checked.status === "untrusted") return rejected("untrusted_session", checked.message);
+  if (checked.status === "stale") return rejected("session_unavailable", checked.message);
+  return { session: checked.session };
 }
 
 /** The plugin-facing view of a stored lease. */

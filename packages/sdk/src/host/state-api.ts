@@ -2,6 +2,7 @@ import { GoalLeaseError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import type { PluginStateApi } from "../plugin.js";
 import type { HostInternals } from "./host-internals.js";
+import { resolveContext } from "./resolve-context.js";
 
 const stateKeyPattern = /^[A-Za-z0-9._:-]{1,120}$/;
 const maxStateChars = 1_000_000;
@@ -20,8 +21,11 @@ export class UntrustedContextError extends GoalLeaseError {
 /** Plugin state scoped to (plugin, the context's session), with compare-and-set writes. */
 export function createStateApi(host: HostInternals, pluginId: string): PluginStateApi {
   const scopeOf = (context: unknown, key: string): string => {
-    const grant = host.minter.grantOf(context);
-    if (!grant || grant.pluginId !== pluginId) throw new UntrustedContextError();
+    const checked = resolveContext(host, context, pluginId);
+    if (checked.status === "untrusted") throw new UntrustedContextError();
+    if (checked.status === "stale") {
+      throw new GoalLeaseError({ code: "session_unavailable", message: checked.message });
+    }
     if (typeof key !== "string" || !stateKeyPattern.test(key)) {
       throw new GoalLeaseError({
         code: "invalid_state_key",
@@ -31,8 +35,8 @@ export function createStateApi(host: HostInternals, pluginId: string): PluginSta
     return (context as { sessionKey: string }).sessionKey;
   };
   const api: PluginStateApi = {
-    get: (context, key) => host.store.readState(pluginId, scopeOf(context, key), key),
-    set: (context, key, value, { expectedVersion }) => {
+    get: async (context, key) => host.store.readState(pluginId, scopeOf(context, key), key),
+    set: async (context, key, value, { expectedVersion }) => {
       const scope = scopeOf(context, key);
       checkJson(value);
       return host.store.writeState(pluginId, scope, key, value, expectedVersion);
