@@ -7,22 +7,20 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const alias = {
   "@goal-lease/sdk/testing": source("./packages/sdk/src/testing/index.ts"),
   "@goal-lease/sdk": source("./packages/sdk/src/index.ts"),
+  "@goal-lease/goal-plugin": source("./packages/goal-plugin/src/index.ts"),
 };
+
+const project = (name: string) => ({
+  resolve: { alias },
+  test: {
+    name,
+    root: `packages/${name}`,
+    include: ["src/**/*.test.ts"],
+    setupFiles: [source("./test/console-guard.ts")],
+  },
+});
 
 export default defineConfig({
   resolve: { alias },
-  test: {
-    projects: [
-      {
-        resolve: { alias },
-        test: {
-          name: "sdk",
-          root: "packages/sdk",
-          include: ["src/**/*.test.ts"],
-          setupFiles: [source("./test/console-guard.ts")],
-          typecheck: { enabled: true, include: ["src/**/*.test-d.ts"], tsconfig: "./tsconfig.test.json" },
-        },
-      },
-    ],
-  },
+  test: { projects: [project("sdk"), project("goal-plugin")] },
 });

@@ -23,8 +23,8 @@ export interface SessionContext {
   readonly channel: string;
   readonly sender: Sender;
   readonly origin: "command" | "tool" | "hook";
-  /** The turn this invocation runs in, when it runs inside one. */
-  readonly turn?: { readonly id: string; readonly kind: TurnKind };
+  /** The turn this invocation runs in; `leaseKey` is set when it continues one of this plugin's own leases. */
+  readonly turn?: { readonly id: string; readonly kind: TurnKind; readonly leaseKey?: string };
 }
 
 /** What the host recorded when it minted a context. */

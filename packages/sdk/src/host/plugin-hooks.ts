@@ -7,7 +7,7 @@ import type { SessionState } from "./session-state.js";
 export interface Invocation {
   origin: SessionContext["origin"];
   sender: Sender;
-  turn?: { id: string; kind: TurnKind };
+  turn?: { id: string; kind: TurnKind; lease?: { pluginId: string; leaseKey: string } };
 }
 
 /** The sender of hook and continuation invocations: the host itself, never an owner. */

@@ -30,7 +30,7 @@ export async function runTurn(
   const startedAt = host.clock.now();
   const { sessionKey, generation } = session.record;
   const lease = input.kind === "continuation" ? input.lease : undefined;
-  const turn = { id: turnId, kind: input.kind };
+  const turn = { id: turnId, kind: input.kind, lease };
   const sender =
     input.kind === "user" ? input.sender : { id: `lease:${input.lease.pluginId}`, isOwner: false };
   host.events.emit("turn-start", {

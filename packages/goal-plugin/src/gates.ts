@@ -1,0 +1,59 @@
+import { formatCount, formatDuration } from "./format.js";
+import { elapsedMs, type GateName, type Goal, type GoalStatus } from "./goal.js";
+
+/** A gate that has closed: the status it leaves the goal in and why. */
+export interface GateHit {
+  gate: GateName;
+  status: GoalStatus;
+  detail: string;
+}
+
+/** Consecutive identical `continue` notes that count as no progress. */
+export const noProgressRepeats = 3;
+
+/** What is left of each bound; `turnsUsed` includes a goal turn still running. */
+export function remaining(goal: Goal, now: number, turnsUsed = goal.continuations) {
+  return {
+    continuations: Math.max(0, goal.limits.maxTurns - turnsUsed),
+    tokens: Math.max(0, goal.limits.tokenBudget - goal.tokensUsed),
+    timeMs: Math.max(0, goal.limits.timeBudgetMs - elapsedMs(goal, now)),
+  };
+}
+
+/** The token or time budget, if one is spent. */
+export function budgetHit(goal: Goal, now: number): GateHit | undefined {
+  if (goal.tokensUsed >= goal.limits.tokenBudget) {
+    return {
+      gate: "token_budget",
+      status: "budget_limited",
+      detail: `${formatCount(goal.tokensUsed)} of ${formatCount(goal.limits.tokenBudget)} tokens used`,
+    };
+  }
+  const elapsed = elapsedMs(goal, now);
+  if (elapsed >= goal.limits.timeBudgetMs) {
+    return {
+      gate: "time_budget",
+      status: "time_limited",
+      detail: `${formatDuration(elapsed)} of ${formatDuration(goal.limits.timeBudgetMs)} used`,
+    };
+  }
+  return undefined;
+}
+
+/** The continuation cap, if another continuation would pass it. */
+export function capHit(goal: Goal, turnsUsed: number): GateHit | undefined {
+  if (turnsUsed < goal.limits.maxTurns) return undefined;
+  return {
+    gate: "turn_cap",
+    status: "waiting_approval",
+    detail: `${turnsUsed} of ${goal.limits.maxTurns} continuations used`,
+  };
+}
+
+/** Lower-case, punctuation and spacing removed: notes that differ only there are the same note. */
+export function normalizeNote(note: string): string {
+  return note
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}

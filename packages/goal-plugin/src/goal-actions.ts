@@ -1,0 +1,163 @@
+import { randomUUID } from "node:crypto";
+import type { SessionContext } from "@goal-lease/sdk";
+import { formatCount, formatDuration, quote } from "./format.js";
+import { budgetHit, capHit } from "./gates.js";
+import { elapsedMs, type Goal, type GoalLimits, logEvent, resumableStatuses, setStatus } from "./goal.js";
+import type { GoalController } from "./goal-controller.js";
+import type { LimitFlags } from "./parse-args.js";
+
+/** What each `/goal` subcommand does to the session's goal; every method returns the reply. */
+export class GoalActions {
+  readonly #controller: GoalController;
+  readonly #defaults: GoalLimits;
+  readonly #name: string;
+
+  constructor(controller: GoalController, defaults: GoalLimits, commandName: string) {
+    this.#controller = controller;
+    this.#defaults = defaults;
+    this.#name = commandName;
+  }
+
+  async status(context: SessionContext, render: (goal: Goal, now: number) => string): Promise<string> {
+    const goal = await this.#controller.store.read(context);
+    return goal
+      ? render(goal, this.#controller.now())
+      : `No goal in this session. Start one with /${this.#name} start <objective>.`;
+  }
+
+  async start(context: SessionContext, objective: string, flags: LimitFlags): Promise<string> {
+    const { store } = this.#controller;
+    let blocking: Goal | undefined;
+    const created = await store.update(context, (current) => {
+      if (current && current.status !== "done" && current.status !== "cleared") {
+        blocking = current;
+        return undefined;
+      }
+      return newGoal(objective, { ...this.#defaults, ...flags }, this.#controller.now());
+    });
+    if (blocking || !created) {
+      return `A goal is already ${blocking?.status ?? "set"}: ${quote(blocking?.objective ?? "", 80)}. Use /${this.#name} clear to drop it first, or /${this.#name} edit <objective> to change it.`;
+    }
+    const goal = await this.#controller.schedule(context, { reminder: false, turnsUsed: 0 });
+    const limits = describeLimits(created.limits);
+    if (goal?.status !== "active") {
+      return `Goal saved, but the first continuation could not be scheduled, so it waits for you: /${this.#name} resume to try again.`;
+    }
+    return `Goal started: ${quote(objective, 200)}. Limits: ${limits}. Working on it; /${this.#name} pause stops it.`;
+  }
+
+  async pause(context: SessionContext, note: string): Promise<string> {
+    const goal = await this.#controller.store.read(context);
+    if (goal?.status !== "active") return this.#notIn(goal, "active", "pause");
+    const stopped = await this.#controller.stop(context, "paused", "user", note || "paused by the user");
+    return stopped.ok ? `Goal paused. /${this.#name} resume continues it.` : stopped.message;
+  }
+
+  async resume(context: SessionContext, note: string, flags: LimitFlags): Promise<string> {
+    const { store } = this.#controller;
+    let refusal: string | undefined;
+    const resumed = await store.update(context, (goal) => {
+      refusal = undefined;
+      if (!goal || !resumableStatuses.has(goal.status)) {
+        refusal = this.#notIn(goal, "paused, blocked, waiting or limited", "resume");
+        return undefined;
+      }
+      const now = this.#controller.now();
+      // Raised limits grant that much more from here on.
+      const raised: GoalLimits = {
+        maxTurns: flags.maxTurns === undefined ? goal.limits.maxTurns : goal.continuations + flags.maxTurns,
+        tokenBudget:
+          flags.tokenBudget === undefined ? goal.limits.tokenBudget : goal.tokensUsed + flags.tokenBudget,
+        timeBudgetMs:
+          flags.timeBudgetMs === undefined
+            ? goal.limits.timeBudgetMs
+            : elapsedMs(goal, now) + flags.timeBudgetMs,
+      };
+      goal.limits = raised;
+      const spent = capHit(goal, goal.continuations) ?? budgetHit(goal, now);
+      if (spent) {
+        const flag = {
+          turn_cap: "--max-turns N",
+          token_budget: "--budget TOKENS",
+          time_budget: "--time DURATION",
+        }[spent.gate as "turn_cap" | "token_budget" | "time_budget"];
+        refusal = `Cannot resume: ${spent.detail}. Resume with ${flag} to allow more.`;
+        return undefined;
+      }
+      if (Object.keys(flags).length > 0) logEvent(goal, { at: now, type: "limits-raised", ...raised });
+      goal.repeatedNote = null;
+      goal.reminderUsed = false;
+      setStatus(goal, "active", "user", note || "resumed by the user", now);
+      return goal;
+    });
+    if (refusal || !resumed) return refusal ?? "Nothing to resume.";
+    const goal = await this.#controller.schedule(context, {
+      reminder: false,
+      turnsUsed: resumed.continuations,
+    });
+    if (goal?.status !== "active")
+      return "Goal resumed, but the next continuation could not be scheduled; it waits for you.";
+    return `Goal resumed. Limits: ${describeLimits(resumed.limits)}.`;
+  }
+
+  async done(context: SessionContext, note: string): Promise<string> {
+    const goal = await this.#controller.store.read(context);
+    if (!goal || goal.status === "done" || goal.status === "cleared")
+      return this.#notIn(goal, "open", "mark done");
+    const stopped = await this.#controller.stop(context, "done", "user", note || "marked done by the user");
+    return stopped.ok ? "Goal marked done." : stopped.message;
+  }
+
+  async edit(context: SessionContext, objective: string): Promise<string> {
+    const edited = await this.#controller.store.update(context, (goal) => {
+      if (!goal || goal.status === "cleared") return undefined;
+      goal.objective = objective;
+      goal.updatedAt = this.#controller.now();
+      logEvent(goal, { at: goal.updatedAt, type: "edited", objective });
+      return goal;
+    });
+    return edited?.objective === objective && edited.status !== "cleared"
+      ? `Objective updated: ${quote(objective, 200)}.`
+      : this.#notIn(edited, "open", "edit");
+  }
+
+  async clear(context: SessionContext): Promise<string> {
+    const goal = await this.#controller.store.read(context);
+    if (!goal || goal.status === "cleared") return "No goal to clear.";
+    const stopped = await this.#controller.stop(context, "cleared", "user", "cleared by the user");
+    return stopped.ok ? `Goal cleared. /${this.#name} start <objective> sets a new one.` : stopped.message;
+  }
+
+  #notIn(goal: Goal | undefined, wanted: string, verb: string): string {
+    if (!goal) return `No goal in this session. Start one with /${this.#name} start <objective>.`;
+    return `The goal is ${goal.status}, not ${wanted}, so there is nothing to ${verb}.`;
+  }
+}
+
+function newGoal(objective: string, limits: GoalLimits, now: number): Goal {
+  const goal: Goal = {
+    formatVersion: 1,
+    id: randomUUID(),
+    objective,
+    status: "active",
+    createdAt: now,
+    updatedAt: now,
+    limits,
+    continuations: 0,
+    tokensUsed: 0,
+    activeMsBefore: 0,
+    activeSince: now,
+    lastNote: null,
+    repeatedNote: null,
+    lastReportTurnId: null,
+    reminderUsed: false,
+    events: [],
+    droppedEvents: 0,
+  };
+  logEvent(goal, { at: now, type: "created", objective });
+  return goal;
+}
+
+function describeLimits(limits: GoalLimits): string {
+  return `${limits.maxTurns} continuations, ${formatCount(limits.tokenBudget)} tokens, ${formatDuration(limits.timeBudgetMs)}`;
+}

@@ -1,0 +1,93 @@
+import { defineTool, type SessionContext, type ToolDefinition } from "@goal-lease/sdk";
+import { z } from "zod";
+import { budgetHit, capHit, noProgressRepeats, normalizeNote } from "./gates.js";
+import type { GoalController } from "./goal-controller.js";
+import { goalLeaseKey } from "./goal-controller.js";
+
+/** Longest note the model may send. */
+export const maxNoteChars = 500;
+
+const input = z.object({
+  status: z.enum(["continue", "done", "blocked", "waiting_approval"]),
+  note: z.string().trim().min(1).max(maxNoteChars),
+});
+
+/**
+ * The model's only lever: report progress and ask to continue, or stop. It acts on the goal of the session
+ * its context names and cannot reopen a goal that is not active.
+ */
+export function goalStatusTool(controller: GoalController): ToolDefinition<typeof input> {
+  return defineTool({
+    name: "goal_status",
+    description:
+      'Report progress on the active goal. status "continue" asks for another turn; "done", "blocked" or "waiting_approval" stops the goal. note: what you did, in one or two sentences.',
+    input,
+    isAvailable: async (context) => (await controller.store.read(context)) !== undefined,
+    execute: (report, context) => reportStatus(controller, report, context),
+  });
+}
+
+async function reportStatus(
+  controller: GoalController,
+  report: z.output<typeof input>,
+  context: SessionContext,
+): Promise<object> {
+  const goal = await controller.store.read(context);
+  if (!goal) return { accepted: false, message: "There is no goal in this session." };
+  if (goal.status !== "active") {
+    return {
+      accepted: false,
+      status: goal.status,
+      message: `The goal is ${goal.status}; only the user can resume it. Stop working on it.`,
+    };
+  }
+  const turnsUsed = goal.continuations + (context.turn?.leaseKey === goalLeaseKey ? 1 : 0);
+  const normalized = normalizeNote(report.note);
+  const recorded = await controller.store.update(context, (current) => {
+    if (current?.status !== "active") return undefined;
+    current.lastNote = report.note;
+    current.lastReportTurnId = context.turn?.id ?? null;
+    current.reminderUsed = false;
+    if (report.status === "continue") {
+      current.repeatedNote =
+        current.repeatedNote?.note === normalized
+          ? { note: normalized, count: current.repeatedNote.count + 1 }
+          : { note: normalized, count: 1 };
+    }
+    current.updatedAt = controller.now();
+    return current;
+  });
+  if (recorded?.status !== "active")
+    return { accepted: false, message: "The goal changed meanwhile; stop working on it." };
+
+  if (report.status !== "continue") {
+    const stopped = await controller.stop(context, report.status, "model", report.note);
+    return stopped.ok
+      ? { accepted: true, status: report.status }
+      : { accepted: false, status: "active", message: stopped.message };
+  }
+  const now = controller.now();
+  const hit =
+    (recorded.repeatedNote?.count ?? 0) >= noProgressRepeats
+      ? {
+          gate: "no_progress" as const,
+          status: "blocked" as const,
+          detail: `the same note came ${noProgressRepeats} times in a row`,
+        }
+      : (capHit(recorded, turnsUsed) ?? budgetHit(recorded, now));
+  if (hit) {
+    const stopped = await controller.stop(context, hit.status, "gate", hit.detail, hit);
+    return stopped.ok
+      ? { accepted: true, status: hit.status, message: `The goal stopped: ${hit.detail}. Wait for the user.` }
+      : { accepted: false, status: "active", message: stopped.message };
+  }
+  const scheduled = await controller.schedule(context, { reminder: false, turnsUsed });
+  if (scheduled?.status !== "active") {
+    return {
+      accepted: true,
+      status: scheduled?.status,
+      message: "The next turn could not be scheduled; wait for the user.",
+    };
+  }
+  return { accepted: true, status: "active", remaining: controller.remainingFor(scheduled, turnsUsed) };
+}

@@ -1,0 +1,55 @@
+import type { JsonValue, PluginApi, SessionContext } from "@goal-lease/sdk";
+import type { Goal } from "./goal.js";
+
+const goalKey = "goal";
+const maxAttempts = 5;
+
+/** Thrown when a stored goal has a format this version cannot read. */
+export class GoalFormatError extends Error {
+  override readonly name = "GoalFormatError";
+}
+
+/** The session's goal in plugin state, read and changed with compare-and-set. */
+export class GoalStore {
+  readonly #api: PluginApi;
+
+  constructor(api: PluginApi) {
+    this.#api = api;
+  }
+
+  async read(context: SessionContext): Promise<Goal | undefined> {
+    return (await this.#readEntry(context))?.goal;
+  }
+
+  /**
+   * Applies `change` to a copy of the current goal and writes it if nobody wrote in between, retrying on a
+   * conflict. `change` returns the goal to store, or undefined to write nothing.
+   */
+  async update(
+    context: SessionContext,
+    change: (goal: Goal | undefined) => Goal | undefined | Promise<Goal | undefined>,
+  ): Promise<Goal | undefined> {
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      const entry = await this.#readEntry(context);
+      const next = await change(entry ? structuredClone(entry.goal) : undefined);
+      if (!next) return entry?.goal;
+      const written = await this.#api.state.set(context, goalKey, next as unknown as JsonValue, {
+        expectedVersion: entry?.version ?? 0,
+      });
+      if (written.status === "written") return next;
+    }
+    throw new Error("The goal kept changing while it was being updated; try the command again.");
+  }
+
+  async #readEntry(context: SessionContext): Promise<{ goal: Goal; version: number } | undefined> {
+    const entry = await this.#api.state.get(context, goalKey);
+    if (!entry) return undefined;
+    const goal = entry.value as unknown as Goal;
+    if (goal?.formatVersion !== 1) {
+      throw new GoalFormatError(
+        `The stored goal has format ${JSON.stringify(goal?.formatVersion)}; this version reads format 1. Upgrade goal-lease or /goal clear.`,
+      );
+    }
+    return { goal, version: entry.version };
+  }
+}

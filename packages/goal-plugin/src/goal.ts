@@ -1,0 +1,117 @@
+/** Where a goal stands. Only `active` goals continue; only the user moves a goal back to `active`. */
+export type GoalStatus =
+  | "active"
+  | "paused"
+  | "done"
+  | "blocked"
+  | "waiting_approval"
+  | "budget_limited"
+  | "time_limited"
+  | "cleared";
+
+/** Statuses a user can resume from. */
+export const resumableStatuses: ReadonlySet<GoalStatus> = new Set([
+  "paused",
+  "blocked",
+  "waiting_approval",
+  "budget_limited",
+  "time_limited",
+]);
+
+/** Who caused a change: a person, the model through goal_status, or the plugin's own gates. */
+export type GoalActor = "user" | "model" | "gate";
+
+/** One entry of a goal's event log. */
+export type GoalEvent = { at: number } & (
+  | { type: "created"; objective: string }
+  | { type: "edited"; objective: string }
+  | { type: "status"; from: GoalStatus; to: GoalStatus; by: GoalActor; reason: string }
+  | { type: "gate"; gate: GateName; detail: string }
+  | { type: "lease-scheduled"; reminder: boolean }
+  | { type: "lease-failed"; message: string }
+  | {
+      type: "continuation-ended";
+      turn: number;
+      inputTokens: number;
+      outputTokens: number;
+      durationMs: number;
+    }
+  | { type: "user-preempted" }
+  | { type: "limits-raised"; maxTurns: number; tokenBudget: number; timeBudgetMs: number }
+);
+
+/** The hard gates that stop a goal whatever the model says. */
+export type GateName =
+  | "turn_cap"
+  | "token_budget"
+  | "time_budget"
+  | "no_progress"
+  | "model_error"
+  | "no_status";
+
+/** A goal's bounds; the token and time budgets are totals since the goal started. */
+export interface GoalLimits {
+  maxTurns: number;
+  tokenBudget: number;
+  timeBudgetMs: number;
+}
+
+/** One goal, as stored in plugin state (format version 1). */
+export interface Goal {
+  formatVersion: 1;
+  id: string;
+  /** SECURITY: user text; quoted as untrusted data wherever it reaches a prompt. */
+  objective: string;
+  status: GoalStatus;
+  createdAt: number;
+  updatedAt: number;
+  limits: GoalLimits;
+  /** Continuation turns that have ended. */
+  continuations: number;
+  tokensUsed: number;
+  /** Active time before `activeSince`; paused time does not count against the time budget. */
+  activeMsBefore: number;
+  activeSince: number | null;
+  /** SECURITY: model text from goal_status or user text from a command; untrusted. */
+  lastNote: string | null;
+  /** The normalized note of the last `continue` and how many times in a row it came. */
+  repeatedNote: { note: string; count: number } | null;
+  /** The turn in which goal_status was last accepted, so a turn without one can be told apart. */
+  lastReportTurnId: string | null;
+  reminderUsed: boolean;
+  events: GoalEvent[];
+  /** Events dropped from the front of the bounded log. */
+  droppedEvents: number;
+}
+
+/** Longest event log kept with a goal. */
+export const maxGoalEvents = 200;
+
+/** Active time so far. */
+export function elapsedMs(goal: Goal, now: number): number {
+  return goal.activeMsBefore + (goal.activeSince === null ? 0 : Math.max(0, now - goal.activeSince));
+}
+
+/** Appends to the bounded event log. */
+export function logEvent(goal: Goal, event: GoalEvent): void {
+  goal.events.push(event);
+  const excess = goal.events.length - maxGoalEvents;
+  if (excess > 0) {
+    goal.events.splice(0, excess);
+    goal.droppedEvents += excess;
+  }
+}
+
+/** Moves a goal to `to`, keeping active time and the log right. */
+export function setStatus(goal: Goal, to: GoalStatus, by: GoalActor, reason: string, now: number): void {
+  const from = goal.status;
+  if (from === to) return;
+  if (from === "active") {
+    goal.activeMsBefore = elapsedMs(goal, now);
+    goal.activeSince = null;
+  }
+  if (to === "active") goal.activeSince = now;
+  goal.status = to;
+  goal.updatedAt = now;
+  logEvent(goal, { at: now, type: "status", from, to, by, reason });
+}

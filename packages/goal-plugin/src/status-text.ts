@@ -1,0 +1,62 @@
+import { formatCount, formatDuration, progressBar, quote } from "./format.js";
+import { elapsedMs, type Goal, type GoalEvent } from "./goal.js";
+
+/** The `/goal status` reply: objective, status, and a bar for each bounded quantity. */
+export function statusText(goal: Goal, now: number): string {
+  const elapsed = elapsedMs(goal, now);
+  const { maxTurns, tokenBudget, timeBudgetMs } = goal.limits;
+  const rows = [
+    ["Continuations", progressBar(goal.continuations, maxTurns), `${goal.continuations}/${maxTurns}`],
+    [
+      "Tokens",
+      progressBar(goal.tokensUsed, tokenBudget),
+      `${formatCount(goal.tokensUsed)}/${formatCount(tokenBudget)}`,
+    ],
+    [
+      "Time",
+      progressBar(elapsed, timeBudgetMs),
+      `${formatDuration(elapsed)}/${formatDuration(timeBudgetMs)}`,
+    ],
+  ];
+  return [
+    `Goal: ${quote(goal.objective, 300)}`,
+    `Status: ${goal.status}`,
+    ...rows.map(([label, bar, value]) => `${label?.padEnd(13)} ${bar} ${value}`),
+    `Last note: ${goal.lastNote === null ? "none" : quote(goal.lastNote, 300)}`,
+  ].join("\n");
+}
+
+/** The last `count` events, one line each, timed from the goal's start. */
+export function eventsText(goal: Goal, count: number): string {
+  const shown = goal.events.slice(-count);
+  const header = `Last ${shown.length} of ${goal.events.length + goal.droppedEvents} events for ${quote(goal.objective, 80)}:`;
+  return [
+    header,
+    ...shown.map(
+      (event) => `+${formatDuration(event.at - goal.createdAt).padEnd(7)} ${describeEvent(event)}`,
+    ),
+  ].join("\n");
+}
+
+function describeEvent(event: GoalEvent): string {
+  switch (event.type) {
+    case "created":
+      return `created: ${quote(event.objective, 80)}`;
+    case "edited":
+      return `objective edited: ${quote(event.objective, 80)}`;
+    case "status":
+      return `${event.from} -> ${event.to} by ${event.by}: ${quote(event.reason, 120)}`;
+    case "gate":
+      return `gate ${event.gate}: ${event.detail}`;
+    case "lease-scheduled":
+      return event.reminder ? "reminder continuation scheduled" : "continuation scheduled";
+    case "lease-failed":
+      return `continuation not scheduled: ${event.message}`;
+    case "continuation-ended":
+      return `continuation ${event.turn} ended: ${formatCount(event.inputTokens + event.outputTokens)} tokens, ${formatDuration(event.durationMs)}`;
+    case "user-preempted":
+      return "user message ran ahead of the goal";
+    case "limits-raised":
+      return `limits now ${event.maxTurns} continuations, ${formatCount(event.tokenBudget)} tokens, ${formatDuration(event.timeBudgetMs)}`;
+  }
+}
