@@ -29,6 +29,8 @@ export interface HostEventMap {
     leaseId: string;
     reason: LeaseDropReason;
   };
+  /** A continuation turn was running when the process died; it is recorded here and never replayed. */
+  "lease-interrupted": { sessionKey: string; pluginId: string; leaseKey: string; leaseId: string };
   "plugin-error": { pluginId: string; hook: string; message: string };
   /** The host itself failed (usually the store); the session stays usable. */
   "host-error": { sessionKey?: string; message: string };

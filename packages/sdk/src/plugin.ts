@@ -62,6 +62,14 @@ export interface PluginHooks {
   /** A person sent plain text (not a command). `text` is SECURITY: user text, untrusted. */
   "user-message": (event: { text: string }, context: SessionContext) => void | Promise<void>;
   "session-reset": (event: { previousGeneration: number }, context: SessionContext) => void | Promise<void>;
+  /**
+   * A continuation turn of this plugin's lease started but never finished (the process died). It is not
+   * replayed; the plugin decides what its state should say.
+   */
+  "lease-interrupted": (
+    event: { leaseKey: string; leaseId: string },
+    context: SessionContext,
+  ) => void | Promise<void>;
   /** A short line added to the system text of every turn; return undefined to add nothing. */
   "prompt-context": (context: SessionContext) => string | undefined | Promise<string | undefined>;
 }

@@ -4,8 +4,10 @@ import { EventBus, type HostEventListener, type HostEventName } from "../events.
 import type { LeaseDropReason, SessionWorkflowApi } from "../lease.js";
 import type { PluginDefinition } from "../plugin.js";
 import { ContextMinter, type Sender } from "../session-context.js";
-import { MemoryStore } from "../store/memory-store.js";
+import { defaultStorePath } from "../store/default-store-path.js";
+import { SqliteStore } from "../store/sqlite-store.js";
 import type { HostStore, LeaseRecord, SessionRecord } from "../store/store.js";
+import { admitAndRun, emitLeaseDropped } from "./admission.js";
 import { type CommandResult, parseCommand, runCommand } from "./commands.js";
 import type { HostInternals } from "./host-internals.js";
 import { defaultHostLimits, defaultSystemPrompt, type HostOptions } from "./host-options.js";
@@ -13,6 +15,7 @@ import { LeaseScheduler } from "./lease-scheduler.js";
 import { clearLease, requestLease } from "./lease-service.js";
 import { callHooks } from "./plugin-hooks.js";
 import { PluginRegistry } from "./plugin-registry.js";
+import { recoverLeases } from "./recover-leases.js";
 import { runTurn } from "./run-turn.js";
 import { SessionState } from "./session-state.js";
 import { createStateApi } from "./state-api.js";
@@ -63,8 +66,9 @@ export class Host {
     const clock: Clock = options.clock ?? systemClock;
     const events = new EventBus(() => clock.now());
     this.#ownsStore = options.store === undefined;
+    // Durable by default: a host that was not given a store keeps its state in the embedded SQLite file.
     this.#internals = {
-      store: options.store ?? new MemoryStore(),
+      store: options.store ?? SqliteStore.open(defaultStorePath()),
       clock,
       events,
       minter: new ContextMinter(),
@@ -83,7 +87,10 @@ export class Host {
   static async start(options: HostOptions): Promise<Host> {
     const host = new Host(options);
     for (const plugin of options.plugins ?? []) await host.loadPlugin(plugin);
-    await host.#rearmLeases();
+    await recoverLeases(host.#internals, {
+      loadSession: (sessionKey) => host.#loadSession(sessionKey),
+      drop: (lease, reason) => emitLeaseDropped(host.#internals, lease, reason),
+    });
     return host;
   }
 
@@ -267,13 +274,13 @@ export class Host {
       return;
     }
     if (this.#draining) {
-      for (const lease of session.due.splice(0)) this.#emitDropped(lease, "host_draining");
+      for (const lease of session.due.splice(0)) emitLeaseDropped(this.#internals, lease, "host_draining");
       return;
     }
     const lease = session.takeDue();
     if (!lease) return;
     session.running = true;
-    this.#runExclusive(session, this.#admitAndRun(session, lease));
+    this.#runExclusive(session, admitAndRun(this.#internals, session, lease));
   }
 
   #runExclusive(session: SessionState, work: Promise<unknown>): void {
@@ -292,39 +299,6 @@ export class Host {
     );
   }
 
-  /** Admission: re-checks the lease at the moment its turn would start; a stale lease never runs. */
-  async #admitAndRun(session: SessionState, lease: LeaseRecord): Promise<void> {
-    const { store, registry, events } = this.#internals;
-    const stale: LeaseDropReason | undefined = !session.open
-      ? "session_closed"
-      : lease.generation !== session.record.generation
-        ? "session_reset"
-        : !registry.isLoaded(lease.pluginId)
-          ? "plugin_unloaded"
-          : undefined;
-    if (stale) {
-      await store.deleteLease(lease, lease.id);
-      this.#emitDropped(lease, stale);
-      return;
-    }
-    const claimed = await store.claimLease(lease, lease.id);
-    if (!claimed) {
-      this.#emitDropped(lease, "not_current");
-      return;
-    }
-    events.emit("lease-admitted", {
-      sessionKey: lease.sessionKey,
-      pluginId: lease.pluginId,
-      leaseKey: lease.leaseKey,
-      leaseId: lease.id,
-    });
-    try {
-      await runTurn(this.#internals, session, { kind: "continuation", lease: claimed });
-    } finally {
-      await store.finishLease(lease.id);
-    }
-  }
-
   async #dropSessionLeases(session: SessionState, reason: LeaseDropReason): Promise<void> {
     const { sessionKey } = session.record;
     this.#internals.scheduler.disarmSession(sessionKey);
@@ -332,24 +306,7 @@ export class Host {
     for (const lease of session.due.splice(0)) dropped.set(lease.id, lease);
     for (const lease of await this.#internals.store.deleteSessionLeases(sessionKey))
       dropped.set(lease.id, lease);
-    for (const lease of dropped.values()) this.#emitDropped(lease, reason);
-  }
-
-  #emitDropped(lease: LeaseRecord, reason: LeaseDropReason): void {
-    const { sessionKey, pluginId, leaseKey, id: leaseId } = lease;
-    this.#internals.events.emit("lease-dropped", { sessionKey, pluginId, leaseKey, leaseId, reason });
-  }
-
-  async #rearmLeases(): Promise<void> {
-    for (const lease of await this.#internals.store.listLeases()) {
-      const session = await this.#loadSession(lease.sessionKey);
-      if (session?.open && session.record.generation === lease.generation) {
-        this.#internals.scheduler.arm(lease, this.#internals.nextLeaseSequence());
-        continue;
-      }
-      await this.#internals.store.deleteLease(lease, lease.id);
-      this.#emitDropped(lease, session?.open ? "session_reset" : "session_closed");
-    }
+    for (const lease of dropped.values()) emitLeaseDropped(this.#internals, lease, reason);
   }
 
   async #loadSession(sessionKey: string): Promise<SessionState | undefined> {

@@ -43,10 +43,11 @@ export async function callHooks<Name extends keyof PluginHooks>(
   session: SessionState,
   name: Name,
   invoke: (handler: PluginHooks[Name], context: SessionContext, pluginId: string) => unknown,
-  invocation: Omit<Invocation, "origin"> = { sender: hostSender },
+  invocation: Omit<Invocation, "origin"> & { onlyPluginId?: string } = { sender: hostSender },
 ): Promise<unknown[]> {
   const results: unknown[] = [];
   for (const { pluginId, handler } of host.registry.hooks(name)) {
+    if (invocation.onlyPluginId !== undefined && pluginId !== invocation.onlyPluginId) continue;
     try {
       const context = mintContext(host, session, pluginId, { ...invocation, origin: "hook" });
       results.push(await invoke(handler, context, pluginId));

@@ -17,6 +17,7 @@ const hookNames: ReadonlySet<string> = new Set<keyof PluginHooks>([
   "user-message",
   "session-reset",
   "prompt-context",
+  "lease-interrupted",
 ]);
 
 /** A tool after registration: its strict schema and the JSON Schema the model is sent. */

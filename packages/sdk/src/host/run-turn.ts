@@ -53,7 +53,7 @@ export async function runTurn(
       : { role: "user", origin: "continuation", content: input.lease.message };
   const { system, history } = await buildPrompt(host, session, { sender, turn });
   // The input is on record before the model sees it, so a crash mid-turn never loses what the user typed.
-  await host.store.appendTranscript(sessionKey, [entry(inputMessage)]);
+  await host.store.appendTranscript(sessionKey, [{ ...entry(inputMessage), leaseId: lease?.id }]);
   const tools = await offeredTools(host, session, { sender, turn });
   const modelTools = [...tools.values()].map((tool) => tool.modelSchema);
   const messages: ModelMessage[] = [...history, inputMessage];

@@ -16,6 +16,8 @@ export interface TranscriptEntry {
   generation: number;
   turnId: string;
   at: number;
+  /** On the input of a continuation turn: the lease it came from, so one lease provably made one turn. */
+  leaseId?: string;
   message: ModelMessage;
 }
 

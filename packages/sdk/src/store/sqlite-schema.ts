@@ -1,0 +1,61 @@
+/** The schema version this build writes; stored in the file's `PRAGMA user_version`. */
+export const currentSchemaVersion = 1;
+
+/**
+ * Migrations by the version they produce. Version 1 is the first format; a new format appends a step here
+ * and a fixture under `test/fixtures/sqlite/historical/`.
+ */
+export const migrations: readonly { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE sessions (
+        session_key TEXT PRIMARY KEY,
+        agent_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        generation INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        closed_at INTEGER
+      ) STRICT;
+      CREATE TABLE transcript (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_key TEXT NOT NULL,
+        generation INTEGER NOT NULL,
+        turn_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        lease_id TEXT,
+        message TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX transcript_by_session ON transcript (session_key, generation, id);
+      CREATE TABLE plugin_state (
+        plugin_id TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        PRIMARY KEY (plugin_id, scope, key)
+      ) STRICT;
+      CREATE TABLE leases (
+        plugin_id TEXT NOT NULL,
+        session_key TEXT NOT NULL,
+        lease_key TEXT NOT NULL,
+        id TEXT NOT NULL UNIQUE,
+        message TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        due_at INTEGER NOT NULL,
+        generation INTEGER NOT NULL,
+        PRIMARY KEY (plugin_id, session_key, lease_key)
+      ) STRICT;
+      CREATE TABLE started_leases (
+        id TEXT PRIMARY KEY,
+        plugin_id TEXT NOT NULL,
+        session_key TEXT NOT NULL,
+        lease_key TEXT NOT NULL,
+        message TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        due_at INTEGER NOT NULL,
+        generation INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+];
