@@ -21,6 +21,19 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController): v
     });
   });
 
+  // The turn was spent even though it never finished, so it counts; the goal waits for the user.
+  api.on("lease-interrupted", async (event, context) => {
+    if (event.leaseKey !== goalLeaseKey) return;
+    const goal = await controller.store.update(context, (current) => {
+      if (!current) return undefined;
+      current.continuations += 1;
+      return current;
+    });
+    if (goal?.status === "active") {
+      await controller.stop(context, "paused", "gate", "a goal turn was interrupted by a restart; /goal resume continues");
+    }
+  });
+
   api.on("session-reset", async (_event, context) => {
     const goal = await controller.store.read(context);
     if (goal?.status === "active") await controller.stop(context, "paused", "user", "the session was reset");

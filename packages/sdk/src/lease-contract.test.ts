@@ -1,4 +1,8 @@
-import { afterEach, describe, expect, expectTypeOf, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, expectTypeOf, it, onTestFinished } from "vitest";
 import { contextFor, createProbe, owner, type Probe } from "../test/probe-plugin.js";
 import type { HostEvent, HostEventName } from "./events.js";
 import { createHost, Host } from "./host/host.js";
@@ -6,6 +10,7 @@ import type { LeaseClearResult, LeaseRequestResult } from "./lease.js";
 import type { PluginDefinition } from "./plugin.js";
 import type { SessionContext } from "./session-context.js";
 import { MemoryStore } from "./store/memory-store.js";
+import { SqliteStore } from "./store/sqlite-store.js";
 import type { HostStore, LeaseRecord } from "./store/store.js";
 import { createTestHost, FakeClock, ScriptedModel, type ScriptedStep, settle } from "./testing/index.js";
 
@@ -17,6 +22,9 @@ function gate() {
   });
   return { open, opened };
 }
+
+const directory = mkdtempSync(join(tmpdir(), "goal-lease-contract-"));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 /** What the contract needs from a host under test. */
 interface Harness {
@@ -53,6 +61,25 @@ const harnesses: [string, MakeHarness][] = [
     },
   ],
   ["createTestHost (testing kit)", (options) => createTestHost(options)],
+  [
+    "createHost on SqliteStore",
+    async ({ model, plugins, store }) => {
+      const clock = new FakeClock();
+      const owned = store ?? SqliteStore.open(join(directory, `contract-${randomUUID()}.db`));
+      const host = await createHost({ model, plugins, clock, store: owned });
+      return {
+        host,
+        clock,
+        store: owned,
+        settle: () => settle(host, clock),
+        dispose: async () => {
+          await host.close();
+          if (!store) await owned.close();
+          model.verify();
+        },
+      };
+    },
+  ],
 ];
 
 describe.each(harnesses)("lease contract: %s", (_name, make) => {
@@ -336,14 +363,13 @@ describe.each(harnesses)("lease contract: %s", (_name, make) => {
   });
 
   it("5: a pending lease survives a restart on the same store and runs once", async () => {
-    const store = new MemoryStore();
-    const { host, context } = await start([], { store });
-    await request(context, "goal", "after restart", 60_000);
-    await host.close();
-    harness = undefined;
+    const first = await start([]);
+    await request(first.context, "goal", "after restart", 60_000);
+    await first.host.close();
     const restartedProbe = createProbe();
     const model = new ScriptedModel([{ text: "resumed" }]);
-    harness = await make({ model, plugins: [restartedProbe.plugin], store });
+    harness = await make({ model, plugins: [restartedProbe.plugin], store: first.store });
+    onTestFinished(() => first.dispose());
     const starts = record(harness.host, "turn-start");
     await harness.settle();
     expect(starts).toEqual([
@@ -387,5 +413,51 @@ describe.each(harnesses)("lease contract: %s", (_name, make) => {
     await harness?.settle();
     expect(starts).toHaveLength(1);
     expect(model.requests[0]?.messages.at(-1)).toMatchObject({ content: "m99" });
+  });
+});
+
+describe("recovery after a crash", () => {
+  it("records a started continuation as interrupted, tells its plugin, and never replays it", async () => {
+    const store = SqliteStore.open(join(directory, `recovery-${randomUUID()}.db`));
+    onTestFinished(() => store.close());
+    const probe = createProbe();
+    const model = new ScriptedModel([]);
+    const first = await createHost({ model, plugins: [probe.plugin], clock: new FakeClock(), store });
+    await first.openSession({ sessionKey: "s1" });
+    const context = await contextFor(first, probe, "s1");
+    const scheduled = await probe
+      .api()
+      .session.workflow.requestSessionContinuationLease({
+        session: context,
+        leaseKey: "goal",
+        message: "work",
+        delayMs: 60_000,
+      });
+    if (scheduled.status !== "scheduled") throw new Error(scheduled.message);
+    // What a process killed mid-turn leaves behind: the lease claimed, its turn never finished.
+    await store.claimLease({ pluginId: "probe", sessionKey: "s1", leaseKey: "goal" }, scheduled.lease.id);
+    await first.close();
+
+    const interrupted: string[] = [];
+    const restartedProbe = createProbe();
+    const plugin = {
+      ...restartedProbe.plugin,
+      register: async (api: Parameters<typeof restartedProbe.plugin.register>[0]) => {
+        await restartedProbe.plugin.register(api);
+        api.on("lease-interrupted", (event, hookContext) => {
+          interrupted.push(`${hookContext.sessionKey}:${event.leaseKey}:${event.leaseId}`);
+        });
+      },
+    };
+    const clock = new FakeClock();
+    const second = await createHost({ model, plugins: [plugin], clock, store });
+    const starts: unknown[] = [];
+    second.on("turn-start", (event) => starts.push(event));
+    await settle(second, clock);
+    expect(interrupted).toEqual([`s1:goal:${scheduled.lease.id}`]);
+    expect(await store.listStartedLeases()).toEqual([]);
+    expect(starts).toEqual([]);
+    await second.close();
+    model.verify();
   });
 });

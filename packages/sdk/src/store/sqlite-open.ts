@@ -12,9 +12,15 @@ export function openDatabase(path: string, options: SqliteStoreOptions): Databas
   try {
     db = new DatabaseSync(path);
     db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
+    // Checked before anything writes, so a file this version must not touch stays byte for byte as it was.
+    const version = checkFormat(db, path);
     db.exec("PRAGMA journal_mode = WAL");
     db.exec(`PRAGMA synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
-    migrate(db, path);
+    if (version < currentSchemaVersion) migrate(db, version);
+    if (options.maxSizeBytes !== undefined) {
+      const { page_size: pageSize } = db.prepare("PRAGMA page_size").get() as { page_size: number };
+      db.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(options.maxSizeBytes / pageSize))}`);
+    }
     return db;
   } catch (error) {
     if (db?.isOpen) db.close();
@@ -22,26 +28,27 @@ export function openDatabase(path: string, options: SqliteStoreOptions): Databas
   }
 }
 
-function migrate(db: DatabaseSync, path: string): void {
+function checkFormat(db: DatabaseSync, path: string): number {
   const version = Number((db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version);
   if (version > currentSchemaVersion) {
     throw new StoreUnavailableError({
       message: `${path} has schema version ${version}, newer than this goal-lease reads (${currentSchemaVersion}); upgrade goal-lease or use another store file.`,
     });
   }
-  if (version === currentSchemaVersion) return;
+  const tables = db.prepare("SELECT count(*) AS count FROM sqlite_master").get() as { count: number };
+  if (version === 0 && Number(tables.count) > 0) {
+    throw new StoreUnavailableError({
+      message: `${path} is an SQLite database but not a goal-lease store; use another store file.`,
+    });
+  }
+  return version;
+}
+
+function migrate(db: DatabaseSync, from: number): void {
   db.exec("BEGIN IMMEDIATE");
   try {
-    if (version === 0) {
-      const tables = db.prepare("SELECT count(*) AS count FROM sqlite_master").get() as { count: number };
-      if (Number(tables.count) > 0) {
-        throw new StoreUnavailableError({
-          message: `${path} is an SQLite database but not a goal-lease store; use another store file.`,
-        });
-      }
-    }
     for (const step of migrations) {
-      if (step.version <= version) continue;
+      if (step.version <= from) continue;
       db.exec(step.sql);
       db.exec(`PRAGMA user_version = ${step.version}`);
     }

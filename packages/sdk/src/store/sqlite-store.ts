@@ -24,6 +24,8 @@ export interface SqliteStoreOptions {
   synchronous?: "normal" | "full";
   /** How long a write waits for another process's lock before failing. */
   busyTimeoutMs?: number;
+  /** A cap on the file's size; a write past it fails as a full disk would. */
+  maxSizeBytes?: number;
 }
 
 type Row = Record<string, string | number | null>;

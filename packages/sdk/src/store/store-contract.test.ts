@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { MemoryStore } from "./memory-store.js";
+import { SqliteStore } from "./sqlite-store.js";
+import type { HostStore, LeaseRecord, TranscriptEntry } from "./store.js";
+
+const directory = mkdtempSync(join(tmpdir(), "goal-lease-store-"));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+let fileCount = 0;
+
+/** Every store implementation must pass this suite unchanged. */
+const stores: [string, () => HostStore][] = [
+  ["MemoryStore", () => new MemoryStore()],
+  ["SqliteStore (file)", () => SqliteStore.open(join(directory, `contract-${++fileCount}.db`))],
+];
+
+const lease = (overrides: Partial<LeaseRecord> = {}): LeaseRecord => ({
+  id: "lease-1",
+  pluginId: "goal",
+  sessionKey: "s1",
+  leaseKey: "goal",
+  message: "continue",
+  createdAt: 1,
+  dueAt: 2,
+  generation: 1,
+  ...overrides,
+});
+
+const entry = (turnId: string, content: string, generation = 1): TranscriptEntry => ({
+  generation,
+  turnId,
+  at: 5,
+  message: { role: "user", origin: "user", content },
+});
+
+describe.each(stores)("store contract: %s", (_name, open) => {
+  let store: HostStore;
+  afterEach(async () => store?.close());
+
+  it("stores, updates and lists sessions", async () => {
+    store = open();
+    expect(await store.getSession("s1")).toBeUndefined();
+    await store.putSession({
+      sessionKey: "s1",
+      agentId: "main",
+      channel: "cli",
+      generation: 1,
+      createdAt: 10,
+    });
+    await store.putSession({
+      sessionKey: "s1",
+      agentId: "main",
+      channel: "cli",
+      generation: 2,
+      createdAt: 10,
+      closedAt: 20,
+    });
+    expect(await store.getSession("s1")).toEqual({
+      sessionKey: "s1",
+      agentId: "main",
+      channel: "cli",
+      generation: 2,
+      createdAt: 10,
+      closedAt: 20,
+    });
+    expect((await store.listSessions()).map((session) => session.sessionKey)).toEqual(["s1"]);
+  });
+
+  it("reads the last entries of one generation, oldest first, and keeps lease ids", async () => {
+    store = open();
+    await store.appendTranscript("s1", [entry("t1", "a"), entry("t1", "b"), entry("t2", "c", 2)]);
+    await store.appendTranscript("s1", [{ ...entry("t3", "d"), leaseId: "lease-9" }]);
+    await store.appendTranscript("s2", [entry("t4", "other session")]);
+    const window = await store.readTranscript("s1", { generation: 1, limit: 2 });
+    expect(window.map((item) => item.message.role === "user" && item.message.content)).toEqual(["b", "d"]);
+    expect(window[1]?.leaseId).toBe("lease-9");
+    expect(window[0]?.leaseId).toBeUndefined();
+    expect(await store.readTranscript("s1", { generation: 2, limit: 10 })).toHaveLength(1);
+  });
+
+  it("writes plugin state with compare-and-set versions", async () => {
+    store = open();
+    expect(await store.writeState("goal", "s1", "goal", { n: 1 }, 0)).toEqual({
+      status: "written",
+      version: 1,
+    });
+    expect(await store.writeState("goal", "s1", "goal", { n: 2 }, 0)).toEqual({
+      status: "conflict",
+      current: { value: { n: 1 }, version: 1 },
+    });
+    expect(await store.writeState("goal", "s1", "goal", { n: 2 }, 1)).toEqual({
+      status: "written",
+      version: 2,
+    });
+    expect(await store.readState("goal", "s1", "goal")).toEqual({ value: { n: 2 }, version: 2 });
+    expect(await store.readState("goal", "s2", "goal")).toBeUndefined();
+    expect(await store.readState("other", "s1", "goal")).toBeUndefined();
+    expect(await store.deleteState("goal", "s1", "goal")).toBe(true);
+    expect(await store.deleteState("goal", "s1", "goal")).toBe(false);
+    expect(await store.writeState("goal", "s1", "goal", null, 0)).toEqual({ status: "written", version: 1 });
+  });
+
+  it("keeps one pending lease per slot and reports what it replaced", async () => {
+    store = open();
+    expect(await store.putLease(lease())).toEqual({ replaced: undefined });
+    expect(await store.putLease(lease({ id: "lease-2", message: "newer" }))).toEqual({ replaced: lease() });
+    await store.putLease(lease({ id: "lease-3", leaseKey: "other" }));
+    await store.putLease(lease({ id: "lease-4", sessionKey: "s2" }));
+    expect(await store.getLease(lease())).toMatchObject({ id: "lease-2", message: "newer" });
+    expect(await store.listLeases()).toHaveLength(3);
+    expect(await store.deleteLease(lease(), "lease-1")).toBeUndefined();
+    expect((await store.deleteSessionLeases("s1")).map((item) => item.id).sort()).toEqual([
+      "lease-2",
+      "lease-3",
+    ]);
+    expect(await store.listLeases()).toEqual([lease({ id: "lease-4", sessionKey: "s2" })]);
+  });
+
+  it("claims a lease once, moving it to the started set until finished", async () => {
+    store = open();
+    await store.putLease(lease());
+    expect(await store.claimLease(lease(), "wrong-id")).toBeUndefined();
+    expect(await store.claimLease(lease(), "lease-1")).toEqual(lease());
+    expect(await store.claimLease(lease(), "lease-1")).toBeUndefined();
+    expect(await store.getLease(lease())).toBeUndefined();
+    expect(await store.listStartedLeases()).toEqual([lease()]);
+    // A new lease for the same slot may be pending while the claimed one's turn runs.
+    await store.putLease(lease({ id: "lease-2" }));
+    await store.finishLease("lease-1");
+    expect(await store.listStartedLeases()).toEqual([]);
+    expect(await store.getLease(lease())).toMatchObject({ id: "lease-2" });
+  });
+
+  it("hands out copies, so callers cannot change stored values", async () => {
+    store = open();
+    await store.writeState("goal", "s1", "goal", { list: [1] }, 0);
+    const read = await store.readState("goal", "s1", "goal");
+    (read?.value as { list: number[] }).list.push(2);
+    expect(await store.readState("goal", "s1", "goal")).toEqual({ value: { list: [1] }, version: 1 });
+  });
+});
