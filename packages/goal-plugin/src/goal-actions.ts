@@ -55,6 +55,19 @@ export class GoalActions {
 
   async resume(context: SessionContext, note: string, flags: LimitFlags): Promise<string> {
     const { store } = this.#controller;
+    const current = await store.read(context);
+    if (current?.status === "active" && Object.keys(flags).length === 0) {
+      // An active goal with nothing pending lost its continuation to a crash; resuming re-arms it.
+      if (await this.#controller.hasPendingLease(context))
+        return "The goal is already active; a continuation is pending.";
+      const goal = await this.#controller.schedule(context, {
+        reminder: false,
+        turnsUsed: current.continuations,
+      });
+      return goal?.status === "active"
+        ? "Goal was active with nothing scheduled; the next continuation is scheduled."
+        : "The next continuation could not be scheduled; it waits for you.";
+    }
     let refusal: string | undefined;
     const resumed = await store.update(context, (goal) => {
       refusal = undefined;

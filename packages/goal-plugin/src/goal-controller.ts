@@ -88,6 +88,15 @@ export class GoalController {
     return { ok: true, goal };
   }
 
+  /** Whether a goal continuation is waiting in the host (not running, not lost). */
+  async hasPendingLease(context: SessionContext): Promise<boolean> {
+    const found = await this.#api.session.workflow.getSessionContinuationLease({
+      session: context,
+      leaseKey: goalLeaseKey,
+    });
+    return found.status === "pending";
+  }
+
   /** What is left, as goal_status reports it to the model. */
   remainingFor(goal: Goal, turnsUsed: number) {
     const left = remaining(goal, this.now(), turnsUsed);

@@ -19,6 +19,7 @@ export {
   type LeaseClearRequest,
   type LeaseClearResult,
   type LeaseDropReason,
+  type LeaseLookupResult,
   type LeaseRejected,
   type LeaseRejectionReason,
   type LeaseRequest,

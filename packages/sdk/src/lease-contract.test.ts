@@ -401,6 +401,21 @@ describe.each(harnesses)("lease contract: %s", (_name, make) => {
     expect(await clear()).toEqual({ status: "not_found" });
   });
 
+  it("reads the pending lease of its own slot only", async () => {
+    const { context } = await start([]);
+    const get = (leaseKey: string) =>
+      probe.api().session.workflow.getSessionContinuationLease({ session: context, leaseKey });
+    expect(await get("goal")).toEqual({ status: "not_found" });
+    await request(context, "goal", "x", 1_000);
+    expect(await get("goal")).toMatchObject({ status: "pending", lease: { leaseKey: "goal", message: "x" } });
+    expect(await get("other")).toEqual({ status: "not_found" });
+    expect(
+      await probe
+        .api()
+        .session.workflow.getSessionContinuationLease({ session: { ...context }, leaseKey: "goal" }),
+    ).toMatchObject({ status: "rejected", reason: "untrusted_session" });
+  });
+
   it("race: 100 concurrent requests for one key leave exactly one pending lease and one turn", async () => {
     const { host, store, model, context } = await start([{ text: "once" }]);
     const starts = record(host, "turn-start");
@@ -425,14 +440,12 @@ describe("recovery after a crash", () => {
     const first = await createHost({ model, plugins: [probe.plugin], clock: new FakeClock(), store });
     await first.openSession({ sessionKey: "s1" });
     const context = await contextFor(first, probe, "s1");
-    const scheduled = await probe
-      .api()
-      .session.workflow.requestSessionContinuationLease({
-        session: context,
-        leaseKey: "goal",
-        message: "work",
-        delayMs: 60_000,
-      });
+    const scheduled = await probe.api().session.workflow.requestSessionContinuationLease({
+      session: context,
+      leaseKey: "goal",
+      message: "work",
+      delayMs: 60_000,
+    });
     if (scheduled.status !== "scheduled") throw new Error(scheduled.message);
     // What a process killed mid-turn leaves behind: the lease claimed, its turn never finished.
     await store.claimLease({ pluginId: "probe", sessionKey: "s1", leaseKey: "goal" }, scheduled.lease.id);

@@ -59,10 +59,18 @@ export type LeaseClearResult =
   | { readonly status: "not_found" }
   | LeaseRejected;
 
+/** The outcome of {@link SessionWorkflowApi.getSessionContinuationLease}. */
+export type LeaseLookupResult =
+  | { readonly status: "pending"; readonly lease: ContinuationLease }
+  | { readonly status: "not_found" }
+  | LeaseRejected;
+
 /** The session continuation lease, as plugins reach it through `api.session.workflow`. */
 export interface SessionWorkflowApi {
   requestSessionContinuationLease(request: LeaseRequest): Promise<LeaseRequestResult>;
   clearSessionContinuationLease(request: LeaseClearRequest): Promise<LeaseClearResult>;
+  /** Reads this plugin's pending lease `leaseKey` in the context's session, e.g. to notice one lost to a crash. */
+  getSessionContinuationLease(request: LeaseClearRequest): Promise<LeaseLookupResult>;
 }
 
 /** Bounds on lease requests. */

@@ -12,7 +12,7 @@ import { type CommandResult, parseCommand, runCommand } from "./commands.js";
 import type { HostInternals } from "./host-internals.js";
 import { defaultHostLimits, defaultSystemPrompt, type HostOptions } from "./host-options.js";
 import { LeaseScheduler } from "./lease-scheduler.js";
-import { clearLease, requestLease } from "./lease-service.js";
+import { clearLease, getLease, requestLease } from "./lease-service.js";
 import { callHooks } from "./plugin-hooks.js";
 import { PluginRegistry } from "./plugin-registry.js";
 import { recoverLeases } from "./recover-leases.js";
@@ -115,6 +115,7 @@ export class Host {
         workflow: Object.freeze<SessionWorkflowApi>({
           requestSessionContinuationLease: (request) => requestLease(host, pluginId, request),
           clearSessionContinuationLease: (request) => clearLease(host, pluginId, request),
+          getSessionContinuationLease: (request) => getLease(host, pluginId, request),
         }),
       },
       state: createStateApi(host, pluginId),

@@ -4,6 +4,7 @@ import { formatIssues } from "../format-issues.js";
 import {
   type ContinuationLease,
   type LeaseClearResult,
+  type LeaseLookupResult,
   type LeaseRejected,
   type LeaseRejectionReason,
   type LeaseRequestResult,
@@ -121,6 +122,27 @@ export async function clearLease(
   if (!cleared) return { status: "not_found" };
   host.events.emit("lease-cleared", { ...slot, leaseId: cleared.id });
   return { status: "cleared" };
+}
+
+/** Reads `pluginId`'s pending lease in the session of the request's context. */
+export async function getLease(
+  host: HostInternals,
+  pluginId: string,
+  request: unknown,
+): Promise<LeaseLookupResult> {
+  const parsed = clearSchema.safeParse(request);
+  if (!parsed.success) {
+    return rejected("invalid_request", `Invalid lease lookup: ${formatIssues(parsed.error)}.`);
+  }
+  const checked = checkContext(host, parsed.data.session, pluginId);
+  if ("status" in checked) return checked;
+  const slot = { pluginId, sessionKey: checked.session.record.sessionKey, leaseKey: parsed.data.leaseKey };
+  try {
+    const lease = await host.store.getLease(slot);
+    return lease ? { status: "pending", lease: toContinuationLease(lease) } : { status: "not_found" };
+  } catch (error) {
+    return rejected("store_unavailable", `The lease could not be read: ${(error as Error).message}.`);
+  }
 }
 
 function checkContext(
