@@ -52,7 +52,9 @@ export {
   type TurnUsage,
 } from "./plugin.js";
 export type { Sender, SessionContext, TurnKind } from "./session-context.js";
+export { defaultStorePath, storePathVariable } from "./store/default-store-path.js";
 export { MemoryStore } from "./store/memory-store.js";
+export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite-store.js";
 export type {
   HostStore,
   LeaseRecord,

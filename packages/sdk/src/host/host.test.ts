@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createProbe, owner } from "../../test/probe-plugin.js";
+import { contextFor, createProbe, owner } from "../../test/probe-plugin.js";
 import { createTestHost, ScriptedModel, type TestHost } from "../testing/index.js";
 
 let testHost: TestHost | undefined;
@@ -35,5 +35,33 @@ describe("host turns", () => {
     expect(probe.turnEnds.map((t) => t.event.kind)).toEqual(["user", "continuation"]);
     const continuation = model.requests[2]?.messages.at(-1);
     expect(continuation).toEqual({ role: "user", origin: "continuation", content: "keep going" });
+  });
+});
+
+describe("turn contexts", () => {
+  it("tell a plugin the lease key of its own continuation, and nothing of another plugin's", async () => {
+    const mine = createProbe("mine");
+    const other = createProbe("other");
+    const model = new ScriptedModel([
+      { toolCalls: [{ name: "other_continue", input: { leaseKey: "other-key", message: "x" } }] },
+      { text: "done" },
+      { text: "the other plugin's continuation" },
+    ]);
+    testHost = await createTestHost({ model, plugins: [mine.plugin, other.plugin] });
+    await testHost.host.openSession({ sessionKey: "s1" });
+    const context = await contextFor(testHost.host, mine, "s1", "mine");
+    await mine
+      .api()
+      .session.workflow.requestSessionContinuationLease({
+        session: context,
+        leaseKey: "mine-key",
+        message: "go",
+      });
+    await testHost.settle();
+    const ownTurnEnd = mine.turnEnds[0]?.context.turn;
+    expect(ownTurnEnd).toEqual({ id: expect.any(String), kind: "continuation", leaseKey: "mine-key" });
+    const otherView = other.contexts.find((seen) => seen.origin === "tool")?.turn;
+    expect(otherView).toEqual({ id: ownTurnEnd?.id, kind: "continuation" });
+    expect(Object.keys(otherView ?? {})).toEqual(["id", "kind"]);
   });
 });

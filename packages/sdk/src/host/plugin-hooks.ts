@@ -21,15 +21,13 @@ export function mintContext(
   invocation: Invocation,
 ): SessionContext {
   const { sessionKey, agentId, channel, generation } = session.record;
+  const { sender, origin, turn } = invocation;
+  // A plugin learns the lease key of a continuation only when the lease was its own.
+  const leaseKey = turn?.lease?.pluginId === pluginId ? turn.lease.leaseKey : undefined;
+  const turnView =
+    turn && (leaseKey ? { id: turn.id, kind: turn.kind, leaseKey } : { id: turn.id, kind: turn.kind });
   return host.minter.mint(
-    {
-      sessionKey,
-      agentId,
-      channel,
-      sender: invocation.sender,
-      origin: invocation.origin,
-      turn: invocation.turn,
-    },
+    { sessionKey, agentId, channel, sender, origin, turn: turnView },
     { pluginId, generation },
   );
 }
