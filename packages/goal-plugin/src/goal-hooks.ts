@@ -30,7 +30,12 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController): v
       return current;
     });
     if (goal?.status === "active") {
-      await controller.stop(context, "paused", "gate", "a goal turn was interrupted by a restart; /goal resume continues");
+      await controller.stop(
+        context,
+        "paused",
+        "gate",
+        "a goal turn was interrupted by a restart; /goal resume continues",
+      );
     }
   });
 

@@ -50,13 +50,11 @@ describe("turn contexts", () => {
     testHost = await createTestHost({ model, plugins: [mine.plugin, other.plugin] });
     await testHost.host.openSession({ sessionKey: "s1" });
     const context = await contextFor(testHost.host, mine, "s1", "mine");
-    await mine
-      .api()
-      .session.workflow.requestSessionContinuationLease({
-        session: context,
-        leaseKey: "mine-key",
-        message: "go",
-      });
+    await mine.api().session.workflow.requestSessionContinuationLease({
+      session: context,
+      leaseKey: "mine-key",
+      message: "go",
+    });
     await testHost.settle();
     const ownTurnEnd = mine.turnEnds[0]?.context.turn;
     expect(ownTurnEnd).toEqual({ id: expect.any(String), kind: "continuation", leaseKey: "mine-key" });

@@ -1,0 +1,267 @@
+import type { ScriptedStep } from "@goal-lease/sdk/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { createGoalHarness, type GoalHarness, parsedResult, report, turn } from "../test/goal-harness.js";
+import type { GoalEvent } from "./index.js";
+
+let harness: GoalHarness | undefined;
+afterEach(async () => {
+  await harness?.dispose();
+  harness = undefined;
+});
+
+/** `count` continuation turns that each say continue, with distinct notes. */
+function continuing(count: number, prefix = "step"): ScriptedStep[] {
+  return Array.from({ length: count }, (_, index) => turn("continue", `${prefix} ${index + 1} done`)).flat();
+}
+
+function gates(events: GoalEvent[] | undefined): string[] {
+  return (events ?? []).flatMap((event) => (event.type === "gate" ? [event.gate] : []));
+}
+
+describe("continuation cap", () => {
+  it("stops a model that always says continue at exactly the default cap of 10", async () => {
+    harness = await createGoalHarness(continuing(10));
+    await harness.command("/goal start refactor everything");
+    await harness.settle();
+    expect(harness.turnStarts).toHaveLength(10);
+    expect(harness.turnStarts.every((start) => start.kind === "continuation")).toBe(true);
+    const goal = await harness.goal();
+    expect(goal).toMatchObject({ status: "waiting_approval", continuations: 10, lastNote: "step 10 done" });
+    expect(gates(goal?.events)).toEqual(["turn_cap"]);
+    expect(goal?.events.filter((event) => event.type === "status")).toEqual([
+      expect.objectContaining({ from: "active", to: "waiting_approval", by: "gate" }),
+    ]);
+    expect(await harness.store.listLeases()).toEqual([]);
+    const last = parsedResult(harness.toolResults().at(-1));
+    expect(last).toMatchObject({ accepted: true, status: "waiting_approval" });
+    expect(String(last.message)).toContain("10 of 10 continuations used");
+  });
+
+  it("honours a --max-turns override", async () => {
+    harness = await createGoalHarness(continuing(3));
+    expect(await harness.command("/goal start refactor everything --max-turns 3")).toContain(
+      "3 continuations",
+    );
+    await harness.settle();
+    expect(harness.turnStarts).toHaveLength(3);
+    const goal = await harness.goal();
+    expect(goal).toMatchObject({ status: "waiting_approval", continuations: 3 });
+    expect(gates(goal?.events)).toEqual(["turn_cap"]);
+    expect(await harness.store.listLeases()).toEqual([]);
+  });
+
+  it("stops at the cap when the last allowed turn ends without goal_status", async () => {
+    harness = await createGoalHarness([{ text: "I did some work." }]);
+    await harness.command("/goal start refactor everything --max-turns 1");
+    await harness.settle();
+    expect(harness.turnStarts).toHaveLength(1);
+    const goal = await harness.goal();
+    expect(goal).toMatchObject({ status: "waiting_approval", continuations: 1 });
+    expect(gates(goal?.events)).toEqual(["turn_cap"]);
+    expect(await harness.store.listLeases()).toEqual([]);
+  });
+
+  it("refuses a plain resume after the cap and names --max-turns; a raised cap continues", async () => {
+    harness = await createGoalHarness([{ text: "I did some work." }, ...turn("done", "all done")]);
+    await harness.command("/goal start refactor everything --max-turns 1");
+    await harness.settle();
+    const capped = await harness.goal();
+    expect(capped?.status).toBe("waiting_approval");
+    const refusal = await harness.command("/goal resume");
+    expect(refusal).toMatch(/^Cannot resume: 1 of 1 continuations used/);
+    expect(refusal).toContain("--max-turns");
+    expect(await harness.goal()).toEqual(capped);
+    expect(await harness.store.listLeases()).toEqual([]);
+
+    expect(await harness.command("/goal resume --max-turns 1")).toContain(
+      "Goal resumed. Limits: 2 continuations",
+    );
+    await harness.settle();
+    expect(harness.turnStarts).toHaveLength(2);
+    expect(await harness.goal()).toMatchObject({ status: "done", continuations: 2, lastNote: "all done" });
+  });
+});
+
+describe("token budget", () => {
+  it("stops at budget_limited once the goal's turns have used the budget", async () => {
+    // Each turn is two model calls of 15 tokens: 30, 60, 90, then 120 passes the budget of 100.
+    harness = await createGoalHarness(continuing(4));
+    await harness.command("/goal start summarize the logs --budget 100");
+    await harness.settle();
+    expect(harness.turnStarts).toHaveLength(4);
+    const goal = await harness.goal();
+    expect(goal).toMatchObject({ status: "budget_limited", tokensUsed: 120, continuations: 4 });
+    expect(gates(goal?.events)).toEqual(["token_budget"]);
+    expect(await harness.store.listLeases()).toEqual([]);
+  });
+
+  it("counts the usage a turn reports", async () => {
+    const expensive: ScriptedStep[] = [
+      { ...report("continue", "read the big file"), usage: { inputTokens: 400, outputTokens: 100 } },
+      { text: "reading", usage: { inputTokens: 600, outputTokens: 0 } },
+    ];
+    harness = await createGoalHarness(expensive);
+    await harness.command("/goal start summarize the logs --budget 1k");
+    await harness.settle();
+    expect(await harness.goal()).toMatchObject({
+      status: "budget_limited",
+      tokensUsed: 1_100,
+      continuations: 1,
+    });
+    expect(await harness.command("/goal status")).toContain("Tokens        [##########] 1,100/1,000");
+  });
+
+  it("resumes with a raised budget, and refuses a resume that does not raise it", async () => {
+    harness = await createGoalHarness([
+      ...continuing(4),
+      ...turn("continue", "more"),
+      ...turn("done", "finished"),
+    ]);
+    await harness.command("/goal start summarize the logs --budget 100");
+    await harness.settle();
+    const limited = await harness.goal();
+    expect(limited?.status).toBe("budget_limited");
+
+    const refusal = await harness.command("/goal resume");
+    expect(refusal).toMatch(/^Cannot resume: 120 of 100 tokens used/);
+    expect(refusal).toContain("--budget");
+    expect(await harness.goal()).toEqual(limited);
+
+    expect(await harness.command("/goal resume --budget 1000")).toContain("1,120 tokens");
+    await harness.settle();
+    expect(harness.turnStarts).toHaveLength(6);
+    const goal = await harness.goal();
+    expect(goal).toMatchObject({ status: "done", tokensUsed: 180, continuations: 6, lastNote: "finished" });
+    expect(goal?.limits.tokenBudget).toBe(1_120);
+    expect(goal?.events).toContainEqual(
+      expect.objectContaining({ type: "limits-raised", tokenBudget: 1_120 }),
+    );
+  });
+});
+
+describe("time budget", () => {
+  it("stops at time_limited when the goal's active time passes the budget", async () => {
+    let h: GoalHarness | undefined;
+    const slow: ScriptedStep = async () => {
+      await h?.clock.advance(61_000);
+      return report("continue", "a slow step");
+    };
+    harness = h = await createGoalHarness([slow, { text: "slow" }]);
+    await harness.command("/goal start index the archive --time 1m");
+    await harness.settle();
+    expect(harness.turnStarts).toHaveLength(1);
+    const goal = await harness.goal();
+    expect(goal?.status).toBe("time_limited");
+    expect(gates(goal?.events)).toEqual(["time_budget"]);
+    expect(parsedResult(harness.toolResults()[0])).toMatchObject({ accepted: true, status: "time_limited" });
+    expect(await harness.store.listLeases()).toEqual([]);
+  });
+
+  it("does not count paused time, and a resume with more time continues", async () => {
+    let h: GoalHarness | undefined;
+    const after =
+      (ms: number, note: string): ScriptedStep =>
+      async () => {
+        await h?.clock.advance(ms);
+        return report("continue", note);
+      };
+    harness = h = await createGoalHarness([
+      after(30_000, "part one"),
+      { text: "one" },
+      after(40_000, "part two"),
+      { text: "two" },
+      ...turn("done", "finished"),
+    ]);
+    await harness.command("/goal start index the archive --time 1m");
+    await harness.command("/goal pause");
+    await harness.clock.advance(10 * 60_000);
+    expect(harness.turnStarts).toEqual([]);
+    expect(await harness.command("/goal resume")).toContain("Goal resumed");
+    await harness.settle();
+    // 30 s of work passes; 70 s does not, whatever the ten paused minutes.
+    expect(harness.turnStarts).toHaveLength(2);
+    const limited = await harness.goal();
+    expect(limited).toMatchObject({ status: "time_limited", continuations: 2 });
+    expect(gates(limited?.events)).toEqual(["time_budget"]);
+    const refusal = await harness.command("/goal resume");
+    expect(refusal).toMatch(/^Cannot resume: 1m 10s of 1m 00s used/);
+    expect(refusal).toContain("--time");
+    expect(await harness.command("/goal resume --time 5m")).toContain("Goal resumed");
+    await harness.settle();
+    expect(await harness.goal()).toMatchObject({ status: "done", continuations: 3 });
+  });
+});
+
+describe("no progress", () => {
+  it("blocks a goal whose continue note repeats three times, ignoring case and punctuation", async () => {
+    harness = await createGoalHarness([
+      ...turn("continue", "Still working on it."),
+      ...turn("continue", "still working on it"),
+      ...turn("continue", "STILL working -- on it!"),
+    ]);
+    await harness.command("/goal start fix the flaky test");
+    await harness.settle();
+    expect(harness.turnStarts).toHaveLength(3);
+    const goal = await harness.goal();
+    expect(goal?.status).toBe("blocked");
+    expect(gates(goal?.events)).toEqual(["no_progress"]);
+    expect(await harness.store.listLeases()).toEqual([]);
+  });
+
+  it("starts a fresh count on resume and on a different note", async () => {
+    harness = await createGoalHarness([
+      ...turn("continue", "same"),
+      ...turn("continue", "same"),
+      ...turn("continue", "different"),
+      ...turn("continue", "same"),
+      ...turn("continue", "same"),
+      ...turn("continue", "same"),
+      ...turn("continue", "same"),
+      ...turn("done", "ok"),
+    ]);
+    await harness.command("/goal start fix the flaky test");
+    await harness.settle();
+    expect(await harness.goal()).toMatchObject({ status: "blocked", continuations: 6 });
+    await harness.command("/goal resume");
+    await harness.settle();
+    expect(await harness.goal()).toMatchObject({ status: "done", continuations: 8 });
+  });
+});
+
+describe("errors and silence", () => {
+  it("pauses the goal when the model fails in a goal turn", async () => {
+    harness = await createGoalHarness([{ error: "boom" }]);
+    await harness.command("/goal start deploy the site");
+    await harness.settle();
+    const goal = await harness.goal();
+    expect(goal?.status).toBe("paused");
+    expect(gates(goal?.events)).toEqual(["model_error"]);
+    expect(goal?.events.filter((event) => event.type === "status")).toEqual([
+      expect.objectContaining({ from: "active", to: "paused", by: "gate" }),
+    ]);
+    expect(await harness.store.listLeases()).toEqual([]);
+  });
+
+  it("pauses the goal when a goal turn's model call times out", async () => {
+    harness = await createGoalHarness([{ hang: true }]);
+    await harness.command("/goal start deploy the site");
+    await harness.settle();
+    expect(await harness.goal()).toMatchObject({ status: "paused" });
+    expect(gates((await harness.goal())?.events)).toEqual(["model_error"]);
+  });
+
+  it("gives a turn without goal_status one reminder, then waits for approval", async () => {
+    harness = await createGoalHarness([{ text: "I looked around." }, { text: "Still looking." }]);
+    await harness.command("/goal start audit the config");
+    await harness.settle();
+    expect(harness.turnStarts.map((start) => start.kind)).toEqual(["continuation", "continuation"]);
+    const reminder = harness.model.requests[1]?.messages.at(-1);
+    expect(reminder).toMatchObject({ role: "user", origin: "continuation" });
+    expect(reminder?.content).toMatch(/reminder/i);
+    expect(harness.model.requests[0]?.messages.at(-1)?.content).not.toMatch(/reminder/i);
+    const goal = await harness.goal();
+    expect(goal).toMatchObject({ status: "waiting_approval", continuations: 2, reminderUsed: true });
+    expect(gates(goal?.events)).toEqual(["no_status"]);
+    expect(await harness.store.listLeases()).toEqual([]);
+  });
+});

@@ -1,0 +1,159 @@
+import { type LeaseRecord, type LeaseSlot, MemoryStore } from "@goal-lease/sdk";
+import { createTestHost, ScriptedModel, type ScriptedStep, type TestHost } from "@goal-lease/sdk/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { createGoalHarness, type GoalHarness, owner, report, turn } from "../test/goal-harness.js";
+import { createGoalPlugin, type Goal } from "./index.js";
+
+/** An in-memory store whose lease writes or deletes can be made to fail. */
+class FlakyStore extends MemoryStore {
+  failPut = false;
+  failDelete = false;
+
+  override async putLease(record: LeaseRecord) {
+    if (this.failPut) throw new Error("disk full");
+    return super.putLease(record);
+  }
+
+  override async deleteLease(slot: LeaseSlot, expectedId?: string) {
+    if (this.failDelete) throw new Error("disk gone");
+    return super.deleteLease(slot, expectedId);
+  }
+}
+
+let testHost: TestHost | undefined;
+let harness: GoalHarness | undefined;
+afterEach(async ({ task }) => {
+  const [host, goalHarness] = [testHost, harness];
+  testHost = undefined;
+  harness = undefined;
+  await host?.dispose();
+  // A test marked as failing (a known bug) may leave the script unplayed; it checks the script itself.
+  await (task.fails ? goalHarness?.host.close() : goalHarness?.dispose());
+});
+
+async function flakyHost(steps: ScriptedStep[]) {
+  const store = new FlakyStore();
+  const model = new ScriptedModel(steps);
+  testHost = await createTestHost({ model, store, plugins: [createGoalPlugin()] });
+  await testHost.host.openSession({ sessionKey: "s1" });
+  const host = testHost;
+  return {
+    store,
+    model,
+    host,
+    async command(text: string) {
+      const result = await host.host.send({ sessionKey: "s1", text, sender: owner });
+      if (result.kind !== "command") throw new Error(`${text} did not run as a command`);
+      return result.command.reply;
+    },
+    async goal() {
+      return (await store.readState("goal", "s1", "goal"))?.value as unknown as Goal | undefined;
+    },
+  };
+}
+
+describe("lease and status stay in step", () => {
+  it("a goal whose first continuation cannot be scheduled waits for the user, never looks active", async () => {
+    const h = await flakyHost([...turn("done", "finished")]);
+    h.store.failPut = true;
+    expect(await h.command("/goal start back up the photos")).toBe(
+      "Goal saved, but the first continuation could not be scheduled, so it waits for you: /goal resume to try again.",
+    );
+    const goal = await h.goal();
+    expect(goal?.status).toBe("waiting_approval");
+    expect(goal?.events.map((event) => event.type)).toEqual(["created", "lease-failed", "status"]);
+    expect(goal?.events.at(-1)).toMatchObject({ by: "gate", to: "waiting_approval" });
+    await h.host.settle();
+    expect(h.model.requests).toEqual([]);
+
+    h.store.failPut = false;
+    expect(await h.command("/goal resume")).toMatch(/^Goal resumed/);
+    await h.host.settle();
+    expect(await h.goal()).toMatchObject({ status: "done", continuations: 1 });
+  });
+
+  it("a continue whose next lease cannot be scheduled stops the goal and tells the model", async () => {
+    let flaky: FlakyStore | undefined;
+    const failing: ScriptedStep = () => {
+      if (flaky) flaky.failPut = true;
+      return report("continue", "keep going");
+    };
+    const h = await flakyHost([failing, { text: "ok" }]);
+    flaky = h.store;
+    await h.command("/goal start back up the photos");
+    await h.host.settle();
+    h.store.failPut = false;
+    const toolMessage = h.model.requests[1]?.messages.at(-1);
+    expect(toolMessage).toMatchObject({ role: "tool", isError: false });
+    expect(JSON.parse(toolMessage?.role === "tool" ? toolMessage.content : "{}")).toMatchObject({
+      accepted: true,
+      status: "waiting_approval",
+    });
+    expect(await h.goal()).toMatchObject({ status: "waiting_approval", continuations: 1 });
+    expect(await h.store.listLeases()).toEqual([]);
+  });
+
+  it("a pause whose lease cannot be cleared keeps the goal active and says so", async () => {
+    const h = await flakyHost([...turn("done", "finished")]);
+    await h.command("/goal start back up the photos");
+    const before = await h.goal();
+    h.store.failDelete = true;
+    const reply = await h.command("/goal pause");
+    expect(reply).toMatch(
+      /^The pending continuation could not be cleared \(.*disk gone.*\); the goal is unchanged\.$/,
+    );
+    expect(await h.command("/goal clear")).toMatch(/could not be cleared/);
+    expect(await h.goal()).toEqual(before);
+    h.store.failDelete = false;
+    await h.host.settle();
+    expect(await h.goal()).toMatchObject({ status: "done" });
+  });
+});
+
+describe("a goal replaced while its continuation runs", () => {
+  // BUG: a continuation turn belongs to the goal that scheduled it, but goal_status and the turn-end hook
+  // act on whatever goal the session holds when they run (nothing ties a turn to a goal id). Clearing goal A
+  // and starting goal B while A's continuation is running charges A's turn to B: A's `continue` is accepted
+  // for B (its note becomes B's lastNote and no-progress count), A's turn is counted as B's continuation 1
+  // with A's tokens, and B ends with continuations 2 / 60 tokens after one turn of its own.
+  it.fails("does not charge the old goal's turn to the new goal", async () => {
+    const replies: string[] = [];
+    harness = await createGoalHarness([
+      async () => {
+        replies.push(await (harness as GoalHarness).command("/goal clear"));
+        replies.push(await (harness as GoalHarness).command("/goal start objective B"));
+        return report("continue", "note about A");
+      },
+      { text: "ok" },
+      ...turn("done", "B finished"),
+    ]);
+    await harness.command("/goal start objective A");
+    await harness.settle();
+    expect(replies[1]).toMatch(/^Goal started: "objective B"/);
+    const goal = await harness.goal();
+    expect(goal).toMatchObject({
+      objective: "objective B",
+      status: "done",
+      continuations: 1,
+      tokensUsed: 30,
+    });
+    expect(goal?.events.filter((event) => event.type === "continuation-ended")).toHaveLength(1);
+    harness.model.verify();
+  });
+});
+
+describe("/goal edit", () => {
+  // BUG: /goal edit changes the stored objective but not the pending continuation, whose message was
+  // built when it was scheduled; the next continuation still quotes the old objective (while the system
+  // context line quotes the new one), so the model is told two different objectives.
+  it.fails("the next continuation works on the edited objective", async () => {
+    harness = await createGoalHarness([...turn("done", "finished")]);
+    await harness.command("/goal start write a poem");
+    expect(await harness.command("/goal edit write a sonnet")).toBe('Objective updated: "write a sonnet".');
+    await harness.settle();
+    const request = harness.model.requests[0];
+    expect(request?.system).toContain('"write a sonnet"');
+    expect(request?.messages.at(-1)?.content).toContain('Objective: "write a sonnet"');
+    harness.model.verify();
+  });
+});

@@ -1,0 +1,99 @@
+import type { HostEvent, ModelMessage, SendResult } from "@goal-lease/sdk";
+import {
+  createTestHost,
+  ScriptedModel,
+  type ScriptedReply,
+  type ScriptedStep,
+  type TestHost,
+} from "@goal-lease/sdk/testing";
+import { createGoalPlugin, type Goal, type GoalPluginOptions } from "../src/index.js";
+
+/** The session owner. */
+export const owner = Object.freeze({ id: "owner", isOwner: true });
+
+/** A goal_status call as a scripted model step. */
+export function report(
+  status: "continue" | "done" | "blocked" | "waiting_approval",
+  note: string,
+): ScriptedReply {
+  return { toolCalls: [{ name: "goal_status", input: { status, note } }] };
+}
+
+/** A model turn that reports and then ends with text: two model calls. */
+export function turn(
+  status: "continue" | "done" | "blocked" | "waiting_approval",
+  note: string,
+): ScriptedStep[] {
+  return [report(status, note), { text: `reported ${status}` }];
+}
+
+/** The production test host with the goal plugin loaded and session `s1` open. */
+export interface GoalHarness extends TestHost {
+  model: ScriptedModel;
+  turnStarts: HostEvent<"turn-start">[];
+  send(
+    text: string,
+    options?: { sessionKey?: string; sender?: { id: string; isOwner: boolean } },
+  ): Promise<SendResult>;
+  /** Runs a command and returns its reply. */
+  command(text: string, sessionKey?: string): Promise<string>;
+  goal(sessionKey?: string): Promise<Goal | undefined>;
+  /** Runs a command as `sender` and returns its reply. */
+  commandAs(text: string, sender: { id: string; isOwner: boolean }, sessionKey?: string): Promise<string>;
+  /** Every tool result the model was sent, once each, in the order the model first saw them. */
+  toolResults(): ToolResultMessage[];
+}
+
+/** A tool result as the model sees it. */
+export type ToolResultMessage = Extract<ModelMessage, { role: "tool" }>;
+
+/** Tool results that are JSON objects, parsed; the goal_status tool answers with one. */
+export function parsedResult(message: ToolResultMessage | undefined): Record<string, unknown> {
+  if (!message) throw new Error("no tool result");
+  return JSON.parse(message.content) as Record<string, unknown>;
+}
+
+export async function createGoalHarness(
+  steps: ScriptedStep[],
+  options: GoalPluginOptions & { sessions?: string[] } = {},
+): Promise<GoalHarness> {
+  const model = new ScriptedModel(steps);
+  const testHost = await createTestHost({ model, plugins: [createGoalPlugin(options)] });
+  for (const sessionKey of options.sessions ?? ["s1"]) await testHost.host.openSession({ sessionKey });
+  const turnStarts: HostEvent<"turn-start">[] = [];
+  testHost.host.on("turn-start", (event) => turnStarts.push(event));
+  const send: GoalHarness["send"] = (text, { sessionKey = "s1", sender = owner } = {}) =>
+    testHost.host.send({ sessionKey, text, sender });
+  return {
+    ...testHost,
+    model,
+    turnStarts,
+    send,
+    async command(text, sessionKey = "s1") {
+      const result = await send(text, { sessionKey });
+      if (result.kind !== "command") throw new Error(`${text} did not run as a command`);
+      return result.command.reply;
+    },
+    async commandAs(text, sender, sessionKey = "s1") {
+      const result = await send(text, { sessionKey, sender });
+      if (result.kind !== "command") throw new Error(`${text} did not run as a command`);
+      return result.command.reply;
+    },
+    toolResults() {
+      const seen = new Set<string>();
+      const results: ToolResultMessage[] = [];
+      for (const request of model.requests) {
+        for (const message of request.messages) {
+          if (message.role !== "tool" || seen.has(message.toolCallId)) continue;
+          seen.add(message.toolCallId);
+          results.push(message);
+        }
+      }
+      return results;
+    },
+    async goal(sessionKey = "s1") {
+      const entry = await testHost.store.readState("goal", sessionKey, "goal");
+      return entry?.value as unknown as Goal | undefined;
+    },
+  };
+}
