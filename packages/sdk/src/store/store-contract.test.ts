@@ -137,7 +137,7 @@ describe.each(stores)("store contract: %s", (_name, open) => {
     store = open();
     await store.writeState("goal", "s1", "goal", { list: [1] }, 0);
     const read = await store.readState("goal", "s1", "goal");
-    (read as { value: { list: number[] } }).value.list.push(2);
+    (read as unknown as { value: { list: number[] } }).value.list.push(2);
     expect(await store.readState("goal", "s1", "goal")).toEqual({ value: { list: [1] }, version: 1 });
   });
 });
