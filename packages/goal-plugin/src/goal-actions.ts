@@ -58,7 +58,7 @@ export class GoalActions {
     const current = await store.read(context);
     if (current?.status === "active" && Object.keys(flags).length === 0) {
       // An active goal with nothing pending lost its continuation to a crash; resuming re-arms it.
-      if (await this.#controller.hasPendingLease(context))
+      if (await this.#controller.hasPendingLease(context, current))
         return "The goal is already active; a continuation is pending.";
       const goal = await this.#controller.schedule(context, {
         reminder: false,
@@ -129,9 +129,13 @@ export class GoalActions {
       logEvent(goal, { at: goal.updatedAt, type: "edited", objective });
       return goal;
     });
-    return edited?.objective === objective && edited.status !== "cleared"
-      ? `Objective updated: ${quote(objective, 200)}.`
-      : this.#notIn(edited, "open", "edit");
+    if (edited?.objective !== objective || edited.status === "cleared")
+      return this.#notIn(edited, "open", "edit");
+    // A continuation already waiting carries the old objective; replace it with one that says the new one.
+    if (edited.status === "active" && (await this.#controller.hasPendingLease(context, edited))) {
+      await this.#controller.schedule(context, { reminder: false, turnsUsed: edited.continuations });
+    }
+    return `Objective updated: ${quote(objective, 200)}.`;
   }
 
   async clear(context: SessionContext): Promise<string> {

@@ -4,8 +4,10 @@ import { type Goal, type GoalActor, type GoalStatus, logEvent, setStatus } from 
 import type { GoalStore } from "./goal-store.js";
 import { continuationMessage } from "./messages.js";
 
-/** The lease key of every goal continuation. */
-export const goalLeaseKey = "goal";
+/** The lease key of a goal's continuations: one per goal, so a turn of a replaced goal is never counted for the next. */
+export function leaseKeyOf(goal: Pick<Goal, "id">): string {
+  return `goal.${goal.id}`;
+}
 
 /** The outcome of stopping a goal: stopping fails only when the pending lease could not be cleared. */
 export type StopResult = { ok: true; goal: Goal | undefined } | { ok: false; message: string };
@@ -37,7 +39,7 @@ export class GoalController {
     const message = continuationMessage({ ...goal, continuations: options.turnsUsed }, this.now(), options);
     const result = await this.#api.session.workflow.requestSessionContinuationLease({
       session: context,
-      leaseKey: goalLeaseKey,
+      leaseKey: leaseKeyOf(goal),
       message,
     });
     return this.store.update(context, (current) => {
@@ -68,9 +70,11 @@ export class GoalController {
     reason: string,
     gate?: GateHit,
   ): Promise<StopResult> {
+    const target = await this.store.read(context);
+    if (!target) return { ok: true, goal: undefined };
     const cleared = await this.#api.session.workflow.clearSessionContinuationLease({
       session: context,
-      leaseKey: goalLeaseKey,
+      leaseKey: leaseKeyOf(target),
     });
     if (cleared.status === "rejected") {
       return {
@@ -79,7 +83,7 @@ export class GoalController {
       };
     }
     const goal = await this.store.update(context, (current) => {
-      if (!current) return undefined;
+      if (current?.id !== target.id) return undefined;
       const now = this.now();
       if (gate) logEvent(current, { at: now, type: "gate", gate: gate.gate, detail: gate.detail });
       setStatus(current, to, by, reason, now);
@@ -89,10 +93,10 @@ export class GoalController {
   }
 
   /** Whether a goal continuation is waiting in the host (not running, not lost). */
-  async hasPendingLease(context: SessionContext): Promise<boolean> {
+  async hasPendingLease(context: SessionContext, goal: Goal): Promise<boolean> {
     const found = await this.#api.session.workflow.getSessionContinuationLease({
       session: context,
-      leaseKey: goalLeaseKey,
+      leaseKey: leaseKeyOf(goal),
     });
     return found.status === "pending";
   }

@@ -1,11 +1,19 @@
 import type { PluginApi, SessionContext, TurnEndEvent } from "@goal-lease/sdk";
 import { budgetHit, capHit } from "./gates.js";
-import { logEvent } from "./goal.js";
-import { type GoalController, goalLeaseKey } from "./goal-controller.js";
+import { type Goal, logEvent } from "./goal.js";
+import { type GoalController, leaseKeyOf } from "./goal-controller.js";
 import { contextLine } from "./messages.js";
 
-/** Registers the hooks that keep the goal's accounts and enforce the gates after every turn. */
+/** Registers the hooks that keep the goal's accounts and enforce the gates around every turn. */
 export function registerGoalHooks(api: PluginApi, controller: GoalController): void {
+  api.on("turn-start", async (event, context) => {
+    await controller.store.update(context, (goal) => {
+      if (!goal || event.leaseKey !== leaseKeyOf(goal)) return undefined;
+      logEvent(goal, { at: controller.now(), type: "continuation-started", turn: goal.continuations + 1 });
+      return goal;
+    });
+  });
+
   api.on("turn-end", (event, context) => onTurnEnd(controller, event, context));
 
   api.on("prompt-context", async (context) => {
@@ -23,18 +31,17 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController): v
 
   // The turn was spent even though it never finished, so it counts; the goal waits for the user.
   api.on("lease-interrupted", async (event, context) => {
-    if (event.leaseKey !== goalLeaseKey) return;
     const goal = await controller.store.update(context, (current) => {
-      if (!current) return undefined;
+      if (!current || event.leaseKey !== leaseKeyOf(current)) return undefined;
       current.continuations += 1;
       return current;
     });
-    if (goal?.status === "active") {
+    if (goal?.status === "active" && event.leaseKey === leaseKeyOf(goal)) {
       await controller.stop(
         context,
         "paused",
         "gate",
-        "a goal turn was interrupted by a restart; /goal resume continues",
+        "a goal turn was interrupted by a restart; resume continues it",
       );
     }
   });
@@ -50,22 +57,14 @@ async function onTurnEnd(
   event: TurnEndEvent,
   context: SessionContext,
 ): Promise<void> {
-  const goalTurn = event.leaseKey === goalLeaseKey;
+  let goalTurn = false;
   const goal = await controller.store.update(context, (current) => {
-    if (!current || (!goalTurn && current.status !== "active")) return undefined;
+    goalTurn = current !== undefined && event.leaseKey === leaseKeyOf(current);
+    // A goal pays for its own continuations and for the user's turns while it runs, not for other leases' turns.
+    const userTurn = event.kind === "user" && current?.status === "active";
+    if (!current || !(goalTurn || userTurn)) return undefined;
     current.tokensUsed += event.usage.inputTokens + event.usage.outputTokens;
-    if (goalTurn) {
-      current.continuations += 1;
-      const { inputTokens, outputTokens, durationMs } = event.usage;
-      logEvent(current, {
-        at: controller.now(),
-        type: "continuation-ended",
-        turn: current.continuations,
-        inputTokens,
-        outputTokens,
-        durationMs,
-      });
-    }
+    if (goalTurn) recordContinuation(current, event, controller.now());
     return current;
   });
   if (goal?.status !== "active") return;
@@ -95,5 +94,18 @@ async function onTurnEnd(
     gate: cap ? cap.gate : "no_status",
     status: "waiting_approval",
     detail: cap ? cap.detail : "the model did not call goal_status after a reminder",
+  });
+}
+
+function recordContinuation(goal: Goal, event: TurnEndEvent, now: number): void {
+  goal.continuations += 1;
+  const { inputTokens, outputTokens, durationMs } = event.usage;
+  logEvent(goal, {
+    at: now,
+    type: "continuation-ended",
+    turn: goal.continuations,
+    inputTokens,
+    outputTokens,
+    durationMs,
   });
 }

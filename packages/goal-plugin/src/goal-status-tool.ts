@@ -2,7 +2,7 @@ import { defineTool, type SessionContext, type ToolDefinition } from "@goal-leas
 import { z } from "zod";
 import { budgetHit, capHit, noProgressRepeats, normalizeNote } from "./gates.js";
 import type { GoalController } from "./goal-controller.js";
-import { goalLeaseKey } from "./goal-controller.js";
+import { leaseKeyOf } from "./goal-controller.js";
 
 /** Longest note the model may send. */
 export const maxNoteChars = 500;
@@ -22,7 +22,10 @@ export function goalStatusTool(controller: GoalController): ToolDefinition<typeo
     description:
       'Report progress on the active goal. status "continue" asks for another turn; "done", "blocked" or "waiting_approval" stops the goal. note: what you did, in one or two sentences.',
     input,
-    isAvailable: async (context) => (await controller.store.read(context)) !== undefined,
+    isAvailable: async (context) => {
+      const goal = await controller.store.read(context);
+      return goal !== undefined && goal.status !== "cleared";
+    },
     execute: (report, context) => reportStatus(controller, report, context),
   });
 }
@@ -41,7 +44,14 @@ async function reportStatus(
       message: `The goal is ${goal.status}; only the user can resume it. Stop working on it.`,
     };
   }
-  const turnsUsed = goal.continuations + (context.turn?.leaseKey === goalLeaseKey ? 1 : 0);
+  const turnLeaseKey = context.turn?.leaseKey;
+  if (turnLeaseKey !== undefined && turnLeaseKey !== leaseKeyOf(goal)) {
+    return {
+      accepted: false,
+      message: "This turn continued a goal that has since been replaced; stop working on it.",
+    };
+  }
+  const turnsUsed = goal.continuations + (turnLeaseKey === undefined ? 0 : 1);
   const normalized = normalizeNote(report.note);
   const recorded = await controller.store.update(context, (current) => {
     if (current?.status !== "active") return undefined;

@@ -36,6 +36,7 @@ export type GoalEvent = { at: number } & (
       outputTokens: number;
       durationMs: number;
     }
+  | { type: "continuation-started"; turn: number }
   | { type: "user-preempted" }
   | { type: "limits-raised"; maxTurns: number; tokenBudget: number; timeBudgetMs: number }
 );

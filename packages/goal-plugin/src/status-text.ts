@@ -52,6 +52,8 @@ function describeEvent(event: GoalEvent): string {
       return event.reminder ? "reminder continuation scheduled" : "continuation scheduled";
     case "lease-failed":
       return `continuation not scheduled: ${event.message}`;
+    case "continuation-started":
+      return `continuation ${event.turn} started`;
     case "continuation-ended":
       return `continuation ${event.turn} ended: ${formatCount(event.inputTokens + event.outputTokens)} tokens, ${formatDuration(event.durationMs)}`;
     case "user-preempted":

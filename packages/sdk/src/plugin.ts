@@ -58,6 +58,11 @@ export interface TurnEndEvent {
 
 /** Hooks a plugin can subscribe to; each receives a fresh context for the session. */
 export interface PluginHooks {
+  /** A turn is about to call the model; `leaseKey` is set when it continues this plugin's own lease. */
+  "turn-start": (
+    event: { turnId: string; kind: TurnKind; leaseKey?: string },
+    context: SessionContext,
+  ) => void | Promise<void>;
   "turn-end": (event: TurnEndEvent, context: SessionContext) => void | Promise<void>;
   /** A person sent plain text (not a command). `text` is SECURITY: user text, untrusted. */
   "user-message": (event: { text: string }, context: SessionContext) => void | Promise<void>;

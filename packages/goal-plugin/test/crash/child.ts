@@ -59,7 +59,8 @@ for (const [index, sessionKey] of sessionKeys.entries()) {
   const interrupted =
     lastStatus?.type === "status" && lastStatus.by === "gate" && /interrupted/.test(lastStatus.reason);
   const stranded =
-    goal.status === "active" && !(await store.getLease({ pluginId: "goal", sessionKey, leaseKey: "goal" }));
+    goal.status === "active" &&
+    !(await store.getLease({ pluginId: "goal", sessionKey, leaseKey: `goal.${goal.id}` }));
   const running = started.some((lease) => lease.sessionKey === sessionKey);
   if (!userStopped.has(sessionKey) && ((goal.status === "paused" && interrupted) || (stranded && !running))) {
     await command(sessionKey, "/goal resume");

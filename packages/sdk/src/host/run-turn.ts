@@ -41,6 +41,18 @@ export async function runTurn(
     leaseKey: lease?.leaseKey,
   });
 
+  await callHooks(
+    host,
+    session,
+    "turn-start",
+    (handler, context, pluginId) =>
+      handler(
+        { turnId, kind: input.kind, leaseKey: lease?.pluginId === pluginId ? lease.leaseKey : undefined },
+        context,
+      ),
+    { sender, turn },
+  );
+
   const entry = (message: ModelMessage): TranscriptEntry => ({
     generation,
     turnId,
