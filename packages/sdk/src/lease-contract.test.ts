@@ -182,7 +182,7 @@ describe.each(harnesses)("lease contract: %s", (_name, make) => {
     ]);
   });
 
-  it("3: the production scheduler fires the lease at its due time, not before", async () => {
+  it("3 (seed defect 3): the production scheduler fires the lease at its due time, not before", async () => {
     const { host, clock, context } = await start([{ text: "later" }]);
     expect(host).toBeInstanceOf(Host);
     const starts = record(host, "turn-start");
@@ -381,7 +381,7 @@ describe.each(harnesses)("lease contract: %s", (_name, make) => {
     });
   });
 
-  it("6: results use the one status union, never a helper-only value like 'enqueued'", async () => {
+  it("6 (seed defect 2): results use the one status union, never a helper-only value like 'enqueued'", async () => {
     expectTypeOf<LeaseRequestResult["status"]>().toEqualTypeOf<"scheduled" | "rejected">();
     expectTypeOf<LeaseClearResult["status"]>().toEqualTypeOf<"cleared" | "not_found" | "rejected">();
     const { context } = await start([{ text: "ran" }]);

@@ -159,7 +159,7 @@ describe("stale contexts", () => {
 
 describe("routing fields are never inputs", () => {
   it.each(["agentId", "sessionKey", "channel"])(
-    "rejects a lease request with an extra %s field",
+    "seed defect 1: rejects a lease request with an extra %s field",
     async (field) => {
       const probe = createProbe();
       const { host, store } = await start({ probes: [probe], sessions: ["s1", "other"] });
