@@ -2,15 +2,9 @@ export { type Clock, systemClock, type TimerHandle } from "./clock.js";
 export { GoalLeaseError, HostUsageError, PluginDefinitionError, StoreUnavailableError } from "./errors.js";
 export type { HostEvent, HostEventListener, HostEventMap, HostEventName } from "./events.js";
 export type { CommandResult } from "./host/commands.js";
-export {
-  createHost,
-  Host,
-  type OpenSessionOptions,
-  type SendInput,
-  type SendResult,
-  type SessionInfo,
-} from "./host/host.js";
+export { createHost, Host } from "./host/host.js";
 export { defaultHostLimits, type HostLimits, type HostOptions } from "./host/host-options.js";
+export type { OpenSessionOptions, SendInput, SendResult, SessionInfo } from "./host/session-api.js";
 export { UntrustedContextError } from "./host/state-api.js";
 export type { TurnResult } from "./host/turn-result.js";
 export type { JsonValue } from "./json.js";

@@ -3,12 +3,12 @@ import { HostUsageError } from "../errors.js";
 import { EventBus, type HostEventListener, type HostEventName } from "../events.js";
 import type { LeaseDropReason, SessionWorkflowApi } from "../lease.js";
 import type { PluginDefinition } from "../plugin.js";
-import { ContextMinter, type Sender } from "../session-context.js";
+import { ContextMinter } from "../session-context.js";
 import { defaultStorePath } from "../store/default-store-path.js";
 import { SqliteStore } from "../store/sqlite-store.js";
 import type { HostStore, LeaseRecord, SessionRecord } from "../store/store.js";
 import { admitAndRun, emitLeaseDropped } from "./admission.js";
-import { type CommandResult, parseCommand, runCommand } from "./commands.js";
+import { parseCommand, runCommand } from "./commands.js";
 import type { HostInternals } from "./host-internals.js";
 import { defaultHostLimits, defaultSystemPrompt, type HostOptions } from "./host-options.js";
 import { LeaseScheduler } from "./lease-scheduler.js";
@@ -17,34 +17,16 @@ import { callHooks } from "./plugin-hooks.js";
 import { PluginRegistry } from "./plugin-registry.js";
 import { recoverLeases } from "./recover-leases.js";
 import { runTurn } from "./run-turn.js";
+import {
+  checkOpenSessionOptions,
+  type OpenSessionOptions,
+  type SendInput,
+  type SendResult,
+  type SessionInfo,
+} from "./session-api.js";
 import { SessionState } from "./session-state.js";
 import { createStateApi } from "./state-api.js";
 import type { TurnResult } from "./turn-result.js";
-
-const sessionKeyPattern = /^[A-Za-z0-9:._@/-]{1,200}$/;
-const agentIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** Opens or reopens a session. `agentId` and `channel` are fixed when the session is first created. */
-export interface OpenSessionOptions {
-  sessionKey: string;
-  agentId?: string;
-  channel?: string;
-}
-
-/** A session as callers of the host see it. */
-export type SessionInfo = Readonly<Omit<SessionRecord, "closedAt">>;
-
-/** Input from a person: plain text becomes a user turn, `/name args` runs a command. */
-export interface SendInput {
-  sessionKey: string;
-  /** SECURITY: user text, untrusted. */
-  text: string;
-  /** Who sent it, as the embedding application authenticated them. */
-  sender: Sender;
-}
-
-/** What {@link Host.send} did with the input. */
-export type SendResult = { kind: "command"; command: CommandResult } | { kind: "turn"; turn: TurnResult };
 
 /** Starts a host: loads plugins, re-arms the store's pending leases, and is ready for sessions. */
 export async function createHost(options: HostOptions): Promise<Host> {
@@ -129,17 +111,7 @@ export class Host {
 
   async openSession(options: OpenSessionOptions): Promise<SessionInfo> {
     this.#assertOpen();
-    const { sessionKey, agentId = "main", channel = "local" } = options;
-    if (typeof sessionKey !== "string" || !sessionKeyPattern.test(sessionKey)) {
-      throw new HostUsageError({
-        message: `Invalid session key ${JSON.stringify(sessionKey)}: use 1-200 letters, digits or ":._@/-".`,
-      });
-    }
-    if (!agentIdPattern.test(agentId)) {
-      throw new HostUsageError({
-        message: `Invalid agent id ${JSON.stringify(agentId)}: use 1-64 letters, digits or "._-".`,
-      });
-    }
+    const { sessionKey, agentId, channel } = checkOpenSessionOptions(options);
     const session = await this.#loadSession(sessionKey);
     if (session?.open) {
       if (options.agentId !== undefined && session.record.agentId !== agentId) {
