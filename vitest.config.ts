@@ -1,26 +1,43 @@
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 // Tests run against each package's source, so the test command needs no prior build.
-const alias = {
-  "@goal-lease/sdk/testing": source("./packages/sdk/src/testing/index.ts"),
-  "@goal-lease/sdk": source("./packages/sdk/src/index.ts"),
-  "@goal-lease/goal-plugin": source("./packages/goal-plugin/src/index.ts"),
+const entries: Record<string, string> = {
+  "@goal-lease/sdk": "./packages/sdk/src/index.ts",
+  "@goal-lease/sdk/testing": "./packages/sdk/src/testing/index.ts",
+  "@goal-lease/sdk/openai": "./packages/sdk/src/models/openai-model.ts",
+  "@goal-lease/sdk/anthropic": "./packages/sdk/src/models/anthropic-model.ts",
+  "@goal-lease/goal-plugin": "./packages/goal-plugin/src/index.ts",
 };
+const alias = Object.entries(entries).map(([name, path]) => ({
+  find: new RegExp(`^${name.replaceAll("/", "\\/")}$`),
+  replacement: source(path),
+}));
 
-const project = (name: string) => ({
-  resolve: { alias },
-  test: {
-    name,
-    root: `packages/${name}`,
-    include: ["src/**/*.test.ts"],
-    setupFiles: [source("./test/console-guard.ts")],
-  },
-});
+const roots = [
+  "packages/sdk",
+  "packages/goal-plugin",
+  "packages/cli",
+  "examples/countdown-plugin",
+  "examples/embed-host",
+];
 
 export default defineConfig({
   resolve: { alias },
-  test: { projects: [project("sdk"), project("goal-plugin")] },
+  test: {
+    projects: roots
+      .filter((root) => existsSync(source(`./${root}/package.json`)))
+      .map((root) => ({
+        resolve: { alias },
+        test: {
+          name: root.split("/").at(-1),
+          root,
+          include: ["src/**/*.test.ts"],
+          setupFiles: [source("./test/console-guard.ts")],
+        },
+      })),
+  },
 });
