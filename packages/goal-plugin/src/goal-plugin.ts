@@ -4,6 +4,7 @@ import { GoalActions } from "./goal-actions.js";
 import { goalCommand } from "./goal-command.js";
 import { GoalController } from "./goal-controller.js";
 import { registerGoalHooks } from "./goal-hooks.js";
+import { goalStateLocation } from "./goal-reader.js";
 import { goalStatusTool } from "./goal-status-tool.js";
 import { GoalStore } from "./goal-store.js";
 
@@ -30,7 +31,7 @@ export function createGoalPlugin(options: GoalPluginOptions = {}): PluginDefinit
   const defaults = { ...defaultGoalLimits, ...options.defaults };
   const authorize = options.authorize ?? ((context: SessionContext) => context.sender.isOwner);
   return definePlugin({
-    id: "goal",
+    id: goalStateLocation.pluginId,
     register(api) {
       const controller = new GoalController(api, new GoalStore(api));
       api.registerCommand(

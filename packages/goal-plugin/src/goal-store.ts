@@ -1,7 +1,8 @@
 import type { JsonValue, PluginApi, SessionContext } from "@goal-lease/sdk";
 import type { Goal } from "./goal.js";
+import { goalStateLocation } from "./goal-reader.js";
 
-const goalKey = "goal";
+const goalKey = goalStateLocation.key;
 const maxAttempts = 5;
 
 /** Thrown when a stored goal has a format this version cannot read. */

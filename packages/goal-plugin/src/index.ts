@@ -1,5 +1,17 @@
-export type { GateName, Goal, GoalActor, GoalEvent, GoalLimits, GoalStatus } from "./goal.js";
+export { formatCount, formatDuration } from "./format.js";
+export {
+  elapsedMs,
+  type GateName,
+  type Goal,
+  type GoalActor,
+  type GoalEvent,
+  type GoalLimits,
+  type GoalStatus,
+} from "./goal.js";
 export { maxObjectiveChars } from "./goal-command.js";
 export { createGoalPlugin, defaultGoalLimits, type GoalPluginOptions } from "./goal-plugin.js";
+export { goalStateLocation, readStoredGoal } from "./goal-reader.js";
 export { maxNoteChars } from "./goal-status-tool.js";
 export { GoalFormatError } from "./goal-store.js";
+export { ArgumentError, parseCount, parseDuration } from "./parse-args.js";
+export { eventsText as renderGoalEvents, statusText as renderGoalStatus } from "./status-text.js";

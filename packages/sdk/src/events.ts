@@ -17,7 +17,15 @@ export interface HostEventMap {
   "turn-start": { sessionKey: string; turnId: string; kind: TurnKind; pluginId?: string; leaseKey?: string };
   "model-call": { sessionKey: string; turnId: string; step: number };
   "tool-call": { sessionKey: string; turnId: string; name: string; status: "ok" | "error"; message?: string };
-  "turn-end": { sessionKey: string; turnId: string; kind: TurnKind; outcome: TurnOutcome; usage: TurnUsage };
+  "turn-end": {
+    sessionKey: string;
+    turnId: string;
+    kind: TurnKind;
+    outcome: TurnOutcome;
+    usage: TurnUsage;
+    /** The model's last text of the turn. SECURITY: model output. */
+    text: string;
+  };
   "lease-scheduled": { sessionKey: string; pluginId: string; lease: ContinuationLease; replaced: boolean };
   "lease-rejected": { pluginId: string; reason: LeaseRejectionReason; message: string };
   "lease-cleared": { sessionKey: string; pluginId: string; leaseKey: string; leaseId: string };

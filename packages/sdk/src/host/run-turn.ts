@@ -127,7 +127,6 @@ export async function runTurn(
 
   if (produced.length > 0) await host.store.appendTranscript(sessionKey, produced);
   usage.durationMs = host.clock.now() - startedAt;
-  host.events.emit("turn-end", { sessionKey, turnId, kind: input.kind, outcome, usage });
   await callHooks(
     host,
     session,
@@ -146,5 +145,7 @@ export async function runTurn(
       ),
     { sender, turn },
   );
+  // Emitted after the plugins' hooks, so an observer that reads state sees what the plugins made of the turn.
+  host.events.emit("turn-end", { sessionKey, turnId, kind: input.kind, outcome, usage, text });
   return { turnId, kind: input.kind, outcome, text, usage };
 }

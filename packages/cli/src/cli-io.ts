@@ -1,0 +1,23 @@
+import type { Readable, Writable } from "node:stream";
+import { Chalk, type ChalkInstance } from "chalk";
+
+/** The process surface a command uses, injected so tests run each command in-process. */
+export interface CliIo {
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable;
+  stdin: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
+  env: NodeJS.ProcessEnv;
+  /** Registers a SIGINT handler; returns its remover. Defaults to the process's. */
+  onInterrupt(handler: () => void): () => void;
+}
+
+/** Colours only on a terminal that wants them. */
+export function colours(io: CliIo): ChalkInstance {
+  const enabled = io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
+  return new Chalk({ level: enabled ? 1 : 0 });
+}
+
+/** Writes one line. */
+export function writeLine(stream: Writable, text = ""): void {
+  stream.write(`${text}\n`);
+}

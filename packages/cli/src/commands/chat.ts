@@ -1,0 +1,139 @@
+import { createInterface } from "node:readline";
+import { readStoredGoal } from "@goal-lease/goal-plugin";
+import { type CliIo, colours } from "../cli-io.js";
+import { statusLine, watchGoal } from "../goal-progress.js";
+import { resolveModel } from "../model-spec.js";
+import { openCliHost } from "../open-host.js";
+import type { RunCliOptions } from "../program.js";
+import { printProgress } from "../progress-printer.js";
+
+/**
+ * `goal-lease chat`: a line-based chat in one session. While a goal runs, the prompt carries a live status
+ * line and each continuation is marked. Ctrl-C pauses a running goal; a second Ctrl-C (or Ctrl-D) exits.
+ */
+export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> {
+  const colour = colours(io);
+  const model = await resolveModel(options.model, {
+    baseUrl: options.baseUrl,
+    apiKey: options.apiKey,
+    env: io.env,
+    demoDelayMs: 400,
+  });
+  const cli = await openCliHost({ model, storePath: options.store, env: io.env });
+  const sessionKey = options.session ?? "chat";
+  await cli.host.openSession({ sessionKey, channel: "cli" });
+  const owner = { id: "cli-user", isOwner: true };
+  const terminal = io.stdin.isTTY === true && io.stdout.isTTY === true;
+  const readline = createInterface({ input: io.stdin, output: io.stdout, terminal });
+
+  // Output that arrives while the person types: clear the prompt line, print, redraw prompt and input.
+  const say = (text: string) => {
+    if (terminal) io.stdout.write("\r\u001b[2K");
+    io.stdout.write(`${text}\n`);
+    if (terminal) readline.prompt(true);
+  };
+  const progress = printProgress(
+    { write: (chunk: string) => (say(chunk.replace(/\n$/, "")), true) } as never,
+    colour,
+  );
+
+  let goalActive = false;
+  const refreshPrompt = async () => {
+    const goal = await readStoredGoal(cli.store, sessionKey);
+    goalActive = goal?.status === "active";
+    const status = goal && goalActive ? colour.cyan(`[goal ${statusLine(goal, Date.now())}] `) : "";
+    readline.setPrompt(`${status}> `);
+    if (terminal) readline.prompt(true);
+  };
+  const removers = [
+    cli.host.on("turn-start", (event) => {
+      if (event.sessionKey !== sessionKey || event.kind !== "continuation") return;
+      void readStoredGoal(cli.store, sessionKey).then((goal) => {
+        if (goal)
+          progress({
+            type: "continuation-start",
+            sessionKey,
+            turn: goal.continuations + 1,
+            cap: goal.limits.maxTurns,
+          });
+      });
+    }),
+    cli.host.on("turn-end", (event) => {
+      if (event.sessionKey !== sessionKey || event.kind !== "continuation") return;
+      void readStoredGoal(cli.store, sessionKey).then((goal) => {
+        if (event.text.trim()) say(`  ${event.text.trim()}`);
+        if (goal?.lastNote) say(colour.dim(`  note: ${goal.lastNote}`));
+        if (goal && goal.status !== "active") say(colour.yellow(`■ goal ${goal.status}`));
+        void refreshPrompt();
+      });
+    }),
+  ];
+  const ticker = setInterval(() => {
+    if (goalActive && terminal) void refreshPrompt();
+  }, 1_000);
+
+  say(colour.dim(`goal-lease chat · model ${model.id} · session ${sessionKey} · store ${cli.location}`));
+  say(
+    colour.dim("Type a message, or /goal help. Ctrl-C pauses a running goal; Ctrl-C twice or Ctrl-D exits."),
+  );
+
+  let exitArmed = false;
+  let closing = false;
+  const finished = new Promise<void>((resolve) => readline.once("close", resolve));
+  const interrupt = () => {
+    if (goalActive && !exitArmed) {
+      exitArmed = true;
+      void cli.host
+        .send({ sessionKey, text: "/goal pause paused with Ctrl-C", sender: owner })
+        .then((result) => {
+          if (result.kind === "command")
+            say(colour.yellow(`${result.command.reply} Press Ctrl-C again to exit.`));
+          void refreshPrompt();
+        });
+      return;
+    }
+    closing = true;
+    readline.close();
+  };
+  readline.on("SIGINT", interrupt);
+  const removeInterrupt = io.onInterrupt(interrupt);
+
+  const pending: Promise<unknown>[] = [];
+  readline.on("line", (line) => {
+    exitArmed = false;
+    const text = line.trim();
+    if (text === "") {
+      readline.prompt();
+      return;
+    }
+    if (text === "/exit" || text === "/quit") {
+      closing = true;
+      readline.close();
+      return;
+    }
+    const handled = cli.host
+      .send({ sessionKey, text, sender: owner })
+      .then((result) => {
+        if (result.kind === "command") say(result.command.reply);
+        else
+          say(
+            result.turn.outcome.status === "error"
+              ? colour.red(result.turn.outcome.message)
+              : result.turn.text,
+          );
+      })
+      .catch((error: unknown) => say(colour.red(`error: ${(error as Error).message}`)))
+      .finally(() => void refreshPrompt());
+    pending.push(handled);
+  });
+  await refreshPrompt();
+  readline.prompt();
+  await finished;
+  await Promise.all(pending);
+  // Piped input ended while a goal runs: let it finish, as a script would expect; Ctrl-C still pauses it.
+  if (!closing && goalActive) await watchGoal(cli.host, cli.store, sessionKey, () => {}).stopped;
+  clearInterval(ticker);
+  removeInterrupt();
+  for (const remove of removers) remove();
+  await cli.close();
+}

@@ -1,0 +1,92 @@
+import { randomUUID } from "node:crypto";
+import { readStoredGoal } from "@goal-lease/goal-plugin";
+import { type CliIo, colours, writeLine } from "../cli-io.js";
+import { type ExitCode, exitCodes } from "../exit-codes.js";
+import { watchGoal } from "../goal-progress.js";
+import { resolveModel } from "../model-spec.js";
+import { openCliHost } from "../open-host.js";
+import { exitCodeFor } from "../outcome.js";
+import { printJson, printProgress } from "../progress-printer.js";
+
+/** Options of `goal-lease run` (and the goal part of `demo`). */
+export interface RunOptions {
+  model: string;
+  baseUrl?: string;
+  apiKey?: string;
+  store?: string;
+  inMemory?: boolean;
+  session?: string;
+  maxTurns?: number;
+  budget?: number;
+  time?: number;
+  json?: boolean;
+  demoDelayMs?: number;
+  /** Runs after the goal stops, with the host still open (the demo shows status and events here). */
+  after?: (send: (text: string) => Promise<string>) => Promise<void>;
+}
+
+/** Starts a goal in a session and follows it until it stops; resolves with the documented exit code. */
+export async function runGoal(io: CliIo, objective: string, options: RunOptions): Promise<ExitCode> {
+  const colour = colours(io);
+  const model = await resolveModel(options.model, {
+    baseUrl: options.baseUrl,
+    apiKey: options.apiKey,
+    env: io.env,
+    demoDelayMs: options.demoDelayMs,
+  });
+  const cli = await openCliHost({ model, storePath: options.store, inMemory: options.inMemory, env: io.env });
+  try {
+    const sessionKey = options.session ?? `run-${randomUUID().slice(0, 8)}`;
+    await cli.host.openSession({ sessionKey, channel: "cli" });
+    const owner = { id: "cli-user", isOwner: true };
+    const send = async (text: string) => {
+      const result = await cli.host.send({ sessionKey, text, sender: owner });
+      return result.kind === "command" ? result.command.reply : result.turn.text;
+    };
+    const report = options.json ? printJson(io.stdout) : printProgress(io.stdout, colour);
+    if (!options.json) {
+      writeLine(
+        io.stdout,
+        colour.dim(`goal-lease · model ${model.id} · session ${sessionKey} · store ${cli.location}`),
+      );
+    }
+    const existing = await readStoredGoal(cli.store, sessionKey);
+    if (existing?.status === "active") {
+      writeLine(
+        io.stderr,
+        `error: session ${sessionKey} already runs a goal; pick another --session or /goal clear it.`,
+      );
+      return exitCodes.error;
+    }
+    const watch = watchGoal(cli.host, cli.store, sessionKey, report);
+    const command = ["/goal start", objective, ...limitFlags(options)].join(" ");
+    if (!options.json) writeLine(io.stdout, colour.bold(`> ${command}`));
+    const reply = await send(command);
+    if (!reply.startsWith("Goal started")) {
+      watch.stop();
+      writeLine(io.stderr, `error: ${reply.split("\n")[0]}`);
+      return exitCodes.error;
+    }
+    if (options.json) writeLine(io.stdout, JSON.stringify({ type: "goal-started", sessionKey, objective }));
+    else writeLine(io.stdout, reply);
+    const removeInterrupt = io.onInterrupt(() => {
+      void send("/goal pause paused with Ctrl-C").then((text) => writeLine(io.stderr, colour.yellow(text)));
+    });
+    const goal = await watch.stopped;
+    removeInterrupt();
+    const code = exitCodeFor(goal);
+    if (options.after) await options.after(send);
+    if (options.json) writeLine(io.stdout, JSON.stringify({ type: "exit", code }));
+    return code;
+  } finally {
+    await cli.close();
+  }
+}
+
+function limitFlags(options: RunOptions): string[] {
+  const flags: string[] = [];
+  if (options.maxTurns !== undefined) flags.push("--max-turns", String(options.maxTurns));
+  if (options.budget !== undefined) flags.push("--budget", String(options.budget));
+  if (options.time !== undefined) flags.push("--time", `${Math.round(options.time / 1_000)}s`);
+  return flags;
+}

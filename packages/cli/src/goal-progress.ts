@@ -1,0 +1,119 @@
+import { formatCount, formatDuration, type Goal, readStoredGoal } from "@goal-lease/goal-plugin";
+import type { Host, HostStore } from "@goal-lease/sdk";
+
+/** One thing worth telling a person or a script while a goal runs. */
+export type ProgressEvent =
+  | { type: "continuation-start"; sessionKey: string; turn: number; cap: number }
+  | {
+      type: "turn-end";
+      sessionKey: string;
+      kind: "user" | "continuation";
+      text: string;
+      tokens: number;
+      error?: string;
+      goal?: GoalSummary;
+    }
+  | { type: "goal-stopped"; sessionKey: string; goal: GoalSummary };
+
+/** The parts of a goal a progress line shows. */
+export interface GoalSummary {
+  objective: string;
+  status: Goal["status"];
+  continuations: number;
+  maxTurns: number;
+  tokensUsed: number;
+  tokenBudget: number;
+  lastNote: string | null;
+  stopReason?: string;
+}
+
+/** Summarizes a stored goal, with the reason its last status change gave. */
+export function summarize(goal: Goal): GoalSummary {
+  const last = goal.events.findLast((event) => event.type === "status");
+  return {
+    objective: goal.objective,
+    status: goal.status,
+    continuations: goal.continuations,
+    maxTurns: goal.limits.maxTurns,
+    tokensUsed: goal.tokensUsed,
+    tokenBudget: goal.limits.tokenBudget,
+    lastNote: goal.lastNote,
+    stopReason: last?.type === "status" ? last.reason : undefined,
+  };
+}
+
+/** `continuation 3/10 · 1,234/500,000 tokens · 12s` */
+export function statusLine(goal: Goal, now: number): string {
+  const elapsed = goal.activeMsBefore + (goal.activeSince === null ? 0 : now - goal.activeSince);
+  return `continuation ${goal.continuations}/${goal.limits.maxTurns} · ${formatCount(goal.tokensUsed)}/${formatCount(goal.limits.tokenBudget)} tokens · ${formatDuration(elapsed)}/${formatDuration(goal.limits.timeBudgetMs)}`;
+}
+
+/**
+ * Follows one session's goal through host events and calls `report` for each step. Resolves with the
+ * goal once it is no longer active; `stop()` ends the watch early.
+ */
+export function watchGoal(
+  host: Host,
+  store: HostStore,
+  sessionKey: string,
+  report: (event: ProgressEvent) => void,
+): { stopped: Promise<Goal | undefined>; stop(): void } {
+  let finish: (goal: Goal | undefined) => void = () => {};
+  const stopped = new Promise<Goal | undefined>((resolve) => {
+    finish = resolve;
+  });
+  let done = false;
+  const check = async () => {
+    await host.idle();
+    const goal = await readStoredGoal(store, sessionKey);
+    if (done || !goal || goal.status === "active") return;
+    done = true;
+    cleanup();
+    report({ type: "goal-stopped", sessionKey, goal: summarize(goal) });
+    finish(goal);
+  };
+  const removers = [
+    host.on("turn-start", (event) => {
+      if (event.sessionKey !== sessionKey || event.kind !== "continuation") return;
+      void readStoredGoal(store, sessionKey).then((goal) => {
+        if (goal)
+          report({
+            type: "continuation-start",
+            sessionKey,
+            turn: goal.continuations + 1,
+            cap: goal.limits.maxTurns,
+          });
+      });
+    }),
+    host.on("turn-end", (event) => {
+      if (event.sessionKey !== sessionKey) return;
+      void readStoredGoal(store, sessionKey).then((goal) => {
+        report({
+          type: "turn-end",
+          sessionKey,
+          kind: event.kind,
+          text: event.text,
+          tokens: event.usage.inputTokens + event.usage.outputTokens,
+          error: event.outcome.status === "error" ? event.outcome.message : undefined,
+          goal: goal && summarize(goal),
+        });
+        void check();
+      });
+    }),
+  ];
+  // A goal can also stop without a turn (a command, a refused lease); look again now and then.
+  const timer = setInterval(() => void check(), 250);
+  const cleanup = () => {
+    clearInterval(timer);
+    for (const remove of removers) remove();
+  };
+  void check();
+  return {
+    stopped,
+    stop() {
+      done = true;
+      cleanup();
+      finish(undefined);
+    },
+  };
+}

@@ -1,0 +1,4 @@
+export type { CliIo } from "./cli-io.js";
+export { createDemoModel } from "./demo-model.js";
+export { type ExitCode, exitCodes } from "./exit-codes.js";
+export { createProgram } from "./program.js";

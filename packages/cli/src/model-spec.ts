@@ -1,0 +1,34 @@
+import { GoalLeaseError, type Model } from "@goal-lease/sdk";
+import { createDemoModel } from "./demo-model.js";
+
+/** Where a real provider is reached; flags win over the environment. */
+export interface ModelConnection {
+  baseUrl?: string;
+  apiKey?: string;
+  env: NodeJS.ProcessEnv;
+  demoDelayMs?: number;
+}
+
+/**
+ * Turns a `--model` spec into a model: `demo`, `openai:<model>` (any OpenAI-compatible endpoint) or
+ * `anthropic:<model>`. Provider SDKs load only when asked for.
+ */
+export async function resolveModel(spec: string, connection: ModelConnection): Promise<Model> {
+  const [provider = "", ...rest] = spec.split(":");
+  const name = rest.join(":");
+  if (spec === "demo") return createDemoModel({ delayMs: connection.demoDelayMs });
+  if ((provider === "openai" || provider === "anthropic") && name !== "") {
+    const options = {
+      model: name,
+      apiKey: connection.apiKey,
+      baseURL: connection.baseUrl,
+      env: connection.env,
+    };
+    if (provider === "openai") return (await import("@goal-lease/sdk/openai")).createOpenAIModel(options);
+    return (await import("@goal-lease/sdk/anthropic")).createAnthropicModel(options);
+  }
+  throw new GoalLeaseError({
+    code: "unknown_model",
+    message: `Unknown model "${spec}"; use demo, openai:<model> (e.g. openai:gpt-4o-mini) or anthropic:<model>.`,
+  });
+}

@@ -1,0 +1,54 @@
+import { createGoalPlugin } from "@goal-lease/goal-plugin";
+import {
+  createHost,
+  defaultStorePath,
+  type Host,
+  type HostStore,
+  MemoryStore,
+  type Model,
+  SqliteStore,
+} from "@goal-lease/sdk";
+
+/** A host as the CLI runs it: the goal plugin loaded, over the store the user chose. */
+export interface CliHost {
+  host: Host;
+  store: HostStore;
+  /** Where state lives, for the banner: a path or "memory". */
+  location: string;
+  close(): Promise<void>;
+}
+
+/** Opens the store (`--store`, else `$GOAL_LEASE_STATE`, else `~/.goal-lease/state.db`) and starts a host on it. */
+export async function openCliHost(options: {
+  model: Model;
+  storePath?: string;
+  inMemory?: boolean;
+  env: NodeJS.ProcessEnv;
+}): Promise<CliHost> {
+  const location = options.inMemory ? "memory" : (options.storePath ?? defaultStorePath(options.env));
+  const store = options.inMemory ? new MemoryStore() : SqliteStore.open(location);
+  try {
+    const host = await createHost({ model: options.model, store, plugins: [createGoalPlugin()] });
+    return {
+      host,
+      store,
+      location,
+      async close() {
+        await host.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** Opens a read-only view of the store for status, events and sessions. */
+export function openStore(
+  storePath: string | undefined,
+  env: NodeJS.ProcessEnv,
+): { store: HostStore; location: string } {
+  const location = storePath ?? defaultStorePath(env);
+  return { store: SqliteStore.open(location), location };
+}

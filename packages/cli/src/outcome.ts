@@ -1,0 +1,25 @@
+import type { Goal } from "@goal-lease/goal-plugin";
+import { type ExitCode, exitCodes } from "./exit-codes.js";
+
+/** Maps how a goal stopped to the exit code `run` documents. */
+export function exitCodeFor(goal: Goal | undefined): ExitCode {
+  if (!goal) return exitCodes.error;
+  const last = goal.events.findLast((event) => event.type === "gate");
+  switch (goal.status) {
+    case "done":
+      return exitCodes.done;
+    case "blocked":
+      return exitCodes.blocked;
+    case "budget_limited":
+    case "time_limited":
+      return exitCodes.limitReached;
+    case "waiting_approval":
+      return last?.type === "gate" && last.gate === "turn_cap"
+        ? exitCodes.limitReached
+        : exitCodes.waitingApproval;
+    case "paused":
+      return last?.type === "gate" && last.gate === "model_error" ? exitCodes.error : exitCodes.paused;
+    default:
+      return exitCodes.error;
+  }
+}

@@ -1,0 +1,126 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createTestIo, runCli } from "../test/test-io.js";
+import { exitCodes } from "./exit-codes.js";
+
+const directory = mkdtempSync(join(tmpdir(), "goal-lease-cli-"));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+let storeCount = 0;
+const freshStore = () => join(directory, `state-${++storeCount}.db`);
+
+describe("goal-lease run", () => {
+  it("runs a goal on the demo model to done and exits 0", async () => {
+    const test = createTestIo();
+    const store = freshStore();
+    const code = await runCli(test.io, ["run", "tidy the docs", "--store", store, "--session", "s1"]);
+    expect(code).toBe(exitCodes.done);
+    const out = test.stdout();
+    expect(out).toContain("model demo (scripted, no AI)");
+    expect(out).toContain('Goal started: "tidy the docs"');
+    for (const turn of [1, 2, 3, 4, 5]) expect(out).toContain(`↻ continuation ${turn}/10`);
+    expect(out).toContain("note: Finished the first part.");
+    expect(out).toMatch(/■ goal done: All parts are done\.\n$/);
+    expect(test.stderr()).toBe("");
+  });
+
+  it("exits 3 when the continuation cap stops the goal", async () => {
+    const test = createTestIo();
+    const code = await runCli(test.io, ["run", "tidy the docs", "--max-turns", "2", "--store", freshStore()]);
+    expect(code).toBe(exitCodes.limitReached);
+    expect(test.stdout()).toMatch(/■ goal waiting_approval: 2 of 2 continuations used/);
+  });
+
+  it("exits 3 when the token budget stops the goal", async () => {
+    const test = createTestIo();
+    const code = await runCli(test.io, ["run", "tidy the docs", "--budget", "300", "--store", freshStore()]);
+    expect(code).toBe(exitCodes.limitReached);
+    expect(test.stdout()).toContain("■ goal budget_limited");
+  });
+
+  it("prints one JSON event per line with --json", async () => {
+    const test = createTestIo();
+    const code = await runCli(test.io, ["run", "tidy the docs", "--json", "--max-turns", "2", "--store", freshStore()]);
+    expect(code).toBe(exitCodes.limitReached);
+    const events = test
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { type: string; code?: number });
+    expect(events[0]).toMatchObject({ type: "goal-started" });
+    expect(events.filter((event) => event.type === "continuation-start")).toHaveLength(2);
+    expect(events.at(-2)).toMatchObject({ type: "goal-stopped" });
+    expect(events.at(-1)).toEqual({ type: "exit", code: 3 });
+  });
+
+  it.each([
+    [["run", "x", "--max-turns", "0"], /--max-turns needs a whole number from 1 to 1,000, not "0"/],
+    [["run", "x", "--budget", "lots"], /--budget needs a whole number/],
+    [["run", "x", "--time", "5 minutes"], /--time needs a duration like 30m, 2h or 1h30m/],
+    [["run", "x", "--model", "gpt4"], /error: Unknown model "gpt4"; use demo, openai:<model>/],
+    [["stauts"], /unknown command 'stauts'\n\(Did you mean status\?\)/],
+    [["run", "x", "--max-turn", "3"], /unknown option '--max-turn'\n\(Did you mean --max-turns\?\)/],
+    [["run"], /missing required argument 'objective'/],
+  ])("rejects %j with a clear error and exit code 1", async (args, message) => {
+    const test = createTestIo();
+    const code = await runCli(test.io, [...args, "--store", freshStore()].slice(0, args[0] === "stauts" ? 1 : undefined));
+    expect(code).toBe(exitCodes.error);
+    expect(test.stderr()).toMatch(message);
+  });
+});
+
+describe("reading the store", () => {
+  it("shows status, events and sessions of what run did", async () => {
+    const store = freshStore();
+    await runCli(createTestIo().io, ["run", "tidy the docs", "--max-turns", "2", "--store", store, "--session", "docs"]);
+
+    const status = createTestIo();
+    expect(await runCli(status.io, ["status", "--store", store])).toBe(0);
+    expect(status.stdout()).toMatch(/^docs\s+waiting_approval\s+2\/2\s+"tidy the docs"\n$/);
+
+    const full = createTestIo();
+    await runCli(full.io, ["status", "--session", "docs", "--store", store]);
+    expect(full.stdout()).toContain("Continuations [##########] 2/2");
+
+    const events = createTestIo();
+    await runCli(events.io, ["events", "-n", "3", "--store", store]);
+    expect(events.stdout()).toMatch(/^session docs\nLast 3 of \d+ events for "tidy the docs":\n/);
+    expect(events.stdout()).toContain("gate turn_cap: 2 of 2 continuations used");
+
+    const sessions = createTestIo();
+    await runCli(sessions.io, ["sessions", "--store", store]);
+    expect(sessions.stdout()).toMatch(/^docs\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+open\s+agent main\s+goal waiting_approval\n$/);
+  });
+
+  it("says how to start when the store is empty", async () => {
+    const store = freshStore();
+    const status = createTestIo();
+    await runCli(status.io, ["status", "--store", store]);
+    expect(status.stdout()).toBe('No goals yet. Start one with: goal-lease run "<objective>"\n');
+    const events = createTestIo();
+    await runCli(events.io, ["events", "-n", "99", "--store", store]);
+    expect(events.stderr()).toMatch(/-n needs a whole number from 1 to 50/);
+  });
+
+  it("names the file when the store cannot be read", async () => {
+    const test = createTestIo();
+    const code = await runCli(test.io, ["status", "--store", directory]);
+    expect(code).toBe(exitCodes.error);
+    expect(test.stderr()).toMatch(new RegExp(`^error: ${directory}.*\\n$`));
+  });
+});
+
+describe("goal-lease demo", () => {
+  it("shows a start, continuations, the cap gate and the event log", async () => {
+    const test = createTestIo();
+    expect(await runCli(test.io, ["demo", "--delay", "0"])).toBe(0);
+    const out = test.stdout();
+    expect(out).toContain("embedded demo model (scripted, no AI, no API key)");
+    expect(out).toContain("↻ continuation 3/3");
+    expect(out).toContain("■ goal waiting_approval: 3 of 3 continuations used");
+    expect(out).toContain("> /goal events 20");
+    expect(out).toContain("gate turn_cap: 3 of 3 continuations used");
+    expect(out).toContain("`/goal resume --max-turns 2` would grant two more");
+  });
+});

@@ -1,0 +1,155 @@
+import { parseCount, parseDuration } from "@goal-lease/goal-plugin";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { type CliIo, writeLine } from "./cli-io.js";
+import { runChat } from "./commands/chat.js";
+import { runDemo } from "./commands/demo.js";
+import { showEvents, showSessions, showStatus } from "./commands/read-store.js";
+import { runGoal } from "./commands/run.js";
+import { exitCodes } from "./exit-codes.js";
+
+/** Builds a fresh `goal-lease` program that writes only to `io`. Actions end by throwing a CommanderError
+ * carrying the exit code when it is not 0, so callers (the bin, tests) decide what exiting means. */
+export function createProgram(io: CliIo): Command {
+  const program = new Command("goal-lease")
+    .description("Keep an agent working toward a goal across turns, within hard limits.")
+    .version("0.1.0")
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  const fail = (error: unknown): never => {
+    if (error instanceof CommanderError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    writeLine(io.stderr, `error: ${message.split("\n")[0]}`);
+    throw new CommanderError(exitCodes.error, "goal-lease.error", message);
+  };
+  const finish = (code: number) => {
+    if (code !== 0) throw new CommanderError(code, "goal-lease.exit", `exit ${code}`);
+  };
+
+  program
+    .command("demo")
+    .description(
+      "run a whole goal on the embedded demo model (no API key): start, continuations, a gate, the event log",
+    )
+    .addOption(
+      new Option("--delay <ms>", "pause per demo model call")
+        .default(150)
+        .argParser(wholeNumber("--delay", 0, 10_000)),
+    )
+    .option("--store <path>", "keep the demo's state in this file instead of memory")
+    .action((options: { delay: number; store?: string }) =>
+      runDemo(io, { delayMs: options.delay, store: options.store }).catch(fail),
+    );
+
+  withModelOptions(
+    program
+      .command("run")
+      .description("start a goal and stream its progress until it stops; the exit code says how it stopped")
+      .argument("<objective>", "what the goal should achieve")
+      .option("--max-turns <n>", "continuation cap", countParser("--max-turns", 1_000))
+      .option("--budget <tokens>", "token budget, e.g. 50k", countParser("--budget", 100_000_000))
+      .option("--time <duration>", "wall-clock budget, e.g. 30m or 1h30m", durationParser)
+      .option("--session <key>", "session to run in (a new one by default)")
+      .option("--json", "print one JSON event per line"),
+  ).action(async (objective: string, options: RunCliOptions) => {
+    const code = await runGoal(io, objective, {
+      model: options.model,
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey,
+      store: options.store,
+      session: options.session,
+      maxTurns: options.maxTurns,
+      budget: options.budget,
+      time: options.time,
+      json: options.json,
+    }).catch(fail);
+    finish(code);
+  });
+
+  withModelOptions(
+    program
+      .command("chat")
+      .description("chat in a session: plain text goes to the model, /commands to plugins (/goal help)")
+      .option("--session <key>", "session to chat in", "chat"),
+  ).action((options: RunCliOptions) => runChat(io, options).catch(fail));
+
+  program
+    .command("status")
+    .description("show goals: every session's, or one session's in full")
+    .option("--session <key>", "one session")
+    .option("--store <path>", "state file (default ~/.goal-lease/state.db or $GOAL_LEASE_STATE)")
+    .action((options: { session?: string; store?: string }) => showStatus(io, options).catch(fail));
+
+  program
+    .command("events")
+    .description("show a goal's event log (the most recently changed goal by default)")
+    .option("--session <key>", "one session")
+    .option("-n <count>", "how many events, at most 50", countParser("-n", 50), 10)
+    .option("--store <path>", "state file")
+    .action((options: { session?: string; store?: string; n: number }) =>
+      showEvents(io, { session: options.session, store: options.store, count: options.n }).catch(fail),
+    );
+
+  program
+    .command("sessions")
+    .description("list the sessions in the store")
+    .option("--store <path>", "state file")
+    .action((options: { store?: string }) => showSessions(io, options).catch(fail));
+
+  return program;
+}
+
+/** Options shared by commands that talk to a model. */
+export interface RunCliOptions {
+  model: string;
+  baseUrl?: string;
+  apiKey?: string;
+  store?: string;
+  session?: string;
+  maxTurns?: number;
+  budget?: number;
+  time?: number;
+  json?: boolean;
+}
+
+function withModelOptions(command: Command): Command {
+  return command
+    .option("--model <spec>", "demo, openai:<model> or anthropic:<model>", "demo")
+    .option(
+      "--base-url <url>",
+      "provider endpoint (default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL or the provider's)",
+    )
+    .option("--api-key <key>", "provider key (default: OPENAI_API_KEY / ANTHROPIC_API_KEY)")
+    .option("--store <path>", "state file (default ~/.goal-lease/state.db or $GOAL_LEASE_STATE)");
+}
+
+function countParser(flag: string, max: number) {
+  return (value: string) => {
+    try {
+      return parseCount(value, flag, max);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
+}
+
+function wholeNumber(flag: string, min: number, max: number) {
+  return (value: string) => {
+    const number = Number(value);
+    if (!/^\d+$/.test(value) || number < min || number > max) {
+      throw new InvalidArgumentError(`${flag} needs a whole number from ${min} to ${max}, not "${value}"`);
+    }
+    return number;
+  };
+}
+
+function durationParser(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
