@@ -42,10 +42,10 @@ export function summarize(goal: Goal): GoalSummary {
   };
 }
 
-/** `continuation 3/10 · 1,234/500,000 tokens · 12s` */
+/** `3/10 continuations · 1,234/500,000 tokens · 12s/1h 00m` */
 export function statusLine(goal: Goal, now: number): string {
   const elapsed = goal.activeMsBefore + (goal.activeSince === null ? 0 : now - goal.activeSince);
-  return `continuation ${goal.continuations}/${goal.limits.maxTurns} · ${formatCount(goal.tokensUsed)}/${formatCount(goal.limits.tokenBudget)} tokens · ${formatDuration(elapsed)}/${formatDuration(goal.limits.timeBudgetMs)}`;
+  return `${goal.continuations}/${goal.limits.maxTurns} continuations · ${formatCount(goal.tokensUsed)}/${formatCount(goal.limits.tokenBudget)} tokens · ${formatDuration(elapsed)}/${formatDuration(goal.limits.timeBudgetMs)}`;
 }
 
 /**

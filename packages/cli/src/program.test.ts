@@ -41,7 +41,15 @@ describe("goal-lease run", () => {
 
   it("prints one JSON event per line with --json", async () => {
     const test = createTestIo();
-    const code = await runCli(test.io, ["run", "tidy the docs", "--json", "--max-turns", "2", "--store", freshStore()]);
+    const code = await runCli(test.io, [
+      "run",
+      "tidy the docs",
+      "--json",
+      "--max-turns",
+      "2",
+      "--store",
+      freshStore(),
+    ]);
     expect(code).toBe(exitCodes.limitReached);
     const events = test
       .stdout()
@@ -64,7 +72,10 @@ describe("goal-lease run", () => {
     [["run"], /missing required argument 'objective'/],
   ])("rejects %j with a clear error and exit code 1", async (args, message) => {
     const test = createTestIo();
-    const code = await runCli(test.io, [...args, "--store", freshStore()].slice(0, args[0] === "stauts" ? 1 : undefined));
+    const code = await runCli(
+      test.io,
+      [...args, "--store", freshStore()].slice(0, args[0] === "stauts" ? 1 : undefined),
+    );
     expect(code).toBe(exitCodes.error);
     expect(test.stderr()).toMatch(message);
   });
@@ -73,7 +84,16 @@ describe("goal-lease run", () => {
 describe("reading the store", () => {
   it("shows status, events and sessions of what run did", async () => {
     const store = freshStore();
-    await runCli(createTestIo().io, ["run", "tidy the docs", "--max-turns", "2", "--store", store, "--session", "docs"]);
+    await runCli(createTestIo().io, [
+      "run",
+      "tidy the docs",
+      "--max-turns",
+      "2",
+      "--store",
+      store,
+      "--session",
+      "docs",
+    ]);
 
     const status = createTestIo();
     expect(await runCli(status.io, ["status", "--store", store])).toBe(0);
@@ -90,7 +110,9 @@ describe("reading the store", () => {
 
     const sessions = createTestIo();
     await runCli(sessions.io, ["sessions", "--store", store]);
-    expect(sessions.stdout()).toMatch(/^docs\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+open\s+agent main\s+goal waiting_approval\n$/);
+    expect(sessions.stdout()).toMatch(
+      /^docs\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+open\s+agent main\s+goal waiting_approval\n$/,
+    );
   });
 
   it("says how to start when the store is empty", async () => {

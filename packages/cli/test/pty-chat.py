@@ -50,7 +50,7 @@ ok = (
     step("prompt", b"", b"> ")
     and step("goal started", b"/goal start write the guide --max-turns 20\r", b"Goal started")
     and step("continuation marked", b"", b"continuation 1/20")
-    and step("status line", b"", b"[goal continuation")
+    and step("status line", b"", b"continuations \xc2\xb7")
     and step("ctrl-c pauses", b"\x03", b"Goal paused")
     and step("status shows paused", b"/goal\r", b"Status: paused")
     and step("second ctrl-c exits", b"\x03", b"\x00", 3) is False

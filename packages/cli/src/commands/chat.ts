@@ -32,10 +32,7 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
     io.stdout.write(`${text}\n`);
     if (terminal) readline.prompt(true);
   };
-  const progress = printProgress(
-    { write: (chunk: string) => (say(chunk.replace(/\n$/, "")), true) } as never,
-    colour,
-  );
+  const progress = printProgress(say, colour);
 
   let goalActive = false;
   const refreshPrompt = async () => {

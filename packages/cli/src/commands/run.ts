@@ -43,7 +43,8 @@ export async function runGoal(io: CliIo, objective: string, options: RunOptions)
       const result = await cli.host.send({ sessionKey, text, sender: owner });
       return result.kind === "command" ? result.command.reply : result.turn.text;
     };
-    const report = options.json ? printJson(io.stdout) : printProgress(io.stdout, colour);
+    const say = (line: string) => writeLine(io.stdout, line);
+    const report = options.json ? printJson(say) : printProgress(say, colour);
     if (!options.json) {
       writeLine(
         io.stdout,

@@ -1,0 +1,106 @@
+import {
+  Anthropic,
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from "@anthropic-ai/sdk";
+import { GoalLeaseError } from "../errors.js";
+import { defaultHostLimits } from "../host/host-options.js";
+import type { Model, ModelRequest, ModelResponse } from "../model.js";
+import { fromAnthropicMessage, toAnthropicMessages, toAnthropicTools } from "./anthropic-messages.js";
+import { describeEndpoint } from "./provider-endpoint.js";
+import { type ProviderFailure, providerError, statusDetail } from "./provider-error.js";
+import { sdkLogLevel } from "./sdk-log-level.js";
+
+const anthropicBaseURL = "https://api.anthropic.com";
+
+/** Options of {@link createAnthropicModel}. */
+export interface AnthropicModelOptions {
+  /** The model name, e.g. `claude-sonnet-4-6`. */
+  model: string;
+  /** Defaults to `ANTHROPIC_API_KEY`. */
+  apiKey?: string;
+  /** Defaults to `ANTHROPIC_BASE_URL`, then the Anthropic API. */
+  baseURL?: string;
+  /** How long one HTTP request may take before the SDK gives up; the host's model timeout by default. */
+  timeoutMs?: number;
+  /** Output token cap for one call; 4096 unless set. */
+  maxTokens?: number;
+  /** Where the variables are read; `process.env` unless set. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * A {@link Model} on the Messages API through the official `@anthropic-ai/sdk`, with native `tool_use` and
+ * `tool_result` blocks. Throws a {@link GoalLeaseError} with code `missing_api_key` when there is no key.
+ */
+export function createAnthropicModel(options: AnthropicModelOptions): Model {
+  const env = options.env ?? process.env;
+  const apiKey = options.apiKey || env.ANTHROPIC_API_KEY;
+  if (!apiKey) {
+    throw new GoalLeaseError({
+      code: "missing_api_key",
+      message: "ANTHROPIC_API_KEY is not set: export ANTHROPIC_API_KEY=sk-ant-... or pass apiKey.",
+    });
+  }
+  const customBaseURL = options.baseURL || env.ANTHROPIC_BASE_URL || undefined;
+  const baseURL = customBaseURL ?? anthropicBaseURL;
+  const timeoutMs = options.timeoutMs ?? defaultHostLimits.modelTimeoutMs;
+  const maxTokens = options.maxTokens ?? 4096;
+  const endpoint = describeEndpoint({
+    name: customBaseURL ? "Anthropic-compatible endpoint" : "Anthropic API",
+    baseURL,
+    variable: "ANTHROPIC_BASE_URL",
+    example: anthropicBaseURL,
+  });
+  // The key and base URL are passed, so the SDK neither reads process.env for them nor looks for profiles on disk.
+  const client = new Anthropic({
+    apiKey,
+    baseURL,
+    webhookKey: null,
+    // An explicit timeout also keeps the SDK from refusing large `max_tokens` without streaming.
+    timeout: timeoutMs,
+    // The host decides whether a failed turn is tried again.
+    maxRetries: 0,
+    logLevel: sdkLogLevel(env.ANTHROPIC_LOG),
+  });
+
+  return {
+    id: `anthropic:${options.model}`,
+    async generate(request: ModelRequest, { signal }: { signal: AbortSignal }): Promise<ModelResponse> {
+      let message: Anthropic.Message;
+      try {
+        message = await client.messages.create(
+          {
+            model: options.model,
+            max_tokens: maxTokens,
+            ...(request.system !== "" ? { system: request.system } : {}),
+            messages: toAnthropicMessages(request.messages),
+            ...(request.tools.length > 0 ? { tools: toAnthropicTools(request.tools) } : {}),
+          },
+          { signal },
+        );
+      } catch (error) {
+        throw providerError(endpoint, classify(error), timeoutMs);
+      }
+      return fromAnthropicMessage(message);
+    },
+  };
+}
+
+function classify(error: unknown): ProviderFailure {
+  // Subclasses first: an abort and a timeout are also API and connection errors to the SDK.
+  if (error instanceof APIUserAbortError) return { kind: "aborted", cause: error };
+  if (error instanceof APIConnectionTimeoutError) return { kind: "timeout", cause: error };
+  if (error instanceof APIConnectionError) return { kind: "unreachable", cause: error };
+  if (error instanceof APIError && typeof error.status === "number") {
+    return {
+      kind: "status",
+      status: error.status,
+      detail: statusDetail(error, error.status, error.apiMessage),
+      cause: error,
+    };
+  }
+  return { kind: "other", cause: error };
+}
