@@ -146,3 +146,29 @@ describe("goal-lease demo", () => {
     expect(out).toContain("`/goal resume --max-turns 2` would grant two more");
   });
 });
+
+describe("real model errors", () => {
+  it("names the missing key variable", async () => {
+    const test = createTestIo({});
+    const code = await runCli(test.io, ["run", "x", "--model", "openai:gpt-4o-mini", "--store", freshStore()]);
+    expect(code).toBe(exitCodes.error);
+    expect(test.stderr()).toMatch(/^error: .*OPENAI_API_KEY.*\n$/);
+  });
+
+  it("stops with exit 1 and one line when the endpoint is unreachable", async () => {
+    const test = createTestIo({});
+    const code = await runCli(test.io, [
+      "run",
+      "x",
+      "--model",
+      "openai:local-model",
+      "--base-url",
+      "http://127.0.0.1:9/v1",
+      "--store",
+      freshStore(),
+    ]);
+    expect(code).toBe(exitCodes.error);
+    expect(test.stdout()).toMatch(/unreachable/);
+    expect(test.stdout()).toMatch(/■ goal paused: a goal turn failed: /);
+  });
+});
