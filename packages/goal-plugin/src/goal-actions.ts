@@ -168,6 +168,7 @@ function newGoal(objective: string, limits: GoalLimits, now: number): Goal {
     repeatedNote: null,
     lastReportTurnId: null,
     reminderUsed: false,
+    interruptedLeaseIds: [],
     events: [],
     droppedEvents: 0,
   };

@@ -1,6 +1,6 @@
 import type { PluginApi, SessionContext, TurnEndEvent } from "@goal-lease/sdk";
 import { budgetHit, capHit } from "./gates.js";
-import { type Goal, logEvent } from "./goal.js";
+import { type Goal, logEvent, maxRememberedInterruptions } from "./goal.js";
 import { type GoalController, leaseKeyOf } from "./goal-controller.js";
 import { contextLine } from "./messages.js";
 
@@ -29,10 +29,14 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController): v
     });
   });
 
-  // The turn was spent even though it never finished, so it counts; the goal waits for the user.
+  // The turn was spent even though it never finished, so it counts; the goal waits for the user. The host
+  // tells at least once (a crash during recovery tells again), so the lease id makes this idempotent.
   api.on("lease-interrupted", async (event, context) => {
     const goal = await controller.store.update(context, (current) => {
       if (!current || event.leaseKey !== leaseKeyOf(current)) return undefined;
+      const counted = current.interruptedLeaseIds ?? [];
+      if (counted.includes(event.leaseId)) return undefined;
+      current.interruptedLeaseIds = [...counted, event.leaseId].slice(-maxRememberedInterruptions);
       current.continuations += 1;
       return current;
     });

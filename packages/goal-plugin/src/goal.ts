@@ -80,10 +80,15 @@ export interface Goal {
   /** The turn in which goal_status was last accepted, so a turn without one can be told apart. */
   lastReportTurnId: string | null;
   reminderUsed: boolean;
+  /** Interrupted continuations already counted, so a repeated recovery notice counts once. */
+  interruptedLeaseIds: string[];
   events: GoalEvent[];
   /** Events dropped from the front of the bounded log. */
   droppedEvents: number;
 }
+
+/** How many interrupted lease ids a goal remembers. */
+export const maxRememberedInterruptions = 20;
 
 /** Longest event log kept with a goal. */
 export const maxGoalEvents = 200;

@@ -1,0 +1,56 @@
+import { createHost, type LeaseRecord, MemoryStore } from "@goal-lease/sdk";
+import { FakeClock, ScriptedModel, settle } from "@goal-lease/sdk/testing";
+import { describe, expect, it } from "vitest";
+import { readStoredGoal } from "./goal-reader.js";
+import { createGoalPlugin } from "./index.js";
+
+const owner = { id: "owner", isOwner: true };
+
+/** A store whose `finishLease` can be switched off, standing in for a crash right after recovery told the plugin. */
+class CrashyStore extends MemoryStore {
+  crashBeforeFinish = false;
+  override async finishLease(id: string) {
+    if (!this.crashBeforeFinish) await super.finishLease(id);
+  }
+}
+
+async function restart(store: CrashyStore) {
+  const clock = new FakeClock();
+  const host = await createHost({ model: new ScriptedModel(), store, clock, plugins: [createGoalPlugin()] });
+  await settle(host, clock);
+  await host.close();
+}
+
+describe("a goal turn cut off by a crash", () => {
+  it("is counted once and pauses the goal, even when recovery is told twice", async () => {
+    const store = new CrashyStore();
+    const clock = new FakeClock();
+    const first = await createHost({
+      model: new ScriptedModel(),
+      store,
+      clock,
+      plugins: [createGoalPlugin()],
+    });
+    await first.openSession({ sessionKey: "s1" });
+    await first.send({ sessionKey: "s1", text: "/goal start survive a crash", sender: owner });
+    await first.close();
+    // What a kill mid-turn leaves: the lease claimed, its turn never finished.
+    const [lease] = (await store.listLeases()) as [LeaseRecord];
+    await store.claimLease(lease, lease.id);
+
+    store.crashBeforeFinish = true;
+    await restart(store);
+    store.crashBeforeFinish = false;
+    await restart(store);
+
+    const goal = await readStoredGoal(store, "s1");
+    expect(goal).toMatchObject({ status: "paused", continuations: 1, interruptedLeaseIds: [lease.id] });
+    expect(goal?.events.filter((event) => event.type === "status").at(-1)).toMatchObject({
+      to: "paused",
+      by: "gate",
+      reason: expect.stringMatching(/interrupted by a restart/),
+    });
+    expect(await store.listStartedLeases()).toEqual([]);
+    expect(await store.listLeases()).toEqual([]);
+  });
+});
