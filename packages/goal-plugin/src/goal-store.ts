@@ -32,7 +32,8 @@ export class GoalStore {
   ): Promise<Goal | undefined> {
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const entry = await this.#readEntry(context);
-      const next = await change(entry ? structuredClone(entry.goal) : undefined);
+      // The store hands out a fresh copy on every read, so `change` may mutate it freely.
+      const next = await change(entry?.goal);
       if (!next) return entry?.goal;
       const written = await this.#api.state.set(context, goalKey, next as unknown as JsonValue, {
         expectedVersion: entry?.version ?? 0,

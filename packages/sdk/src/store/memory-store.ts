@@ -12,16 +12,19 @@ import type {
 const slotId = (slot: LeaseSlot) => JSON.stringify([slot.pluginId, slot.sessionKey, slot.leaseKey]);
 const stateId = (pluginId: string, scope: string, key: string) => JSON.stringify([pluginId, scope, key]);
 
-/** A {@link HostStore} in process memory, for tests and demos. Values are copied in and out. */
+/**
+ * A {@link HostStore} in process memory, for tests and demos. Plugin state is kept as JSON text, so every
+ * read is a fresh copy; records and transcript entries are frozen copies, safe to share.
+ */
 export class MemoryStore implements HostStore {
   readonly #sessions = new Map<string, SessionRecord>();
   readonly #transcripts = new Map<string, TranscriptEntry[]>();
-  readonly #state = new Map<string, StateEntry>();
+  readonly #state = new Map<string, { json: string; version: number }>();
   readonly #leases = new Map<string, LeaseRecord>();
   readonly #started = new Map<string, LeaseRecord>();
 
   async getSession(sessionKey: string) {
-    return copy(this.#sessions.get(sessionKey));
+    return this.#sessions.get(sessionKey);
   }
 
   async putSession(record: SessionRecord) {
@@ -29,7 +32,7 @@ export class MemoryStore implements HostStore {
   }
 
   async listSessions() {
-    return [...this.#sessions.values()].map(copy);
+    return [...this.#sessions.values()];
   }
 
   async appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[]) {
@@ -42,11 +45,11 @@ export class MemoryStore implements HostStore {
     const entries = (this.#transcripts.get(sessionKey) ?? []).filter(
       (e) => e.generation === options.generation,
     );
-    return entries.slice(Math.max(0, entries.length - options.limit)).map(copy);
+    return entries.slice(Math.max(0, entries.length - options.limit));
   }
 
   async readState(pluginId: string, scope: string, key: string) {
-    return copy(this.#state.get(stateId(pluginId, scope, key)));
+    return toEntry(this.#state.get(stateId(pluginId, scope, key)));
   }
 
   async writeState(
@@ -58,9 +61,9 @@ export class MemoryStore implements HostStore {
   ): Promise<StateWriteResult> {
     const id = stateId(pluginId, scope, key);
     const current = this.#state.get(id);
-    if ((current?.version ?? 0) !== expectedVersion) return { status: "conflict", current: copy(current) };
+    if ((current?.version ?? 0) !== expectedVersion) return { status: "conflict", current: toEntry(current) };
     const version = expectedVersion + 1;
-    this.#state.set(id, { value: copy(value), version });
+    this.#state.set(id, { json: JSON.stringify(value), version });
     return { status: "written", version };
   }
 
@@ -76,7 +79,7 @@ export class MemoryStore implements HostStore {
   }
 
   async getLease(slot: LeaseSlot) {
-    return copy(this.#leases.get(slotId(slot)));
+    return this.#leases.get(slotId(slot));
   }
 
   async deleteLease(slot: LeaseSlot, expectedId?: string) {
@@ -98,13 +101,13 @@ export class MemoryStore implements HostStore {
   }
 
   async listLeases() {
-    return [...this.#leases.values()].map(copy);
+    return [...this.#leases.values()];
   }
 
   async claimLease(slot: LeaseSlot, id: string) {
     const claimed = await this.deleteLease(slot, id);
     if (claimed) this.#started.set(claimed.id, claimed);
-    return copy(claimed);
+    return claimed;
   }
 
   async finishLease(id: string) {
@@ -112,12 +115,25 @@ export class MemoryStore implements HostStore {
   }
 
   async listStartedLeases() {
-    return [...this.#started.values()].map(copy);
+    return [...this.#started.values()];
   }
 
   async close() {}
 }
 
+// Records are flat or hold plain data the host never mutates: a frozen deep copy is made once, on write.
 function copy<T>(value: T): T {
-  return value === undefined ? value : structuredClone(value);
+  return value === undefined ? value : deepFreeze(JSON.parse(JSON.stringify(value)) as T);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function toEntry(stored: { json: string; version: number } | undefined): StateEntry | undefined {
+  return stored && { value: JSON.parse(stored.json) as JsonValue, version: stored.version };
 }
