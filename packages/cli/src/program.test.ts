@@ -150,7 +150,14 @@ describe("goal-lease demo", () => {
 describe("real model errors", () => {
   it("names the missing key variable", async () => {
     const test = createTestIo({});
-    const code = await runCli(test.io, ["run", "x", "--model", "openai:gpt-4o-mini", "--store", freshStore()]);
+    const code = await runCli(test.io, [
+      "run",
+      "x",
+      "--model",
+      "openai:gpt-4o-mini",
+      "--store",
+      freshStore(),
+    ]);
     expect(code).toBe(exitCodes.error);
     expect(test.stderr()).toMatch(/^error: .*OPENAI_API_KEY.*\n$/);
   });
