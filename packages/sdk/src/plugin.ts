@@ -42,7 +42,7 @@ export interface TurnUsage {
 export type TurnOutcome =
   | { status: "completed" }
   | { status: "step_limit"; message: string }
-  | { status: "error"; kind: "model_error" | "model_timeout" | "aborted"; message: string };
+  | { status: "error"; kind: "model_error" | "model_timeout" | "host_error"; message: string };
 
 /** What a plugin learns when a turn of its session ends. */
 export interface TurnEndEvent {

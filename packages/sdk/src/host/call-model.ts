@@ -32,9 +32,12 @@ export async function callModel(
   });
   try {
     return await Promise.race([
-      model.generate(request, { signal: controller.signal }).then(checkResponse, (error: unknown) => {
-        return new ModelCallFailure("model_error", `Model ${model.id} failed: ${describe(error)}`);
-      }),
+      // Through a resolved promise, so an adapter that throws instead of rejecting is caught the same way.
+      Promise.resolve()
+        .then(() => model.generate(request, { signal: controller.signal }))
+        .then(checkResponse, (error: unknown) => {
+          return new ModelCallFailure("model_error", `Model ${model.id} failed: ${describe(error)}`);
+        }),
       timeout,
     ]);
   } finally {
@@ -46,6 +49,9 @@ function checkResponse(response: ModelResponse): ModelResponse | ModelCallFailur
   const valid =
     typeof response?.text === "string" &&
     Array.isArray(response.toolCalls) &&
+    response.toolCalls.every(
+      (call) => typeof call?.id === "string" && typeof call.name === "string" && call.name.length <= 200,
+    ) &&
     Number.isFinite(response.usage?.inputTokens) &&
     Number.isFinite(response.usage?.outputTokens);
   return valid ? response : new ModelCallFailure("model_error", "Model returned a malformed response.");

@@ -63,3 +63,71 @@ describe("turn contexts", () => {
     expect(Object.keys(otherView ?? {})).toEqual(["id", "kind"]);
   });
 });
+
+describe("review fixes", () => {
+  it("refuses a tool whose nested object would let unknown keys through", async () => {
+    const { z } = await import("zod");
+    const { defineTool, definePlugin, PluginDefinitionError } = await import("../index.js");
+    const plugin = definePlugin({
+      id: "loose",
+      register(api) {
+        api.registerTool(
+          defineTool({
+            name: "loose_tool",
+            description: "has a nested loose object",
+            input: z.object({ inner: z.object({ value: z.string() }) }),
+            execute: () => "ok",
+          }),
+        );
+      },
+    });
+    const error = await createTestHost({ plugins: [plugin] }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PluginDefinitionError);
+    expect((error as Error).message).toMatch(
+      /object at input\.inner must reject unknown keys; use z\.strictObject/,
+    );
+  });
+
+  it("keeps a turn that outlives a reset from scheduling in the new generation", async () => {
+    const probe = createProbe();
+    let host: TestHost["host"] | undefined;
+    const model = new ScriptedModel([
+      async () => {
+        await host?.resetSession("s1");
+        return { toolCalls: [{ name: "probe_continue", input: { leaseKey: "k", message: "late" } }] };
+      },
+      { text: "done" },
+    ]);
+    testHost = await createTestHost({ model, plugins: [probe.plugin] });
+    host = testHost.host;
+    await host.openSession({ sessionKey: "s1" });
+    await host.send({ sessionKey: "s1", text: "go", sender: owner });
+    await testHost.settle();
+    const toolResult = model.requests[1]?.messages.at(-1);
+    expect(toolResult).toMatchObject({ role: "tool" });
+    expect(JSON.parse((toolResult as { content: string }).content)).toMatchObject({
+      status: "rejected",
+      reason: "session_unavailable",
+    });
+    expect(await testHost.store.listLeases()).toEqual([]);
+  });
+
+  it("ends a turn whose store fails with a host_error outcome, and still runs the turn-end hooks", async () => {
+    const { MemoryStore } = await import("../store/memory-store.js");
+    const store = new (class extends MemoryStore {
+      override async appendTranscript(): Promise<void> {
+        throw new Error("disk full");
+      }
+    })();
+    const probe = createProbe();
+    testHost = await createTestHost({ store, plugins: [probe.plugin] });
+    await testHost.host.openSession({ sessionKey: "s1" });
+    const result = await testHost.host.send({ sessionKey: "s1", text: "hello", sender: owner });
+    expect(result.kind === "turn" && result.turn.outcome).toEqual({
+      status: "error",
+      kind: "host_error",
+      message: "The host failed during the turn: disk full",
+    });
+    expect(probe.turnEnds.map(({ event }) => event.outcome.status)).toEqual(["error"]);
+  });
+});

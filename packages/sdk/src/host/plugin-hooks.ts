@@ -8,6 +8,8 @@ export interface Invocation {
   origin: SessionContext["origin"];
   sender: Sender;
   turn?: { id: string; kind: TurnKind; lease?: { pluginId: string; leaseKey: string } };
+  /** The session generation the invocation belongs to; a turn keeps the one it started in. */
+  generation?: number;
 }
 
 /** The sender of hook and continuation invocations: the host itself, never an owner. */
@@ -20,7 +22,9 @@ export function mintContext(
   pluginId: string,
   invocation: Invocation,
 ): SessionContext {
-  const { sessionKey, agentId, channel, generation } = session.record;
+  const { sessionKey, agentId, channel } = session.record;
+  // A turn that outlives a reset keeps minting for its own generation, so nothing it does reaches the new one.
+  const generation = invocation.generation ?? session.record.generation;
   const { sender, origin, turn } = invocation;
   // A plugin learns the lease key of a continuation only when the lease was its own.
   const leaseKey = turn?.lease?.pluginId === pluginId ? turn.lease.leaseKey : undefined;

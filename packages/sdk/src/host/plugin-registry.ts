@@ -185,12 +185,38 @@ function checkTool(pluginId: string, tool: ToolDefinition, fail: (problem: strin
     return fail(`tool ${tool.name} input schema has no JSON Schema form: ${(error as Error).message}`);
   }
   delete inputSchema.$schema;
+  const loose = findLooseObject(inputSchema, "input");
+  if (loose)
+    fail(`tool ${tool.name}: the object at ${loose} must reject unknown keys; use z.strictObject({...})`);
   return {
     pluginId,
     definition: tool,
     schema,
     modelSchema: { name: tool.name, description: tool.description ?? "", inputSchema },
   };
+}
+
+// `.strict()` covers the top level only; a nested object that lets unknown keys through would let model input
+// carry fields the tool never declared, so registration refuses it.
+function findLooseObject(schema: unknown, path: string): string | undefined {
+  if (typeof schema !== "object" || schema === null) return undefined;
+  const node = schema as Record<string, unknown>;
+  if (node.type === "object" && node.additionalProperties !== false) return path;
+  for (const [key, child] of Object.entries(node)) {
+    const childPath = key === "properties" || key === "$defs" ? path : `${path}.${key}`;
+    if (key === "properties" || key === "$defs") {
+      for (const [name, property] of Object.entries((child ?? {}) as Record<string, unknown>)) {
+        const found = findLooseObject(property, `${path}.${name}`);
+        if (found) return found;
+      }
+      continue;
+    }
+    const found = Array.isArray(child)
+      ? child.map((item) => findLooseObject(item, childPath)).find(Boolean)
+      : findLooseObject(child, childPath);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 // Duck-typed so a plugin built against another copy of zod 4 still registers.
