@@ -76,6 +76,6 @@ export interface SessionWorkflowApi {
 /** Bounds on lease requests. */
 export const leaseLimits = Object.freeze({
   leaseKeyPattern: /^[A-Za-z0-9._-]{1,80}$/,
-  maxMessageChars: 8_000,
+  maxMessageChars: 32_000,
   maxDelayMs: 7 * 24 * 60 * 60 * 1000,
 });

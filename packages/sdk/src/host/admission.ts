@@ -10,6 +10,20 @@ export function emitLeaseDropped(host: HostInternals, lease: LeaseRecord, reason
   host.events.emit("lease-dropped", { sessionKey, pluginId, leaseKey, leaseId, reason });
 }
 
+/** Drops every lease of a session (pending, armed or due) with `reason`. */
+export async function dropSessionLeases(
+  host: HostInternals,
+  session: SessionState,
+  reason: LeaseDropReason,
+): Promise<void> {
+  const { sessionKey } = session.record;
+  host.scheduler.disarmSession(sessionKey);
+  const dropped = new Map<string, LeaseRecord>();
+  for (const lease of session.due.splice(0)) dropped.set(lease.id, lease);
+  for (const lease of await host.store.deleteSessionLeases(sessionKey)) dropped.set(lease.id, lease);
+  for (const lease of dropped.values()) emitLeaseDropped(host, lease, reason);
+}
+
 /**
  * Admission: re-checks a due lease at the moment its turn would start, then claims it in the store so it
  * can run only once. A stale lease is deleted and dropped with its reason; it never runs.
@@ -19,13 +33,11 @@ export async function admitAndRun(
   session: SessionState,
   lease: LeaseRecord,
 ): Promise<void> {
-  const stale: LeaseDropReason | undefined = !session.open
-    ? "session_closed"
-    : lease.generation !== session.record.generation
-      ? "session_reset"
-      : !host.registry.isLoaded(lease.pluginId)
-        ? "plugin_unloaded"
-        : undefined;
+  const stale = staleReason(host, session, lease);
+  if (stale === "host_draining") {
+    emitLeaseDropped(host, lease, stale);
+    return;
+  }
   if (stale) {
     await host.store.deleteLease(lease, lease.id);
     emitLeaseDropped(host, lease, stale);
@@ -36,6 +48,13 @@ export async function admitAndRun(
     emitLeaseDropped(host, lease, "not_current");
     return;
   }
+  // The claim awaited the store; look again, so nothing that changed meanwhile is run over.
+  const changed = staleReason(host, session, lease);
+  if (changed) {
+    await host.store.finishLease(lease.id);
+    emitLeaseDropped(host, lease, changed);
+    return;
+  }
   const { sessionKey, pluginId, leaseKey, id: leaseId } = lease;
   host.events.emit("lease-admitted", { sessionKey, pluginId, leaseKey, leaseId });
   try {
@@ -43,4 +62,16 @@ export async function admitAndRun(
   } finally {
     await host.store.finishLease(leaseId);
   }
+}
+
+function staleReason(
+  host: HostInternals,
+  session: SessionState,
+  lease: LeaseRecord,
+): LeaseDropReason | undefined {
+  if (host.isDraining()) return "host_draining";
+  if (!session.open) return "session_closed";
+  if (lease.generation !== session.record.generation) return "session_reset";
+  if (!host.registry.isLoaded(lease.pluginId)) return "plugin_unloaded";
+  return undefined;
 }

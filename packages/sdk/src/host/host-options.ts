@@ -6,7 +6,7 @@ import type { HostStore } from "../store/store.js";
 /** Options of {@link createHost}. Only `model` is required. */
 export interface HostOptions {
   model: Model;
-  /** Where sessions, transcripts, plugin state and leases live; in memory unless set. */
+  /** Where sessions, transcripts, plugin state and leases live; the SQLite file at `defaultStorePath()` unless set. */
   store?: HostStore;
   clock?: Clock;
   plugins?: readonly PluginDefinition[];

@@ -1,20 +1,20 @@
 import { type Clock, systemClock } from "../clock.js";
 import { HostUsageError } from "../errors.js";
 import { EventBus, type HostEventListener, type HostEventName } from "../events.js";
-import type { LeaseDropReason, SessionWorkflowApi } from "../lease.js";
 import type { PluginDefinition } from "../plugin.js";
 import { ContextMinter } from "../session-context.js";
 import { defaultStorePath } from "../store/default-store-path.js";
 import { SqliteStore } from "../store/sqlite-store.js";
 import type { HostStore, LeaseRecord, SessionRecord } from "../store/store.js";
-import { admitAndRun, emitLeaseDropped } from "./admission.js";
+import { admitAndRun, dropSessionLeases, emitLeaseDropped } from "./admission.js";
 import { parseCommand, runCommand } from "./commands.js";
 import type { HostInternals } from "./host-internals.js";
 import { defaultHostLimits, defaultSystemPrompt, type HostOptions } from "./host-options.js";
+import { IdleTracker } from "./idle-tracker.js";
 import { LeaseScheduler } from "./lease-scheduler.js";
-import { clearLease, getLease, requestLease } from "./lease-service.js";
 import { callHooks } from "./plugin-hooks.js";
 import { PluginRegistry } from "./plugin-registry.js";
+import { pluginRuntime } from "./plugin-runtime.js";
 import { recoverLeases } from "./recover-leases.js";
 import { runTurn } from "./run-turn.js";
 import {
@@ -25,7 +25,6 @@ import {
   type SessionInfo,
 } from "./session-api.js";
 import { SessionState } from "./session-state.js";
-import { createStateApi } from "./state-api.js";
 import type { TurnResult } from "./turn-result.js";
 
 /** Starts a host: loads plugins, re-arms the store's pending leases, and is ready for sessions. */
@@ -41,8 +40,7 @@ export class Host {
   #draining = false;
   #closed = false;
   #leaseSequence = 0;
-  #busy = 0;
-  #idleWaiters: (() => void)[] = [];
+  readonly #work = new IdleTracker();
 
   private constructor(options: HostOptions) {
     const clock: Clock = options.clock ?? systemClock;
@@ -68,11 +66,16 @@ export class Host {
   /** @internal Use {@link createHost}. */
   static async start(options: HostOptions): Promise<Host> {
     const host = new Host(options);
-    for (const plugin of options.plugins ?? []) await host.loadPlugin(plugin);
-    await recoverLeases(host.#internals, {
-      loadSession: (sessionKey) => host.#loadSession(sessionKey),
-      drop: (lease, reason) => emitLeaseDropped(host.#internals, lease, reason),
-    });
+    try {
+      for (const plugin of options.plugins ?? []) await host.loadPlugin(plugin);
+      await recoverLeases(host.#internals, {
+        loadSession: (sessionKey) => host.#loadSession(sessionKey),
+        drop: (lease, reason) => emitLeaseDropped(host.#internals, lease, reason),
+      });
+    } catch (error) {
+      if (host.#ownsStore) await host.#internals.store.close();
+      throw error;
+    }
     return host;
   }
 
@@ -89,19 +92,7 @@ export class Host {
   /** Loads a plugin; throws {@link PluginDefinitionError} before any model call if it is malformed. */
   async loadPlugin(plugin: PluginDefinition): Promise<void> {
     this.#assertOpen();
-    const host = this.#internals;
-    await host.registry.load(plugin, (pluginId) => ({
-      pluginId,
-      now: () => host.clock.now(),
-      session: {
-        workflow: Object.freeze<SessionWorkflowApi>({
-          requestSessionContinuationLease: (request) => requestLease(host, pluginId, request),
-          clearSessionContinuationLease: (request) => clearLease(host, pluginId, request),
-          getSessionContinuationLease: (request) => getLease(host, pluginId, request),
-        }),
-      },
-      state: createStateApi(host, pluginId),
-    }));
+    await this.#internals.registry.load(plugin, (pluginId) => pluginRuntime(this.#internals, pluginId));
   }
 
   /** Unloads a plugin; its pending leases are dropped when they come due. */
@@ -157,13 +148,13 @@ export class Host {
     }
     const command = parseCommand(text);
     if (command) {
-      const result = await this.#track(runCommand(this.#internals, session, command, sender));
+      const result = await this.#work.track(runCommand(this.#internals, session, command, sender));
       return { kind: "command", command: result };
     }
     const turn = new Promise<TurnResult>((resolve, reject) => {
       session.userQueue.push({ text, sender, resolve, reject });
     });
-    await this.#track(
+    await this.#work.track(
       callHooks(this.#internals, session, "user-message", (handler, context) => handler({ text }, context), {
         sender,
       }),
@@ -179,9 +170,9 @@ export class Host {
     const previousGeneration = session.record.generation;
     session.record = { ...session.record, generation: previousGeneration + 1 };
     await this.#internals.store.putSession(session.record);
-    await this.#dropSessionLeases(session, "session_reset");
+    await dropSessionLeases(this.#internals, session, "session_reset");
     this.#internals.events.emit("session-reset", { sessionKey, generation: session.record.generation });
-    await this.#track(
+    await this.#work.track(
       callHooks(this.#internals, session, "session-reset", (handler, context) =>
         handler({ previousGeneration }, context),
       ),
@@ -200,19 +191,19 @@ export class Host {
         new HostUsageError({ message: `Session "${sessionKey}" was closed before this message ran.` }),
       );
     }
-    await this.#dropSessionLeases(session, "session_closed");
+    await dropSessionLeases(this.#internals, session, "session_closed");
+    if (!session.running) this.#sessions.delete(sessionKey);
     this.#internals.events.emit("session-closed", { sessionKey });
   }
 
   /** True when no turn, command or hook is running and no lease is waiting for admission. */
   isIdle(): boolean {
-    return this.#busy === 0;
+    return this.#work.idle;
   }
 
   /** Resolves once the host is idle. Pending leases whose time has not come do not count. */
   idle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return this.#work.whenIdle();
   }
 
   /**
@@ -257,7 +248,7 @@ export class Host {
   }
 
   #runExclusive(session: SessionState, work: Promise<unknown>): void {
-    void this.#track(
+    void this.#work.track(
       work
         .catch((error: unknown) => {
           this.#internals.events.emit("host-error", {
@@ -267,19 +258,11 @@ export class Host {
         })
         .finally(() => {
           session.running = false;
-          this.#pump(session);
+          if (session.open) this.#pump(session);
+          else if (this.#sessions.get(session.record.sessionKey) === session)
+            this.#sessions.delete(session.record.sessionKey);
         }),
     );
-  }
-
-  async #dropSessionLeases(session: SessionState, reason: LeaseDropReason): Promise<void> {
-    const { sessionKey } = session.record;
-    this.#internals.scheduler.disarmSession(sessionKey);
-    const dropped = new Map<string, LeaseRecord>();
-    for (const lease of session.due.splice(0)) dropped.set(lease.id, lease);
-    for (const lease of await this.#internals.store.deleteSessionLeases(sessionKey))
-      dropped.set(lease.id, lease);
-    for (const lease of dropped.values()) emitLeaseDropped(this.#internals, lease, reason);
   }
 
   async #loadSession(sessionKey: string): Promise<SessionState | undefined> {
@@ -288,7 +271,8 @@ export class Host {
     const record = await this.#internals.store.getSession(sessionKey);
     if (!record) return undefined;
     const session = new SessionState(record);
-    this.#sessions.set(sessionKey, session);
+    // Only open sessions stay in memory; a closed one is read again if it is ever reopened.
+    if (session.open) this.#sessions.set(sessionKey, session);
     return session;
   }
 
@@ -311,14 +295,6 @@ export class Host {
     this.#assertOpen();
     if (this.#draining)
       throw new HostUsageError({ message: "The host is shutting down; no new input is accepted." });
-  }
-
-  #track<T>(work: Promise<T>): Promise<T> {
-    this.#busy++;
-    return work.finally(() => {
-      this.#busy--;
-      if (this.#busy === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
-    });
   }
 }
 

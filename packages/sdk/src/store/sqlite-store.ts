@@ -5,12 +5,12 @@ import { StoreUnavailableError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import type { ModelMessage } from "../model.js";
 import { openDatabase } from "./sqlite-open.js";
+import { leaseValues, type Row, toLease, toSession, toState } from "./sqlite-rows.js";
 import type {
   HostStore,
   LeaseRecord,
   LeaseSlot,
   SessionRecord,
-  StateEntry,
   StateWriteResult,
   TranscriptEntry,
 } from "./store.js";
@@ -27,8 +27,6 @@ export interface SqliteStoreOptions {
   /** A cap on the file's size; a write past it fails as a full disk would. */
   maxSizeBytes?: number;
 }
-
-type Row = Record<string, string | number | null>;
 
 /**
  * The durable {@link HostStore}: one SQLite file in WAL mode through Node's built-in `node:sqlite`. Each
@@ -250,6 +248,11 @@ export class SqliteStore implements HostStore {
   }
 
   #run<T>(work: (db: DatabaseSync) => T): T {
+    if (!this.#db.isOpen) {
+      throw new StoreUnavailableError({
+        message: `${this.path}: the store is closed; open it again to use it.`,
+      });
+    }
     try {
       return work(this.#db);
     } catch (error) {
@@ -281,46 +284,4 @@ export class SqliteStore implements HostStore {
         : "check the file and its permissions";
     return new StoreUnavailableError({ message: `${this.path}: ${message} (${hint}).`, cause: error });
   }
-}
-
-function leaseValues(record: LeaseRecord) {
-  return [
-    record.pluginId,
-    record.sessionKey,
-    record.leaseKey,
-    record.id,
-    record.message,
-    record.createdAt,
-    record.dueAt,
-    record.generation,
-  ] as const;
-}
-
-function toLease(row: Row): LeaseRecord {
-  return {
-    pluginId: String(row.plugin_id),
-    sessionKey: String(row.session_key),
-    leaseKey: String(row.lease_key),
-    id: String(row.id),
-    message: String(row.message),
-    createdAt: Number(row.created_at),
-    dueAt: Number(row.due_at),
-    generation: Number(row.generation),
-  };
-}
-
-function toSession(row: Row): SessionRecord {
-  const record: SessionRecord = {
-    sessionKey: String(row.session_key),
-    agentId: String(row.agent_id),
-    channel: String(row.channel),
-    generation: Number(row.generation),
-    createdAt: Number(row.created_at),
-  };
-  if (row.closed_at !== null) record.closedAt = Number(row.closed_at);
-  return record;
-}
-
-function toState(row: Row): StateEntry {
-  return { value: JSON.parse(String(row.value)) as JsonValue, version: Number(row.version) };
 }

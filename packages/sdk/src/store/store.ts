@@ -65,6 +65,7 @@ export interface HostStore {
     options: { generation: number; limit: number },
   ): Promise<TranscriptEntry[]>;
 
+  /** A fresh copy on every call: the caller may change it without touching what is stored. */
   readState(pluginId: string, scope: string, key: string): Promise<StateEntry | undefined>;
   writeState(
     pluginId: string,
