@@ -1,4 +1,4 @@
-import { formatCount, formatDuration, type Goal, readStoredGoal } from "@goal-lease/goal-plugin";
+import { elapsedMs, formatCount, formatDuration, type Goal, readStoredGoal } from "@goal-lease/goal-plugin";
 import type { Host, HostStore } from "@goal-lease/sdk";
 
 /** One thing worth telling a person or a script while a goal runs. */
@@ -44,7 +44,7 @@ export function summarize(goal: Goal): GoalSummary {
 
 /** `3/10 continuations · 1,234/500,000 tokens · 12s/1h 00m` */
 export function statusLine(goal: Goal, now: number): string {
-  const elapsed = goal.activeMsBefore + (goal.activeSince === null ? 0 : now - goal.activeSince);
+  const elapsed = elapsedMs(goal, now);
   return `${goal.continuations}/${goal.limits.maxTurns} continuations · ${formatCount(goal.tokensUsed)}/${formatCount(goal.limits.tokenBudget)} tokens · ${formatDuration(elapsed)}/${formatDuration(goal.limits.timeBudgetMs)}`;
 }
 

@@ -1,7 +1,9 @@
+import { existsSync } from "node:fs";
 import { createGoalPlugin } from "@goal-lease/goal-plugin";
 import {
   createHost,
   defaultStorePath,
+  GoalLeaseError,
   type Host,
   type HostStore,
   MemoryStore,
@@ -44,11 +46,17 @@ export async function openCliHost(options: {
   }
 }
 
-/** Opens a read-only view of the store for status, events and sessions. */
+/** Opens an existing store for status, events and sessions; a missing file is an error, never created. */
 export function openStore(
   storePath: string | undefined,
   env: NodeJS.ProcessEnv,
 ): { store: HostStore; location: string } {
   const location = storePath ?? defaultStorePath(env);
+  if (!existsSync(location)) {
+    throw new GoalLeaseError({
+      code: "store_missing",
+      message: `No store at ${location}; run goal-lease run or chat first, or pass --store PATH.`,
+    });
+  }
   return { store: SqliteStore.open(location), location };
 }

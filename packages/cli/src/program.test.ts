@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SqliteStore } from "@goal-lease/sdk";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestIo, runCli } from "../test/test-io.js";
 import { exitCodes } from "./exit-codes.js";
@@ -115,8 +116,15 @@ describe("reading the store", () => {
     );
   });
 
-  it("says how to start when the store is empty", async () => {
+  it("says how to start when the store is empty, and names a store that does not exist", async () => {
+    const missing = freshStore();
+    const absent = createTestIo();
+    expect(await runCli(absent.io, ["status", "--store", missing])).toBe(exitCodes.error);
+    expect(absent.stderr()).toBe(
+      `error: No store at ${missing}; run goal-lease run or chat first, or pass --store PATH.\n`,
+    );
     const store = freshStore();
+    await SqliteStore.open(store).close();
     const status = createTestIo();
     await runCli(status.io, ["status", "--store", store]);
     expect(status.stdout()).toBe('No goals yet. Start one with: goal-lease run "<objective>"\n');

@@ -4,6 +4,7 @@ import { formatCount, formatDuration, quote } from "./format.js";
 import { budgetHit, capHit } from "./gates.js";
 import { elapsedMs, type Goal, type GoalLimits, logEvent, resumableStatuses, setStatus } from "./goal.js";
 import type { GoalController } from "./goal-controller.js";
+import { GoalFormatError } from "./goal-store.js";
 import type { LimitFlags } from "./parse-args.js";
 
 /** What each `/goal` subcommand does to the session's goal; every method returns the reply. */
@@ -139,7 +140,14 @@ export class GoalActions {
   }
 
   async clear(context: SessionContext): Promise<string> {
-    const goal = await this.#controller.store.read(context);
+    let goal: Goal | undefined;
+    try {
+      goal = await this.#controller.store.read(context);
+    } catch (error) {
+      if (!(error instanceof GoalFormatError)) throw error;
+      await this.#controller.store.discard(context);
+      return "The stored goal could not be read, so it was deleted. Start a new one when you like.";
+    }
     if (!goal || goal.status === "cleared") return "No goal to clear.";
     const stopped = await this.#controller.stop(context, "cleared", "user", "cleared by the user");
     return stopped.ok ? `Goal cleared. /${this.#name} start <objective> sets a new one.` : stopped.message;

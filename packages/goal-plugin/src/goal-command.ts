@@ -42,7 +42,9 @@ export function goalCommand(
       try {
         switch (sub) {
           case "status":
-            return rest ? badUsage(name, `"status" takes no arguments`) : actions.status(context, statusText);
+            return rest
+              ? badUsage(name, sub, `"status" takes no arguments`)
+              : actions.status(context, statusText);
           case "help":
             return `Goals keep the agent working across turns until done or a limit is hit.\n${usage(name)}`;
           case "events": {
@@ -67,12 +69,12 @@ export function goalCommand(
             return actions.edit(context, text);
           }
           case "clear":
-            return rest ? badUsage(name, `"clear" takes no arguments`) : actions.clear(context);
+            return rest ? badUsage(name, sub, `"clear" takes no arguments`) : actions.clear(context);
           default:
-            return badUsage(name, `unknown subcommand "${sub.slice(0, 40)}"`);
+            return badUsage(name, undefined, `unknown subcommand "${sub.slice(0, 40)}"`);
         }
       } catch (error) {
-        if (error instanceof ArgumentError) return badUsage(name, error.message);
+        if (error instanceof ArgumentError) return badUsage(name, sub, error.message);
         throw error;
       }
     },
@@ -87,6 +89,12 @@ function checkObjective(text: string, name: string, sub: string): void {
   }
 }
 
-function badUsage(name: string, problem: string): string {
-  return `Usage error: ${problem}.\n${usage(name)}`;
+// One line: the problem, then the subcommand's own usage (or where to find all of it).
+function badUsage(name: string, sub: string | undefined, problem: string): string {
+  const line = sub
+    ? usage(name)
+        .split("\n")
+        .find((entry) => entry.startsWith(`/${name} ${sub}`))
+    : undefined;
+  return `Usage error: ${problem}. ${line ? `Usage: ${line}` : `Type /${name} help for the usage.`}`;
 }

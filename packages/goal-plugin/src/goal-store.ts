@@ -43,13 +43,18 @@ export class GoalStore {
     throw new Error("The goal kept changing while it was being updated; try the command again.");
   }
 
+  /** Deletes the goal without reading it: the way out when it cannot be read. */
+  async discard(context: SessionContext): Promise<void> {
+    await this.#api.state.delete(context, goalKey);
+  }
+
   async #readEntry(context: SessionContext): Promise<{ goal: Goal; version: number } | undefined> {
     const entry = await this.#api.state.get(context, goalKey);
     if (!entry) return undefined;
     const goal = entry.value as unknown as Goal;
     if (goal?.formatVersion !== 1) {
       throw new GoalFormatError(
-        `The stored goal has format ${JSON.stringify(goal?.formatVersion)}; this version reads format 1. Upgrade goal-lease or /goal clear.`,
+        `The stored goal has format ${JSON.stringify(goal?.formatVersion)}; this version reads format 1. Upgrade goal-lease, or clear the goal to start over.`,
       );
     }
     return { goal, version: entry.version };

@@ -54,3 +54,31 @@ describe("a goal turn cut off by a crash", () => {
     expect(await store.listLeases()).toEqual([]);
   });
 });
+
+describe("a goal stored in a format this version cannot read", () => {
+  it("is reported with what to do, and /goal clear deletes it", async () => {
+    const store = new MemoryStore();
+    await store.writeState("goal", "s1", "goal", { formatVersion: 99 }, 0);
+    const clock = new FakeClock();
+    const host = await createHost({
+      model: new ScriptedModel(),
+      store,
+      clock,
+      plugins: [createGoalPlugin()],
+    });
+    await host.openSession({ sessionKey: "s1" });
+    const status = await host.send({ sessionKey: "s1", text: "/goal", sender: owner });
+    expect(status.kind === "command" && status.command).toMatchObject({
+      status: "error",
+      reply: expect.stringMatching(
+        /format 99; this version reads format 1\. Upgrade goal-lease, or clear the goal/,
+      ),
+    });
+    const cleared = await host.send({ sessionKey: "s1", text: "/goal clear", sender: owner });
+    expect(cleared.kind === "command" && cleared.command.reply).toMatch(
+      /could not be read, so it was deleted/,
+    );
+    expect(await store.readState("goal", "s1", "goal")).toBeUndefined();
+    await host.close();
+  });
+});

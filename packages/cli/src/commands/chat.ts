@@ -86,7 +86,8 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
           if (result.kind === "command")
             say(colour.yellow(`${result.command.reply} Press Ctrl-C again to exit.`));
           void refreshPrompt();
-        });
+        })
+        .catch((error: unknown) => say(colour.red(`error: ${(error as Error).message}`)));
       return;
     }
     closing = true;
@@ -95,7 +96,7 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
   readline.on("SIGINT", interrupt);
   const removeInterrupt = io.onInterrupt(interrupt);
 
-  const pending: Promise<unknown>[] = [];
+  const pending = new Set<Promise<unknown>>();
   readline.on("line", (line) => {
     exitArmed = false;
     const text = line.trim();
@@ -121,7 +122,8 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
       })
       .catch((error: unknown) => say(colour.red(`error: ${(error as Error).message}`)))
       .finally(() => void refreshPrompt());
-    pending.push(handled);
+    pending.add(handled);
+    void handled.finally(() => pending.delete(handled));
   });
   await refreshPrompt();
   readline.prompt();

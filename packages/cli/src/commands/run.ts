@@ -62,8 +62,11 @@ export async function runGoal(io: CliIo, objective: string, options: RunOptions)
     const watch = watchGoal(cli.host, cli.store, sessionKey, report);
     const command = ["/goal start", objective, ...limitFlags(options)].join(" ");
     if (!options.json) writeLine(io.stdout, colour.bold(`> ${command}`));
-    const reply = await send(command);
-    if (!reply.startsWith("Goal started")) {
+    const reply = await send(command).catch((error: unknown) => {
+      watch.stop();
+      throw error;
+    });
+    if ((await readStoredGoal(cli.store, sessionKey))?.status !== "active") {
       watch.stop();
       writeLine(io.stderr, `error: ${reply.split("\n")[0]}`);
       return exitCodes.error;
