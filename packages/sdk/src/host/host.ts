@@ -70,6 +70,14 @@ export class Host {
       for (const plugin of options.plugins ?? []) await host.loadPlugin(plugin);
       await recoverLeases(host.#internals, {
         loadSession: (sessionKey) => host.#loadSession(sessionKey),
+        loadSessions: async (sessionKeys) => {
+          for (const record of await host.#internals.store.listSessions()) {
+            const wanted = sessionKeys.has(record.sessionKey) && record.closedAt === undefined;
+            if (wanted && !host.#sessions.has(record.sessionKey)) {
+              host.#sessions.set(record.sessionKey, new SessionState(record));
+            }
+          }
+        },
         drop: (lease, reason) => emitLeaseDropped(host.#internals, lease, reason),
       });
     } catch (error) {

@@ -7,6 +7,8 @@ import type { SessionState } from "./session-state.js";
 /** What recovery needs from the host that is starting. */
 export interface RecoveryHooks {
   loadSession(sessionKey: string): Promise<SessionState | undefined>;
+  /** Loads the open sessions among `sessionKeys` in one pass, so a large recovery does not query per lease. */
+  loadSessions(sessionKeys: ReadonlySet<string>): Promise<void>;
   drop(lease: LeaseRecord, reason: LeaseDropReason): void;
 }
 
@@ -33,7 +35,9 @@ export async function recoverLeases(host: HostInternals, hooks: RecoveryHooks): 
     }
     await host.store.finishLease(leaseId);
   }
-  for (const lease of await host.store.listLeases()) {
+  const leases = await host.store.listLeases();
+  await hooks.loadSessions(new Set(leases.map((lease) => lease.sessionKey)));
+  for (const lease of leases) {
     const session = await hooks.loadSession(lease.sessionKey);
     if (session?.open && session.record.generation === lease.generation) {
       host.scheduler.arm(lease, host.nextLeaseSequence());
