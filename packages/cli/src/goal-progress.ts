@@ -48,6 +48,27 @@ export function statusLine(goal: Goal, now: number): string {
   return `${goal.continuations}/${goal.limits.maxTurns} continuations · ${formatCount(goal.tokensUsed)}/${formatCount(goal.limits.tokenBudget)} tokens · ${formatDuration(elapsed)}/${formatDuration(goal.limits.timeBudgetMs)}`;
 }
 
+/** Reports each continuation turn of the session's goal as it starts; returns the unsubscribe function. */
+export function reportContinuationStarts(
+  host: Host,
+  store: HostStore,
+  sessionKey: string,
+  report: (event: ProgressEvent) => void,
+): () => void {
+  return host.on("turn-start", (event) => {
+    if (event.sessionKey !== sessionKey || event.kind !== "continuation") return;
+    void readStoredGoal(store, sessionKey).then((goal) => {
+      if (goal)
+        report({
+          type: "continuation-start",
+          sessionKey,
+          turn: goal.continuations + 1,
+          cap: goal.limits.maxTurns,
+        });
+    });
+  });
+}
+
 /**
  * Follows one session's goal through host events and calls `report` for each step. Resolves with the
  * goal once it is no longer active; `stop()` ends the watch early.
@@ -73,18 +94,7 @@ export function watchGoal(
     finish(goal);
   };
   const removers = [
-    host.on("turn-start", (event) => {
-      if (event.sessionKey !== sessionKey || event.kind !== "continuation") return;
-      void readStoredGoal(store, sessionKey).then((goal) => {
-        if (goal)
-          report({
-            type: "continuation-start",
-            sessionKey,
-            turn: goal.continuations + 1,
-            cap: goal.limits.maxTurns,
-          });
-      });
-    }),
+    reportContinuationStarts(host, store, sessionKey, report),
     host.on("turn-end", (event) => {
       if (event.sessionKey !== sessionKey) return;
       void readStoredGoal(store, sessionKey).then((goal) => {

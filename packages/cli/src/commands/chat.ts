@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline";
 import { readStoredGoal } from "@goal-lease/goal-plugin";
 import { type CliIo, colours } from "../cli-io.js";
-import { statusLine, watchGoal } from "../goal-progress.js";
+import { reportContinuationStarts, statusLine, watchGoal } from "../goal-progress.js";
 import { resolveModel } from "../model-spec.js";
 import { openCliHost } from "../open-host.js";
 import type { RunCliOptions } from "../program.js";
@@ -43,18 +43,7 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
     if (terminal) readline.prompt(true);
   };
   const removers = [
-    cli.host.on("turn-start", (event) => {
-      if (event.sessionKey !== sessionKey || event.kind !== "continuation") return;
-      void readStoredGoal(cli.store, sessionKey).then((goal) => {
-        if (goal)
-          progress({
-            type: "continuation-start",
-            sessionKey,
-            turn: goal.continuations + 1,
-            cap: goal.limits.maxTurns,
-          });
-      });
-    }),
+    reportContinuationStarts(cli.host, cli.store, sessionKey, progress),
     cli.host.on("turn-end", (event) => {
       if (event.sessionKey !== sessionKey || event.kind !== "continuation") return;
       void readStoredGoal(cli.store, sessionKey).then((goal) => {
