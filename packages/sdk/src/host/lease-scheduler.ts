@@ -11,7 +11,8 @@ const slotId = (slot: LeaseSlot) => `${slot.pluginId}\u0000${slot.sessionKey}\u0
 
 /**
  * One timer per lease slot. Arming a slot replaces its timer, but only with a lease requested later
- * (higher sequence), so the armed lease is always the one the store kept, whatever order writes resolve in.
+ * (higher sequence). The sequence is taken when a request is made and the stores apply writes in call
+ * order, so the armed lease is the one the store kept even when the requests' awaits resume out of order.
  */
 export class LeaseScheduler {
   readonly #clock: Clock;

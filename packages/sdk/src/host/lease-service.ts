@@ -29,7 +29,8 @@ const requestSchema = z.strictObject({
   message: z.string().trim().min(1, { message: "must not be empty" }).max(leaseLimits.maxMessageChars),
   delayMs: z.number().min(0).max(leaseLimits.maxDelayMs).optional(),
 });
-const clearSchema = z.strictObject({ session: sessionField, leaseKey: leaseKeyField });
+// Clear and lookup name a slot the same way: a context and a lease key, nothing else.
+const slotSchema = z.strictObject({ session: sessionField, leaseKey: leaseKeyField });
 
 const rejected = (reason: LeaseRejectionReason, message: string): LeaseRejected => ({
   status: "rejected",
@@ -101,7 +102,7 @@ export async function clearLease(
   pluginId: string,
   request: unknown,
 ): Promise<LeaseClearResult> {
-  const parsed = clearSchema.safeParse(request);
+  const parsed = slotSchema.safeParse(request);
   if (!parsed.success) {
     return rejected("invalid_request", `Invalid lease clear: ${formatIssues(parsed.error)}.`);
   }
@@ -130,7 +131,7 @@ export async function getLease(
   pluginId: string,
   request: unknown,
 ): Promise<LeaseLookupResult> {
-  const parsed = clearSchema.safeParse(request);
+  const parsed = slotSchema.safeParse(request);
   if (!parsed.success) {
     return rejected("invalid_request", `Invalid lease lookup: ${formatIssues(parsed.error)}.`);
   }
