@@ -24,7 +24,8 @@ import {
   type SendResult,
   type SessionInfo,
 } from "./session-api.js";
-import { SessionState } from "./session-state.js";
+import type { SessionState } from "./session-state.js";
+import { SessionTable } from "./session-table.js";
 import type { TurnResult } from "./turn-result.js";
 
 /** Starts a host: loads plugins, re-arms the store's pending leases, and is ready for sessions. */
@@ -35,7 +36,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
 /** The reference host runtime. Build one with {@link createHost}. */
 export class Host {
   readonly #internals: HostInternals;
-  readonly #sessions = new Map<string, SessionState>();
+  readonly #sessions: SessionTable;
   readonly #ownsStore: boolean;
   #draining = false;
   #closed = false;
@@ -47,8 +48,11 @@ export class Host {
     const events = new EventBus(() => clock.now());
     this.#ownsStore = options.store === undefined;
     // Durable by default: a host that was not given a store keeps its state in the embedded SQLite file.
+    const store = options.store ?? SqliteStore.open(defaultStorePath());
+    const sessions = new SessionTable(store);
+    this.#sessions = sessions;
     this.#internals = {
-      store: options.store ?? SqliteStore.open(defaultStorePath()),
+      store,
       clock,
       events,
       minter: new ContextMinter(),
@@ -57,7 +61,7 @@ export class Host {
       model: options.model,
       limits: { ...defaultHostLimits, ...options.limits },
       systemPrompt: options.systemPrompt ?? defaultSystemPrompt,
-      session: (sessionKey) => this.#sessions.get(sessionKey),
+      session: (sessionKey) => sessions.get(sessionKey),
       isDraining: () => this.#draining,
       nextLeaseSequence: () => ++this.#leaseSequence,
     };
@@ -69,15 +73,8 @@ export class Host {
     try {
       for (const plugin of options.plugins ?? []) await host.loadPlugin(plugin);
       await recoverLeases(host.#internals, {
-        loadSession: (sessionKey) => host.#loadSession(sessionKey),
-        loadSessions: async (sessionKeys) => {
-          for (const record of await host.#internals.store.listSessions()) {
-            const wanted = sessionKeys.has(record.sessionKey) && record.closedAt === undefined;
-            if (wanted && !host.#sessions.has(record.sessionKey)) {
-              host.#sessions.set(record.sessionKey, new SessionState(record));
-            }
-          }
-        },
+        loadSession: (sessionKey) => host.#sessions.load(sessionKey),
+        loadSessions: (sessionKeys) => host.#sessions.loadMany(sessionKeys),
         drop: (lease, reason) => emitLeaseDropped(host.#internals, lease, reason),
       });
     } catch (error) {
@@ -111,7 +108,7 @@ export class Host {
   async openSession(options: OpenSessionOptions): Promise<SessionInfo> {
     this.#assertOpen();
     const { sessionKey, agentId, channel } = checkOpenSessionOptions(options);
-    const session = await this.#loadSession(sessionKey);
+    const session = await this.#sessions.load(sessionKey);
     if (session?.open) {
       if (options.agentId !== undefined && session.record.agentId !== agentId) {
         throw new HostUsageError({
@@ -129,7 +126,7 @@ export class Host {
       createdAt: this.#internals.clock.now(),
     };
     await this.#internals.store.putSession(record);
-    this.#sessions.set(sessionKey, new SessionState(record));
+    this.#sessions.add(record);
     this.#internals.events.emit("session-opened", {
       sessionKey,
       agentId: record.agentId,
@@ -200,7 +197,7 @@ export class Host {
       );
     }
     await dropSessionLeases(this.#internals, session, "session_closed");
-    if (!session.running) this.#sessions.delete(sessionKey);
+    if (!session.running) this.#sessions.forget(session);
     this.#internals.events.emit("session-closed", { sessionKey });
   }
 
@@ -267,21 +264,9 @@ export class Host {
         .finally(() => {
           session.running = false;
           if (session.open) this.#pump(session);
-          else if (this.#sessions.get(session.record.sessionKey) === session)
-            this.#sessions.delete(session.record.sessionKey);
+          else this.#sessions.forget(session);
         }),
     );
-  }
-
-  async #loadSession(sessionKey: string): Promise<SessionState | undefined> {
-    const loaded = this.#sessions.get(sessionKey);
-    if (loaded) return loaded;
-    const record = await this.#internals.store.getSession(sessionKey);
-    if (!record) return undefined;
-    const session = new SessionState(record);
-    // Only open sessions stay in memory; a closed one is read again if it is ever reopened.
-    if (session.open) this.#sessions.set(sessionKey, session);
-    return session;
   }
 
   #openSessionState(sessionKey: string): SessionState {
