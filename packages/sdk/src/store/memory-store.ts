@@ -42,10 +42,14 @@ export class MemoryStore implements HostStore {
   }
 
   async readTranscript(sessionKey: string, options: { generation: number; limit: number }) {
-    const entries = (this.#transcripts.get(sessionKey) ?? []).filter(
-      (e) => e.generation === options.generation,
-    );
-    return entries.slice(Math.max(0, entries.length - options.limit));
+    // Walk back from the newest entry, so a turn costs its window, not the session's whole history.
+    const transcript = this.#transcripts.get(sessionKey) ?? [];
+    const window: TranscriptEntry[] = [];
+    for (let index = transcript.length - 1; index >= 0 && window.length < options.limit; index--) {
+      const entry = transcript[index];
+      if (entry?.generation === options.generation) window.push(entry);
+    }
+    return window.reverse();
   }
 
   async readState(pluginId: string, scope: string, key: string) {
