@@ -5,9 +5,9 @@ import type { Sender } from "../session-context.js";
 import type { LeaseRecord, TranscriptEntry } from "../store/store.js";
 import type { HostInternals } from "./host-internals.js";
 import { type LoopResult, runModelLoop } from "./model-loop.js";
-import { callHooks } from "./plugin-hooks.js";
 import { buildPrompt, offeredTools } from "./prompt.js";
 import type { SessionState } from "./session-state.js";
+import { announceTurnEnd, announceTurnStart, type TurnIdentity, turnInvocation } from "./turn-notices.js";
 import type { TurnResult } from "./turn-result.js";
 
 /** The input that starts a turn: a person's text, or an admitted continuation lease. */
@@ -29,28 +29,10 @@ export async function runTurn(
   const startedAt = host.clock.now();
   const { sessionKey, generation } = session.record;
   const lease = input.kind === "continuation" ? input.lease : undefined;
-  const turn = { id: turnId, kind: input.kind, lease };
   const sender =
     input.kind === "user" ? input.sender : { id: `lease:${input.lease.pluginId}`, isOwner: false };
-  host.events.emit("turn-start", {
-    sessionKey,
-    turnId,
-    kind: input.kind,
-    pluginId: lease?.pluginId,
-    leaseKey: lease?.leaseKey,
-  });
-
-  await callHooks(
-    host,
-    session,
-    "turn-start",
-    (handler, context, pluginId) =>
-      handler(
-        { turnId, kind: input.kind, leaseKey: lease?.pluginId === pluginId ? lease.leaseKey : undefined },
-        context,
-      ),
-    { sender, turn, generation },
-  );
+  const identity: TurnIdentity = { turnId, kind: input.kind, lease, sender, generation };
+  await announceTurnStart(host, session, identity);
 
   const entry = (message: ModelMessage): TranscriptEntry => ({
     generation,
@@ -62,7 +44,7 @@ export async function runTurn(
     input.kind === "user"
       ? { role: "user", origin: "user", content: input.text }
       : { role: "user", origin: "continuation", content: input.lease.message };
-  const invocation = { sender, turn, generation };
+  const invocation = turnInvocation(identity);
   const usage: TurnUsage = { inputTokens: 0, outputTokens: 0, durationMs: 0, modelCalls: 0 };
   const loop: LoopResult = { outcome: { status: "completed" }, text: "", toolCalls: [], produced: [] };
   try {
@@ -86,26 +68,7 @@ export async function runTurn(
   }
   const { outcome, text, toolCalls } = loop;
   usage.durationMs = host.clock.now() - startedAt;
-  await callHooks(
-    host,
-    session,
-    "turn-end",
-    (handler, context, pluginId) =>
-      handler(
-        {
-          turnId,
-          kind: input.kind,
-          leaseKey: lease?.pluginId === pluginId ? lease.leaseKey : undefined,
-          outcome,
-          usage: { ...usage },
-          toolCalls: [...toolCalls],
-        },
-        context,
-      ),
-    { sender, turn, generation },
-  );
-  // Emitted after the plugins' hooks, so an observer that reads state sees what the plugins made of the turn.
-  host.events.emit("turn-end", { sessionKey, turnId, kind: input.kind, outcome, usage, text });
+  await announceTurnEnd(host, session, identity, { outcome, usage, toolCalls, text });
   return { turnId, kind: input.kind, outcome, text, usage };
 }
 
