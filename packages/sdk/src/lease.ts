@@ -15,7 +15,8 @@ export type LeaseDropReason =
   | "plugin_unloaded"
   | "session_reset"
   | "session_closed"
-  | "host_draining";
+  | "host_draining"
+  | "delivery_failed";
 
 /** A pending continuation lease as its plugin sees it. */
 export interface ContinuationLease {

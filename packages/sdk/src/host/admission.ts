@@ -57,6 +57,25 @@ export async function admitAndRun(
   }
   const { sessionKey, pluginId, leaseKey, id: leaseId } = lease;
   host.events.emit("lease-admitted", { sessionKey, pluginId, leaseKey, leaseId });
+  if (host.externalTurns) {
+    // The embedding host runs the turn; the lease stays started until that turn's end is reported.
+    session.delivered = claimed;
+    try {
+      await host.externalTurns.deliverContinuation({
+        sessionKey,
+        pluginId,
+        leaseKey,
+        leaseId,
+        message: claimed.message,
+      });
+    } catch (error) {
+      session.delivered = undefined;
+      await host.store.finishLease(leaseId);
+      emitLeaseDropped(host, lease, "delivery_failed");
+      throw error;
+    }
+    return;
+  }
   try {
     await runTurn(host, session, { kind: "continuation", lease: claimed });
   } finally {

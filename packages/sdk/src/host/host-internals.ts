@@ -3,6 +3,7 @@ import type { EventBus } from "../events.js";
 import type { Model } from "../model.js";
 import type { ContextMinter } from "../session-context.js";
 import type { HostStore } from "../store/store.js";
+import type { ExternalTurnRunner } from "./external-turns.js";
 import type { HostLimits } from "./host-options.js";
 import type { LeaseScheduler } from "./lease-scheduler.js";
 import type { PluginRegistry } from "./plugin-registry.js";
@@ -17,6 +18,8 @@ export interface HostInternals {
   readonly registry: PluginRegistry;
   readonly scheduler: LeaseScheduler;
   readonly model: Model;
+  /** Set when an embedding host runs the turns; admitted continuations go to it. */
+  readonly externalTurns?: ExternalTurnRunner;
   readonly limits: HostLimits;
   readonly systemPrompt: string;
   session(sessionKey: string): SessionState | undefined;

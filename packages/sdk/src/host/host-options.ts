@@ -2,10 +2,13 @@ import type { Clock } from "../clock.js";
 import type { Model } from "../model.js";
 import type { PluginDefinition } from "../plugin.js";
 import type { HostStore } from "../store/store.js";
+import type { ExternalTurnRunner } from "./external-turns.js";
 
-/** Options of {@link createHost}. Only `model` is required. */
+/** Options of {@link createHost}: a `model`, or `externalTurns` when an embedding host runs the turns. */
 export interface HostOptions {
-  model: Model;
+  model?: Model;
+  /** The embedding host that runs the model turns; `host.external` then reports them. */
+  externalTurns?: ExternalTurnRunner;
   /** Where sessions, transcripts, plugin state and leases live; the SQLite file at `defaultStorePath()` unless set. */
   store?: HostStore;
   clock?: Clock;

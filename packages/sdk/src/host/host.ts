@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from "../clock.js";
 import { HostUsageError } from "../errors.js";
 import { EventBus, type HostEventListener, type HostEventName } from "../events.js";
+import type { Model } from "../model.js";
 import type { PluginDefinition } from "../plugin.js";
 import { ContextMinter } from "../session-context.js";
 import { defaultStorePath } from "../store/default-store-path.js";
@@ -8,6 +9,7 @@ import { SqliteStore } from "../store/sqlite-store.js";
 import type { HostStore, LeaseRecord, SessionRecord } from "../store/store.js";
 import { admitAndRun, dropSessionLeases, emitLeaseDropped } from "./admission.js";
 import { parseCommand, runCommand } from "./commands.js";
+import { ExternalTurns } from "./external-turns.js";
 import type { HostInternals } from "./host-internals.js";
 import { defaultHostLimits, defaultSystemPrompt, type HostOptions } from "./host-options.js";
 import { IdleTracker } from "./idle-tracker.js";
@@ -17,13 +19,7 @@ import { PluginRegistry } from "./plugin-registry.js";
 import { pluginRuntime } from "./plugin-runtime.js";
 import { recoverLeases } from "./recover-leases.js";
 import { runTurn } from "./run-turn.js";
-import {
-  checkOpenSessionOptions,
-  type OpenSessionOptions,
-  type SendInput,
-  type SendResult,
-  type SessionInfo,
-} from "./session-api.js";
+import type { OpenSessionOptions, SendInput, SendResult, SessionInfo } from "./session-api.js";
 import type { SessionState } from "./session-state.js";
 import { SessionTable } from "./session-table.js";
 import type { TurnResult } from "./turn-result.js";
@@ -41,6 +37,7 @@ export class Host {
   #draining = false;
   #closed = false;
   #leaseSequence = 0;
+  readonly #external: ExternalTurns | undefined;
   readonly #work = new IdleTracker();
 
   private constructor(options: HostOptions) {
@@ -58,17 +55,30 @@ export class Host {
       minter: new ContextMinter(),
       registry: new PluginRegistry(),
       scheduler: new LeaseScheduler(clock, (lease) => this.#onLeaseDue(lease)),
-      model: options.model,
+      model: options.model ?? turnlessModel,
+      externalTurns: options.externalTurns,
       limits: { ...defaultHostLimits, ...options.limits },
       systemPrompt: options.systemPrompt ?? defaultSystemPrompt,
       session: (sessionKey) => sessions.get(sessionKey),
       isDraining: () => this.#draining,
       nextLeaseSequence: () => ++this.#leaseSequence,
     };
+    this.#external = options.externalTurns
+      ? new ExternalTurns(
+          this.#internals,
+          (sessionKey) => this.#openSessionState(sessionKey),
+          (session) => this.#pump(session),
+        )
+      : undefined;
   }
 
   /** @internal Use {@link createHost}. */
   static async start(options: HostOptions): Promise<Host> {
+    if (!options.model && !options.externalTurns) {
+      throw new HostUsageError({
+        message: "createHost needs a model, or externalTurns when an embedding host runs the turns.",
+      });
+    }
     const host = new Host(options);
     try {
       for (const plugin of options.plugins ?? []) await host.loadPlugin(plugin);
@@ -82,6 +92,16 @@ export class Host {
       throw error;
     }
     return host;
+  }
+
+  /** The turn reports of an embedding host that runs the model; only with `externalTurns`. */
+  get external(): ExternalTurns {
+    if (!this.#external) {
+      throw new HostUsageError({
+        message: "host.external needs createHost({ externalTurns }); this host runs its own turns.",
+      });
+    }
+    return this.#external;
   }
 
   /** The store this host reads and writes; tools like the CLI read status from it. */
@@ -107,32 +127,8 @@ export class Host {
 
   async openSession(options: OpenSessionOptions): Promise<SessionInfo> {
     this.#assertOpen();
-    const { sessionKey, agentId, channel } = checkOpenSessionOptions(options);
-    const session = await this.#sessions.load(sessionKey);
-    if (session?.open) {
-      if (options.agentId !== undefined && session.record.agentId !== agentId) {
-        throw new HostUsageError({
-          message: `Session "${sessionKey}" belongs to agent "${session.record.agentId}"; open another session key for "${agentId}".`,
-        });
-      }
-      return info(session.record);
-    }
-    const record: SessionRecord = {
-      sessionKey,
-      agentId: session?.record.agentId ?? agentId,
-      channel: session?.record.channel ?? channel,
-      // A reopened session starts a new generation, so contexts from before it closed stay dead.
-      generation: (session?.record.generation ?? 0) + 1,
-      createdAt: this.#internals.clock.now(),
-    };
-    await this.#internals.store.putSession(record);
-    this.#sessions.add(record);
-    this.#internals.events.emit("session-opened", {
-      sessionKey,
-      agentId: record.agentId,
-      channel: record.channel,
-    });
-    return info(record);
+    const session = await this.#sessions.open(options, this.#internals);
+    return info(session.record);
   }
 
   /**
@@ -152,6 +148,12 @@ export class Host {
       });
     }
     const command = parseCommand(text);
+    if (!command && this.#internals.externalTurns) {
+      throw new HostUsageError({
+        message:
+          "This host's turns run in the embedding host; pass only /commands here and report turns through host.external.",
+      });
+    }
     if (command) {
       const result = await this.#work.track(runCommand(this.#internals, session, command, sender));
       return { kind: "command", command: result };
@@ -233,7 +235,7 @@ export class Host {
   }
 
   #pump(session: SessionState): void {
-    if (session.running) return;
+    if (session.busy) return;
     const user = session.userQueue.shift();
     if (user) {
       session.running = true;
@@ -295,3 +297,9 @@ function info(record: SessionRecord): SessionInfo {
   const { closedAt: _closedAt, ...rest } = record;
   return Object.freeze(rest);
 }
+
+// Stands in for the model when an embedding host runs the turns; plain-text input is refused before it.
+const turnlessModel: Model = {
+  id: "external",
+  generate: () => Promise.reject(new Error("this host runs no model turns; an embedding host does")),
+};

@@ -1,5 +1,6 @@
 import type { Sender } from "../session-context.js";
 import type { LeaseRecord, SessionRecord } from "../store/store.js";
+import type { TurnIdentity } from "./turn-notices.js";
 import type { TurnResult } from "./turn-result.js";
 
 /** A user turn waiting for its session's queue. */
@@ -17,6 +18,10 @@ export class SessionState {
   /** Leases whose time has come, waiting for the session to be idle; at most one per lease slot. */
   readonly due: LeaseRecord[] = [];
   running = false;
+  /** With external turns: the continuation handed to the embedding host, until its turn ends. */
+  delivered?: LeaseRecord;
+  /** With external turns: the turn the embedding host is running now. */
+  externalTurn?: { identity: TurnIdentity; startedAt: number; toolCalls: string[] };
 
   constructor(record: SessionRecord) {
     this.record = record;
@@ -35,6 +40,11 @@ export class SessionState {
   removeDue(pluginId: string, leaseKey: string): LeaseRecord | undefined {
     const index = this.due.findIndex((lease) => lease.pluginId === pluginId && lease.leaseKey === leaseKey);
     return index === -1 ? undefined : this.due.splice(index, 1)[0];
+  }
+
+  /** Whether a turn runs, or is about to, so a due continuation must wait. */
+  get busy(): boolean {
+    return this.running || this.delivered !== undefined || this.externalTurn !== undefined;
   }
 
   /** The due lease that has waited longest. */

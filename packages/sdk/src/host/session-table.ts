@@ -1,4 +1,7 @@
+import { HostUsageError } from "../errors.js";
 import type { HostStore, SessionRecord } from "../store/store.js";
+import type { HostInternals } from "./host-internals.js";
+import { checkOpenSessionOptions, type OpenSessionOptions } from "./session-api.js";
 import { SessionState } from "./session-state.js";
 
 /** The open sessions this host holds in memory, loaded from the store on demand. Closed ones are not kept. */
@@ -46,5 +49,35 @@ export class SessionTable {
       const wanted = sessionKeys.has(record.sessionKey) && record.closedAt === undefined;
       if (wanted && !this.#sessions.has(record.sessionKey)) this.add(record);
     }
+  }
+
+  /**
+   * Opens a session: an open one is returned as it is (its agent cannot change), a closed or new one starts
+   * a new generation, so contexts from before it closed stay dead.
+   */
+  async open(
+    options: OpenSessionOptions,
+    host: Pick<HostInternals, "clock" | "events">,
+  ): Promise<SessionState> {
+    const { sessionKey, agentId, channel } = checkOpenSessionOptions(options);
+    const session = await this.load(sessionKey);
+    if (session?.open) {
+      if (options.agentId !== undefined && session.record.agentId !== agentId) {
+        throw new HostUsageError({
+          message: `Session "${sessionKey}" belongs to agent "${session.record.agentId}"; open another session key for "${agentId}".`,
+        });
+      }
+      return session;
+    }
+    const record: SessionRecord = {
+      sessionKey,
+      agentId: session?.record.agentId ?? agentId,
+      channel: session?.record.channel ?? channel,
+      generation: (session?.record.generation ?? 0) + 1,
+      createdAt: host.clock.now(),
+    };
+    await this.#store.putSession(record);
+    host.events.emit("session-opened", { sessionKey, agentId: record.agentId, channel: record.channel });
+    return this.add(record);
   }
 }

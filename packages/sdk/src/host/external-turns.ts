@@ -1,0 +1,182 @@
+import { randomUUID } from "node:crypto";
+import { HostUsageError } from "../errors.js";
+import type { ModelToolSchema, ModelUsage } from "../model.js";
+import type { TurnOutcome } from "../plugin.js";
+import type { Sender, TurnKind } from "../session-context.js";
+import type { HostInternals } from "./host-internals.js";
+import { callHooks, hostSender, mintContext } from "./plugin-hooks.js";
+import { buildPrompt, offeredTools } from "./prompt.js";
+import type { SessionState } from "./session-state.js";
+import { executeToolCall, type ToolCallResult } from "./tool-executor.js";
+import { announceTurnEnd, announceTurnStart, type TurnIdentity, turnInvocation } from "./turn-notices.js";
+
+/** A continuation handed to an embedding host that runs the turns itself. */
+export interface ContinuationDelivery {
+  sessionKey: string;
+  pluginId: string;
+  leaseKey: string;
+  leaseId: string;
+  /** SECURITY: plugin-supplied text; the embedding host feeds it to its model as a continuation, not user text. */
+  message: string;
+}
+
+/**
+ * What an embedding host (OpenClaw, a coding-agent CLI) provides when it runs the model turns and this host
+ * only keeps sessions, plugins, state and leases. Resolve once the turn is queued there.
+ */
+export interface ExternalTurnRunner {
+  deliverContinuation(delivery: ContinuationDelivery): Promise<void>;
+}
+
+/**
+ * The turn half of the host for an embedding host that runs the model itself: it reports each turn's start
+ * and end, forwards the model's tool calls, and receives admitted continuations through its
+ * {@link ExternalTurnRunner}. Plugins run unchanged: the same contexts, hooks, gates and lease rules.
+ */
+export class ExternalTurns {
+  readonly #host: HostInternals;
+  readonly #session: (sessionKey: string) => SessionState;
+  readonly #settled: (session: SessionState) => void;
+
+  /** @internal The host builds this; use `host.external`. */
+  constructor(
+    host: HostInternals,
+    session: (sessionKey: string) => SessionState,
+    settled: (session: SessionState) => void,
+  ) {
+    this.#host = host;
+    this.#session = session;
+    this.#settled = settled;
+  }
+
+  /** The tools the model may see in this session now, as JSON Schema. */
+  async toolSchemas(sessionKey: string): Promise<ModelToolSchema[]> {
+    const session = this.#session(sessionKey);
+    const tools = await offeredTools(this.#host, session, this.#invocation(session));
+    return [...tools.values()].map((tool) => tool.modelSchema);
+  }
+
+  /** The plugins' context lines for this session's next turn. */
+  async promptContext(sessionKey: string): Promise<string> {
+    const session = this.#session(sessionKey);
+    const { system } = await buildPrompt(this.#host, session, this.#invocation(session));
+    return system.slice(this.#host.systemPrompt.length).trim();
+  }
+
+  /** Tells plugins that a person wrote to the session (the embedding host runs the turn itself). */
+  async userMessage(input: { sessionKey: string; text: string; sender: Sender }): Promise<void> {
+    const session = this.#session(input.sessionKey);
+    await callHooks(
+      this.#host,
+      session,
+      "user-message",
+      (handler, context) => handler({ text: input.text }, context),
+      {
+        sender: input.sender,
+      },
+    );
+  }
+
+  /**
+   * A turn began in the embedding host. `continuationOf` names the delivered lease when this is the turn the
+   * embedding host ran for it; any other turn is a user turn.
+   */
+  async turnStarted(input: {
+    sessionKey: string;
+    sender?: Sender;
+    continuationOf?: string;
+  }): Promise<{ turnId: string; kind: TurnKind }> {
+    const session = this.#session(input.sessionKey);
+    if (session.externalTurn) {
+      throw new HostUsageError({
+        message: `Session "${input.sessionKey}" already has a turn running; end it first.`,
+      });
+    }
+    const delivered = session.delivered;
+    const lease = delivered && input.continuationOf === delivered.id ? delivered : undefined;
+    const identity: TurnIdentity = {
+      turnId: randomUUID(),
+      kind: lease ? "continuation" : "user",
+      lease,
+      sender: lease ? { id: `lease:${lease.pluginId}`, isOwner: false } : (input.sender ?? hostSender),
+      generation: session.record.generation,
+    };
+    session.externalTurn = { identity, startedAt: this.#host.clock.now(), toolCalls: [] };
+    await announceTurnStart(this.#host, session, identity);
+    return { turnId: identity.turnId, kind: identity.kind };
+  }
+
+  /** Runs one model tool call of the running turn with a fresh context; failures come back as error results. */
+  async callTool(input: {
+    sessionKey: string;
+    turnId: string;
+    name: string;
+    input: unknown;
+  }): Promise<ToolCallResult> {
+    const session = this.#session(input.sessionKey);
+    const turn = this.#runningTurn(session, input.turnId);
+    const invocation = turnInvocation(turn.identity);
+    const tools = await offeredTools(this.#host, session, invocation);
+    const call = { id: randomUUID(), name: input.name, input: input.input };
+    const result = await executeToolCall(this.#host, call, tools, (pluginId) =>
+      mintContext(this.#host, session, pluginId, { ...invocation, origin: "tool" }),
+    );
+    turn.toolCalls.push(input.name);
+    this.#host.events.emit("tool-call", {
+      sessionKey: input.sessionKey,
+      turnId: input.turnId,
+      name: input.name,
+      status: result.isError ? "error" : "ok",
+      message: result.isError ? result.content : undefined,
+    });
+    return result;
+  }
+
+  /** The running turn ended; its usage feeds the plugins' budgets. */
+  async turnEnded(input: {
+    sessionKey: string;
+    turnId: string;
+    usage: ModelUsage;
+    outcome?: TurnOutcome;
+    text?: string;
+  }): Promise<void> {
+    const session = this.#session(input.sessionKey);
+    const turn = this.#runningTurn(session, input.turnId);
+    const usage = {
+      ...input.usage,
+      durationMs: this.#host.clock.now() - turn.startedAt,
+      modelCalls: 0,
+    };
+    try {
+      await announceTurnEnd(this.#host, session, turn.identity, {
+        outcome: input.outcome ?? { status: "completed" },
+        usage,
+        toolCalls: turn.toolCalls,
+        text: input.text ?? "",
+      });
+    } finally {
+      session.externalTurn = undefined;
+      const lease = turn.identity.lease;
+      if (lease && session.delivered?.id === lease.id) {
+        session.delivered = undefined;
+        await this.#host.store.finishLease(lease.id);
+      }
+      this.#settled(session);
+    }
+  }
+
+  #runningTurn(session: SessionState, turnId: string) {
+    const turn = session.externalTurn;
+    if (turn?.identity.turnId !== turnId) {
+      throw new HostUsageError({
+        message: `Turn ${JSON.stringify(turnId)} is not running in session "${session.record.sessionKey}"; report turnStarted first.`,
+      });
+    }
+    return turn;
+  }
+
+  #invocation(session: SessionState) {
+    const running = session.externalTurn?.identity;
+    return running ? turnInvocation(running) : { sender: hostSender, generation: session.record.generation };
+  }
+}
