@@ -28,13 +28,14 @@ export class GoalController {
 
   /**
    * Requests the next continuation. If the host refuses, the goal becomes `waiting_approval` rather than
-   * looking active with nothing scheduled. `turnsUsed` counts goal turns started so far.
+   * looking active with nothing scheduled. `turnsUsed` counts goal turns started so far; `goal` spares a
+   * read when the caller has just written it.
    */
   async schedule(
     context: SessionContext,
-    options: { reminder: boolean; turnsUsed: number },
+    options: { reminder: boolean; turnsUsed: number; goal?: Goal },
   ): Promise<Goal | undefined> {
-    const goal = await this.store.read(context);
+    const goal = options.goal ?? (await this.store.read(context));
     if (goal?.status !== "active") return goal;
     const message = continuationMessage({ ...goal, continuations: options.turnsUsed }, this.now(), options);
     const result = await this.#api.session.workflow.requestSessionContinuationLease({

@@ -91,7 +91,7 @@ async function onTurnEnd(
   // A goal turn that ended without goal_status gets one reminder, then the user decides.
   const cap = capHit(goal, goal.continuations);
   if (!goal.reminderUsed && !cap) {
-    await controller.schedule(context, { reminder: true, turnsUsed: goal.continuations });
+    await controller.schedule(context, { reminder: true, turnsUsed: goal.continuations, goal });
     return;
   }
   await controller.stop(context, "waiting_approval", "gate", "goal turns ended without goal_status", {

@@ -91,7 +91,7 @@ async function reportStatus(
       ? { accepted: true, status: hit.status, message: `The goal stopped: ${hit.detail}. Wait for the user.` }
       : { accepted: false, status: "active", message: stopped.message };
   }
-  const scheduled = await controller.schedule(context, { reminder: false, turnsUsed });
+  const scheduled = await controller.schedule(context, { reminder: false, turnsUsed, goal: recorded });
   if (scheduled?.status !== "active") {
     return {
       accepted: true,
