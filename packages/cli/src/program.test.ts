@@ -187,3 +187,12 @@ describe("real model errors", () => {
     expect(test.stdout()).toMatch(/■ goal paused: a goal turn failed: /);
   });
 });
+
+describe("Ctrl-C during goal-lease run", () => {
+  it("pauses the goal, says so, and exits 4", async () => {
+    const test = createTestIo({}, { interruptAtOnce: true });
+    expect(await runCli(test.io, ["run", "tidy the docs", "--store", freshStore()])).toBe(exitCodes.paused);
+    expect(test.stderr()).toContain("Goal paused.");
+    expect(test.stdout()).toMatch(/■ goal paused: paused with Ctrl-C\n$/);
+  });
+});

@@ -13,7 +13,7 @@ class Capture extends Writable {
 }
 
 /** In-process streams and a fake SIGINT for one CLI run. */
-export function createTestIo(env: NodeJS.ProcessEnv = {}) {
+export function createTestIo(env: NodeJS.ProcessEnv = {}, options: { interruptAtOnce?: boolean } = {}) {
   const stdout = new Capture();
   const stderr = new Capture();
   const stdin = new PassThrough();
@@ -25,6 +25,8 @@ export function createTestIo(env: NodeJS.ProcessEnv = {}) {
     env,
     onInterrupt(handler) {
       interruptHandlers.add(handler);
+      // A person pressing Ctrl-C the moment the command starts listening for it.
+      if (options.interruptAtOnce) queueMicrotask(handler);
       return () => interruptHandlers.delete(handler);
     },
   };
