@@ -176,7 +176,7 @@ function newGoal(objective: string, limits: GoalLimits, now: number): Goal {
     repeatedNote: null,
     lastReportTurnId: null,
     reminderUsed: false,
-    interruptedLeaseIds: [],
+    countedLeaseIds: [],
     events: [],
     droppedEvents: 0,
   };

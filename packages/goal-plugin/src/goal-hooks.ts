@@ -1,6 +1,6 @@
 import type { PluginApi, SessionContext, TurnEndEvent } from "@goal-lease/sdk";
 import { budgetHit, capHit } from "./gates.js";
-import { type Goal, logEvent, maxRememberedInterruptions } from "./goal.js";
+import { countContinuation, type Goal, logEvent } from "./goal.js";
 import { type GoalController, leaseKeyOf } from "./goal-controller.js";
 import { contextLine } from "./messages.js";
 
@@ -32,15 +32,14 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController): v
   // The turn was spent even though it never finished, so it counts; the goal waits for the user. The host
   // tells at least once (a crash during recovery tells again), so the lease id makes this idempotent.
   api.on("lease-interrupted", async (event, context) => {
+    let counted = false;
     const goal = await controller.store.update(context, (current) => {
       if (!current || event.leaseKey !== leaseKeyOf(current)) return undefined;
-      const counted = current.interruptedLeaseIds ?? [];
-      if (counted.includes(event.leaseId)) return undefined;
-      current.interruptedLeaseIds = [...counted, event.leaseId].slice(-maxRememberedInterruptions);
-      current.continuations += 1;
-      return current;
+      // Already counted at its end: the turn finished and only the host's bookkeeping was cut off.
+      counted = countContinuation(current, event.leaseId);
+      return counted ? current : undefined;
     });
-    if (goal?.status === "active" && event.leaseKey === leaseKeyOf(goal)) {
+    if (counted && goal?.status === "active") {
       await controller.stop(
         context,
         "paused",
@@ -102,7 +101,7 @@ async function onTurnEnd(
 }
 
 function recordContinuation(goal: Goal, event: TurnEndEvent, now: number): void {
-  goal.continuations += 1;
+  if (!countContinuation(goal, event.leaseId)) return;
   const { inputTokens, outputTokens, durationMs } = event.usage;
   logEvent(goal, {
     at: now,

@@ -80,15 +80,27 @@ export interface Goal {
   /** The turn in which goal_status was last accepted, so a turn without one can be told apart. */
   lastReportTurnId: string | null;
   reminderUsed: boolean;
-  /** Interrupted continuations already counted, so a repeated recovery notice counts once. */
-  interruptedLeaseIds: string[];
+  /**
+   * Leases whose continuation turn was already counted (at its end, or as interrupted), so a turn is
+   * counted once even when a crash between its end and the host's bookkeeping reports it interrupted too.
+   */
+  countedLeaseIds: string[];
   events: GoalEvent[];
   /** Events dropped from the front of the bounded log. */
   droppedEvents: number;
 }
 
-/** How many interrupted lease ids a goal remembers. */
-export const maxRememberedInterruptions = 20;
+/** How many counted lease ids a goal remembers. */
+export const maxCountedLeaseIds = 20;
+
+/** Counts the continuation turn of `leaseId` once; false if it was counted already. */
+export function countContinuation(goal: Goal, leaseId: string | undefined): boolean {
+  const counted = goal.countedLeaseIds ?? [];
+  if (leaseId !== undefined && counted.includes(leaseId)) return false;
+  if (leaseId !== undefined) goal.countedLeaseIds = [...counted, leaseId].slice(-maxCountedLeaseIds);
+  goal.continuations += 1;
+  return true;
+}
 
 /** Longest event log kept with a goal. */
 export const maxGoalEvents = 200;

@@ -44,7 +44,7 @@ describe("a goal turn cut off by a crash", () => {
     await restart(store);
 
     const goal = await readStoredGoal(store, "s1");
-    expect(goal).toMatchObject({ status: "paused", continuations: 1, interruptedLeaseIds: [lease.id] });
+    expect(goal).toMatchObject({ status: "paused", continuations: 1, countedLeaseIds: [lease.id] });
     expect(goal?.events.filter((event) => event.type === "status").at(-1)).toMatchObject({
       to: "paused",
       by: "gate",
@@ -52,6 +52,44 @@ describe("a goal turn cut off by a crash", () => {
     });
     expect(await store.listStartedLeases()).toEqual([]);
     expect(await store.listLeases()).toEqual([]);
+  });
+});
+
+describe("a goal turn that finished just before a crash", () => {
+  it("is counted once, and the goal goes on instead of pausing", async () => {
+    const store = new CrashyStore();
+    store.crashBeforeFinish = true;
+    const report = (status: string, note: string) => ({
+      toolCalls: [{ name: "goal_status", input: { status, note } }],
+    });
+    const firstClock = new FakeClock();
+    const first = await createHost({
+      model: new ScriptedModel([report("continue", "step one"), { text: "ok" }]),
+      store,
+      clock: firstClock,
+      plugins: [createGoalPlugin()],
+    });
+    await first.openSession({ sessionKey: "s1" });
+    await first.send({ sessionKey: "s1", text: "/goal start finish twice", sender: owner });
+    await firstClock.runNext();
+    await first.idle();
+    await first.close();
+    // The turn ended and was counted; only the host's finish of its lease never happened.
+    expect(await store.listStartedLeases()).toHaveLength(1);
+    expect((await readStoredGoal(store, "s1"))?.continuations).toBe(1);
+
+    store.crashBeforeFinish = false;
+    const model = new ScriptedModel([report("done", "step two"), { text: "ok" }]);
+    const clock = new FakeClock();
+    const second = await createHost({ model, store, clock, plugins: [createGoalPlugin()] });
+    await settle(second, clock);
+    await second.close();
+    model.verify();
+    const goal = await readStoredGoal(store, "s1");
+    expect(goal).toMatchObject({ status: "done", continuations: 2 });
+    expect(goal?.events.some((event) => event.type === "status" && /interrupted/.test(event.reason))).toBe(
+      false,
+    );
   });
 });
 

@@ -50,6 +50,8 @@ export interface TurnEndEvent {
   kind: TurnKind;
   /** Set when the turn was a continuation of one of this plugin's own leases. */
   leaseKey?: string;
+  /** The lease this continuation came from, when it was this plugin's own: lets a plugin count it once. */
+  leaseId?: string;
   outcome: TurnOutcome;
   usage: TurnUsage;
   /** Names of the tools the model called, in order. */

@@ -71,6 +71,7 @@ export async function announceTurnEnd(
           turnId,
           kind,
           leaseKey: lease?.pluginId === pluginId ? lease.leaseKey : undefined,
+          leaseId: lease?.pluginId === pluginId ? lease.id : undefined,
           outcome,
           usage: { ...usage },
           toolCalls: [...toolCalls],
