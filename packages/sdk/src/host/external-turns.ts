@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { HostUsageError } from "../errors.js";
-import type { ModelToolSchema, ModelUsage } from "../model.js";
+import type { Model, ModelToolSchema, ModelUsage } from "../model.js";
 import type { TurnOutcome } from "../plugin.js";
 import type { Sender, TurnKind } from "../session-context.js";
 import type { HostInternals } from "./host-internals.js";
@@ -180,3 +180,9 @@ export class ExternalTurns {
     return running ? turnInvocation(running) : { sender: hostSender, generation: session.record.generation };
   }
 }
+
+/** Stands in for the model when an embedding host runs the turns; plain-text input is refused before it. */
+export const turnlessModel: Model = {
+  id: "external",
+  generate: () => Promise.reject(new Error("this host runs no model turns; an embedding host does")),
+};

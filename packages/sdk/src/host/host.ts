@@ -1,15 +1,14 @@
 import { type Clock, systemClock } from "../clock.js";
 import { HostUsageError } from "../errors.js";
 import { EventBus, type HostEventListener, type HostEventName } from "../events.js";
-import type { Model } from "../model.js";
 import type { PluginDefinition } from "../plugin.js";
 import { ContextMinter } from "../session-context.js";
 import { defaultStorePath } from "../store/default-store-path.js";
 import { SqliteStore } from "../store/sqlite-store.js";
-import type { HostStore, LeaseRecord, SessionRecord } from "../store/store.js";
+import type { HostStore, LeaseRecord } from "../store/store.js";
 import { admitAndRun, dropSessionLeases, emitLeaseDropped } from "./admission.js";
 import { parseCommand, runCommand } from "./commands.js";
-import { ExternalTurns } from "./external-turns.js";
+import { ExternalTurns, turnlessModel } from "./external-turns.js";
 import type { HostInternals } from "./host-internals.js";
 import { defaultHostLimits, defaultSystemPrompt, type HostOptions } from "./host-options.js";
 import { IdleTracker } from "./idle-tracker.js";
@@ -19,7 +18,13 @@ import { PluginRegistry } from "./plugin-registry.js";
 import { pluginRuntime } from "./plugin-runtime.js";
 import { recoverLeases } from "./recover-leases.js";
 import { runTurn } from "./run-turn.js";
-import type { OpenSessionOptions, SendInput, SendResult, SessionInfo } from "./session-api.js";
+import {
+  type OpenSessionOptions,
+  type SendInput,
+  type SendResult,
+  type SessionInfo,
+  sessionInfo,
+} from "./session-api.js";
 import type { SessionState } from "./session-state.js";
 import { SessionTable } from "./session-table.js";
 import type { TurnResult } from "./turn-result.js";
@@ -128,7 +133,7 @@ export class Host {
   async openSession(options: OpenSessionOptions): Promise<SessionInfo> {
     this.#assertOpen();
     const session = await this.#sessions.open(options, this.#internals);
-    return info(session.record);
+    return sessionInfo(session.record);
   }
 
   /**
@@ -184,7 +189,7 @@ export class Host {
         handler({ previousGeneration }, context),
       ),
     );
-    return info(session.record);
+    return sessionInfo(session.record);
   }
 
   /** Closes a session: queued user turns are refused and its leases are dropped. */
@@ -292,14 +297,3 @@ export class Host {
       throw new HostUsageError({ message: "The host is shutting down; no new input is accepted." });
   }
 }
-
-function info(record: SessionRecord): SessionInfo {
-  const { closedAt: _closedAt, ...rest } = record;
-  return Object.freeze(rest);
-}
-
-// Stands in for the model when an embedding host runs the turns; plain-text input is refused before it.
-const turnlessModel: Model = {
-  id: "external",
-  generate: () => Promise.reject(new Error("this host runs no model turns; an embedding host does")),
-};

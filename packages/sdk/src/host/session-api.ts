@@ -49,3 +49,9 @@ export function checkOpenSessionOptions(options: OpenSessionOptions): Required<O
   }
   return { sessionKey, agentId, channel };
 }
+
+/** The caller's view of a session record. */
+export function sessionInfo(record: SessionRecord): SessionInfo {
+  const { closedAt: _closedAt, ...rest } = record;
+  return Object.freeze(rest);
+}
