@@ -5,7 +5,7 @@ import type { TurnOutcome } from "../plugin.js";
 import type { Sender, TurnKind } from "../session-context.js";
 import type { HostInternals } from "./host-internals.js";
 import { callHooks, hostSender, mintContext } from "./plugin-hooks.js";
-import { buildPrompt, offeredTools } from "./prompt.js";
+import { contextLines, offeredTools } from "./prompt.js";
 import type { SessionState } from "./session-state.js";
 import { executeToolCall, type ToolCallResult } from "./tool-executor.js";
 import { announceTurnEnd, announceTurnStart, type TurnIdentity, turnInvocation } from "./turn-notices.js";
@@ -59,8 +59,7 @@ export class ExternalTurns {
   /** The plugins' context lines for this session's next turn. */
   async promptContext(sessionKey: string): Promise<string> {
     const session = this.#session(sessionKey);
-    const { system } = await buildPrompt(this.#host, session, this.#invocation(session));
-    return system.slice(this.#host.systemPrompt.length).trim();
+    return (await contextLines(this.#host, session, this.#invocation(session))).join("\n");
   }
 
   /** Tells plugins that a person wrote to the session (the embedding host runs the turn itself). */

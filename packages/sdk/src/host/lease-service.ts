@@ -10,7 +10,7 @@ import {
   type LeaseRequestResult,
   leaseLimits,
 } from "../lease.js";
-import type { LeaseRecord } from "../store/store.js";
+import type { LeaseRecord, LeaseSlot } from "../store/store.js";
 import type { HostInternals } from "./host-internals.js";
 import { resolveContext } from "./resolve-context.js";
 import type { SessionState } from "./session-state.js";
@@ -102,15 +102,9 @@ export async function clearLease(
   pluginId: string,
   request: unknown,
 ): Promise<LeaseClearResult> {
-  const parsed = slotSchema.safeParse(request);
-  if (!parsed.success) {
-    return rejected("invalid_request", `Invalid lease clear: ${formatIssues(parsed.error)}.`);
-  }
-  const checked = checkContext(host, parsed.data.session, pluginId);
-  if ("status" in checked) return checked;
-  const { session } = checked;
-  const { sessionKey } = session.record;
-  const slot = { pluginId, sessionKey, leaseKey: parsed.data.leaseKey };
+  const resolved = resolveSlot(host, pluginId, request, "clear");
+  if ("status" in resolved) return resolved;
+  const { session, slot } = resolved;
   let deleted: LeaseRecord | undefined;
   try {
     deleted = await host.store.deleteLease(slot);
@@ -131,19 +125,34 @@ export async function getLease(
   pluginId: string,
   request: unknown,
 ): Promise<LeaseLookupResult> {
-  const parsed = slotSchema.safeParse(request);
-  if (!parsed.success) {
-    return rejected("invalid_request", `Invalid lease lookup: ${formatIssues(parsed.error)}.`);
-  }
-  const checked = checkContext(host, parsed.data.session, pluginId);
-  if ("status" in checked) return checked;
-  const slot = { pluginId, sessionKey: checked.session.record.sessionKey, leaseKey: parsed.data.leaseKey };
+  const resolved = resolveSlot(host, pluginId, request, "lookup");
+  if ("status" in resolved) return resolved;
+  const { slot } = resolved;
   try {
     const lease = await host.store.getLease(slot);
     return lease ? { status: "pending", lease: toContinuationLease(lease) } : { status: "not_found" };
   } catch (error) {
     return rejected("store_unavailable", `The lease could not be read: ${(error as Error).message}.`);
   }
+}
+
+/** Validates a clear or lookup request and names its slot from the context, never from the request. */
+function resolveSlot(
+  host: HostInternals,
+  pluginId: string,
+  request: unknown,
+  verb: "clear" | "lookup",
+): LeaseRejected | { session: SessionState; slot: LeaseSlot } {
+  const parsed = slotSchema.safeParse(request);
+  if (!parsed.success)
+    return rejected("invalid_request", `Invalid lease ${verb}: ${formatIssues(parsed.error)}.`);
+  const checked = checkContext(host, parsed.data.session, pluginId);
+  if ("status" in checked) return checked;
+  const { session } = checked;
+  return {
+    session,
+    slot: { pluginId, sessionKey: session.record.sessionKey, leaseKey: parsed.data.leaseKey },
+  };
 }
 
 function checkContext(

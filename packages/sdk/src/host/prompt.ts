@@ -4,15 +4,12 @@ import { callHooks, type Invocation, mintContext } from "./plugin-hooks.js";
 import type { RegisteredTool } from "./plugin-registry.js";
 import type { SessionState } from "./session-state.js";
 
-/**
- * The system text (host prompt plus one bounded line per plugin that contributes one) and the transcript
- * window, cut so it never opens on a tool result whose call fell outside it.
- */
-export async function buildPrompt(
+/** The plugins' context lines for a turn: one bounded line per plugin that contributes one. */
+export async function contextLines(
   host: HostInternals,
   session: SessionState,
   invocation: Omit<Invocation, "origin">,
-): Promise<{ system: string; history: ModelMessage[] }> {
+): Promise<string[]> {
   const lines = await callHooks(
     host,
     session,
@@ -20,11 +17,21 @@ export async function buildPrompt(
     (handler, context) => handler(context),
     invocation,
   );
-  const contributions = lines
+  return lines
     .filter((line): line is string => typeof line === "string" && line.trim() !== "")
     .map((line) => line.replace(/\s+/g, " ").trim().slice(0, host.limits.maxContextLineChars));
-  const system = [host.systemPrompt, ...contributions].join("\n");
+}
 
+/**
+ * The system text (host prompt plus the plugins' context lines) and the transcript window, cut so it never
+ * opens on a tool result whose call fell outside it.
+ */
+export async function buildPrompt(
+  host: HostInternals,
+  session: SessionState,
+  invocation: Omit<Invocation, "origin">,
+): Promise<{ system: string; history: ModelMessage[] }> {
+  const system = [host.systemPrompt, ...(await contextLines(host, session, invocation))].join("\n");
   const entries = await host.store.readTranscript(session.record.sessionKey, {
     generation: session.record.generation,
     limit: host.limits.transcriptWindow,

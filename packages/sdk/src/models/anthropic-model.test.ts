@@ -1,34 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { z } from "zod";
-import {
-  closedPortOrigin,
-  type ProviderServer,
-  type ServerReply,
-  startProviderServer,
-} from "../../test/provider-server.js";
+import { AdapterHarness } from "../../test/adapter-harness.js";
+import { closedPortOrigin, type ServerReply } from "../../test/provider-server.js";
 import { GoalLeaseError } from "../errors.js";
-import { createHost, type Host } from "../host/host.js";
-import type { TurnResult } from "../host/turn-result.js";
-import type { Model } from "../model.js";
-import { definePlugin, defineTool } from "../plugin.js";
-import { MemoryStore } from "../store/memory-store.js";
-import { createTestHost, type TestHost } from "../testing/index.js";
 import { createAnthropicModel } from "./anthropic-model.js";
-
-const owner = { id: "owner", isOwner: true };
-const calculator = definePlugin({
-  id: "calculator",
-  register(api) {
-    api.registerTool(
-      defineTool({
-        name: "add",
-        description: "Adds two numbers.",
-        input: z.object({ a: z.number(), b: z.number() }),
-        execute: ({ a, b }) => String(a + b),
-      }),
-    );
-  },
-});
 
 interface Usage {
   input_tokens: number;
@@ -61,28 +35,8 @@ function errorReply(status: number, type: string, detail: string): ServerReply {
   return { status, json: { type: "error", error: { type, message: detail }, request_id: "req_01Test" } };
 }
 
-let server: ProviderServer | undefined;
-let testHost: TestHost | undefined;
-let realHost: Host | undefined;
-afterEach(async () => {
-  await testHost?.dispose();
-  await realHost?.close();
-  await server?.close();
-  server = testHost = realHost = undefined;
-});
-
-async function serve(replies: ServerReply[]): Promise<ProviderServer> {
-  server = await startProviderServer(replies);
-  return server;
-}
-
-async function userTurn(model: Model, input = "What is 2 + 3?"): Promise<TurnResult> {
-  testHost = await createTestHost({ model, plugins: [calculator] });
-  await testHost.host.openSession({ sessionKey: "s1" });
-  const result = await testHost.host.send({ sessionKey: "s1", text: input, sender: owner });
-  if (result.kind !== "turn") throw new Error("expected a turn");
-  return result.turn;
-}
+const harness = new AdapterHarness();
+afterEach(() => harness.dispose());
 
 const localModel = (origin: string, options: { timeoutMs?: number; maxTokens?: number } = {}) =>
   createAnthropicModel({
@@ -95,12 +49,12 @@ const localModel = (origin: string, options: { timeoutMs?: number; maxTokens?: n
 
 describe("createAnthropicModel through the official SDK", () => {
   it("runs a tool call round trip through the production host", async () => {
-    const { origin, requests } = await serve([
+    const { origin, requests } = await harness.serve([
       message([text("Let me add."), addUse({ a: 2, b: 3 })]),
       message([text("2 + 3 = 5")]),
     ]);
     const model = localModel(origin);
-    const turn = await userTurn(model);
+    const turn = await harness.userTurn(model);
 
     expect(model.id).toBe("anthropic:claude-haiku-4-5");
     expect(turn.outcome).toEqual({ status: "completed" });
@@ -141,7 +95,7 @@ describe("createAnthropicModel through the official SDK", () => {
   });
 
   it("sums the usage the endpoint reports, cached prompt tokens included, over every call", async () => {
-    const { origin } = await serve([
+    const { origin } = await harness.serve([
       message([addUse({ a: 1, b: 1 })], { input_tokens: 120, output_tokens: 30 }),
       message([text("2")], {
         input_tokens: 40,
@@ -150,13 +104,16 @@ describe("createAnthropicModel through the official SDK", () => {
         cache_read_input_tokens: 21,
       }),
     ]);
-    const turn = await userTurn(localModel(origin));
+    const turn = await harness.userTurn(localModel(origin));
     expect(turn.usage).toMatchObject({ inputTokens: 281, outputTokens: 42, modelCalls: 2 });
   });
 
   it("sends input that is not an object back as a tool error and completes the turn", async () => {
-    const { origin, requests } = await serve([message([addUse('{"a": 2, "b":')]), message([text("Sorry.")])]);
-    const turn = await userTurn(localModel(origin));
+    const { origin, requests } = await harness.serve([
+      message([addUse('{"a": 2, "b":')]),
+      message([text("Sorry.")]),
+    ]);
+    const turn = await harness.userTurn(localModel(origin));
 
     expect(turn.outcome).toEqual({ status: "completed" });
     expect(turn.text).toBe("Sorry.");
@@ -180,7 +137,7 @@ describe("createAnthropicModel through the official SDK", () => {
   });
 
   it("marks continuation input and merges turns the Messages API wants merged", async () => {
-    const { origin, requests } = await serve([message([text("ok")])]);
+    const { origin, requests } = await harness.serve([message([text("ok")])]);
     const model = localModel(origin, { maxTokens: 256 });
     const response = await model.generate(
       {
@@ -228,8 +185,8 @@ describe("createAnthropicModel through the official SDK", () => {
     [401, errorReply(401, "authentication_error", "invalid x-api-key")],
     [529, errorReply(529, "overloaded_error", "Overloaded")],
   ])("ends the turn with a one-line model_error on HTTP %i, without retrying", async (status, reply) => {
-    const { origin, requests } = await serve([reply]);
-    const turn = await userTurn(localModel(origin));
+    const { origin, requests } = await harness.serve([reply]);
+    const turn = await harness.userTurn(localModel(origin));
     const detail = (reply as { json: { error: { message: string } } }).json.error.message;
 
     expect(turn.outcome).toEqual({
@@ -242,7 +199,7 @@ describe("createAnthropicModel through the official SDK", () => {
 
   it("ends the turn with model_error when the endpoint is unreachable", async () => {
     const origin = await closedPortOrigin();
-    const turn = await userTurn(localModel(origin));
+    const turn = await harness.userTurn(localModel(origin));
     expect(turn.outcome).toEqual({
       status: "error",
       kind: "model_error",
@@ -251,14 +208,8 @@ describe("createAnthropicModel through the official SDK", () => {
   });
 
   it("aborts the HTTP request when the host's model timeout fires", async () => {
-    const { origin, abandoned } = await serve([{ hang: true }]);
-    realHost = await createHost({
-      model: localModel(origin),
-      store: new MemoryStore(),
-      limits: { modelTimeoutMs: 300 },
-    });
-    await realHost.openSession({ sessionKey: "s1" });
-    const result = await realHost.send({ sessionKey: "s1", text: "hello", sender: owner });
+    const { origin, abandoned } = await harness.serve([{ hang: true }]);
+    const result = await harness.realClockTurn(localModel(origin), 300);
 
     expect(result.kind === "turn" && result.turn.outcome).toMatchObject({
       status: "error",
@@ -268,8 +219,8 @@ describe("createAnthropicModel through the official SDK", () => {
   });
 
   it("gives up after its own timeoutMs with a one-line error", async () => {
-    const { origin, abandoned } = await serve([{ hang: true }]);
-    const turn = await userTurn(localModel(origin, { timeoutMs: 200 }));
+    const { origin, abandoned } = await harness.serve([{ hang: true }]);
+    const turn = await harness.userTurn(localModel(origin, { timeoutMs: 200 }));
     expect(turn.outcome).toEqual({
       status: "error",
       kind: "model_error",
@@ -279,7 +230,7 @@ describe("createAnthropicModel through the official SDK", () => {
   });
 
   it("reads the key and base URL from ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL", async () => {
-    const { origin, requests } = await serve([message([text("hi")])]);
+    const { origin, requests } = await harness.serve([message([text("hi")])]);
     const model = createAnthropicModel({
       model: "claude-haiku-4-5",
       env: { ANTHROPIC_API_KEY: "sk-ant-from-env", ANTHROPIC_BASE_URL: origin },

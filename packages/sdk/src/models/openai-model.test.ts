@@ -1,34 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { z } from "zod";
-import {
-  closedPortOrigin,
-  type ProviderServer,
-  type ServerReply,
-  startProviderServer,
-} from "../../test/provider-server.js";
+import { AdapterHarness } from "../../test/adapter-harness.js";
+import { closedPortOrigin, type ServerReply } from "../../test/provider-server.js";
 import { GoalLeaseError } from "../errors.js";
-import { createHost, type Host } from "../host/host.js";
-import type { TurnResult } from "../host/turn-result.js";
-import type { Model } from "../model.js";
-import { definePlugin, defineTool } from "../plugin.js";
-import { MemoryStore } from "../store/memory-store.js";
-import { createTestHost, type TestHost } from "../testing/index.js";
 import { createOpenAIModel } from "./openai-model.js";
-
-const owner = { id: "owner", isOwner: true };
-const calculator = definePlugin({
-  id: "calculator",
-  register(api) {
-    api.registerTool(
-      defineTool({
-        name: "add",
-        description: "Adds two numbers.",
-        input: z.object({ a: z.number(), b: z.number() }),
-        execute: ({ a, b }) => String(a + b),
-      }),
-    );
-  },
-});
 
 function completion(
   message: { content?: string | null; tool_calls?: unknown[] },
@@ -68,28 +42,8 @@ function errorReply(status: number, message: string, type: string, code: string 
   return { status, json: { error: { message, type, param: null, code } } };
 }
 
-let server: ProviderServer | undefined;
-let testHost: TestHost | undefined;
-let realHost: Host | undefined;
-afterEach(async () => {
-  await testHost?.dispose();
-  await realHost?.close();
-  await server?.close();
-  server = testHost = realHost = undefined;
-});
-
-async function serve(replies: ServerReply[]): Promise<ProviderServer> {
-  server = await startProviderServer(replies);
-  return server;
-}
-
-async function userTurn(model: Model, text = "What is 2 + 3?"): Promise<TurnResult> {
-  testHost = await createTestHost({ model, plugins: [calculator] });
-  await testHost.host.openSession({ sessionKey: "s1" });
-  const result = await testHost.host.send({ sessionKey: "s1", text, sender: owner });
-  if (result.kind !== "turn") throw new Error("expected a turn");
-  return result.turn;
-}
+const harness = new AdapterHarness();
+afterEach(() => harness.dispose());
 
 const localModel = (origin: string, options: { timeoutMs?: number; maxTokens?: number } = {}) =>
   createOpenAIModel({
@@ -102,12 +56,12 @@ const localModel = (origin: string, options: { timeoutMs?: number; maxTokens?: n
 
 describe("createOpenAIModel through the official SDK", () => {
   it("runs a tool call round trip through the production host", async () => {
-    const { origin, requests } = await serve([
+    const { origin, requests } = await harness.serve([
       addCall('{"a":2,"b":3}'),
       completion({ content: "2 + 3 = 5" }),
     ]);
     const model = localModel(origin);
-    const turn = await userTurn(model);
+    const turn = await harness.userTurn(model);
 
     expect(model.id).toBe("openai:gpt-4o-mini");
     expect(turn.outcome).toEqual({ status: "completed" });
@@ -158,17 +112,20 @@ describe("createOpenAIModel through the official SDK", () => {
   });
 
   it("sums the usage the endpoint reports over every call of the turn", async () => {
-    const { origin } = await serve([
+    const { origin } = await harness.serve([
       addCall('{"a":1,"b":1}', { prompt_tokens: 120, completion_tokens: 30 }),
       completion({ content: "2" }, { prompt_tokens: 161, completion_tokens: 12 }),
     ]);
-    const turn = await userTurn(localModel(origin));
+    const turn = await harness.userTurn(localModel(origin));
     expect(turn.usage).toMatchObject({ inputTokens: 281, outputTokens: 42, modelCalls: 2 });
   });
 
   it("sends arguments that are not JSON back as a tool error and completes the turn", async () => {
-    const { origin, requests } = await serve([addCall('{"a": 2, "b":'), completion({ content: "Sorry." })]);
-    const turn = await userTurn(localModel(origin));
+    const { origin, requests } = await harness.serve([
+      addCall('{"a": 2, "b":'),
+      completion({ content: "Sorry." }),
+    ]);
+    const turn = await harness.userTurn(localModel(origin));
 
     expect(turn.outcome).toEqual({ status: "completed" });
     expect(turn.text).toBe("Sorry.");
@@ -187,7 +144,7 @@ describe("createOpenAIModel through the official SDK", () => {
   });
 
   it("marks continuation input and sends max_tokens to a compatible endpoint", async () => {
-    const { origin, requests } = await serve([completion({ content: "ok" })]);
+    const { origin, requests } = await harness.serve([completion({ content: "ok" })]);
     const model = localModel(origin, { maxTokens: 256 });
     const response = await model.generate(
       {
@@ -221,8 +178,8 @@ describe("createOpenAIModel through the official SDK", () => {
     ],
     [500, errorReply(500, "The server had an error while processing your request.", "server_error", null)],
   ])("ends the turn with a one-line model_error on HTTP %i, without retrying", async (status, reply) => {
-    const { origin, requests } = await serve([reply]);
-    const turn = await userTurn(localModel(origin));
+    const { origin, requests } = await harness.serve([reply]);
+    const turn = await harness.userTurn(localModel(origin));
     const detail = (reply as { json: { error: { message: string } } }).json.error.message;
 
     expect(turn.outcome).toEqual({
@@ -234,10 +191,10 @@ describe("createOpenAIModel through the official SDK", () => {
   });
 
   it("fails in one line when the endpoint answers without choices", async () => {
-    const { origin } = await serve([
+    const { origin } = await harness.serve([
       { json: { id: "chatcmpl-test", object: "chat.completion", choices: [] } },
     ]);
-    const turn = await userTurn(localModel(origin));
+    const turn = await harness.userTurn(localModel(origin));
     expect(turn.outcome).toEqual({
       status: "error",
       kind: "model_error",
@@ -247,7 +204,7 @@ describe("createOpenAIModel through the official SDK", () => {
 
   it("ends the turn with model_error when the endpoint is unreachable", async () => {
     const origin = await closedPortOrigin();
-    const turn = await userTurn(localModel(origin));
+    const turn = await harness.userTurn(localModel(origin));
     expect(turn.outcome).toEqual({
       status: "error",
       kind: "model_error",
@@ -256,14 +213,8 @@ describe("createOpenAIModel through the official SDK", () => {
   });
 
   it("aborts the HTTP request when the host's model timeout fires", async () => {
-    const { origin, abandoned } = await serve([{ hang: true }]);
-    realHost = await createHost({
-      model: localModel(origin),
-      store: new MemoryStore(),
-      limits: { modelTimeoutMs: 300 },
-    });
-    await realHost.openSession({ sessionKey: "s1" });
-    const result = await realHost.send({ sessionKey: "s1", text: "hello", sender: owner });
+    const { origin, abandoned } = await harness.serve([{ hang: true }]);
+    const result = await harness.realClockTurn(localModel(origin), 300);
 
     expect(result.kind === "turn" && result.turn.outcome).toMatchObject({
       status: "error",
@@ -273,8 +224,8 @@ describe("createOpenAIModel through the official SDK", () => {
   });
 
   it("gives up after its own timeoutMs with a one-line error", async () => {
-    const { origin, abandoned } = await serve([{ hang: true }]);
-    const turn = await userTurn(localModel(origin, { timeoutMs: 200 }));
+    const { origin, abandoned } = await harness.serve([{ hang: true }]);
+    const turn = await harness.userTurn(localModel(origin, { timeoutMs: 200 }));
     expect(turn.outcome).toEqual({
       status: "error",
       kind: "model_error",
@@ -284,7 +235,7 @@ describe("createOpenAIModel through the official SDK", () => {
   });
 
   it("reads the base URL from OPENAI_BASE_URL and needs no key for it", async () => {
-    const { origin, requests } = await serve([completion({ content: "hi" })]);
+    const { origin, requests } = await harness.serve([completion({ content: "hi" })]);
     const model = createOpenAIModel({ model: "llama3.2", env: { OPENAI_BASE_URL: `${origin}/v1` } });
     await model.generate(
       { system: "be brief", messages: [{ role: "user", origin: "user", content: "hi" }], tools: [] },
@@ -296,7 +247,7 @@ describe("createOpenAIModel through the official SDK", () => {
   });
 
   it("reads the key from OPENAI_API_KEY", async () => {
-    const { origin, requests } = await serve([completion({ content: "hi" })]);
+    const { origin, requests } = await harness.serve([completion({ content: "hi" })]);
     const model = createOpenAIModel({
       model: "gpt-4o-mini",
       env: { OPENAI_API_KEY: "sk-from-env", OPENAI_BASE_URL: `${origin}/v1` },
