@@ -25,6 +25,7 @@ async function embedded() {
     if (!delivery) throw new Error("nothing was delivered");
     const { sessionKey } = delivery;
     const turn = await host.external.turnStarted({ sessionKey, continuationOf: delivery.leaseId });
+    if (turn.kind === "dropped") throw new Error(`the delivered lease was dropped: ${turn.reason}`);
     const result = await host.external.callTool({
       sessionKey,
       turnId: turn.turnId,
@@ -77,7 +78,7 @@ describe("the goal plugin on turns run by an embedding host", () => {
     running = host;
     await host.send({ sessionKey: "s1", text: "/goal start fix it", sender: owner });
     const userTurn = await host.external.turnStarted({ sessionKey: "s1", sender: owner });
-    expect(userTurn.kind).toBe("user");
+    if (userTurn.kind !== "user") throw new Error("expected a user turn");
     await settle(host, clock);
     expect(deliveries).toHaveLength(0);
     const forged = await host.external.callTool({
@@ -93,6 +94,23 @@ describe("the goal plugin on turns run by an embedding host", () => {
     await host.external.turnEnded({ sessionKey: "s1", turnId: userTurn.turnId, usage });
     await settle(host, clock);
     expect(deliveries.map((delivery) => delivery.sessionKey)).toEqual(["s1"]);
+  });
+
+  it("a pause after the hand-over wins: the queued continuation turn is refused when it starts", async () => {
+    const { host, store, clock, deliveries } = await embedded();
+    running = host;
+    await host.send({ sessionKey: "s1", text: "/goal start fix it", sender: owner });
+    await settle(host, clock);
+    const [delivery] = deliveries;
+    if (!delivery) throw new Error("nothing was delivered");
+    await host.send({ sessionKey: "s1", text: "/goal pause", sender: owner });
+    await settle(host, clock);
+    expect(await host.external.turnStarted({ sessionKey: "s1", continuationOf: delivery.leaseId })).toEqual({
+      kind: "dropped",
+      reason: "not_current",
+    });
+    expect(await readStoredGoal(store, "s1")).toMatchObject({ status: "paused", continuations: 0 });
+    expect(await store.listStartedLeases()).toEqual([]);
   });
 
   it("refuses plain text, which the embedding host answers itself", async () => {

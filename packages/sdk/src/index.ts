@@ -2,7 +2,12 @@ export { type Clock, systemClock, type TimerHandle } from "./clock.js";
 export { GoalLeaseError, HostUsageError, PluginDefinitionError, StoreUnavailableError } from "./errors.js";
 export type { HostEvent, HostEventListener, HostEventMap, HostEventName } from "./events.js";
 export type { CommandResult } from "./host/commands.js";
-export type { ContinuationDelivery, ExternalTurnRunner, ExternalTurns } from "./host/external-turns.js";
+export type {
+  ContinuationDelivery,
+  ExternalTurnRunner,
+  ExternalTurnStart,
+  ExternalTurns,
+} from "./host/external-turns.js";
 export { createHost, Host } from "./host/host.js";
 export { defaultHostLimits, type HostLimits, type HostOptions } from "./host/host-options.js";
 export type { OpenSessionOptions, SendInput, SendResult, SessionInfo } from "./host/session-api.js";

@@ -1,5 +1,6 @@
 import type { LeaseDropReason } from "../lease.js";
 import type { LeaseRecord } from "../store/store.js";
+import { waitingDelivery, withdrawDelivery } from "./delivery.js";
 import type { HostInternals } from "./host-internals.js";
 import { runTurn } from "./run-turn.js";
 import type { SessionState } from "./session-state.js";
@@ -21,6 +22,11 @@ export async function dropSessionLeases(
   const dropped = new Map<string, LeaseRecord>();
   for (const lease of session.due.splice(0)) dropped.set(lease.id, lease);
   for (const lease of await host.store.deleteSessionLeases(sessionKey)) dropped.set(lease.id, lease);
+  const waiting = waitingDelivery(session);
+  if (waiting) {
+    await withdrawDelivery(host, session, waiting);
+    dropped.set(waiting.id, waiting);
+  }
   for (const lease of dropped.values()) emitLeaseDropped(host, lease, reason);
 }
 
@@ -83,7 +89,8 @@ export async function admitAndRun(
   }
 }
 
-function staleReason(
+/** Why a lease may no longer start a turn in `session`, if it may not. */
+export function staleReason(
   host: HostInternals,
   session: SessionState,
   lease: LeaseRecord,

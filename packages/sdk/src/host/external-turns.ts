@@ -1,8 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { HostUsageError } from "../errors.js";
+import type { LeaseDropReason } from "../lease.js";
 import type { Model, ModelToolSchema, ModelUsage } from "../model.js";
 import type { TurnOutcome } from "../plugin.js";
 import type { Sender, TurnKind } from "../session-context.js";
+import type { LeaseRecord } from "../store/store.js";
+import { emitLeaseDropped, staleReason } from "./admission.js";
+import { waitingDelivery, withdrawDelivery } from "./delivery.js";
 import type { HostInternals } from "./host-internals.js";
 import { callHooks, hostSender, mintContext } from "./plugin-hooks.js";
 import { contextLines, offeredTools } from "./prompt.js";
@@ -20,6 +24,11 @@ export interface ContinuationDelivery {
   message: string;
 }
 
+/** How {@link ExternalTurns.turnStarted} took a turn: started as a user or continuation turn, or dropped. */
+export type ExternalTurnStart =
+  | { kind: TurnKind; turnId: string }
+  | { kind: "dropped"; reason: LeaseDropReason };
+
 /**
  * What an embedding host (OpenClaw, a coding-agent CLI) provides when it runs the model turns and this host
  * only keeps sessions, plugins, state and leases. Resolve once the turn is queued there.
@@ -36,17 +45,11 @@ export interface ExternalTurnRunner {
 export class ExternalTurns {
   readonly #host: HostInternals;
   readonly #session: (sessionKey: string) => SessionState;
-  readonly #settled: (session: SessionState) => void;
 
   /** @internal The host builds this; use `host.external`. */
-  constructor(
-    host: HostInternals,
-    session: (sessionKey: string) => SessionState,
-    settled: (session: SessionState) => void,
-  ) {
+  constructor(host: HostInternals, session: (sessionKey: string) => SessionState) {
     this.#host = host;
     this.#session = session;
-    this.#settled = settled;
   }
 
   /** The tools the model may see in this session now, as JSON Schema. */
@@ -77,22 +80,34 @@ export class ExternalTurns {
   }
 
   /**
-   * A turn began in the embedding host. `continuationOf` names the delivered lease when this is the turn the
-   * embedding host ran for it; any other turn is a user turn.
+   * A turn begins in the embedding host. `continuationOf` names the delivered lease when this is the turn the
+   * embedding host runs for it: admission is re-checked now, and a lease cleared, replaced or made stale
+   * since its delivery comes back `dropped`, so the embedding host must skip the turn. Any other turn is a
+   * user turn.
    */
   async turnStarted(input: {
     sessionKey: string;
     sender?: Sender;
     continuationOf?: string;
-  }): Promise<{ turnId: string; kind: TurnKind }> {
+  }): Promise<ExternalTurnStart> {
     const session = this.#session(input.sessionKey);
     if (session.externalTurn) {
       throw new HostUsageError({
         message: `Session "${input.sessionKey}" already has a turn running; end it first.`,
       });
     }
-    const delivered = session.delivered;
-    const lease = delivered && input.continuationOf === delivered.id ? delivered : undefined;
+    let lease: LeaseRecord | undefined;
+    if (input.continuationOf !== undefined) {
+      lease = waitingDelivery(session);
+      // Cleared or replaced: that lease's own event was emitted then.
+      if (lease?.id !== input.continuationOf) return { kind: "dropped", reason: "not_current" };
+      const stale = staleReason(this.#host, session, lease);
+      if (stale) {
+        await withdrawDelivery(this.#host, session, lease);
+        emitLeaseDropped(this.#host, lease, stale);
+        return { kind: "dropped", reason: stale };
+      }
+    }
     const identity: TurnIdentity = {
       turnId: randomUUID(),
       kind: lease ? "continuation" : "user",
@@ -102,7 +117,7 @@ export class ExternalTurns {
     };
     session.externalTurn = { identity, startedAt: this.#host.clock.now(), toolCalls: [] };
     await announceTurnStart(this.#host, session, identity);
-    return { turnId: identity.turnId, kind: identity.kind };
+    return { kind: identity.kind, turnId: identity.turnId };
   }
 
   /** Runs one model tool call of the running turn with a fresh context; failures come back as error results. */
@@ -160,7 +175,7 @@ export class ExternalTurns {
         session.delivered = undefined;
         await this.#host.store.finishLease(lease.id);
       }
-      this.#settled(session);
+      this.#host.pump(session);
     }
   }
 

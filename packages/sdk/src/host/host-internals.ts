@@ -24,6 +24,8 @@ export interface HostInternals {
   readonly systemPrompt: string;
   session(sessionKey: string): SessionState | undefined;
   isDraining(): boolean;
+  /** Starts the session's next queued turn or due lease if it is idle. */
+  pump(session: SessionState): void;
   /** A number that grows with every lease request, ordering requests as the store applied them. */
   nextLeaseSequence(): number;
 }

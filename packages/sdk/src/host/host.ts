@@ -66,14 +66,11 @@ export class Host {
       systemPrompt: options.systemPrompt ?? defaultSystemPrompt,
       session: (sessionKey) => sessions.get(sessionKey),
       isDraining: () => this.#draining,
+      pump: (session) => this.#pump(session),
       nextLeaseSequence: () => ++this.#leaseSequence,
     };
     this.#external = options.externalTurns
-      ? new ExternalTurns(
-          this.#internals,
-          (sessionKey) => this.#openSessionState(sessionKey),
-          (session) => this.#pump(session),
-        )
+      ? new ExternalTurns(this.#internals, (sessionKey) => this.#openSessionState(sessionKey))
       : undefined;
   }
 

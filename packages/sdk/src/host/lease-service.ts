@@ -11,6 +11,7 @@ import {
   leaseLimits,
 } from "../lease.js";
 import type { LeaseRecord, LeaseSlot } from "../store/store.js";
+import { waitingDelivery, withdrawDelivery } from "./delivery.js";
 import type { HostInternals } from "./host-internals.js";
 import { resolveContext } from "./resolve-context.js";
 import type { SessionState } from "./session-state.js";
@@ -90,6 +91,10 @@ async function admitRequest(
     return rejected("store_unavailable", `The lease could not be stored: ${(error as Error).message}.`);
   }
   if (replaced) session.removeDue(pluginId, leaseKey);
+  // A handed-over continuation whose turn has not started is still pending from the plugin's view.
+  const waiting = waitingDelivery(session, { pluginId, leaseKey });
+  if (waiting) await withdrawDelivery(host, session, waiting);
+  replaced ??= waiting;
   host.scheduler.arm(record, sequence);
   const lease = toContinuationLease(record);
   host.events.emit("lease-scheduled", { sessionKey, pluginId, lease, replaced: replaced !== undefined });
@@ -113,7 +118,9 @@ export async function clearLease(
   }
   host.scheduler.disarm(slot);
   const wasDue = session.removeDue(pluginId, slot.leaseKey);
-  const cleared = deleted ?? wasDue;
+  const waiting = waitingDelivery(session, slot);
+  if (waiting) await withdrawDelivery(host, session, waiting);
+  const cleared = deleted ?? wasDue ?? waiting;
   if (!cleared) return { status: "not_found" };
   host.events.emit("lease-cleared", { ...slot, leaseId: cleared.id });
   return { status: "cleared" };
