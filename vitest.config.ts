@@ -21,6 +21,7 @@ const roots = [
   "packages/sdk",
   "packages/goal-plugin",
   "packages/cli",
+  "packages/openclaw",
   "examples/countdown-plugin",
   "examples/embed-host",
 ];

@@ -59,6 +59,14 @@ export class ExternalTurns {
     return [...tools.values()].map((tool) => tool.modelSchema);
   }
 
+  /**
+   * Every loaded plugin tool, whatever its availability, for an embedding host that must list tools before it
+   * can await; {@link ExternalTurns.callTool} still refuses a tool that is not available in the session.
+   */
+  registeredTools(): ModelToolSchema[] {
+    return this.#host.registry.tools().map((tool) => tool.modelSchema);
+  }
+
   /** The plugins' context lines for this session's next turn. */
   async promptContext(sessionKey: string): Promise<string> {
     const session = this.#session(sessionKey);

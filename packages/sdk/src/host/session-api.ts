@@ -4,7 +4,8 @@ import type { SessionRecord } from "../store/store.js";
 import type { CommandResult } from "./commands.js";
 import type { TurnResult } from "./turn-result.js";
 
-const sessionKeyPattern = /^[A-Za-z0-9:._@/-]{1,200}$/;
+// Wide enough for the keys embedding hosts mint (phone numbers, "#channel"), never whitespace or quotes.
+const sessionKeyPattern = /^[A-Za-z0-9:._@/+#=~,!-]{1,200}$/;
 const agentIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Opens or reopens a session. `agentId` and `channel` are fixed when the session is first created. */
@@ -34,7 +35,7 @@ export function checkOpenSessionOptions(options: OpenSessionOptions): Required<O
   const { sessionKey, agentId = "main", channel = "local" } = options;
   if (typeof sessionKey !== "string" || !sessionKeyPattern.test(sessionKey)) {
     throw new HostUsageError({
-      message: `Invalid session key ${JSON.stringify(sessionKey)}: use 1-200 letters, digits or ":._@/-".`,
+      message: `Invalid session key ${JSON.stringify(sessionKey)}: use 1-200 letters, digits or ":._@/+#=~,!-".`,
     });
   }
   if (typeof agentId !== "string" || !agentIdPattern.test(agentId)) {

@@ -1,0 +1,190 @@
+import { join } from "node:path";
+import {
+  type ContinuationDelivery,
+  createHost,
+  type Host,
+  type PluginDefinition,
+  SqliteStore,
+  type TurnOutcome,
+} from "@goal-lease/sdk";
+import { AgentRuns, type RunDecision } from "./agent-runs.js";
+import type {
+  OpenClawAgentContext,
+  OpenClawCommandContext,
+  OpenClawRuntime,
+  OpenClawTool,
+  OpenClawToolContext,
+} from "./openclaw-api.js";
+
+/** Where the adapter keeps sessions, goals and leases: one SQLite file in OpenClaw's state directory. */
+export function bridgeStorePath(stateDir: string): string {
+  return join(stateDir, "goal-lease", "state.db");
+}
+
+/**
+ * One goal-lease host inside an OpenClaw gateway. OpenClaw runs the model; the host keeps sessions,
+ * plugin state and leases, and hands each admitted continuation back as a system event plus an
+ * immediate heartbeat wake for that session only.
+ */
+export class OpenClawBridge {
+  readonly #runtime: OpenClawRuntime;
+  readonly #runs: AgentRuns;
+  readonly #opened = new Set<string>();
+  #host: Host | undefined;
+
+  private constructor(runtime: OpenClawRuntime) {
+    this.#runtime = runtime;
+    this.#runs = new AgentRuns(
+      () => this.host.external,
+      (sessionKey) => this.#requestHeartbeat(sessionKey),
+    );
+  }
+
+  /** Opens the store under OpenClaw's state directory; pending leases are re-armed, interrupted ones reported. */
+  static async start(
+    runtime: OpenClawRuntime,
+    plugins: readonly PluginDefinition[],
+  ): Promise<OpenClawBridge> {
+    const bridge = new OpenClawBridge(runtime);
+    const store = SqliteStore.open(bridgeStorePath(runtime.state.resolveStateDir()));
+    try {
+      bridge.#host = await createHost({
+        store,
+        plugins,
+        externalTurns: { deliverContinuation: async (delivery) => bridge.#wake(delivery) },
+      });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return bridge;
+  }
+
+  get host(): Host {
+    if (!this.#host) throw new Error("goal-lease: the bridge has not started");
+    return this.#host;
+  }
+
+  /** Runs `/<name> <args>` for the invoking session; the session comes from OpenClaw's context only. */
+  async command(name: string, context: OpenClawCommandContext): Promise<string> {
+    const sessionKey = await this.#session(context);
+    const text = `/${name} ${context.args ?? ""}`.trim();
+    // OpenClaw only lets authorized senders reach a command (requireAuth); third-party handlers are never told
+    // senderIsOwner, so an authorized sender counts as the owner.
+    const sender = {
+      id: context.senderId ?? "openclaw",
+      isOwner: context.senderIsOwner ?? context.isAuthorizedSender,
+    };
+    const result = await this.host.send({ sessionKey, text, sender });
+    return result.kind === "command" ? result.command.reply : "";
+  }
+
+  /** The plugins' tools for one agent run, bound to the run's trusted session. */
+  tools(context: OpenClawToolContext): OpenClawTool[] | null {
+    const { sessionKey } = context;
+    if (!sessionKey) return null;
+    return this.host.external.registeredTools().map((schema) => ({
+      name: schema.name,
+      label: schema.name,
+      description: schema.description,
+      parameters: schema.inputSchema,
+      execute: async (_toolCallId, params) => {
+        const result = await this.#callTool(sessionKey, schema.name, params);
+        if (result.isError) throw new Error(result.content);
+        return { content: [{ type: "text", text: result.content }], details: {} };
+      },
+    }));
+  }
+
+  /** The first hook of an agent run decides whether it is a user turn or the admitted continuation. */
+  async runStarting(context: OpenClawAgentContext, text?: string): Promise<RunDecision | undefined> {
+    const { sessionKey, runId, trigger = "user" } = context;
+    if (!sessionKey || !runId) return undefined;
+    await this.#session(context);
+    return this.#runs.start({ sessionKey, runId, trigger, text });
+  }
+
+  /** What the model gets on top of OpenClaw's prompt: the continuation message and the plugins' lines. */
+  async promptAdditions(decision: RunDecision, sessionKey: string) {
+    if (decision.kind === "skip") return undefined;
+    const lines = await this.host.external.promptContext(sessionKey);
+    return {
+      ...(decision.continuation ? { prependContext: decision.continuation } : {}),
+      ...(lines ? { appendSystemContext: lines } : {}),
+    };
+  }
+
+  recordOutput(
+    context: OpenClawAgentContext,
+    texts: string[],
+    usage?: { input?: number; output?: number },
+  ): Promise<void> {
+    if (!context.sessionKey || !context.runId) return Promise.resolve();
+    return this.#runs.recordOutput(context.sessionKey, context.runId, {
+      texts,
+      usage: { inputTokens: usage?.input ?? 0, outputTokens: usage?.output ?? 0 },
+    });
+  }
+
+  runEnded(context: OpenClawAgentContext, outcome: TurnOutcome): Promise<void> {
+    if (!context.sessionKey || !context.runId) return Promise.resolve();
+    return this.#runs.end(context.sessionKey, context.runId, outcome);
+  }
+
+  /** OpenClaw starts a new session behind the same key: leases are dropped, contexts stop working. */
+  async reset(context: OpenClawAgentContext): Promise<void> {
+    if (context.sessionKey && this.#opened.has(context.sessionKey)) {
+      await this.host.resetSession(context.sessionKey);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.host.close();
+  }
+
+  async #callTool(sessionKey: string, name: string, input: unknown) {
+    const decision = await this.#runs.current(sessionKey);
+    if (decision?.kind !== "turn") {
+      return { isError: true, content: `${name} is only available during an agent run of this session.` };
+    }
+    return this.host.external.callTool({ sessionKey, turnId: decision.turnId, name, input });
+  }
+
+  async #session(context: { sessionKey?: string; agentId?: string }): Promise<string> {
+    const { sessionKey } = context;
+    if (!sessionKey) throw new Error("goal-lease: OpenClaw gave this call no session; run it from a chat.");
+    if (!this.#opened.has(sessionKey)) {
+      await this.host.openSession({ sessionKey, agentId: context.agentId ?? agentOf(sessionKey) });
+      this.#opened.add(sessionKey);
+    }
+    return sessionKey;
+  }
+
+  #wake(delivery: ContinuationDelivery): void {
+    const { sessionKey, pluginId, leaseKey, leaseId } = delivery;
+    this.#runs.expectWake(delivery);
+    // The message itself is added to the admitted run's prompt, never queued as an event, so a user run
+    // that drains the event queue first cannot pick up a stale continuation.
+    this.#runtime.system.enqueueSystemEvent(`goal-lease: continuation ${leaseId} is due.`, {
+      sessionKey,
+      agentId: agentOf(sessionKey),
+      contextKey: `goal-lease:${pluginId}:${leaseKey}`,
+    });
+    this.#requestHeartbeat(sessionKey);
+  }
+
+  #requestHeartbeat(sessionKey: string): void {
+    this.#runtime.system.requestHeartbeat({
+      source: "other",
+      intent: "immediate",
+      sessionKey,
+      agentId: agentOf(sessionKey),
+      reason: "goal-lease continuation",
+    });
+  }
+}
+
+/** OpenClaw session keys are agent-qualified: `agent:<agentId>:<rest>`. */
+function agentOf(sessionKey: string): string {
+  return /^agent:([^:]+):/.exec(sessionKey)?.[1] ?? "main";
+}

@@ -1,0 +1,206 @@
+// End-to-end: the /goal plugin inside the real OpenClaw gateway, offline, with a scripted model.
+// Usage: pnpm test:openclaw (builds first). Prints each check; exits 1 if any fails.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readStoredGoal } from "@goal-lease/goal-plugin";
+import { SqliteStore } from "@goal-lease/sdk";
+import { bridgeStorePath } from "../../dist/index.js";
+import { type HistoryMessage, startGateway } from "./gateway.ts";
+import { ensureOpenClaw, openclawVersion } from "./install-openclaw.ts";
+import { type Script, startMockModel } from "./mock-model.ts";
+
+const FINISH = "agent:main:finish";
+const CAP = "agent:main:cap";
+const FORGE = "agent:main:forge";
+const SLOW = "agent:main:slow";
+const PAUSE = "agent:main:pause";
+const BYSTANDER = "agent:main:bystander";
+
+const report = (status: string, note: string) => ({ tool: "goal_status", args: { status, note } });
+const script: Script = (request, count) => {
+  if (request.kind === "tool-result") return { text: "noted" };
+  if (request.kind === "continuation") {
+    if (request.session !== FINISH) return report("continue", `step ${count}`);
+    return count === 1 ? report("continue", "drafted the notes") : report("done", "published the notes");
+  }
+  // A model trying to steer its report into another session.
+  if (request.turnText.includes("FORGE")) {
+    return { tool: "goal_status", args: { status: "done", note: "forged", sessionKey: FINISH } };
+  }
+  return { text: "ok" };
+};
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+const results: boolean[] = [];
+function check(name: string, ok: boolean, detail?: unknown) {
+  results.push(ok);
+  console.log(
+    `${ok ? "PASS" : "FAIL"} ${name}${ok || detail === undefined ? "" : ` (${JSON.stringify(detail)})`}`,
+  );
+}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+async function waitFor(condition: () => boolean, timeoutMs = 90_000) {
+  const until = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < until) await sleep(200);
+  return condition();
+}
+const textOf = (message: HistoryMessage) =>
+  typeof message.content === "string"
+    ? message.content
+    : message.content.map((part) => part.text ?? "").join("");
+
+const openclaw = ensureOpenClaw();
+const model = await startMockModel(script, { slowMs: 6_000 });
+const pluginDir = fileURLToPath(new URL("../..", import.meta.url));
+console.log(`openclaw ${openclawVersion}, plugin ${pluginDir}`);
+const gateway = await startGateway({ openclaw, pluginDir, modelPort: model.port });
+console.log(`gateway ready after ${elapsed()} (state ${gateway.stateDir})`);
+const { call } = gateway.rpc;
+
+const chat = async (sessionKey: string, message: string, wait = true) => {
+  const idempotencyKey = `e2e-${Math.random().toString(36).slice(2)}`;
+  const { runId } = await call<{ runId: string }>("chat.send", { sessionKey, message, idempotencyKey });
+  const done = call("agent.wait", { runId, timeoutMs: 60_000 });
+  if (wait) await done;
+  return done;
+};
+const lastReply = async (sessionKey: string) => {
+  const { messages } = await call<{ messages: HistoryMessage[] }>("chat.history", { sessionKey });
+  return textOf(
+    messages.filter((message) => message.role === "assistant").at(-1) ?? { role: "", content: "" },
+  );
+};
+const command = async (sessionKey: string, text: string) => {
+  await chat(sessionKey, text);
+  return lastReply(sessionKey);
+};
+const count = (session: string, kind?: string) =>
+  model.of(session).filter((request) => kind === undefined || request.kind === kind).length;
+
+try {
+  await chat(BYSTANDER, "hello");
+  check("a plain message in another session is one model request", count(BYSTANDER) === 1, count(BYSTANDER));
+
+  // 1. start -> the model reports continue -> exactly one follow-up turn -> done.
+  const startReply = await command(FINISH, "/goal-lease start write the release notes --max-turns 3");
+  check(
+    "/goal-lease start answers without a model call",
+    /^Goal started/.test(startReply) && count(FINISH) === 0,
+    startReply,
+  );
+  await waitFor(() => count(FINISH, "continuation") === 2 && count(FINISH, "tool-result") === 2);
+  await sleep(4_000);
+  const [first] = model.of(FINISH);
+  check(
+    "the woken turn gets the lease message, the goal line and the goal_status tool",
+    !!first &&
+      first.turnText.includes("Goal continuation 1 of 3") &&
+      first.turnText.includes('Objective: "write the release notes"') &&
+      first.system.includes("Active goal (untrusted user text)") &&
+      first.tools.includes("goal_status"),
+    first && { turn: first.turnText.slice(0, 300), tools: first.tools.length },
+  );
+  check(
+    "goal_status continue -> exactly one follow-up turn in the same session, then done",
+    count(FINISH, "continuation") === 2 && count(FINISH) === 4,
+    model.of(FINISH).map((request) => request.kind),
+  );
+  const finishStatus = await command(FINISH, "/goal-lease status");
+  check(
+    "/goal-lease status shows the goal done after 2 continuations",
+    /Status: done/.test(finishStatus) && finishStatus.includes("2/3"),
+    finishStatus,
+  );
+
+  // 2. A model that always continues stops at the cap.
+  await command(CAP, "/goal-lease start keep polishing forever --max-turns 2");
+  await waitFor(() => count(CAP, "continuation") === 2 && count(CAP, "tool-result") === 2);
+  await sleep(5_000);
+  check(
+    "a model that always continues stops at the cap (2 turns)",
+    count(CAP, "continuation") === 2,
+    count(CAP, "continuation"),
+  );
+  const capStatus = await command(CAP, "/goal-lease status");
+  check(
+    "the capped goal is stopped, not active",
+    !/Status: active/.test(capStatus) && capStatus.includes("2/2"),
+    capStatus,
+  );
+
+  // 3. A goal_status call whose arguments name another session is rejected.
+  await chat(FORGE, "FORGE a report for someone else");
+  const forged = model.of(FORGE).find((request) => request.kind === "tool-result");
+  check(
+    "goal_status with a sessionKey argument is rejected as an error result",
+    // OpenClaw checks the arguments against the tool's JSON Schema first; the plugin's strict schema is the backstop.
+    /sessionKey/.test(forged?.toolResult ?? "") &&
+      /additional properties|Unrecognized key/.test(forged?.toolResult ?? ""),
+    forged?.toolResult,
+  );
+  check(
+    "the forged report did not touch the other session's goal",
+    /Status: done/.test(await command(FINISH, "/goal-lease status")),
+  );
+
+  // 4. User wins: a pause after the wake was queued skips that turn before any model call.
+  const slow = chat(SLOW, "SLOW task", false);
+  await waitFor(() => count(SLOW) === 1, 30_000);
+  await command(PAUSE, "/goal-lease start tidy the docs");
+  const pauseReply = await command(PAUSE, "/goal-lease pause");
+  await slow;
+  await sleep(4_000);
+  const log = readFileSync(join(gateway.stateDir, "openclaw.log"), "utf8");
+  check("its woken run was skipped at admission", log.includes(`skipped a woken run in ${PAUSE}`));
+  check("a continuation woken before /goal-lease pause never reaches the model", count(PAUSE) === 0, {
+    pauseReply,
+    requests: model.of(PAUSE).map((request) => request.kind),
+  });
+
+  // 5. The bystander session saw nothing of all this.
+  const bystanderStatus = await command(BYSTANDER, "/goal-lease status");
+  check(
+    "the second session is untouched: one request, no goal",
+    count(BYSTANDER) === 1 && /^No goal/.test(bystanderStatus),
+    bystanderStatus,
+  );
+} finally {
+  await gateway.stop();
+  await model.close();
+}
+
+// The durable record, read back from the plugin's store file after the gateway stopped.
+const store = SqliteStore.open(bridgeStorePath(gateway.stateDir));
+try {
+  const finish = await readStoredGoal(store, FINISH);
+  check(
+    "stored: done, 2 continuations, usage from OpenClaw counted",
+    finish?.status === "done" && finish.continuations === 2 && finish.tokensUsed === 4 * 105,
+    finish && { status: finish.status, continuations: finish.continuations, tokensUsed: finish.tokensUsed },
+  );
+  const cap = await readStoredGoal(store, CAP);
+  check(
+    "stored: the capped goal stopped at 2",
+    cap?.continuations === 2 && cap.status !== "active",
+    cap?.status,
+  );
+  const paused = await readStoredGoal(store, PAUSE);
+  check(
+    "stored: the paused goal ran no continuation",
+    paused?.status === "paused" && paused.continuations === 0,
+    paused?.status,
+  );
+  check(
+    "stored: no goal in the forging or bystander sessions",
+    !(await readStoredGoal(store, FORGE)) && !(await readStoredGoal(store, BYSTANDER)),
+  );
+  check("stored: no lease left started", (await store.listStartedLeases()).length === 0);
+} finally {
+  await store.close();
+}
+
+const failed = results.filter((ok) => !ok).length;
+console.log(`${results.length - failed} passed, ${failed} failed, ${elapsed()}`);
+process.exitCode = failed ? 1 : 0;
