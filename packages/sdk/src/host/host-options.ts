@@ -16,6 +16,13 @@ export interface HostOptions {
   /** The system text of every turn, before plugin context lines. */
   systemPrompt?: string;
   limits?: Partial<HostLimits>;
+  /**
+   * `at-start` (default): this host owns the store; at start it reports interrupted continuations and
+   * re-arms pending leases. `per-session`: several host processes share the store, each serving its own
+   * sessions, so nothing is recovered at start; call `host.recoverSession(key)` when this host takes a
+   * session over.
+   */
+  recovery?: "at-start" | "per-session";
 }
 
 /** Bounds the host enforces on every turn. */

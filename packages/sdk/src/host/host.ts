@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from "../clock.js";
 import { HostUsageError } from "../errors.js";
 import { EventBus, type HostEventListener, type HostEventName } from "../events.js";
+import type { LeaseDropReason } from "../lease.js";
 import type { PluginDefinition } from "../plugin.js";
 import { ContextMinter } from "../session-context.js";
 import { defaultStorePath } from "../store/default-store-path.js";
@@ -44,6 +45,7 @@ export class Host {
   #leaseSequence = 0;
   readonly #external: ExternalTurns | undefined;
   readonly #work = new IdleTracker();
+  readonly #recovered = new Set<string>();
 
   private constructor(options: HostOptions) {
     const clock: Clock = options.clock ?? systemClock;
@@ -84,16 +86,32 @@ export class Host {
     const host = new Host(options);
     try {
       for (const plugin of options.plugins ?? []) await host.loadPlugin(plugin);
-      await recoverLeases(host.#internals, {
-        loadSession: (sessionKey) => host.#sessions.load(sessionKey),
-        loadSessions: (sessionKeys) => host.#sessions.loadMany(sessionKeys),
-        drop: (lease, reason) => emitLeaseDropped(host.#internals, lease, reason),
-      });
+      if (options.recovery !== "per-session") await recoverLeases(host.#internals, host.#recoveryHooks());
     } catch (error) {
       if (host.#ownsStore) await host.#internals.store.close();
       throw error;
     }
     return host;
+  }
+
+  /**
+   * Takes a session over in a host started with `recovery: "per-session"`: its continuation turns that
+   * another process started and never finished are reported as interrupted, its pending leases are armed
+   * here. Once per session per host; later calls do nothing.
+   */
+  async recoverSession(sessionKey: string): Promise<void> {
+    this.#assertOpen();
+    if (this.#recovered.has(sessionKey)) return;
+    this.#recovered.add(sessionKey);
+    await this.#work.track(recoverLeases(this.#internals, this.#recoveryHooks(), sessionKey));
+  }
+
+  #recoveryHooks() {
+    return {
+      loadSession: (sessionKey: string) => this.#sessions.load(sessionKey),
+      loadSessions: (sessionKeys: ReadonlySet<string>) => this.#sessions.loadMany(sessionKeys),
+      drop: (lease: LeaseRecord, reason: LeaseDropReason) => emitLeaseDropped(this.#internals, lease, reason),
+    };
   }
 
   /** The turn reports of an embedding host that runs the model; only with `externalTurns`. */

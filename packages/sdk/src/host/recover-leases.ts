@@ -13,11 +13,17 @@ export interface RecoveryHooks {
 }
 
 /**
- * Runs once at host start. Continuation turns that started but never finished are recorded as interrupted,
- * told to their plugin, and never replayed; pending leases are re-armed at their due time.
+ * Runs once at host start, or for one session when a host that shares its store takes that session over.
+ * Continuation turns that started but never finished are recorded as interrupted, told to their plugin,
+ * and never replayed; pending leases are re-armed at their due time.
  */
-export async function recoverLeases(host: HostInternals, hooks: RecoveryHooks): Promise<void> {
-  for (const lease of await host.store.listStartedLeases()) {
+export async function recoverLeases(
+  host: HostInternals,
+  hooks: RecoveryHooks,
+  onlySessionKey?: string,
+): Promise<void> {
+  const wanted = (lease: LeaseRecord) => onlySessionKey === undefined || lease.sessionKey === onlySessionKey;
+  for (const lease of (await host.store.listStartedLeases()).filter(wanted)) {
     const { sessionKey, pluginId, leaseKey, id: leaseId } = lease;
     host.events.emit("lease-interrupted", { sessionKey, pluginId, leaseKey, leaseId });
     const session = await hooks.loadSession(sessionKey);
@@ -35,7 +41,7 @@ export async function recoverLeases(host: HostInternals, hooks: RecoveryHooks): 
     }
     await host.store.finishLease(leaseId);
   }
-  const leases = await host.store.listLeases();
+  const leases = (await host.store.listLeases()).filter(wanted);
   await hooks.loadSessions(new Set(leases.map((lease) => lease.sessionKey)));
   for (const lease of leases) {
     const session = await hooks.loadSession(lease.sessionKey);
