@@ -3,6 +3,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { type CliIo, writeLine } from "./cli-io.js";
 import { runChat } from "./commands/chat.js";
 import { runDemo } from "./commands/demo.js";
+import { runHook } from "./commands/hook.js";
+import { runMcp } from "./commands/mcp.js";
 import { showEvents, showSessions, showStatus } from "./commands/read-store.js";
 import { runGoal } from "./commands/run.js";
 import { exitCodes } from "./exit-codes.js";
@@ -98,6 +100,19 @@ export function createProgram(io: CliIo): Command {
     .description("list the sessions in the store")
     .option("--store <path>", "state file")
     .action((options: { store?: string }) => showSessions(io, options).catch(fail));
+
+  program
+    .command("mcp")
+    .description(
+      "serve goal_status and goal_view over MCP (stdio) for Claude Code or Codex; under Claude Code, also its hooks",
+    )
+    .option("--store <path>", "state file (default ~/.goal-lease/state.db or $GOAL_LEASE_STATE)")
+    .action((options: { store?: string }) => runMcp(io, options).catch(fail));
+
+  program
+    .command("hook")
+    .description("Claude Code hook: hands the event on stdin to this Claude Code process's goal-lease mcp")
+    .action(() => runHook(io).catch(fail));
 
   return program;
 }

@@ -12,6 +12,7 @@ export { createHost, Host } from "./host/host.js";
 export { defaultHostLimits, type HostLimits, type HostOptions } from "./host/host-options.js";
 export type { OpenSessionOptions, SendInput, SendResult, SessionInfo } from "./host/session-api.js";
 export { UntrustedContextError } from "./host/state-api.js";
+export type { ToolCallResult } from "./host/tool-executor.js";
 export type { TurnResult } from "./host/turn-result.js";
 export type { JsonValue } from "./json.js";
 export {

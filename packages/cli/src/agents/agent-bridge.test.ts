@@ -1,0 +1,138 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readStoredGoal } from "@goal-lease/goal-plugin";
+import { MemoryStore } from "@goal-lease/sdk";
+import { afterEach, describe, expect, it } from "vitest";
+import { startAgentHost } from "./agent-host.js";
+import type { HookEvent } from "./hook-event.js";
+import { sessionOfCall } from "./mcp-server.js";
+import { transcriptUsage } from "./transcript-usage.js";
+
+const A = "aaaaaaaa-0000-4000-8000-000000000001";
+const B = "bbbbbbbb-0000-4000-8000-000000000002";
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+/** The production agent host on a store, driven by hook events as Claude Code sends them. */
+async function agent(store = new MemoryStore()) {
+  const { host, bridge } = await startAgentHost(store);
+  closers.push(() => host.close());
+  const event = (name: string, session: string, extra: Partial<HookEvent> = {}) =>
+    bridge.handle({ hook_event_name: name, session_id: session, ...extra });
+  const prompt = (session: string, text: string) => event("UserPromptSubmit", session, { prompt: text });
+  const stop = (session: string) => event("Stop", session);
+  const report = (session: string, status: string, note = "worked") =>
+    bridge.callTool(`claude:${session}`, "goal_status", { status, note });
+  return { store, host, bridge, prompt, stop, report, event };
+}
+
+const decision = (output: string) => (output === "" ? undefined : JSON.parse(output));
+
+describe("Claude Code hooks on the goal-lease host", () => {
+  it("runs the start prompt as continuation 1 and blocks each Stop while the model reports continue", async () => {
+    const { store, prompt, stop, report } = await agent();
+    const started = decision(await prompt(A, "/goal-lease:goal start write the notes --max-turns 3"));
+    const context = started.hookSpecificOutput.additionalContext as string;
+    expect(started.hookSpecificOutput.hookEventName).toBe("UserPromptSubmit");
+    expect(context).toMatch(/^Goal started: "write the notes".*\/goal-lease:goal pause stops it\./);
+    expect(context).toContain("Goal continuation 1 of 3");
+
+    expect(JSON.parse((await report(A, "continue")).content)).toMatchObject({ accepted: true });
+    const blocked = decision(await stop(A));
+    expect(blocked).toMatchObject({ decision: "block" });
+    expect(blocked.reason).toContain("Goal continuation 2 of 3");
+
+    expect(JSON.parse((await report(A, "done", "all written")).content)).toMatchObject({ accepted: true });
+    expect(await stop(A)).toBe("");
+    expect(await readStoredGoal(store, `claude:${A}`)).toMatchObject({ status: "done", continuations: 2 });
+  });
+
+  it("answers the other subcommands in the hook, with the qualified command name, and no model turn", async () => {
+    const { prompt } = await agent();
+    expect(decision(await prompt(A, "/goal-lease:goal status"))).toEqual({
+      decision: "block",
+      reason: "No goal in this session. Start one with /goal-lease:goal start <objective>.",
+    });
+    expect(decision(await prompt(A, "/goal-lease:goal start"))).toMatchObject({
+      decision: "block",
+      reason: expect.stringMatching(/\/goal-lease:goal start <objective>/),
+    });
+  });
+
+  it("never blocks a session without a goal, even when another session's goal continues", async () => {
+    const { prompt, stop, report } = await agent();
+    await prompt(A, "/goal-lease:goal start keep going");
+    await report(A, "continue");
+    expect(await prompt(B, "hello")).toBe("");
+    expect(await stop(B)).toBe("");
+    expect(decision(await stop(A))).toMatchObject({ decision: "block" });
+  });
+
+  it("lets the user win: a prompt during a goal turn pauses that goal and the next Stop lets go", async () => {
+    const { store, prompt, stop, report } = await agent();
+    await prompt(A, "/goal-lease:goal start keep going");
+    await report(A, "continue");
+    expect(decision(await prompt(A, "/goal-lease:goal clear"))).toMatchObject({ decision: "block" });
+    expect(await stop(A)).toBe("");
+    expect(await readStoredGoal(store, `claude:${A}`)).toMatchObject({ status: "cleared" });
+  });
+
+  it("takes a tool call's session from Claude Code's tool-use id, then the thread, never from arguments", async () => {
+    const { bridge, event, prompt } = await agent();
+    await event("PreToolUse", A, {
+      tool_use_id: "toolu_1",
+      tool_name: "mcp__plugin_goal-lease_goal__goal_status",
+    });
+    expect(sessionOfCall(bridge, { "claudecode/toolUseId": "toolu_1" }, {})).toBe(`claude:${A}`);
+    expect(sessionOfCall(bridge, { threadId: "0199-thread" }, { CLAUDE_CODE_SESSION_ID: B })).toBe(
+      "codex:0199-thread",
+    );
+    expect(sessionOfCall(bridge, {}, { CLAUDE_CODE_SESSION_ID: B })).toBe(`claude:${B}`);
+    expect(() => sessionOfCall(bridge, { threadId: "../etc" }, {})).toThrow(/did not say which session/);
+
+    await prompt(B, "/goal-lease:goal start keep b going");
+    const forged = await bridge.callTool(`claude:${A}`, "goal_status", {
+      status: "done",
+      note: "x",
+      sessionKey: `claude:${B}`,
+    });
+    expect(forged).toMatchObject({ isError: true });
+  });
+
+  it("reports a goal turn cut off by a crashed process as interrupted when a new process takes the session", async () => {
+    const store = new MemoryStore();
+    const first = await agent(store);
+    await first.prompt(A, "/goal-lease:goal start keep going");
+    expect(await store.listStartedLeases()).toHaveLength(1);
+
+    const second = await agent(store);
+    await second.event("SessionStart", B);
+    expect(await store.listStartedLeases()).toHaveLength(1);
+    await second.event("SessionStart", A);
+    expect(await store.listStartedLeases()).toEqual([]);
+    expect(await readStoredGoal(store, `claude:${A}`)).toMatchObject({ status: "paused", continuations: 1 });
+  });
+});
+
+describe("transcript usage", () => {
+  it("counts each assistant message once, after the turn's first line, cache tokens as input", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "goal-lease-transcript-")), "t.jsonl");
+    const line = (id: string, usage: object) => JSON.stringify({ message: { id, role: "assistant", usage } });
+    writeFileSync(
+      path,
+      [
+        line("old", { input_tokens: 999, output_tokens: 999 }),
+        JSON.stringify({ message: { role: "user", content: "hi" } }),
+        line("m1", { input_tokens: 10, cache_read_input_tokens: 90, output_tokens: 5 }),
+        line("m1", { input_tokens: 10, cache_read_input_tokens: 90, output_tokens: 5 }),
+        "not json",
+        line("m2", { input_tokens: 3, output_tokens: 2 }),
+      ].join("\n"),
+    );
+    expect(await transcriptUsage(path, 1)).toEqual({ inputTokens: 103, outputTokens: 7 });
+    expect(await transcriptUsage(join(path, "missing"), 0)).toEqual({ inputTokens: 0, outputTokens: 0 });
+  });
+});

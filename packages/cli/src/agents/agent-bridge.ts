@@ -1,0 +1,190 @@
+import type { ContinuationDelivery, Host, ModelUsage, ToolCallResult, TurnOutcome } from "@goal-lease/sdk";
+import { claudeSessionKey, type HookEvent } from "./hook-event.js";
+import { transcriptLength, transcriptUsage } from "./transcript-usage.js";
+
+interface RunningTurn {
+  turnId: string;
+  transcriptPath?: string;
+  /** Transcript lines before the turn began; its usage is what comes after. */
+  offset: number;
+}
+
+/** What a hook prints on stdout for Claude Code: nothing, or one JSON decision. */
+export type HookOutput = string;
+
+/** The person at the Claude Code prompt owns the session. */
+const user = { id: "claude-code-user", isOwner: true };
+const commandPattern = /^\s*\/goal-lease:goal(?:\s+([\s\S]*))?$/;
+const zeroUsage: ModelUsage = { inputTokens: 0, outputTokens: 0 };
+
+/**
+ * The goal-lease host behind a coding agent: Claude Code's hook events become the host's external turns, a
+ * continuation is handed back as a Stop-hook block (or as context of the prompt that started the goal), and
+ * MCP tool calls run in the session the agent says it serves. One bridge serves one agent process, so its
+ * in-memory turn state is authoritative; the store is shared with other processes, each with its sessions.
+ */
+export class AgentBridge {
+  readonly #host: () => Host;
+  readonly #turns = new Map<string, RunningTurn>();
+  readonly #deliveries = new Map<string, ContinuationDelivery>();
+  readonly #toolUses = new Map<string, string>();
+  readonly #opened = new Set<string>();
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(host: () => Host) {
+    this.#host = host;
+  }
+
+  /** The host's hand-over: kept until the session's next Stop (or the prompt that asked for it) takes it. */
+  deliver(delivery: ContinuationDelivery): void {
+    this.#deliveries.set(delivery.sessionKey, delivery);
+  }
+
+  /** One hook event, handled after every earlier event and tool call (hooks of a session come in order). */
+  handle(event: HookEvent): Promise<HookOutput> {
+    return this.#serial(() => this.#handle(event));
+  }
+
+  /** The session a PreToolUse hook saw for this tool use, if it saw it. */
+  sessionOfToolUse(toolUseId: string): string | undefined {
+    const sessionKey = this.#toolUses.get(toolUseId);
+    this.#toolUses.delete(toolUseId);
+    return sessionKey;
+  }
+
+  /** Runs a plugin tool in `sessionKey`: in its running turn, or in a turn of its own when none runs. */
+  callTool(sessionKey: string, name: string, input: unknown): Promise<ToolCallResult> {
+    return this.#serial(async () => {
+      await this.#open(sessionKey);
+      const external = this.#host().external;
+      const running = this.#turns.get(sessionKey);
+      if (running) return external.callTool({ sessionKey, turnId: running.turnId, name, input });
+      const started = await external.turnStarted({ sessionKey, sender: user });
+      if (started.kind === "dropped") throw new Error("the turn was refused");
+      try {
+        return await external.callTool({ sessionKey, turnId: started.turnId, name, input });
+      } finally {
+        await external.turnEnded({ sessionKey, turnId: started.turnId, usage: zeroUsage });
+      }
+    });
+  }
+
+  async #handle(event: HookEvent): Promise<HookOutput> {
+    const sessionKey = claudeSessionKey(event.session_id);
+    await this.#open(sessionKey);
+    switch (event.hook_event_name) {
+      case "UserPromptSubmit":
+        return this.#prompt(sessionKey, event);
+      case "PreToolUse":
+        if (event.tool_use_id) this.#rememberToolUse(event.tool_use_id, sessionKey);
+        return "";
+      case "Stop":
+        return this.#stop(sessionKey, event);
+      default:
+        return "";
+    }
+  }
+
+  async #prompt(sessionKey: string, event: HookEvent): Promise<HookOutput> {
+    // A turn with no Stop was interrupted (Esc); the user wins, so a goal turn that was cut off pauses its goal.
+    await this.#endTurn(sessionKey, event, {
+      status: "error",
+      kind: "host_error",
+      message: "the turn was interrupted before it ended",
+    });
+    const prompt = event.prompt ?? "";
+    const command = commandPattern.exec(prompt);
+    const host = this.#host();
+    if (!command) {
+      await host.external.userMessage({ sessionKey, text: prompt, sender: user });
+      await this.#startTurn(sessionKey, event);
+      return "";
+    }
+    const sent = await host.send({ sessionKey, text: `/goal ${command[1] ?? ""}`.trim(), sender: user });
+    const reply = sent.kind === "command" ? qualified(sent.command.reply) : "";
+    await settle(host);
+    const delivery = this.#take(sessionKey);
+    // start or resume asked for a continuation: this prompt's own turn is it, with the goal as context.
+    if (delivery && (await this.#startTurn(sessionKey, event, delivery))) {
+      const additionalContext = `${reply}\n\n${delivery.message}`;
+      return JSON.stringify({ hookSpecificOutput: { hookEventName: "UserPromptSubmit", additionalContext } });
+    }
+    // Every other subcommand is answered here; the model is not called.
+    return JSON.stringify({ decision: "block", reason: reply });
+  }
+
+  async #stop(sessionKey: string, event: HookEvent): Promise<HookOutput> {
+    await this.#endTurn(sessionKey, event, { status: "completed" });
+    await settle(this.#host());
+    const delivery = this.#take(sessionKey);
+    if (!delivery || !(await this.#startTurn(sessionKey, event, delivery))) return "";
+    return JSON.stringify({ decision: "block", reason: delivery.message });
+  }
+
+  /** Starts the session's turn; with a delivery, as its continuation (false if admission drops it now). */
+  async #startTurn(sessionKey: string, event: HookEvent, delivery?: ContinuationDelivery): Promise<boolean> {
+    const started = await this.#host().external.turnStarted({
+      sessionKey,
+      sender: user,
+      continuationOf: delivery?.leaseId,
+    });
+    if (started.kind === "dropped") return false;
+    const offset = await transcriptLength(event.transcript_path);
+    this.#turns.set(sessionKey, { turnId: started.turnId, transcriptPath: event.transcript_path, offset });
+    return true;
+  }
+
+  async #endTurn(sessionKey: string, event: HookEvent, outcome: TurnOutcome): Promise<void> {
+    const running = this.#turns.get(sessionKey);
+    if (!running) return;
+    this.#turns.delete(sessionKey);
+    const usage = await transcriptUsage(running.transcriptPath ?? event.transcript_path, running.offset);
+    await this.#host().external.turnEnded({
+      sessionKey,
+      turnId: running.turnId,
+      usage,
+      outcome,
+      text: outcome.status === "completed" ? (event.last_assistant_message ?? "") : "",
+    });
+  }
+
+  #take(sessionKey: string): ContinuationDelivery | undefined {
+    const delivery = this.#deliveries.get(sessionKey);
+    this.#deliveries.delete(sessionKey);
+    return delivery;
+  }
+
+  /** A session is taken over by this process the first time it sees it. */
+  async #open(sessionKey: string): Promise<void> {
+    if (this.#opened.has(sessionKey)) return;
+    const host = this.#host();
+    await host.openSession({ sessionKey });
+    await host.recoverSession(sessionKey);
+    this.#opened.add(sessionKey);
+  }
+
+  #rememberToolUse(toolUseId: string, sessionKey: string): void {
+    // Bounded: a tool use whose call never came is forgotten after enough newer ones.
+    if (this.#toolUses.size >= 1_000) this.#toolUses.delete(this.#toolUses.keys().next().value ?? "");
+    this.#toolUses.set(toolUseId, sessionKey);
+  }
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(work);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** Waits until the host is idle, including a lease a turn-end hook has just armed to run at once. */
+async function settle(host: Host): Promise<void> {
+  do {
+    await host.idle();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  } while (!host.isIdle());
+}
+
+/** The goal plugin's replies name `/goal`; in Claude Code the command is `/goal-lease:goal`. */
+function qualified(reply: string): string {
+  return reply.replace(/\/goal(?=\s|$|\.)/g, "/goal-lease:goal");
+}

@@ -1,0 +1,68 @@
+import { mkdirSync, rmSync } from "node:fs";
+import { createConnection, createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * Where the goal-lease server of one Claude Code process listens for its hooks. Hooks know that process as
+ * `$CLAUDE_PID`; the MCP server it started knows it as its parent. The directory is the user's alone.
+ */
+export function hookSocketPath(claudePid: number): string {
+  const uid = process.getuid?.() ?? 0;
+  return join(tmpdir(), `goal-lease-${uid}`, `claude-${claudePid}.sock`);
+}
+
+/** Serves one JSON request per connection: a hook event in, the hook's stdout out. */
+export function serveHookSocket(path: string, handle: (event: unknown) => Promise<string>): Promise<Server> {
+  mkdirSync(join(path, ".."), { recursive: true, mode: 0o700 });
+  rmSync(path, { force: true });
+  const server = createServer((socket) => {
+    let input = "";
+    socket.setEncoding("utf8");
+    socket.on("data", async (chunk) => {
+      input += chunk;
+      const end = input.indexOf("\n");
+      if (end === -1) return;
+      let stdout = "";
+      try {
+        stdout = await handle(JSON.parse(input.slice(0, end)));
+      } catch (error) {
+        stdout = JSON.stringify({ error: error instanceof Error ? error.message : String(error) });
+      }
+      socket.end(`${JSON.stringify({ stdout })}\n`);
+    });
+    socket.on("error", () => socket.destroy());
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(path, () => resolve(server));
+  });
+}
+
+/** Sends one hook event to the server at `path`; undefined if none answers within `timeoutMs`. */
+export function relayHookEvent(path: string, event: string, timeoutMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = createConnection(path);
+    let output = "";
+    const done = (value: string | undefined) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(value);
+    };
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    socket.setEncoding("utf8");
+    socket.on("connect", () => socket.write(`${event.replace(/\n/g, " ")}\n`));
+    socket.on("data", (chunk) => {
+      output += chunk;
+    });
+    socket.on("end", () => {
+      try {
+        const reply = JSON.parse(output) as { stdout?: unknown; error?: unknown };
+        done(typeof reply.stdout === "string" ? reply.stdout : undefined);
+      } catch {
+        done(undefined);
+      }
+    });
+    socket.on("error", () => done(undefined));
+  });
+}

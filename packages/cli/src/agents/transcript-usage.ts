@@ -1,0 +1,64 @@
+import { readFile } from "node:fs/promises";
+import type { ModelUsage } from "@goal-lease/sdk";
+
+/** How many lines a Claude Code transcript has now: where the next turn's entries will start. */
+export async function transcriptLength(path: string | undefined): Promise<number> {
+  return (await readLines(path)).length;
+}
+
+/**
+ * The token usage of the assistant messages written to a Claude Code transcript (JSONL) after line `from`.
+ * Claude Code writes one line per content block and repeats the message's usage on each, so messages count
+ * once by id. Cache reads and writes are input the model processed, so they count as input.
+ */
+export async function transcriptUsage(path: string | undefined, from: number): Promise<ModelUsage> {
+  const seen = new Set<string>();
+  const usage: ModelUsage = { inputTokens: 0, outputTokens: 0 };
+  for (const line of (await readLines(path)).slice(from)) {
+    const message = parse(line)?.message;
+    if (message?.role !== "assistant" || !message.usage) continue;
+    if (message.id !== undefined) {
+      if (seen.has(message.id)) continue;
+      seen.add(message.id);
+    }
+    const { input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens } =
+      message.usage;
+    usage.inputTokens +=
+      count(input_tokens) + count(cache_creation_input_tokens) + count(cache_read_input_tokens);
+    usage.outputTokens += count(output_tokens);
+  }
+  return usage;
+}
+
+interface TranscriptLine {
+  message?: {
+    id?: string;
+    role?: string;
+    usage?: Partial<
+      Record<
+        "input_tokens" | "output_tokens" | "cache_creation_input_tokens" | "cache_read_input_tokens",
+        unknown
+      >
+    >;
+  };
+}
+
+async function readLines(path: string | undefined): Promise<string[]> {
+  if (!path) return [];
+  try {
+    return (await readFile(path, "utf8")).split("\n").filter((line) => line.trim() !== "");
+  } catch {
+    return [];
+  }
+}
+
+function parse(line: string): TranscriptLine | undefined {
+  try {
+    return JSON.parse(line) as TranscriptLine;
+  } catch {
+    return undefined;
+  }
+}
+
+const count = (value: unknown) =>
+  typeof value === "number" && Number.isFinite(value) && value > 0 ? value : 0;

@@ -1,0 +1,45 @@
+import { rmSync } from "node:fs";
+import { defaultStorePath, SqliteStore } from "@goal-lease/sdk";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { startAgentHost } from "../agents/agent-host.js";
+import { handleHookEvent } from "../agents/hook-relay.js";
+import { hookSocketPath, serveHookSocket } from "../agents/hook-socket.js";
+import { createMcpServer } from "../agents/mcp-server.js";
+import { type CliIo, writeLine } from "../cli-io.js";
+
+/**
+ * `goal-lease mcp`: the goal-lease host for one coding-agent process, as an MCP server on stdio. Started by
+ * Claude Code (the plugin's .mcp.json) it also serves that process's hooks on a local socket. State is in
+ * the CLI's store, shared with the agent's other processes, each serving its own sessions.
+ */
+export async function runMcp(io: CliIo, options: { store?: string }): Promise<void> {
+  const store = SqliteStore.open(options.store ?? defaultStorePath(io.env));
+  let started: Awaited<ReturnType<typeof startAgentHost>>;
+  try {
+    started = await startAgentHost(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const { host, bridge } = started;
+  const log = (line: string) => writeLine(io.stderr, line);
+  const socketPath = io.env.CLAUDECODE === "1" ? hookSocketPath(process.ppid) : undefined;
+  const socket = socketPath
+    ? await serveHookSocket(socketPath, (event) => handleHookEvent(bridge, event, log))
+    : undefined;
+  const server = createMcpServer(() => host, bridge, io.env);
+  const transport = new StdioServerTransport(io.stdin, io.stdout);
+  const finished = new Promise<void>((resolve) => {
+    transport.onclose = resolve;
+    io.stdin.once("end", resolve);
+    io.stdin.once("close", resolve);
+    io.onInterrupt(resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await server.connect(transport);
+  await finished;
+  socket?.close();
+  if (socketPath) rmSync(socketPath, { force: true });
+  await host.close();
+  await store.close();
+}

@@ -1,0 +1,185 @@
+// The goal-lease Claude Code plugin in the real Claude Code CLI, offline, against a scripted Messages API.
+import { execFileSync, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { readStoredGoal } from "@goal-lease/goal-plugin";
+import { SqliteStore } from "@goal-lease/sdk";
+import { type Script, startAnthropicMock } from "./anthropic-mock.ts";
+import { check } from "./checks.ts";
+import { ensurePackage } from "./install.ts";
+
+export const claudeCodeVersion = "2.1.330";
+const statusTool = "mcp__plugin_goal-lease_goal__goal_status";
+const viewTool = "mcp__plugin_goal-lease_goal__goal_view";
+
+interface ClaudeResult {
+  code: number | null;
+  output: { result?: string; num_turns?: number; session_id?: string; is_error?: boolean };
+  stderr: string;
+}
+
+export async function claudeCodeChecks(options: { cli: string; pluginDir: string; storePath: string }) {
+  const claude = ensurePackage("@anthropic-ai/claude-code", claudeCodeVersion, "claude");
+  const sessions = {
+    finish: randomUUID(),
+    cap: randomUUID(),
+    bystander: randomUUID(),
+    clear: randomUUID(),
+  };
+  const pids = new Map<string, number>();
+  const scratch = mkdtempSync(join(tmpdir(), "goal-lease-claude-"));
+  const home = join(scratch, "home");
+  const folder = join(scratch, "project");
+  mkdirSync(home);
+  mkdirSync(folder);
+
+  const report = (status: string, note: string) => ({ tool: statusTool, input: { status, note } });
+  const script: Script = (request) => {
+    if (request.kind === "tool-result") return { text: `noted: ${request.toolResult?.slice(0, 200)}` };
+    if (request.kind === "user") return { text: "hello back" };
+    if (request.session === sessions.finish) {
+      return request.continuation === 1
+        ? report("continue", "drafted the notes")
+        : report("done", "published");
+    }
+    if (request.session === sessions.clear && request.continuation === 2)
+      userTypes(sessions.clear, "/goal-lease:goal clear");
+    return report("continue", `step ${request.continuation}`);
+  };
+  const model = await startAnthropicMock(script);
+  const env = {
+    ...process.env,
+    // Hooks and the MCP server run `node`: the Node running this test (>= 22.13) comes first.
+    PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`,
+    HOME: home,
+    ANTHROPIC_BASE_URL: `http://127.0.0.1:${model.port}`,
+    ANTHROPIC_API_KEY: "test",
+    DISABLE_TELEMETRY: "1",
+    DISABLE_AUTOUPDATER: "1",
+    DISABLE_ERROR_REPORTING: "1",
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    GOAL_LEASE_STATE: options.storePath,
+  };
+
+  /** One `claude -p` run in the shared folder, with the plugin loaded from the repo. */
+  const run = (session: string, prompt: string, resume = false) =>
+    new Promise<ClaudeResult>((resolve, reject) => {
+      const args = ["-p", prompt, "--output-format", "json", "--plugin-dir", options.pluginDir];
+      args.push(resume ? "--resume" : "--session-id", session, "--allowedTools", `${statusTool},${viewTool}`);
+      const child = spawn(claude, args, { cwd: folder, env, stdio: ["ignore", "pipe", "pipe"] });
+      if (child.pid) pids.set(session, child.pid);
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk) => {
+        stdout += chunk;
+      });
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+      child.on("error", reject);
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        let output = {};
+        try {
+          output = JSON.parse(stdout);
+        } catch {}
+        resolve({ code, output, stderr });
+      });
+    });
+
+  /**
+   * The user types a command into a session while its turn runs: Claude Code runs the plugin's hook with the
+   * prompt, exactly as this does, against that session's running Claude Code process.
+   */
+  function userTypes(session: string, prompt: string) {
+    const event = { hook_event_name: "UserPromptSubmit", session_id: session, prompt };
+    execFileSync(process.execPath, [options.cli, "hook"], {
+      input: JSON.stringify(event),
+      env: { ...env, CLAUDE_PID: String(pids.get(session)) },
+    });
+  }
+
+  const goal = async (session: string) => {
+    const store = SqliteStore.open(options.storePath);
+    try {
+      return await readStoredGoal(store, `claude:${session}`);
+    } finally {
+      await store.close();
+    }
+  };
+  const kinds = (session: string) => model.of(session).map((request) => request.kind);
+
+  try {
+    // 1. start -> continue -> exactly one more turn -> done.
+    const finished = await run(
+      sessions.finish,
+      "/goal-lease:goal start write the release notes --max-turns 5",
+    );
+    const first = model.of(sessions.finish)[0];
+    check("claude -p exits 0 after the goal's turns", finished.code === 0, finished.stderr.slice(-400));
+    check(
+      "the start prompt's turn is continuation 1, with the objective and the goal tools",
+      first?.continuation === 1 &&
+        first.turnText.includes('Objective: "write the release notes"') &&
+        first.tools.includes(statusTool) &&
+        first.tools.includes(viewTool),
+      first && { turn: first.turnText.slice(0, 400), tools: first.tools },
+    );
+    check(
+      "goal_status continue -> the Stop hook blocks once -> exactly one more turn -> done",
+      kinds(sessions.finish).join() === "continuation,tool-result,continuation,tool-result",
+      kinds(sessions.finish),
+    );
+    const done = await goal(sessions.finish);
+    check(
+      "stored: done after 2 continuations, with Claude Code's token usage",
+      done?.status === "done" && done.continuations === 2 && done.tokensUsed > 0,
+      done && { status: done.status, continuations: done.continuations, tokens: done.tokensUsed },
+    );
+    const status = await run(sessions.finish, "/goal-lease:goal status", true);
+    check(
+      "/goal-lease:goal status answers from the hook, without a model call",
+      model.of(sessions.finish).length === 4 && /Status: done/.test(JSON.stringify(status)),
+      status.output,
+    );
+
+    // 2 and 3. A model that never finishes stops at the cap while another session works in the same folder.
+    const [capped, bystander] = await Promise.all([
+      run(sessions.cap, "/goal-lease:goal start polish the docs forever --max-turns 3"),
+      run(sessions.bystander, "hello"),
+    ]);
+    check(
+      "a model that always continues stops at the cap: 3 continuations, then Claude Code stops",
+      capped.code === 0 && model.of(sessions.cap).filter((r) => r.kind === "continuation").length === 3,
+      kinds(sessions.cap),
+    );
+    const cap = await goal(sessions.cap);
+    check(
+      "stored: the capped goal waits for the user at 3 of 3",
+      cap?.status === "waiting_approval" && cap.continuations === 3,
+      cap?.status,
+    );
+    check(
+      "another session in the same folder is never blocked: one request, its own answer, no goal",
+      bystander.code === 0 &&
+        kinds(sessions.bystander).join() === "user" &&
+        bystander.output.result === "hello back" &&
+        (await goal(sessions.bystander)) === undefined,
+      { kinds: kinds(sessions.bystander), result: bystander.output.result },
+    );
+
+    // 4. The user clears the goal while a goal turn runs: the next Stop does not block.
+    const cleared = await run(sessions.clear, "/goal-lease:goal start refactor everything --max-turns 6");
+    check(
+      "a clear from the user stops the next block: 2 continuations of 6",
+      cleared.code === 0 && model.of(sessions.clear).filter((r) => r.kind === "continuation").length === 2,
+      kinds(sessions.clear),
+    );
+    check("stored: the cleared goal stays cleared", (await goal(sessions.clear))?.status === "cleared");
+  } finally {
+    await model.close();
+  }
+}
