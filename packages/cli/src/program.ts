@@ -4,7 +4,6 @@ import { type CliIo, writeLine } from "./cli-io.js";
 import { runChat } from "./commands/chat.js";
 import { runDemo } from "./commands/demo.js";
 import { runHook } from "./commands/hook.js";
-import { runMcp } from "./commands/mcp.js";
 import { showEvents, showSessions, showStatus } from "./commands/read-store.js";
 import { runGoal } from "./commands/run.js";
 import { exitCodes } from "./exit-codes.js";
@@ -107,7 +106,10 @@ export function createProgram(io: CliIo): Command {
       "serve goal_status and goal_view over MCP (stdio) for Claude Code or Codex; under Claude Code, also its hooks",
     )
     .option("--store <path>", "state file (default ~/.goal-lease/state.db or $GOAL_LEASE_STATE)")
-    .action((options: { store?: string }) => runMcp(io, options).catch(fail));
+    // The MCP SDK loads only for this command, so the hook (run on every Claude Code event) starts fast.
+    .action(async (options: { store?: string }) =>
+      (await import("./commands/mcp.js")).runMcp(io, options).catch(fail),
+    );
 
   program
     .command("hook")

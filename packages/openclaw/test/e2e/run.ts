@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readStoredGoal } from "@goal-lease/goal-plugin";
 import { SqliteStore } from "@goal-lease/sdk";
+import { ensurePackage } from "../../../../test/tool-install.ts";
 import { bridgeStorePath } from "../../dist/index.js";
 import { type HistoryMessage, startGateway } from "./gateway.ts";
-import { ensureOpenClaw, openclawVersion } from "./install-openclaw.ts";
 import { type Script, startMockModel } from "./mock-model.ts";
 
 const FINISH = "agent:main:finish";
@@ -51,7 +51,9 @@ const textOf = (message: HistoryMessage) =>
     ? message.content
     : message.content.map((part) => part.text ?? "").join("");
 
-const openclaw = ensureOpenClaw();
+const openclawVersion = "2026.9.6";
+// Its install scripts only tidy its own files; the gateway runs without them.
+const openclaw = ensurePackage("openclaw", openclawVersion, "openclaw", { scripts: false });
 const model = await startMockModel(script, { slowMs: 6_000 });
 const pluginDir = fileURLToPath(new URL("../..", import.meta.url));
 console.log(`openclaw ${openclawVersion}, plugin ${pluginDir}`);

@@ -1,4 +1,5 @@
-// Bootstraps a pinned npm package into the tools cache outside the repo, once per machine.
+// Bootstraps a pinned npm package into the tools cache outside the repo, once per machine; the end-to-end
+// tests use it for the hosts they run (OpenClaw, Claude Code, Codex).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
@@ -9,8 +10,16 @@ export function toolsDirectory(env: NodeJS.ProcessEnv = process.env): string {
   return env.GOAL_LEASE_TOOLS ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "goal-lease-tools");
 }
 
-/** The path of `bin` inside `name@version`, installing the package with npm (its install scripts run) if missing. */
-export function ensurePackage(name: string, version: string, bin: string): string {
+/**
+ * The path of `bin` inside `name@version`, installing the package with npm if it is missing. Its install
+ * scripts run unless `scripts` is false.
+ */
+export function ensurePackage(
+  name: string,
+  version: string,
+  bin: string,
+  options = { scripts: true },
+): string {
   const directory = join(toolsDirectory(), `${name.replace(/^@/, "").replace("/", "-")}-${version}`);
   const entry = join(directory, "node_modules", ".bin", bin);
   if (existsSync(entry)) return entry;
@@ -18,20 +27,9 @@ export function ensurePackage(name: string, version: string, bin: string): strin
   const staging = `${directory}.tmp`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  execFileSync(
-    "npm",
-    [
-      "install",
-      "--prefix",
-      staging,
-      "--no-save",
-      "--no-audit",
-      "--no-fund",
-      "--loglevel=error",
-      `${name}@${version}`,
-    ],
-    { stdio: "inherit" },
-  );
+  const flags = ["--no-save", "--no-audit", "--no-fund", "--loglevel=error"];
+  if (!options.scripts) flags.push("--ignore-scripts");
+  execFileSync("npm", ["install", "--prefix", staging, ...flags, `${name}@${version}`], { stdio: "inherit" });
   rmSync(directory, { recursive: true, force: true });
   renameSync(staging, directory);
   return entry;
