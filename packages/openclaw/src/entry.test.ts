@@ -141,6 +141,15 @@ describe("the goal plugin as an OpenClaw extension", () => {
     expect(await commands.command(A, "goal-lease", "status")).toMatch(/Status: done/);
   });
 
+  it("pauses the goal and drops its wake when OpenClaw resets the session", async () => {
+    const openclaw = gateway();
+    await openclaw.command(A, "goal-lease", "start write the docs");
+    await settle();
+    await openclaw.reset(A);
+    expect(await openclaw.run(A, "r1", "heartbeat").gate()).toMatchObject({ handled: true });
+    expect(await openclaw.command(A, "goal-lease", "status")).toMatch(/Status: paused/);
+  });
+
   it("takes its command name and default limits from the plugin config", async () => {
     const openclaw = gateway({ config: { commandName: "goal", maxTurns: 3, timeBudgetMinutes: 5 } });
     expect([...openclaw.commands.keys()]).toEqual(["goal"]);

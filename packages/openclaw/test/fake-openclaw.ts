@@ -86,6 +86,8 @@ export function fakeOpenClaw(
           hook("llm_output")({ runId, assistantTexts: texts, usage: { input, output } }, context),
       };
     },
+    /** The user starts a new session behind the same key (/new, /reset). */
+    reset: (sessionKey: string) => hook("before_reset")({}, { sessionKey, agentId: "main" }),
     start: () => hook("gateway_start")({}, {}),
     stop: () => hook("gateway_stop")({}, {}),
   };

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startAgentHost } from "./agent-host.js";
 import type { HookEvent } from "./hook-event.js";
 import { sessionOfCall } from "./mcp-server.js";
-import { transcriptUsage } from "./transcript-usage.js";
+import { transcriptLength, transcriptUsage } from "./transcript-usage.js";
 
 const A = "aaaaaaaa-0000-4000-8000-000000000001";
 const B = "bbbbbbbb-0000-4000-8000-000000000002";
@@ -118,7 +118,7 @@ describe("Claude Code hooks on the goal-lease host", () => {
 });
 
 describe("transcript usage", () => {
-  it("counts each assistant message once, after the turn's first line, cache tokens as input", async () => {
+  it("counts each assistant message once, after the turn's start, cache tokens as input", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "goal-lease-transcript-")), "t.jsonl");
     const line = (id: string, usage: object) => JSON.stringify({ message: { id, role: "assistant", usage } });
     writeFileSync(
@@ -132,7 +132,9 @@ describe("transcript usage", () => {
         line("m2", { input_tokens: 3, output_tokens: 2 }),
       ].join("\n"),
     );
-    expect(await transcriptUsage(path, 1)).toEqual({ inputTokens: 103, outputTokens: 7 });
+    const turnStart = `${line("old", { input_tokens: 999, output_tokens: 999 })}\n`.length;
+    expect(await transcriptLength(path)).toBeGreaterThan(turnStart);
+    expect(await transcriptUsage(path, turnStart)).toEqual({ inputTokens: 103, outputTokens: 7 });
     expect(await transcriptUsage(join(path, "missing"), 0)).toEqual({ inputTokens: 0, outputTokens: 0 });
   });
 });

@@ -5,7 +5,7 @@ import { transcriptLength, transcriptUsage } from "./transcript-usage.js";
 interface RunningTurn {
   turnId: string;
   transcriptPath?: string;
-  /** Transcript lines before the turn began; its usage is what comes after. */
+  /** The transcript's length in bytes when the turn began; its usage is what comes after. */
   offset: number;
 }
 

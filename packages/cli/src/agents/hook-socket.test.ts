@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { chmodSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -17,6 +17,14 @@ describe("the hook socket", () => {
     closers.push(() => server.close());
     const output = await relayHookEvent(path, JSON.stringify({ hook_event_name: "Stop" }), 5_000);
     expect(JSON.parse(output ?? "")).toEqual({ seen: { hook_event_name: "Stop" } });
+  });
+
+  it("refuses a directory other users can open", () => {
+    const directory = mkdtempSync(join(tmpdir(), "goal-lease-socket-"));
+    chmodSync(directory, 0o755);
+    expect(() => serveHookSocket(join(directory, "claude-3.sock"), async () => "")).toThrow(
+      /must be a directory only you can open/,
+    );
   });
 
   it("gives nothing when no server listens", async () => {

@@ -1,7 +1,7 @@
-import { mkdirSync, rmSync } from "node:fs";
+import { lstatSync, mkdirSync, rmSync } from "node:fs";
 import { createConnection, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 /**
  * Where the goal-lease server of one Claude Code process listens for its hooks. Hooks know that process as
@@ -12,15 +12,25 @@ export function hookSocketPath(claudePid: number): string {
   return join(tmpdir(), `goal-lease-${uid}`, `claude-${claudePid}.sock`);
 }
 
+// A hook event carries at most a prompt (bounded at 200k characters by the event schema) and a few fields.
+const maxEventChars = 1_000_000;
+
 /** Serves one JSON request per connection: a hook event in, the hook's stdout out. */
 export function serveHookSocket(path: string, handle: (event: unknown) => Promise<string>): Promise<Server> {
-  mkdirSync(join(path, ".."), { recursive: true, mode: 0o700 });
+  const directory = dirname(path);
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  // Another local user could have made the directory first; then it is theirs to listen in, so refuse.
+  const owner = lstatSync(directory);
+  if (!owner.isDirectory() || owner.uid !== process.getuid?.() || (owner.mode & 0o077) !== 0) {
+    throw new Error(`${directory} must be a directory only you can open; remove it and start again`);
+  }
   rmSync(path, { force: true });
   const server = createServer((socket) => {
     let input = "";
     socket.setEncoding("utf8");
     socket.on("data", async (chunk) => {
       input += chunk;
+      if (input.length > maxEventChars) socket.destroy();
       const end = input.indexOf("\n");
       if (end === -1) return;
       let stdout = "";

@@ -1,20 +1,26 @@
-import { readFile } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import type { ModelUsage } from "@goal-lease/sdk";
 
-/** How many lines a Claude Code transcript has now: where the next turn's entries will start. */
+/** How long a Claude Code transcript is now, in bytes: where the next turn's entries will start. */
 export async function transcriptLength(path: string | undefined): Promise<number> {
-  return (await readLines(path)).length;
+  if (!path) return 0;
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
 }
 
 /**
- * The token usage of the assistant messages written to a Claude Code transcript (JSONL) after line `from`.
- * Claude Code writes one line per content block and repeats the message's usage on each, so messages count
- * once by id. Cache reads and writes are input the model processed, so they count as input.
+ * The token usage of the assistant messages written to a Claude Code transcript (JSONL) after byte `from`;
+ * only that part is read, however long the session. Claude Code writes one line per content block and
+ * repeats the message's usage on each, so messages count once by id. Cache reads and writes are input the
+ * model processed, so they count as input.
  */
 export async function transcriptUsage(path: string | undefined, from: number): Promise<ModelUsage> {
   const seen = new Set<string>();
   const usage: ModelUsage = { inputTokens: 0, outputTokens: 0 };
-  for (const line of (await readLines(path)).slice(from)) {
+  for (const line of (await readFrom(path, from)).split("\n")) {
     const message = parse(line)?.message;
     if (message?.role !== "assistant" || !message.usage) continue;
     if (message.id !== undefined) {
@@ -43,16 +49,26 @@ interface TranscriptLine {
   };
 }
 
-async function readLines(path: string | undefined): Promise<string[]> {
-  if (!path) return [];
+async function readFrom(path: string | undefined, from: number): Promise<string> {
+  if (!path) return "";
   try {
-    return (await readFile(path, "utf8")).split("\n").filter((line) => line.trim() !== "");
+    const file = await open(path, "r");
+    try {
+      const { size } = await file.stat();
+      const length = Math.max(0, size - from);
+      const buffer = Buffer.alloc(length);
+      await file.read(buffer, 0, length, Math.min(from, size));
+      return buffer.toString("utf8");
+    } finally {
+      await file.close();
+    }
   } catch {
-    return [];
+    return "";
   }
 }
 
 function parse(line: string): TranscriptLine | undefined {
+  if (line.trim() === "") return undefined;
   try {
     return JSON.parse(line) as TranscriptLine;
   } catch {
