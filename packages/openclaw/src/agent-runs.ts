@@ -95,6 +95,10 @@ export class AgentRuns {
     clearTimeout(run.timer);
     if (this.#runs.get(sessionKey) !== run) return;
     this.#runs.delete(sessionKey);
+    await this.#report(sessionKey, run);
+  }
+
+  async #report(sessionKey: string, run: Run): Promise<void> {
     const decision = await run.decision;
     // A user run may have taken the wake of a continuation handed over before it ended; wakes coalesce.
     const tookWake = decision.kind === "turn" && !decision.continuation && this.#wakes.has(sessionKey);
@@ -114,10 +118,10 @@ export class AgentRuns {
     const { sessionKey } = input;
     // OpenClaw never reported the previous run's end; close it so the session does not stay busy forever.
     if (previous) {
+      clearTimeout(previous.timer);
       const message = "OpenClaw did not report the end of this run";
       previous.outcome ??= { status: "error", kind: "host_error", message };
-      this.#runs.set(sessionKey, previous);
-      await this.#finish(sessionKey, previous).catch(() => undefined);
+      await this.#report(sessionKey, previous).catch(() => undefined);
     }
     const external = this.#external();
     const wake = input.trigger === "heartbeat" ? this.#wakes.get(sessionKey) : undefined;

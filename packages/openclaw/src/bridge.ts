@@ -138,8 +138,10 @@ export class OpenClawBridge {
     }
   }
 
-  close(): Promise<void> {
-    return this.host.close();
+  /** Drains the host and closes the store file. */
+  async close(): Promise<void> {
+    await this.host.close();
+    await this.host.store.close();
   }
 
   async #callTool(sessionKey: string, name: string, input: unknown) {
