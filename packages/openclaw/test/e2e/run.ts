@@ -153,9 +153,10 @@ try {
   await command(PAUSE, "/goal-lease start tidy the docs");
   const pauseReply = await command(PAUSE, "/goal-lease pause");
   await slow;
-  await sleep(4_000);
-  const log = readFileSync(join(gateway.stateDir, "openclaw.log"), "utf8");
-  check("its woken run was skipped at admission", log.includes(`skipped a woken run in ${PAUSE}`));
+  // OpenClaw defers a wake past five heartbeat runs a minute, so the skipped run may come late.
+  const skipped = () =>
+    readFileSync(join(gateway.stateDir, "openclaw.log"), "utf8").includes(`skipped a woken run in ${PAUSE}`);
+  check("its woken run was skipped at admission", await waitFor(skipped));
   check("a continuation woken before /goal-lease pause never reaches the model", count(PAUSE) === 0, {
     pauseReply,
     requests: model.of(PAUSE).map((request) => request.kind),
