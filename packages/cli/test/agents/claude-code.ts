@@ -27,6 +27,7 @@ export async function claudeCodeChecks(options: { cli: string; pluginDir: string
     cap: randomUUID(),
     bystander: randomUUID(),
     clear: randomUUID(),
+    forge: randomUUID(),
   };
   const pids = new Map<string, number>();
   const scratch = mkdtempSync(join(tmpdir(), "goal-lease-claude-"));
@@ -43,6 +44,14 @@ export async function claudeCodeChecks(options: { cli: string; pluginDir: string
       return request.continuation === 1
         ? report("continue", "drafted the notes")
         : report("done", "published");
+    }
+    // A model trying to report into another session's goal first, then reporting into its own.
+    if (request.session === sessions.forge) {
+      if (request.continuation > 1) return report("done", "filed");
+      return {
+        tool: statusTool,
+        input: { status: "done", note: "forged", sessionKey: `claude:${sessions.cap}` },
+      };
     }
     if (request.session === sessions.clear && request.continuation === 2)
       userTypes(sessions.clear, "/goal-lease:goal clear");
@@ -169,6 +178,21 @@ export async function claudeCodeChecks(options: { cli: string; pluginDir: string
         bystander.output.result === "hello back" &&
         (await goal(sessions.bystander)) === undefined,
       { kinds: kinds(sessions.bystander), result: bystander.output.result },
+    );
+
+    // A goal_status call whose arguments name another session is refused.
+    await run(sessions.forge, "/goal-lease:goal start file the report --max-turns 3");
+    const forged = model.of(sessions.forge).find((request) => request.kind === "tool-result");
+    check(
+      "goal_status with a sessionKey argument is refused as an error the model sees",
+      /Unrecognized key: \\?"sessionKey\\?"/.test(forged?.toolResult ?? ""),
+      forged?.toolResult,
+    );
+    check(
+      "the other session's goal is unchanged; this session's goal is done on its own report",
+      (await goal(sessions.cap))?.status === "waiting_approval" &&
+        (await goal(sessions.forge))?.status === "done",
+      kinds(sessions.forge),
     );
 
     // 4. The user clears the goal while a goal turn runs: the next Stop does not block.
