@@ -1,7 +1,6 @@
 import { type Clock, systemClock } from "../clock.js";
 import { HostUsageError } from "../errors.js";
 import { EventBus, type HostEventListener, type HostEventName } from "../events.js";
-import type { LeaseDropReason } from "../lease.js";
 import type { PluginDefinition } from "../plugin.js";
 import { ContextMinter } from "../session-context.js";
 import { defaultStorePath } from "../store/default-store-path.js";
@@ -17,9 +16,10 @@ import { LeaseScheduler } from "./lease-scheduler.js";
 import { callHooks } from "./plugin-hooks.js";
 import { PluginRegistry } from "./plugin-registry.js";
 import { pluginRuntime } from "./plugin-runtime.js";
-import { recoverLeases } from "./recover-leases.js";
+import { LeaseRecovery } from "./recover-leases.js";
 import { runTurn } from "./run-turn.js";
 import {
+  checkUserText,
   type OpenSessionOptions,
   type SendInput,
   type SendResult,
@@ -45,7 +45,7 @@ export class Host {
   #leaseSequence = 0;
   readonly #external: ExternalTurns | undefined;
   readonly #work = new IdleTracker();
-  readonly #recovered = new Set<string>();
+  readonly #recovery: LeaseRecovery;
 
   private constructor(options: HostOptions) {
     const clock: Clock = options.clock ?? systemClock;
@@ -74,6 +74,7 @@ export class Host {
     this.#external = options.externalTurns
       ? new ExternalTurns(this.#internals, (sessionKey) => this.#openSessionState(sessionKey))
       : undefined;
+    this.#recovery = new LeaseRecovery(this.#internals, sessions);
   }
 
   /** @internal Use {@link createHost}. */
@@ -86,7 +87,7 @@ export class Host {
     const host = new Host(options);
     try {
       for (const plugin of options.plugins ?? []) await host.loadPlugin(plugin);
-      if (options.recovery !== "per-session") await recoverLeases(host.#internals, host.#recoveryHooks());
+      if (options.recovery !== "per-session") await host.#recovery.all();
     } catch (error) {
       if (host.#ownsStore) await host.#internals.store.close();
       throw error;
@@ -101,17 +102,7 @@ export class Host {
    */
   async recoverSession(sessionKey: string): Promise<void> {
     this.#assertOpen();
-    if (this.#recovered.has(sessionKey)) return;
-    this.#recovered.add(sessionKey);
-    await this.#work.track(recoverLeases(this.#internals, this.#recoveryHooks(), sessionKey));
-  }
-
-  #recoveryHooks() {
-    return {
-      loadSession: (sessionKey: string) => this.#sessions.load(sessionKey),
-      loadSessions: (sessionKeys: ReadonlySet<string>) => this.#sessions.loadMany(sessionKeys),
-      drop: (lease: LeaseRecord, reason: LeaseDropReason) => emitLeaseDropped(this.#internals, lease, reason),
-    };
+    await this.#work.track(this.#recovery.session(sessionKey));
   }
 
   /** The turn reports of an embedding host that runs the model; only with `externalTurns`. */
@@ -159,14 +150,7 @@ export class Host {
     this.#assertAcceptingInput();
     const session = this.#openSessionState(input.sessionKey);
     const { text, sender } = input;
-    if (typeof text !== "string" || text.trim() === "") {
-      throw new HostUsageError({ message: "The message is empty; type some text or a /command." });
-    }
-    if (text.length > this.#internals.limits.maxUserTextChars) {
-      throw new HostUsageError({
-        message: `The message has ${text.length} characters; the limit is ${this.#internals.limits.maxUserTextChars}.`,
-      });
-    }
+    checkUserText(text, this.#internals.limits.maxUserTextChars);
     const command = parseCommand(text);
     if (!command && this.#internals.externalTurns) {
       throw new HostUsageError({

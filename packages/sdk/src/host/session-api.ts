@@ -51,6 +51,18 @@ export function checkOpenSessionOptions(options: OpenSessionOptions): Required<O
   return { sessionKey, agentId, channel };
 }
 
+/** Refuses user text that is empty or longer than `maxChars`. */
+export function checkUserText(text: unknown, maxChars: number): asserts text is string {
+  if (typeof text !== "string" || text.trim() === "") {
+    throw new HostUsageError({ message: "The message is empty; type some text or a /command." });
+  }
+  if (text.length > maxChars) {
+    throw new HostUsageError({
+      message: `The message has ${text.length} characters; the limit is ${maxChars}.`,
+    });
+  }
+}
+
 /** The caller's view of a session record. */
 export function sessionInfo(record: SessionRecord): SessionInfo {
   const { closedAt: _closedAt, ...rest } = record;
