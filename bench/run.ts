@@ -9,13 +9,22 @@ import { parseArgs } from "node:util";
 import { MemoryStore, SqliteStore } from "../packages/sdk/dist/index.js";
 import { measureDispatch, measureSetImmediate } from "./dispatch-latency.ts";
 import { measureDurableWrites } from "./durable-writes.ts";
+import { measureHookStart } from "./hook-start.ts";
 import { round } from "./lib.ts";
 import { measureIdleMemory, measureRecovery } from "./scale.ts";
 import { measureBareLoop, measureThroughput } from "./throughput.ts";
 
 const { values } = parseArgs({ options: { smoke: { type: "boolean", default: false } } });
 const size = values.smoke
-  ? { continuations: 300, sessions: 50, turns: 5, idle: [500, 1_000], recovery: 2_000, writes: 1_000 }
+  ? {
+      continuations: 300,
+      sessions: 50,
+      turns: 5,
+      idle: [500, 1_000],
+      recovery: 2_000,
+      writes: 1_000,
+      hookStarts: 5,
+    }
   : {
       continuations: 10_000,
       sessions: 1_000,
@@ -23,6 +32,7 @@ const size = values.smoke
       idle: [10_000, 100_000],
       recovery: 100_000,
       writes: 20_000,
+      hookStarts: 41,
     };
 const directory = mkdtempSync(join(tmpdir(), "goal-lease-bench-"));
 const rows: [string, string, string, string][] = [];
@@ -96,6 +106,15 @@ row(
   `${Math.round(writes.storePerSecond).toLocaleString("en-US")}`,
   `raw node:sqlite ${Math.round(writes.rawPerSecond).toLocaleString("en-US")}; ratio ${round(writes.rawPerSecond / writes.storePerSecond, 2)}x`,
   "-",
+);
+
+const hook = await measureHookStart(size.hookStarts);
+figures.hookStart = hook;
+row(
+  "`goal-lease hook` start, whole process (ms)",
+  `median ${round(hook.hookMs, 1)}`,
+  `\`node -e 0\` median ${round(hook.bareMs, 1)}; ratio ${round(hook.ratio, 2)}x`,
+  hook.ratio <= 1.5 ? "<= 1.5x: met" : "<= 1.5x: missed",
 );
 
 rmSync(directory, { recursive: true, force: true });

@@ -1,20 +1,13 @@
 #!/usr/bin/env node
-import { CommanderError } from "commander";
-import { createProgram } from "./program.js";
+// Every entry point starts here: the Node.js version is checked before anything that needs a newer one
+// (node:sqlite) is loaded, so an old Node.js gets one line instead of a stack trace.
+import { unsupportedNodeMessage } from "./node-check.js";
 
-const program = createProgram({
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
-  env: process.env,
-  onInterrupt(handler) {
-    process.on("SIGINT", handler);
-    return () => process.off("SIGINT", handler);
-  },
-});
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (!(error instanceof CommanderError)) throw error;
-  process.exitCode = error.exitCode;
+const unsupported = unsupportedNodeMessage(process.versions.node);
+if (unsupported) {
+  process.stderr.write(`${unsupported}\n`);
+  process.exit(1);
 }
+// Claude Code starts a hook process for every event, several a turn: it skips the command-line parser.
+if (process.argv.length === 3 && process.argv[2] === "hook") await import("./hook-main.js");
+else await import("./main.js");

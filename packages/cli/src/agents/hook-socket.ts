@@ -7,9 +7,9 @@ import { dirname, join } from "node:path";
  * Where the goal-lease server of one Claude Code process listens for its hooks. Hooks know that process as
  * `$CLAUDE_PID`; the MCP server it started knows it as its parent. The directory is the user's alone.
  */
-export function hookSocketPath(claudePid: number): string {
+export function hookSocketPath(claudePid: number, temporary = tmpdir()): string {
   const uid = process.getuid?.() ?? 0;
-  return join(tmpdir(), `goal-lease-${uid}`, `claude-${claudePid}.sock`);
+  return join(temporary, `goal-lease-${uid}`, `claude-${claudePid}.sock`);
 }
 
 // A hook event carries at most a prompt (bounded at 200k characters by the event schema) and a few fields.

@@ -1,5 +1,5 @@
 import { text } from "node:stream/consumers";
-import { blockPrompt, isGoalCommand } from "../agents/hook-relay.js";
+import { blockPrompt, isGoalCommand } from "../agents/hook-prompt.js";
 import { hookSocketPath, relayHookEvent } from "../agents/hook-socket.js";
 import type { CliIo } from "../cli-io.js";
 
@@ -8,7 +8,7 @@ import type { CliIo } from "../cli-io.js";
  * of the same Claude Code process (`goal-lease mcp`, started from the plugin's .mcp.json) and prints that
  * server's decision. Without a server it decides nothing, so Claude Code stops as it would anyway.
  */
-export async function runHook(io: CliIo): Promise<void> {
+export async function runHook(io: Pick<CliIo, "stdin" | "stdout" | "env">): Promise<void> {
   const input = await text(io.stdin);
   let event: unknown;
   try {

@@ -1,4 +1,4 @@
-import { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
 import { StoreUnavailableError } from "../errors.js";
 import { currentSchemaVersion, migrations } from "./sqlite-schema.js";
 import type { SqliteStoreOptions } from "./sqlite-store.js";
@@ -10,7 +10,7 @@ import type { SqliteStoreOptions } from "./sqlite-store.js";
 export function openDatabase(path: string, options: SqliteStoreOptions): DatabaseSync {
   let db: DatabaseSync | undefined;
   try {
-    db = new DatabaseSync(path);
+    db = new (sqlite().DatabaseSync)(path);
     db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
     // Checked before anything writes, so a file this version must not touch stays byte for byte as it was.
     const version = checkFormat(db, path);
@@ -26,6 +26,20 @@ export function openDatabase(path: string, options: SqliteStoreOptions): Databas
     if (db?.isOpen) db.close();
     throw openFailure(path, error);
   }
+}
+
+/**
+ * `node:sqlite`, loaded when a store is opened rather than when the SDK is imported, so a Node.js without it
+ * can still use the SDK's other stores and gets one line here.
+ */
+function sqlite(): typeof import("node:sqlite") {
+  const module = process.getBuiltinModule?.("node:sqlite");
+  if (!module) {
+    throw new StoreUnavailableError({
+      message: `SQLite stores need Node.js 22.13 or newer (node:sqlite) and this is Node.js ${process.versions.node}; upgrade Node.js or use MemoryStore.`,
+    });
+  }
+  return module;
 }
 
 function checkFormat(db: DatabaseSync, path: string): number {
