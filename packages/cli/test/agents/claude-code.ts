@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { readStoredGoal } from "@goal-lease/goal-plugin";
 import { SqliteStore } from "@goal-lease/sdk";
+import { check } from "../../../../test/checks.ts";
 import { ensurePackage } from "../../../../test/tool-install.ts";
 import { type Script, startAnthropicMock } from "./anthropic-mock.ts";
-import { check } from "./checks.ts";
 
 export const claudeCodeVersion = "2.1.330";
 const statusTool = "mcp__plugin_goal-lease_goal__goal_status";

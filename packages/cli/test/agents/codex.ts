@@ -4,8 +4,8 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
+import { check } from "../../../../test/checks.ts";
 import { ensurePackage } from "../../../../test/tool-install.ts";
-import { check } from "./checks.ts";
 import {
   type InputItem,
   outputText,

@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { summarize } from "./checks.ts";
+import { summarize } from "../../../../test/checks.ts";
 import { claudeCodeChecks } from "./claude-code.ts";
 import { codexChecks } from "./codex.ts";
 

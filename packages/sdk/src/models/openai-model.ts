@@ -1,3 +1,5 @@
+// Its declarations use Node.js types (environment, AbortSignal): @types/node is a dependency.
+/// <reference types="node" preserve="true" />
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAI } from "openai";
 import { GoalLeaseError } from "../errors.js";
 import { defaultHostLimits } from "../host/host-options.js";

@@ -1,3 +1,5 @@
+// Its declarations use Node.js types (environment, AbortSignal): @types/node is a dependency.
+/// <reference types="node" preserve="true" />
 export { FakeClock } from "./fake-clock.js";
 export { flushPromises } from "./flush.js";
 export {
