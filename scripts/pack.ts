@@ -1,9 +1,10 @@
 // Packs every public package the way it is published: `pnpm pack` rewrites `workspace:*` ranges to the
 // real versions, so the tarballs install with plain npm. Needs `pnpm build` first.
+// Usage: pnpm pack:all <folder> (or import packAll).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -22,4 +23,15 @@ export function packAll(destination = mkdtempSync(join(tmpdir(), "goal-lease-pac
   return readdirSync(destination)
     .filter((name) => name.endsWith(".tgz"))
     .map((name) => join(destination, name));
+}
+
+if (import.meta.main) {
+  const destination = process.argv[2];
+  if (!destination) {
+    console.error("usage: pnpm pack:all <folder>   (the folder the tarballs go to)");
+    process.exit(1);
+  }
+  const folder = resolve(process.env.INIT_CWD ?? process.cwd(), destination);
+  mkdirSync(folder, { recursive: true });
+  for (const tarball of packAll(folder)) console.log(tarball);
 }

@@ -48,6 +48,27 @@ try {
     { status: demo.status, stderr: demo.stderr.slice(-400) },
   );
 
+  // The README's global install, into a prefix of its own.
+  const prefix = mkdtempSync(join(tmpdir(), "goal-lease-global-"));
+  const global = run("npm", [
+    "install",
+    "-g",
+    "--prefix",
+    prefix,
+    "--no-audit",
+    "--no-fund",
+    "--prefer-offline",
+    "--loglevel=error",
+    ...tarballs,
+  ]);
+  const globalDemo =
+    global.status === 0 ? run(join(prefix, "bin/goal-lease"), ["demo", "--delay", "0"]) : global;
+  check(
+    "npm install -g of the tarballs gives a goal-lease command that runs the demo",
+    globalDemo.status === 0 && /■ goal waiting_approval/.test(globalDemo.stdout),
+    globalDemo.stderr.slice(-400),
+  );
+
   copyFileSync(fileURLToPath(new URL("consumer.ts", import.meta.url)), join(folder, "consumer.ts"));
   writeFileSync(
     join(folder, "tsconfig.json"),
