@@ -1,7 +1,7 @@
 // The goal-lease Claude Code plugin in the real Claude Code CLI, offline, against a scripted Messages API.
 import { execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { readStoredGoal } from "@goal-lease/goal-plugin";
@@ -9,6 +9,7 @@ import { SqliteStore } from "@goal-lease/sdk";
 import { check } from "../../../../test/checks.ts";
 import { ensurePackage } from "../../../../test/tool-install.ts";
 import { type Script, startAnthropicMock } from "./anthropic-mock.ts";
+import { serveGit } from "./git-http.ts";
 
 export const claudeCodeVersion = "2.1.330";
 const statusTool = "mcp__plugin_goal-lease_goal__goal_status";
@@ -20,7 +21,19 @@ interface ClaudeResult {
   stderr: string;
 }
 
-export async function claudeCodeChecks(options: { cli: string; pluginDir: string; storePath: string }) {
+/** What a `claude` subcommand printed. */
+interface ClaudeOutput {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The plugin installed the way users install it, from a fresh unbuilt clone (`clone`), into a fresh HOME:
+ * `claude plugin marketplace add` from a git URL (Claude Code clones it and copies only the plugin's folder,
+ * as it does from a forge) and from the clone's path, then `claude plugin install goal-lease@goal-lease`.
+ */
+export async function claudeCodeChecks(options: { clone: string; storePath: string }) {
   const claude = ensurePackage("@anthropic-ai/claude-code", claudeCodeVersion, "claude");
   const sessions = {
     finish: randomUUID(),
@@ -28,13 +41,14 @@ export async function claudeCodeChecks(options: { cli: string; pluginDir: string
     bystander: randomUUID(),
     clear: randomUUID(),
     forge: randomUUID(),
+    path: randomUUID(),
   };
   const pids = new Map<string, number>();
   const scratch = mkdtempSync(join(tmpdir(), "goal-lease-claude-"));
   const home = join(scratch, "home");
+  const pathHome = join(scratch, "path-home");
   const folder = join(scratch, "project");
-  mkdirSync(home);
-  mkdirSync(folder);
+  for (const directory of [home, pathHome, folder]) mkdirSync(directory);
 
   const report = (status: string, note: string) => ({ tool: statusTool, input: { status, note } });
   const script: Script = (request) => {
@@ -58,6 +72,7 @@ export async function claudeCodeChecks(options: { cli: string; pluginDir: string
     return report("continue", `step ${request.continuation}`);
   };
   const model = await startAnthropicMock(script);
+  // Claude Code's own commands need ANTHROPIC_BASE_URL too: without it each one waits on the network.
   const env = {
     ...process.env,
     // Hooks and the MCP server run `node`: the Node running this test (>= 22.13) comes first.
@@ -72,10 +87,27 @@ export async function claudeCodeChecks(options: { cli: string; pluginDir: string
     GOAL_LEASE_STATE: options.storePath,
   };
 
-  /** One `claude -p` run in the shared folder, with the plugin loaded from the repo. */
+  /** Any `claude` command, asynchronously, so this process's mock and git servers keep answering. */
+  const claudeCommand = (args: string[], home_ = home) =>
+    new Promise<ClaudeOutput>((resolve, reject) => {
+      const child = spawn(claude, args, { cwd: folder, env: { ...env, HOME: home_ }, stdio: "pipe" });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+        stdout += chunk;
+      });
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+        stderr += chunk;
+      });
+      child.stdin.end();
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+
+  /** One `claude -p` run in the shared folder, with the installed plugin. */
   const run = (session: string, prompt: string, resume = false) =>
     new Promise<ClaudeResult>((resolve, reject) => {
-      const args = ["-p", prompt, "--output-format", "json", "--plugin-dir", options.pluginDir];
+      const args = ["-p", prompt, "--output-format", "json"];
       args.push(resume ? "--resume" : "--session-id", session, "--allowedTools", `${statusTool},${viewTool}`);
       const child = spawn(claude, args, { cwd: folder, env, stdio: ["ignore", "pipe", "pipe"] });
       if (child.pid) pids.set(session, child.pid);
@@ -105,7 +137,7 @@ export async function claudeCodeChecks(options: { cli: string; pluginDir: string
    */
   function userTypes(session: string, prompt: string) {
     const event = { hook_event_name: "UserPromptSubmit", session_id: session, prompt };
-    execFileSync(process.execPath, [options.cli, "hook"], {
+    execFileSync(process.execPath, [join(installPath, "dist/goal-lease.js"), "hook"], {
       input: JSON.stringify(event),
       env: { ...env, CLAUDE_PID: String(pids.get(session)) },
     });
@@ -121,7 +153,56 @@ export async function claudeCodeChecks(options: { cli: string; pluginDir: string
   };
   const kinds = (session: string) => model.of(session).map((request) => request.kind);
 
+  const git = await serveGit(dirname(options.clone));
+  let installPath = "";
   try {
+    execFileSync("git", ["clone", "-q", "--bare", options.clone, `${options.clone}.git`]);
+    const source = `${git.url}/goal-lease.git`;
+    const added = await claudeCommand(["plugin", "marketplace", "add", source]);
+    const installed = await claudeCommand(["plugin", "install", "goal-lease@goal-lease"]);
+    check(
+      "claude plugin marketplace add <git URL of a fresh clone> and plugin install goal-lease@goal-lease succeed",
+      added.code === 0 && installed.code === 0,
+      { added: added.stdout + added.stderr, installed: installed.stdout + installed.stderr },
+    );
+    const listed = await claudeCommand(["plugin", "list", "--json"]);
+    const plugins = JSON.parse(listed.stdout || "[]") as Array<{
+      id: string;
+      installPath?: string;
+      enabled?: boolean;
+    }>;
+    installPath = plugins.find((plugin) => plugin.id === "goal-lease@goal-lease")?.installPath ?? "";
+    check(
+      "the installed plugin is an enabled copy of the plugin's folder alone, in Claude Code's plugin cache",
+      installPath.startsWith(join(home, ".claude/plugins/cache/")) &&
+        plugins.some((plugin) => plugin.id === "goal-lease@goal-lease" && plugin.enabled),
+      listed.stdout,
+    );
+    const servers = await claudeCommand(["mcp", "list"]);
+    check(
+      "claude mcp list: the installed plugin's MCP server connects",
+      /plugin:goal-lease:goal: .*goal-lease\.js mcp - ✔ Connected/.test(servers.stdout),
+      servers.stdout,
+    );
+
+    // From the clone's path, Claude Code reads the plugin in place: the unbuilt clone must work as it is.
+    const byPath = await claudeCommand(["plugin", "marketplace", "add", options.clone], pathHome);
+    const byPathInstalled = await claudeCommand(["plugin", "install", "goal-lease@goal-lease"], pathHome);
+    const byPathServers = await claudeCommand(["mcp", "list"], pathHome);
+    const byPathStatus = await claudeCommand(
+      ["-p", "/goal-lease:goal status", "--output-format", "json", "--session-id", sessions.path],
+      pathHome,
+    );
+    check(
+      "from the fresh clone's path: installed, the MCP server connects and the hook answers /goal-lease:goal status",
+      byPath.code === 0 &&
+        byPathInstalled.code === 0 &&
+        /plugin:goal-lease:goal: .* - ✔ Connected/.test(byPathServers.stdout) &&
+        /No goal in this session/.test(byPathStatus.stdout) &&
+        model.of(sessions.path).length === 0,
+      { servers: byPathServers.stdout, status: byPathStatus.stdout, stderr: byPathStatus.stderr.slice(-300) },
+    );
+
     // 1. start -> continue -> exactly one more turn -> done.
     const finished = await run(
       sessions.finish,
@@ -205,5 +286,7 @@ export async function claudeCodeChecks(options: { cli: string; pluginDir: string
     check("stored: the cleared goal stays cleared", (await goal(sessions.clear))?.status === "cleared");
   } finally {
     await model.close();
+    await git.close();
+    rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -26,7 +26,7 @@ interface CodexRun {
   stderr: string;
 }
 
-export async function codexChecks(options: { cli: string; storePath: string }): Promise<void> {
+export async function codexChecks(options: { entry: string; storePath: string }): Promise<void> {
   const codex = ensurePackage("@openai/codex", codexVersion, "codex");
   const script: Reply[] = [
     { call: { namespace, name: "goal_view", arguments: {} } },
@@ -93,7 +93,7 @@ export async function codexChecks(options: { cli: string; storePath: string }): 
   }
 }
 
-function codexConfig(baseUrl: string, options: { cli: string; storePath: string }): string {
+function codexConfig(baseUrl: string, options: { entry: string; storePath: string }): string {
   const toml = (value: string) => JSON.stringify(value);
   return `model = "mock-model"
 model_provider = "mock"
@@ -108,7 +108,7 @@ stream_max_retries = 0
 
 [mcp_servers.goal]
 command = ${toml(process.execPath)}
-args = [${toml(options.cli)}, "mcp"]
+args = [${toml(options.entry)}, "mcp"]
 env = { GOAL_LEASE_STATE = ${toml(options.storePath)} }
 default_tools_approval_mode = "approve"
 `;

@@ -3,25 +3,25 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { summarize } from "../../../../test/checks.ts";
+import { freshClone } from "../../../../test/fresh-clone.ts";
 import { claudeCodeChecks } from "./claude-code.ts";
 import { codexChecks } from "./codex.ts";
 
 const started = Date.now();
-const cli = fileURLToPath(new URL("../../dist/bin.js", import.meta.url));
-const pluginDir = fileURLToPath(new URL("../../../../plugins/claude-code", import.meta.url));
+// Both agents run goal-lease from a fresh, unbuilt clone, as users get it.
+const clone = freshClone();
 const storePath = join(mkdtempSync(join(tmpdir(), "goal-lease-agents-")), "state.db");
 const only = process.argv[2];
 
 try {
   if (!only || only === "claude-code") {
     console.log("Claude Code");
-    await claudeCodeChecks({ cli, pluginDir, storePath });
+    await claudeCodeChecks({ clone, storePath });
   }
   if (!only || only === "codex") {
     console.log("Codex");
-    await codexChecks({ cli, storePath });
+    await codexChecks({ entry: join(clone, "plugins/claude-code/dist/goal-lease.js"), storePath });
   }
 } finally {
   summarize(started);
