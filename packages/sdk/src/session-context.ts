@@ -30,6 +30,8 @@ export interface SessionContext {
 /** What the host recorded when it minted a context. */
 export interface ContextGrant {
   readonly pluginId: string;
+  /** Which load of the plugin it was minted for: an unloaded plugin's contexts stay dead after a reload. */
+  readonly load: number;
   readonly generation: number;
 }
 

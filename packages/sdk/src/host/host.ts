@@ -128,7 +128,9 @@ export class Host {
   /** Loads a plugin; throws {@link PluginDefinitionError} before any model call if it is malformed. */
   async loadPlugin(plugin: PluginDefinition): Promise<void> {
     this.#assertOpen();
-    await this.#internals.registry.load(plugin, (pluginId) => pluginRuntime(this.#internals, pluginId));
+    await this.#internals.registry.load(plugin, (pluginId, load) =>
+      pluginRuntime(this.#internals, pluginId, load),
+    );
   }
 
   /** Unloads a plugin; its pending leases are dropped when they come due. */

@@ -13,7 +13,7 @@ import {
 import type { LeaseRecord, LeaseSlot } from "../store/store.js";
 import { waitingDelivery, withdrawDelivery } from "./delivery.js";
 import type { HostInternals } from "./host-internals.js";
-import { resolveContext } from "./resolve-context.js";
+import { type PluginCaller, resolveContext } from "./resolve-context.js";
 import type { SessionState } from "./session-state.js";
 
 const sessionField = z.custom<object>((value) => typeof value === "object" && value !== null, {
@@ -39,28 +39,30 @@ const rejected = (reason: LeaseRejectionReason, message: string): LeaseRejected 
   message,
 });
 
-/** Requests a lease for `pluginId` in the session of the request's context. */
+/** Requests a lease for the calling plugin in the session of the request's context. */
 export async function requestLease(
   host: HostInternals,
-  pluginId: string,
+  caller: PluginCaller,
   request: unknown,
 ): Promise<LeaseRequestResult> {
-  const result = await admitRequest(host, pluginId, request);
-  if (result.status === "rejected") host.events.emit("lease-rejected", { pluginId, ...result });
+  const result = await admitRequest(host, caller, request);
+  if (result.status === "rejected")
+    host.events.emit("lease-rejected", { pluginId: caller.pluginId, ...result });
   return result;
 }
 
 async function admitRequest(
   host: HostInternals,
-  pluginId: string,
+  caller: PluginCaller,
   request: unknown,
 ): Promise<LeaseRequestResult> {
+  const { pluginId } = caller;
   const parsed = requestSchema.safeParse(request);
   if (!parsed.success) {
     return rejected("invalid_request", `Invalid lease request: ${formatIssues(parsed.error)}.`);
   }
   const { session: context, leaseKey, message, delayMs = 0 } = parsed.data;
-  const checked = checkContext(host, context, pluginId);
+  const checked = checkContext(host, context, caller);
   if ("status" in checked) return checked;
   const { session } = checked;
   if (!host.registry.isLoaded(pluginId)) {
@@ -101,13 +103,14 @@ async function admitRequest(
   return { status: "scheduled", lease, replaced: replaced !== undefined };
 }
 
-/** Clears `pluginId`'s pending lease in the session of the request's context. Idempotent. */
+/** Clears the calling plugin's pending lease in the session of the request's context. Idempotent. */
 export async function clearLease(
   host: HostInternals,
-  pluginId: string,
+  caller: PluginCaller,
   request: unknown,
 ): Promise<LeaseClearResult> {
-  const resolved = resolveSlot(host, pluginId, request, "clear");
+  const { pluginId } = caller;
+  const resolved = resolveSlot(host, caller, request, "clear");
   if ("status" in resolved) return resolved;
   const { session, slot } = resolved;
   let deleted: LeaseRecord | undefined;
@@ -126,13 +129,13 @@ export async function clearLease(
   return { status: "cleared" };
 }
 
-/** Reads `pluginId`'s pending lease in the session of the request's context. */
+/** Reads the calling plugin's pending lease in the session of the request's context. */
 export async function getLease(
   host: HostInternals,
-  pluginId: string,
+  caller: PluginCaller,
   request: unknown,
 ): Promise<LeaseLookupResult> {
-  const resolved = resolveSlot(host, pluginId, request, "lookup");
+  const resolved = resolveSlot(host, caller, request, "lookup");
   if ("status" in resolved) return resolved;
   const { slot } = resolved;
   try {
@@ -146,14 +149,15 @@ export async function getLease(
 /** Validates a clear or lookup request and names its slot from the context, never from the request. */
 function resolveSlot(
   host: HostInternals,
-  pluginId: string,
+  caller: PluginCaller,
   request: unknown,
   verb: "clear" | "lookup",
 ): LeaseRejected | { session: SessionState; slot: LeaseSlot } {
+  const { pluginId } = caller;
   const parsed = slotSchema.safeParse(request);
   if (!parsed.success)
     return rejected("invalid_request", `Invalid lease ${verb}: ${formatIssues(parsed.error)}.`);
-  const checked = checkContext(host, parsed.data.session, pluginId);
+  const checked = checkContext(host, parsed.data.session, caller);
   if ("status" in checked) return checked;
   const { session } = checked;
   return {
@@ -165,10 +169,11 @@ function resolveSlot(
 function checkContext(
   host: HostInternals,
   context: unknown,
-  pluginId: string,
+  caller: PluginCaller,
 ): LeaseRejected | { session: SessionState } {
-  const checked = resolveContext(host, context, pluginId);
+  const checked = resolveContext(host, context, caller);
   if (checked.status === "untrusted") return rejected("untrusted_session", checked.message);
+  if (checked.status === "unloaded") return rejected("plugin_unloaded", checked.message);
   if (checked.status === "stale") return rejected("session_unavailable", checked.message);
   return { session: checked.session };
 }

@@ -32,7 +32,7 @@ export function mintContext(
     turn && (leaseKey ? { id: turn.id, kind: turn.kind, leaseKey } : { id: turn.id, kind: turn.kind });
   return host.minter.mint(
     { sessionKey, agentId, channel, sender, origin, turn: turnView },
-    { pluginId, generation },
+    { pluginId, load: host.registry.loadOf(pluginId) ?? 0, generation },
   );
 }
 

@@ -48,13 +48,18 @@ export type PluginRuntimeApi = Omit<PluginApi, "registerCommand" | "registerTool
 
 /** Loaded plugins and what they registered. Registration checks throw {@link PluginDefinitionError}. */
 export class PluginRegistry {
-  readonly #loaded = new Set<string>();
+  /** Each loaded plugin's load number: contexts and APIs of an earlier load of the same id are stale. */
+  readonly #loaded = new Map<string, number>();
+  #loads = 0;
   readonly #commands = new Map<string, RegisteredCommand>();
   readonly #tools = new Map<string, RegisteredTool>();
   readonly #hooks = new Map<keyof PluginHooks, HookEntry<keyof PluginHooks>[]>();
 
   /** Runs the plugin's `register` and commits what it declared only if every check passes. */
-  async load(plugin: PluginDefinition, runtime: (pluginId: string) => PluginRuntimeApi): Promise<void> {
+  async load(
+    plugin: PluginDefinition,
+    runtime: (pluginId: string, load: number) => PluginRuntimeApi,
+  ): Promise<void> {
     const pluginId = plugin.id;
     if (typeof pluginId !== "string" || !pluginIdPattern.test(pluginId)) {
       throw new PluginDefinitionError({
@@ -66,6 +71,7 @@ export class PluginRegistry {
       throw new PluginDefinitionError({ pluginId, problem: "a plugin with this id is already loaded" });
     }
     const registration: Registration = { commands: [], tools: [], hooks: [] };
+    const load = ++this.#loads;
     let open = true;
     const fail = (problem: string): never => {
       throw new PluginDefinitionError({ pluginId, problem });
@@ -74,7 +80,7 @@ export class PluginRegistry {
       if (!open) fail("register commands, tools and hooks inside register(), not later");
     };
     const api: PluginApi = {
-      ...runtime(pluginId),
+      ...runtime(pluginId, load),
       registerCommand: (command) => {
         ensureOpen();
         registration.commands.push({ pluginId, definition: checkCommand(command, fail) });
@@ -95,7 +101,7 @@ export class PluginRegistry {
     } finally {
       open = false;
     }
-    this.#commit(pluginId, registration, fail);
+    this.#commit(pluginId, load, registration, fail);
   }
 
   unload(pluginId: string): boolean {
@@ -114,6 +120,11 @@ export class PluginRegistry {
 
   isLoaded(pluginId: string): boolean {
     return this.#loaded.has(pluginId);
+  }
+
+  /** The load number of the plugin as it is loaded now; undefined once it is unloaded. */
+  loadOf(pluginId: string): number | undefined {
+    return this.#loaded.get(pluginId);
   }
 
   command(name: string): RegisteredCommand | undefined {
@@ -136,7 +147,12 @@ export class PluginRegistry {
     return (this.#hooks.get(name) ?? []) as HookEntry<Name>[];
   }
 
-  #commit(pluginId: string, registration: Registration, fail: (problem: string) => never): void {
+  #commit(
+    pluginId: string,
+    load: number,
+    registration: Registration,
+    fail: (problem: string) => never,
+  ): void {
     const seen = new Set<string>();
     for (const { definition } of registration.commands) {
       if (seen.has(definition.name) || this.#commands.has(definition.name)) {
@@ -151,7 +167,7 @@ export class PluginRegistry {
       }
       seen.add(definition.name);
     }
-    this.#loaded.add(pluginId);
+    this.#loaded.set(pluginId, load);
     for (const command of registration.commands) this.#commands.set(command.definition.name, command);
     for (const tool of registration.tools) this.#tools.set(tool.definition.name, tool);
     for (const { name, handler } of registration.hooks) {

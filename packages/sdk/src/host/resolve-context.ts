@@ -5,10 +5,21 @@ import type { SessionState } from "./session-state.js";
 export type ContextCheck =
   | { status: "live"; session: SessionState }
   | { status: "untrusted"; message: string }
+  | { status: "unloaded"; message: string }
   | { status: "stale"; message: string };
 
-/** Checks a plugin-supplied context: minted by this host, for this plugin, in the session's current generation. */
-export function resolveContext(host: HostInternals, context: unknown, pluginId: string): ContextCheck {
+/** Who is calling: a plugin id and the load its API object belongs to. */
+export interface PluginCaller {
+  readonly pluginId: string;
+  readonly load: number;
+}
+
+/**
+ * Checks a plugin-supplied context: minted by this host, for this plugin, by the plugin's current load, in
+ * the session's current generation.
+ */
+export function resolveContext(host: HostInternals, context: unknown, caller: PluginCaller): ContextCheck {
+  const { pluginId, load } = caller;
   const grant = host.minter.grantOf(context);
   if (!grant) {
     return {
@@ -19,6 +30,12 @@ export function resolveContext(host: HostInternals, context: unknown, pluginId: 
   }
   if (grant.pluginId !== pluginId) {
     return { status: "untrusted", message: "session was minted for another plugin; use your own context." };
+  }
+  if (grant.load !== load || host.registry.loadOf(pluginId) !== load) {
+    return {
+      status: "unloaded",
+      message: `Plugin "${pluginId}" was unloaded; its earlier contexts and API no longer act on sessions.`,
+    };
   }
   const { sessionKey } = context as { sessionKey: string };
   const session = host.session(sessionKey);

@@ -157,6 +157,54 @@ describe("stale contexts", () => {
   });
 });
 
+describe("an unloaded plugin", () => {
+  it("can no longer look up, clear, request, read or write anything with its old contexts and api", async () => {
+    const probe = createProbe();
+    const { host, store } = await start({ probes: [probe] });
+    const old = await captureContext(host, probe);
+    const api = probe.api();
+    await api.session.workflow.requestSessionContinuationLease(leaseOf(old));
+    await api.state.set(old, "goal", "kept", { expectedVersion: 0 });
+    host.unloadPlugin("probe");
+
+    const { workflow } = api.session;
+    const slot = { session: old, leaseKey: "next" };
+    expect(await workflow.getSessionContinuationLease(slot)).toMatchObject({ reason: "plugin_unloaded" });
+    expect(await workflow.clearSessionContinuationLease(slot)).toMatchObject({ reason: "plugin_unloaded" });
+    expect(await workflow.requestSessionContinuationLease(leaseOf(old))).toMatchObject({
+      reason: "plugin_unloaded",
+    });
+    await expect(api.state.get(old, "goal")).rejects.toThrow(/was unloaded/);
+    await expect(api.state.set(old, "goal", "late", { expectedVersion: 1 })).rejects.toThrow(/was unloaded/);
+    await expect(api.state.delete(old, "goal")).rejects.toThrow(/was unloaded/);
+    expect(await store.listLeases()).toHaveLength(1);
+    expect(await store.readState("probe", "s1", "goal")).toMatchObject({ value: "kept", version: 1 });
+  });
+
+  it("stays unloaded for its old contexts after a plugin with the same id is loaded again", async () => {
+    const first = createProbe();
+    const { host } = await start({ probes: [first] });
+    const old = await captureContext(host, first);
+    const oldApi = first.api();
+    host.unloadPlugin("probe");
+    const second = createProbe();
+    await host.loadPlugin(second.plugin);
+    const fresh = await captureContext(host, second);
+
+    expect(await oldApi.session.workflow.requestSessionContinuationLease(leaseOf(fresh))).toMatchObject({
+      reason: "plugin_unloaded",
+    });
+    expect(await second.api().session.workflow.requestSessionContinuationLease(leaseOf(old))).toMatchObject({
+      reason: "plugin_unloaded",
+    });
+    expect(await second.api().session.workflow.requestSessionContinuationLease(leaseOf(fresh))).toMatchObject(
+      {
+        status: "scheduled",
+      },
+    );
+  });
+});
+
 describe("routing fields are never inputs", () => {
   it.each(["agentId", "sessionKey", "channel"])(
     "seed defect 1: rejects a lease request with an extra %s field",

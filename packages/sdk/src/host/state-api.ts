@@ -2,7 +2,7 @@ import { GoalLeaseError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import type { PluginStateApi } from "../plugin.js";
 import type { HostInternals } from "./host-internals.js";
-import { resolveContext } from "./resolve-context.js";
+import { type PluginCaller, resolveContext } from "./resolve-context.js";
 
 const stateKeyPattern = /^[A-Za-z0-9._:-]{1,120}$/;
 const maxStateChars = 1_000_000;
@@ -19,10 +19,14 @@ export class UntrustedContextError extends GoalLeaseError {
 }
 
 /** Plugin state scoped to (plugin, the context's session), with compare-and-set writes. */
-export function createStateApi(host: HostInternals, pluginId: string): PluginStateApi {
+export function createStateApi(host: HostInternals, caller: PluginCaller): PluginStateApi {
+  const { pluginId } = caller;
   const scopeOf = (context: unknown, key: string): string => {
-    const checked = resolveContext(host, context, pluginId);
+    const checked = resolveContext(host, context, caller);
     if (checked.status === "untrusted") throw new UntrustedContextError();
+    if (checked.status === "unloaded") {
+      throw new GoalLeaseError({ code: "plugin_unloaded", message: checked.message });
+    }
     if (checked.status === "stale") {
       throw new GoalLeaseError({ code: "session_unavailable", message: checked.message });
     }
