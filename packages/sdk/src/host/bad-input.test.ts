@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createProbe, owner, type Probe } from "../../test/probe-plugin.js";
@@ -12,10 +15,12 @@ import {
   type PluginHooks,
 } from "../plugin.js";
 import type { SessionContext } from "../session-context.js";
+import { SqliteStore } from "../store/sqlite-store.js";
 import { createTestHost, ScriptedModel, type TestHost } from "../testing/index.js";
 import { defaultHostLimits } from "./host-options.js";
 
 let testHost: TestHost | undefined;
+
 afterEach(async () => {
   await testHost?.dispose();
   testHost = undefined;
@@ -170,6 +175,11 @@ describe("malformed tool calls", () => {
     ["an array input", { name: "probe_continue", input: ["next", "go"] }, "Invalid input for probe_continue"],
     ["a null input", { name: "probe_continue", input: null }, "Invalid input for probe_continue"],
     ["an oversized input", { name: "probe_continue", input: tooBig }, "at most 16000 characters"],
+    [
+      "an input nested 6,000 levels deep",
+      { name: "probe_continue", input: { leaseKey: nested(6_000), message: "go" } },
+      "input must not nest deeper than 32 levels",
+    ],
   ];
 
   it.each(cases)("answers %s with a tool error and completes the turn", async (_name, call, expected) => {
@@ -188,6 +198,40 @@ describe("malformed tool calls", () => {
     await expectSessionWorks(model);
   });
 });
+
+describe("a deeply nested tool input on the durable store", () => {
+  it("is a tool error, and the transcript keeps the call without the input", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "goal-lease-nested-"));
+    const store = SqliteStore.open(join(directory, "state.db"));
+    const model = new ScriptedModel([
+      { toolCalls: [{ name: "probe_continue", input: { leaseKey: nested(6_000), message: "go" } }] },
+      { text: "recovered" },
+    ]);
+    const probe = createProbe();
+    testHost = await createTestHost({ model, store, plugins: [probe.plugin] });
+    await testHost.host.openSession({ sessionKey: "s1" });
+    try {
+      const turn = await sendText("do it");
+      expect(turn).toMatchObject({ outcome: { status: "completed" }, text: "recovered" });
+      const transcript = await store.readTranscript("s1", { generation: 1, limit: 10 });
+      const call = transcript.find((entry) => entry.message.role === "assistant")?.message;
+      expect(call).toMatchObject({ toolCalls: [{ name: "probe_continue", input: {} }] });
+      await expectSessionWorks(model);
+    } finally {
+      await testHost.dispose();
+      testHost = undefined;
+      await store.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+/** An array nested `depth` levels deep: 12 KB of JSON at 6,000 levels. */
+function nested(depth: number): unknown {
+  let value: unknown = "x";
+  for (let level = 0; level < depth; level++) value = [value];
+  return value;
+}
 
 describe("model failures", () => {
   it("ends the turn with model_error when the model throws", async () => {

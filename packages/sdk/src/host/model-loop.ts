@@ -7,6 +7,7 @@ import { type Invocation, mintContext } from "./plugin-hooks.js";
 import type { RegisteredTool } from "./plugin-registry.js";
 import type { SessionState } from "./session-state.js";
 import { executeToolCall } from "./tool-executor.js";
+import { storableToolCall, toolInputProblem } from "./tool-input.js";
 
 /** What the model loop of a turn produced; filled in as it goes, so a fault midway keeps what was done. */
 export interface LoopResult {
@@ -50,7 +51,11 @@ export async function runModelLoop(
     usage.outputTokens += response.usage.outputTokens;
     result.text = response.text;
     const calls: ModelToolCall[] = response.toolCalls;
-    const assistant: ModelMessage = { role: "assistant", content: response.text, toolCalls: calls };
+    // The model's inputs as they may be kept: one the tool would refuse is not stored (nor sent back) as it came.
+    const kept = calls.map((call) =>
+      storableToolCall(call, toolInputProblem(call.input, host.limits.maxToolInputChars)),
+    );
+    const assistant: ModelMessage = { role: "assistant", content: response.text, toolCalls: kept };
     messages.push(assistant);
     result.produced.push(entry(assistant));
     if (calls.length === 0) {

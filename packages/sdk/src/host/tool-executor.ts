@@ -3,6 +3,7 @@ import type { ModelToolCall } from "../model.js";
 import type { SessionContext } from "../session-context.js";
 import type { HostInternals } from "./host-internals.js";
 import type { RegisteredTool } from "./plugin-registry.js";
+import { toolInputProblem } from "./tool-input.js";
 
 /** A tool call's result as the model will see it. */
 export interface ToolCallResult {
@@ -25,12 +26,8 @@ export async function executeToolCall(
     const available = [...tools.keys()].join(", ") || "none";
     return failure(`Unknown tool "${String(call.name).slice(0, 80)}". Available tools: ${available}.`);
   }
-  const size = jsonSize(call.input);
-  if (size === undefined || size > host.limits.maxToolInputChars) {
-    return failure(
-      `Invalid input for ${tool.definition.name}: input must be a JSON object of at most ${host.limits.maxToolInputChars} characters.`,
-    );
-  }
+  const problem = toolInputProblem(call.input, host.limits.maxToolInputChars);
+  if (problem) return failure(`Invalid input for ${tool.definition.name}: ${problem}.`);
   const parsed = tool.schema.safeParse(call.input);
   if (!parsed.success) {
     return failure(`Invalid input for ${tool.definition.name}: ${formatIssues(parsed.error)}.`);
@@ -48,14 +45,6 @@ export async function executeToolCall(
 
 function failure(content: string): ToolCallResult {
   return { content, isError: true };
-}
-
-function jsonSize(value: unknown): number | undefined {
-  try {
-    return JSON.stringify(value)?.length;
-  } catch {
-    return undefined;
-  }
 }
 
 function bound(text: string, max: number): string {
