@@ -2,10 +2,14 @@ import { rmSync } from "node:fs";
 import { defaultStorePath, SqliteStore } from "@goal-lease/sdk";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { startAgentHost } from "../agents/agent-host.js";
+import { boundedLines, requestIdIn } from "../agents/bounded-lines.js";
 import { handleHookEvent } from "../agents/hook-relay.js";
 import { hookSocketPath, serveHookSocket } from "../agents/hook-socket.js";
 import { createMcpServer } from "../agents/mcp-server.js";
 import { type CliIo, writeLine } from "../cli-io.js";
+
+/** The longest MCP message accepted; goal-lease's own tools take a few kilobytes. */
+const maxMessageBytes = 1_048_576;
 
 /**
  * `goal-lease mcp`: the goal-lease host for one coding-agent process, as an MCP server on stdio. Started by
@@ -28,7 +32,16 @@ export async function runMcp(io: CliIo, options: { store?: string }): Promise<vo
     ? await serveHookSocket(socketPath, (event) => handleHookEvent(bridge, event, log))
     : undefined;
   const server = createMcpServer(() => host, bridge, io.env);
-  const transport = new StdioServerTransport(io.stdin, io.stdout);
+  const input = io.stdin.pipe(
+    boundedLines(maxMessageBytes, (head) => {
+      const error = {
+        code: -32600,
+        message: `Message too large: at most ${maxMessageBytes} bytes; it was dropped.`,
+      };
+      io.stdout.write(`${JSON.stringify({ jsonrpc: "2.0", id: requestIdIn(head), error })}\n`);
+    }),
+  );
+  const transport = new StdioServerTransport(input, io.stdout);
   const finished = new Promise<void>((resolve) => {
     transport.onclose = resolve;
     io.stdin.once("end", resolve);
