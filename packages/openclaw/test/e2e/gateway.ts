@@ -1,5 +1,6 @@
-// Starts the real OpenClaw gateway on a fresh state directory and talks to it over its WebSocket protocol.
-import { type ChildProcess, spawn } from "node:child_process";
+// Starts the real OpenClaw gateway on a fresh state directory, with the plugin installed by OpenClaw's own
+// installer from the packed tarball, and talks to it over its WebSocket protocol.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -8,7 +9,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 export interface GatewayOptions {
   openclaw: string;
-  pluginDir: string;
+  /** The packed @goal-lease/openclaw tarball, as users install it. */
+  tarball: string;
   modelPort: number;
   pluginConfig?: Record<string, unknown>;
 }
@@ -56,18 +58,39 @@ function configFor(options: GatewayOptions, stateDir: string, port: number, toke
     // Heartbeats must be enabled for wakes to run; "24h" keeps the scheduled ones out of the test.
     agents: { defaults: { model: { primary: "mock/mock-1" }, heartbeat: { every: "24h" } } },
     tools: { toolSearch: false },
+  };
+}
+
+/** What the README tells users to set after installing: the run hooks the plugin needs, and its limits. */
+function pluginSettings(options: GatewayOptions) {
+  return {
     plugins: {
       allow: ["goal-lease"],
-      load: { paths: [options.pluginDir] },
       entries: {
         "goal-lease": {
-          enabled: true,
           hooks: { allowConversationAccess: true },
           ...(options.pluginConfig ? { config: options.pluginConfig } : {}),
         },
       },
     },
   };
+}
+
+/**
+ * `openclaw plugins install <tarball>` and `openclaw config patch`, as a user runs them (the installer asks
+ * before installing from a file; these flags are the answers a person gives at the prompt).
+ */
+function installPlugin(options: GatewayOptions, env: NodeJS.ProcessEnv): string {
+  const openclaw = (args: string[], input?: string) => {
+    const result = spawnSync(process.execPath, [options.openclaw, ...args], { env, input, encoding: "utf8" });
+    if (result.status !== 0) {
+      throw new Error(`openclaw ${args.join(" ")} failed: ${(result.stderr || result.stdout).slice(-600)}`);
+    }
+    return result.stdout;
+  };
+  const installed = openclaw(["plugins", "install", options.tarball, "--force", "--accept-capabilities"], "");
+  openclaw(["config", "patch", "--stdin"], JSON.stringify(pluginSettings(options)));
+  return installed;
 }
 
 /** A running gateway: `call` sends one RPC, `stop` ends it (SIGKILL after 10 s: a busy gateway drains for minutes). */
@@ -81,9 +104,11 @@ export async function startGateway(options: GatewayOptions) {
     join(stateDir, "openclaw.json"),
     JSON.stringify(configFor(options, stateDir, port, token), null, 2),
   );
+  const env = { ...process.env, OPENCLAW_STATE_DIR: stateDir, HOME: home, NO_COLOR: "1" };
+  const installed = installPlugin(options, env);
   const log = openSync(join(stateDir, "gateway.log"), "w");
   const child: ChildProcess = spawn(process.execPath, [options.openclaw, "gateway", "run"], {
-    env: { ...process.env, OPENCLAW_STATE_DIR: stateDir, HOME: home, NO_COLOR: "1" },
+    env,
     stdio: ["ignore", log, log],
     detached: true,
   });
@@ -118,6 +143,7 @@ export async function startGateway(options: GatewayOptions) {
     const rpc = await connect(port, token);
     return {
       stateDir,
+      installed,
       rpc,
       stop: async () => {
         rpc.close();

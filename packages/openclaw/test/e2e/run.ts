@@ -1,10 +1,10 @@
 // End-to-end: the /goal plugin inside the real OpenClaw gateway, offline, with a scripted model.
 // Usage: pnpm test:openclaw (builds first). Prints each check; exits 1 if any fails.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { readStoredGoal } from "@goal-lease/goal-plugin";
 import { SqliteStore } from "@goal-lease/sdk";
+import { packAll } from "../../../../scripts/pack.ts";
 import { ensurePackage } from "../../../../test/tool-install.ts";
 import { bridgeStorePath } from "../../dist/index.js";
 import { type HistoryMessage, startGateway } from "./gateway.ts";
@@ -55,9 +55,11 @@ const openclawVersion = "2026.9.6";
 // Its install scripts only tidy its own files; the gateway runs without them.
 const openclaw = ensurePackage("openclaw", openclawVersion, "openclaw", { scripts: false });
 const model = await startMockModel(script, { slowMs: 6_000 });
-const pluginDir = fileURLToPath(new URL("../..", import.meta.url));
-console.log(`openclaw ${openclawVersion}, plugin ${pluginDir}`);
-const gateway = await startGateway({ openclaw, pluginDir, modelPort: model.port });
+// Installed as users install it: OpenClaw's installer, the packed tarball, a fresh state directory.
+const tarball = packAll().find((path) => path.includes("goal-lease-openclaw-"));
+if (!tarball) throw new Error("pnpm pack made no @goal-lease/openclaw tarball");
+console.log(`openclaw ${openclawVersion}, plugin ${tarball}`);
+const gateway = await startGateway({ openclaw, tarball, modelPort: model.port });
 console.log(`gateway ready after ${elapsed()} (state ${gateway.stateDir})`);
 const { call } = gateway.rpc;
 
@@ -82,6 +84,12 @@ const count = (session: string, kind?: string) =>
   model.of(session).filter((request) => kind === undefined || request.kind === kind).length;
 
 try {
+  check(
+    "openclaw plugins install <tarball> puts the plugin in the state directory, with no checkout on its side",
+    /Installed plugin: goal-lease/.test(gateway.installed) &&
+      existsSync(join(gateway.stateDir, "extensions/goal-lease/dist/extension.js")),
+    gateway.installed.slice(-400),
+  );
   await chat(BYSTANDER, "hello");
   check("a plain message in another session is one model request", count(BYSTANDER) === 1, count(BYSTANDER));
 

@@ -1,0 +1,38 @@
+// Bundles what hosts load from a folder of their own, so they run with nothing but Node.js: no install,
+// no build, no dependencies to fetch.
+// - plugins/claude-code/dist: the `goal-lease` command, which the Claude Code plugin (and Codex's
+//   configuration) run. Committed, so a plain clone works; CI fails when a build changes it.
+// - packages/openclaw/dist/extension.js: the OpenClaw extension, one file with no dependencies, because
+//   OpenClaw's installer fetches a plugin's dependencies from the registry (and ours are bundled instead).
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BuildOptions, build } from "esbuild";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const common: BuildOptions = {
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node22.13",
+  minify: true,
+  legalComments: "eof",
+  logLevel: "warning",
+};
+
+const plugin = join(root, "plugins/claude-code/dist");
+rmSync(plugin, { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: { "goal-lease": join(root, "packages/cli/src/bin.ts") },
+  outdir: plugin,
+  // Chunks keep what the hook process loads small: the MCP server and the model adapters load on use.
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+});
+
+await build({
+  ...common,
+  entryPoints: [join(root, "packages/openclaw/dist/index.js")],
+  outfile: join(root, "packages/openclaw/dist/extension.js"),
+});
