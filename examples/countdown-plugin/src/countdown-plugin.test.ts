@@ -1,5 +1,5 @@
 import { type HostEvent, type LeaseRecord, MemoryStore, type SendResult } from "@goal-lease/sdk";
-import { createTestHost, ScriptedModel, type TestHost } from "@goal-lease/sdk/testing";
+import { createTestHost, FakeClock, ScriptedModel, type TestHost } from "@goal-lease/sdk/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { countdownPlugin } from "./countdown-plugin.ts";
 
@@ -14,8 +14,8 @@ afterEach(async () => {
 });
 
 /** A test host with the plugin and an open session; `continuations` collects continuation turn starts. */
-async function start(model: ScriptedModel, store = new MemoryStore()) {
-  const started = await createTestHost({ model, store, plugins: [countdownPlugin] });
+async function start(model: ScriptedModel, store = new MemoryStore(), clock = new FakeClock()) {
+  const started = await createTestHost({ model, store, clock, plugins: [countdownPlugin] });
   testHost = started;
   await started.host.openSession({ sessionKey });
   const continuations: HostEvent<"turn-start">[] = [];
@@ -162,8 +162,10 @@ describe("/countdown", () => {
     await crashed.host.send({ sessionKey, text: "/countdown 3", sender: owner });
     await crashed.clock.runNext();
 
-    // A new host on the same store is the restart: it reports the turn as interrupted.
-    const { send, settle, continuations } = await start(new ScriptedModel(), store);
+    // A new host on the same store a minute later, once the dead one's claim has expired, is the
+    // restart: it takes the session over and reports the turn as interrupted.
+    const restart = new FakeClock(crashed.clock.now() + 60_000);
+    const { send, settle, continuations } = await start(new ScriptedModel(), store, restart);
     expect(replyOf(await send("/countdown stop"))).toBe("No countdown is running.");
     await settle();
 

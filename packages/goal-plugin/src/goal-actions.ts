@@ -50,27 +50,33 @@ export class GoalActions {
   async pause(context: SessionContext, note: string): Promise<string> {
     const goal = await this.#controller.store.read(context);
     if (goal?.status !== "active") return this.#notIn(goal, "active", "pause");
-    const stopped = await this.#controller.stop(context, "paused", "user", note || "paused by the user");
-    return stopped.ok ? `Goal paused. /${this.#name} resume continues it.` : stopped.message;
+    const stopped = await this.#controller.stop(context, {
+      goalId: goal.id,
+      to: "paused",
+      by: "user",
+      reason: note || "paused by the user",
+    });
+    return `Goal paused. /${this.#name} resume continues it.${clearWarning(stopped)}`;
   }
 
   async resume(context: SessionContext, note: string, flags: LimitFlags): Promise<string> {
     const { store } = this.#controller;
     const current = await store.read(context);
     if (current?.status === "active" && Object.keys(flags).length === 0) {
-      // An active goal with nothing pending lost its continuation to a crash; resuming re-arms it.
+      // An active goal with nothing pending lost its continuation to a crash; resuming re-arms it, through
+      // the gates like any other request.
       if (await this.#controller.hasPendingLease(context, current))
         return "The goal is already active; a continuation is pending.";
       const goal = await this.#controller.schedule(context, {
         reminder: false,
         turnsUsed: current.continuations,
       });
-      return goal?.status === "active"
-        ? "Goal was active with nothing scheduled; the next continuation is scheduled."
-        : "The next continuation could not be scheduled; it waits for you.";
+      if (goal?.status === "active")
+        return "Goal was active with nothing scheduled; the next continuation is scheduled.";
+      return `The goal is ${goal?.status ?? "gone"}, not resumed: ${lastReason(goal)}`;
     }
     let refusal: string | undefined;
-    const resumed = await store.update(context, (goal) => {
+    const resumed = await store.write(context, (goal) => {
       refusal = undefined;
       if (!goal || !resumableStatuses.has(goal.status)) {
         refusal = this.#notIn(goal, "paused, blocked, waiting or limited", "resume");
@@ -104,22 +110,28 @@ export class GoalActions {
       setStatus(goal, "active", "user", note || "resumed by the user", now);
       return goal;
     });
-    if (refusal || !resumed) return refusal ?? "Nothing to resume.";
+    if (refusal || resumed?.goal.status !== "active") return refusal ?? "Nothing to resume.";
     const goal = await this.#controller.schedule(context, {
       reminder: false,
-      turnsUsed: resumed.continuations,
+      turnsUsed: resumed.goal.continuations,
+      entry: resumed,
     });
     if (goal?.status !== "active")
       return "Goal resumed, but the next continuation could not be scheduled; it waits for you.";
-    return `Goal resumed. Limits: ${describeLimits(resumed.limits)}.`;
+    return `Goal resumed. Limits: ${describeLimits(resumed.goal.limits)}.`;
   }
 
   async done(context: SessionContext, note: string): Promise<string> {
     const goal = await this.#controller.store.read(context);
     if (!goal || goal.status === "done" || goal.status === "cleared")
       return this.#notIn(goal, "open", "mark done");
-    const stopped = await this.#controller.stop(context, "done", "user", note || "marked done by the user");
-    return stopped.ok ? "Goal marked done." : stopped.message;
+    const stopped = await this.#controller.stop(context, {
+      goalId: goal.id,
+      to: "done",
+      by: "user",
+      reason: note || "marked done by the user",
+    });
+    return `Goal marked done.${clearWarning(stopped)}`;
   }
 
   async edit(context: SessionContext, objective: string): Promise<string> {
@@ -149,8 +161,13 @@ export class GoalActions {
       return "The stored goal could not be read, so it was deleted. Start a new one when you like.";
     }
     if (!goal || goal.status === "cleared") return "No goal to clear.";
-    const stopped = await this.#controller.stop(context, "cleared", "user", "cleared by the user");
-    return stopped.ok ? `Goal cleared. /${this.#name} start <objective> sets a new one.` : stopped.message;
+    const stopped = await this.#controller.stop(context, {
+      goalId: goal.id,
+      to: "cleared",
+      by: "user",
+      reason: "cleared by the user",
+    });
+    return `Goal cleared. /${this.#name} start <objective> sets a new one.${clearWarning(stopped)}`;
   }
 
   #notIn(goal: Goal | undefined, wanted: string, verb: string): string {
@@ -182,6 +199,20 @@ function newGoal(objective: string, limits: GoalLimits, now: number): Goal {
   };
   logEvent(goal, { at: now, type: "created", objective });
   return goal;
+}
+
+/** A note for a stop whose pending continuation could not be cleared (it is declined when it comes due). */
+function clearWarning(goal: Goal | undefined): string {
+  const last = goal?.events.at(-1);
+  return last?.type === "lease-clear-failed"
+    ? ` Its pending continuation could not be cleared (${last.message}); it will not run.`
+    : "";
+}
+
+/** Why a goal last changed status, from its event log. */
+function lastReason(goal: Goal | undefined): string {
+  const change = goal?.events.findLast((event) => event.type === "status");
+  return change?.type === "status" ? `${change.reason}.` : "see its event log.";
 }
 
 function describeLimits(limits: GoalLimits): string {

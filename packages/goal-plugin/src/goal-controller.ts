@@ -1,7 +1,8 @@
 import type { PluginApi, SessionContext } from "@goal-lease/sdk";
-import { type GateHit, remaining } from "./gates.js";
+import { budgetHit, capHit, type GateHit, remaining } from "./gates.js";
 import { type Goal, type GoalActor, type GoalStatus, logEvent, setStatus } from "./goal.js";
-import type { GoalStore } from "./goal-store.js";
+import { goalStateLocation } from "./goal-reader.js";
+import type { GoalEntry, GoalStore } from "./goal-store.js";
 import { continuationMessage } from "./messages.js";
 
 /** The lease key of a goal's continuations: one per goal, so a turn of a replaced goal is never counted for the next. */
@@ -9,10 +10,23 @@ export function leaseKeyOf(goal: Pick<Goal, "id">): string {
   return `goal.${goal.id}`;
 }
 
-/** The outcome of stopping a goal: stopping fails only when the pending lease could not be cleared. */
-export type StopResult = { ok: true; goal: Goal | undefined } | { ok: false; message: string };
+/** A stop: which goal, the status it ends in, who stopped it and why. */
+export interface GoalStop {
+  goalId: string;
+  to: GoalStatus;
+  by: GoalActor;
+  reason: string;
+  gate?: GateHit;
+}
 
-/** Moves goals between statuses with the lease kept in step: clear before stopping, schedule before running. */
+/** How often scheduling re-reads a goal that changed under it before giving up. */
+const maxScheduleAttempts = 4;
+
+/**
+ * Moves goals between statuses with the lease kept in step. A stop is written first and the lease cleared
+ * after; a continuation is requested only while the goal is still the version it was decided on, so a
+ * stop never loses to a decision made before it.
+ */
 export class GoalController {
   readonly store: GoalStore;
   readonly #api: PluginApi;
@@ -27,70 +41,93 @@ export class GoalController {
   }
 
   /**
-   * Requests the next continuation. If the host refuses, the goal becomes `waiting_approval` rather than
-   * looking active with nothing scheduled. `turnsUsed` counts goal turns started so far; `goal` spares a
-   * read when the caller has just written it.
+   * Requests the next continuation of an active goal, after the gates: a spent cap or budget stops the
+   * goal instead, whoever asks (the model, a resume, a re-arm). If the host refuses, the goal becomes
+   * `waiting_approval` rather than looking active with nothing scheduled. `turnsUsed` counts goal turns
+   * started so far; `entry` spares a read when the caller has just written the goal.
    */
   async schedule(
     context: SessionContext,
-    options: { reminder: boolean; turnsUsed: number; goal?: Goal },
+    options: { reminder: boolean; turnsUsed: number; entry?: GoalEntry },
   ): Promise<Goal | undefined> {
-    const goal = options.goal ?? (await this.store.read(context));
-    if (goal?.status !== "active") return goal;
-    const message = continuationMessage({ ...goal, continuations: options.turnsUsed }, this.now(), options);
-    const result = await this.#api.session.workflow.requestSessionContinuationLease({
-      session: context,
-      leaseKey: leaseKeyOf(goal),
-      message,
-    });
-    return this.store.update(context, (current) => {
-      if (!current) return undefined;
-      const now = this.now();
-      if (result.status === "scheduled") {
-        logEvent(current, { at: now, type: "lease-scheduled", reminder: options.reminder });
-        if (options.reminder) current.reminderUsed = true;
-      } else {
-        logEvent(current, { at: now, type: "lease-failed", message: result.message });
-        setStatus(
-          current,
-          "waiting_approval",
-          "gate",
-          `the next continuation could not be scheduled: ${result.message}`,
-          now,
-        );
+    let entry = options.entry ?? (await this.store.readEntry(context));
+    for (let attempt = 1; ; attempt++) {
+      const goal = entry?.goal;
+      if (!entry || goal?.status !== "active") return goal;
+      const hit = capHit(entry.goal, options.turnsUsed) ?? budgetHit(entry.goal, this.now());
+      if (hit) {
+        const { status: to, detail: reason } = hit;
+        return this.stop(context, { goalId: entry.goal.id, to, by: "gate", reason, gate: hit });
       }
-      return current;
-    });
+      const message = continuationMessage(
+        { ...entry.goal, continuations: options.turnsUsed },
+        this.now(),
+        options,
+      );
+      const result = await this.#api.session.workflow.requestSessionContinuationLease({
+        session: context,
+        leaseKey: leaseKeyOf(entry.goal),
+        message,
+        condition: { stateKey: goalStateLocation.key, version: entry.version },
+      });
+      // The goal changed since it was read (a stop, a report, a hook): decide again on what it is now.
+      if (
+        result.status === "rejected" &&
+        result.reason === "condition_failed" &&
+        attempt < maxScheduleAttempts
+      ) {
+        entry = await this.store.readEntry(context);
+        continue;
+      }
+      const id = entry.goal.id;
+      return this.store.update(context, (current) => {
+        if (current?.id !== id) return undefined;
+        const now = this.now();
+        if (result.status === "scheduled") {
+          logEvent(current, { at: now, type: "lease-scheduled", reminder: options.reminder });
+          if (options.reminder) current.reminderUsed = true;
+          return current;
+        }
+        logEvent(current, { at: now, type: "lease-failed", message: result.message });
+        if (current.status === "active") {
+          setStatus(
+            current,
+            "waiting_approval",
+            "gate",
+            `the next continuation could not be scheduled: ${result.message}`,
+            now,
+          );
+        }
+        return current;
+      });
+    }
   }
 
-  /** Clears the pending continuation, then writes the stop status; if clearing fails the goal stays as it was. */
-  async stop(
-    context: SessionContext,
-    to: GoalStatus,
-    by: GoalActor,
-    reason: string,
-    gate?: GateHit,
-  ): Promise<StopResult> {
-    const target = await this.store.read(context);
-    if (!target) return { ok: true, goal: undefined };
-    const cleared = await this.#api.session.workflow.clearSessionContinuationLease({
-      session: context,
-      leaseKey: leaseKeyOf(target),
-    });
-    if (cleared.status === "rejected") {
-      return {
-        ok: false,
-        message: `The pending continuation could not be cleared (${cleared.message}); the goal is unchanged.`,
-      };
-    }
-    const goal = await this.store.update(context, (current) => {
-      if (current?.id !== target.id) return undefined;
+  /**
+   * Stops goal `goalId` (if it is still the session's goal): the new status is written first, then its
+   * pending continuation is cleared. A clear that fails is logged, and the continuation it left is declined
+   * when it comes due (the goal is not active).
+   */
+  async stop(context: SessionContext, change: GoalStop): Promise<Goal | undefined> {
+    const { goalId, to, by, reason, gate } = change;
+    const stopped = await this.store.update(context, (current) => {
+      if (current?.id !== goalId) return undefined;
       const now = this.now();
       if (gate) logEvent(current, { at: now, type: "gate", gate: gate.gate, detail: gate.detail });
       setStatus(current, to, by, reason, now);
       return current;
     });
-    return { ok: true, goal };
+    if (!stopped) return undefined;
+    const cleared = await this.#api.session.workflow.clearSessionContinuationLease({
+      session: context,
+      leaseKey: leaseKeyOf(stopped),
+    });
+    if (cleared.status !== "rejected") return stopped;
+    return this.store.update(context, (current) => {
+      if (current?.id !== stopped.id) return undefined;
+      logEvent(current, { at: this.now(), type: "lease-clear-failed", message: cleared.message });
+      return current;
+    });
   }
 
   /** Whether a goal continuation is waiting in the host (not running, not lost). */
@@ -100,6 +137,16 @@ export class GoalController {
       leaseKey: leaseKeyOf(goal),
     });
     return found.status === "pending";
+  }
+
+  /**
+   * An active goal with no pending continuation and no goal turn running (its request was lost to a failed
+   * write, or a crash) is re-armed through the gates, or stopped with the reason; never left stuck.
+   */
+  async reconcile(context: SessionContext): Promise<void> {
+    const entry = await this.store.readEntry(context);
+    if (entry?.goal.status !== "active" || (await this.hasPendingLease(context, entry.goal))) return;
+    await this.schedule(context, { reminder: false, turnsUsed: entry.goal.continuations, entry });
   }
 
   /** What is left, as goal_status reports it to the model. */

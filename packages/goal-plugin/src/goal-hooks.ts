@@ -40,18 +40,42 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController): v
       return counted ? current : undefined;
     });
     if (counted && goal?.status === "active") {
-      await controller.stop(
-        context,
-        "paused",
-        "gate",
-        "a goal turn was interrupted by a restart; resume continues it",
-      );
+      await controller.stop(context, {
+        goalId: goal.id,
+        to: "paused",
+        by: "gate",
+        reason: "a goal turn was interrupted by a restart; resume continues it",
+      });
     }
   });
 
+  // The admission re-check: a continuation comes due only for the goal it was requested for, while it is
+  // active. One left by a stop whose clear failed, or from a goal since replaced, is declined, and logged.
+  api.on("lease-admission", async (event, context) => {
+    const goal = await controller.store.read(context);
+    if (goal?.status === "active" && event.leaseKey === leaseKeyOf(goal)) return true;
+    await controller.store.update(context, (current) => {
+      if (!current || event.leaseKey !== leaseKeyOf(current)) return undefined;
+      logEvent(current, { at: controller.now(), type: "continuation-declined" });
+      return current;
+    });
+    return false;
+  });
+
+  // A session this host opens or takes over: an active goal left with nothing scheduled is re-armed
+  // through the gates, or stopped with the reason.
+  api.on("session-ready", (_event, context) => controller.reconcile(context));
+
   api.on("session-reset", async (_event, context) => {
     const goal = await controller.store.read(context);
-    if (goal?.status === "active") await controller.stop(context, "paused", "user", "the session was reset");
+    if (goal?.status === "active") {
+      await controller.stop(context, {
+        goalId: goal.id,
+        to: "paused",
+        by: "user",
+        reason: "the session was reset",
+      });
+    }
   });
 }
 
@@ -61,7 +85,7 @@ async function onTurnEnd(
   context: SessionContext,
 ): Promise<void> {
   let goalTurn = false;
-  const goal = await controller.store.update(context, (current) => {
+  const entry = await controller.store.write(context, (current) => {
     goalTurn = current !== undefined && event.leaseKey === leaseKeyOf(current);
     // A goal pays for its own continuations and for the user's turns while it runs, not for other leases' turns.
     const userTurn = event.kind === "user" && current?.status === "active";
@@ -70,33 +94,48 @@ async function onTurnEnd(
     if (goalTurn) recordContinuation(current, event, controller.now());
     return current;
   });
-  if (goal?.status !== "active") return;
+  const goal = entry?.goal;
+  if (!entry || goal?.status !== "active") return;
 
   if (goalTurn && event.outcome.status === "error") {
     const detail = event.outcome.message;
-    await controller.stop(context, "paused", "gate", `a goal turn failed: ${detail}`, {
-      gate: "model_error",
-      status: "paused",
-      detail,
+    await controller.stop(context, {
+      goalId: goal.id,
+      to: "paused",
+      by: "gate",
+      reason: `a goal turn failed: ${detail}`,
+      gate: { gate: "model_error", status: "paused", detail },
     });
     return;
   }
   const budget = budgetHit(goal, controller.now());
   if (budget) {
-    await controller.stop(context, budget.status, "gate", budget.detail, budget);
+    await controller.stop(context, {
+      goalId: goal.id,
+      to: budget.status,
+      by: "gate",
+      reason: budget.detail,
+      gate: budget,
+    });
     return;
   }
   if (!goalTurn || goal.lastReportTurnId === event.turnId) return;
   // A goal turn that ended without goal_status gets one reminder, then the user decides.
   const cap = capHit(goal, goal.continuations);
   if (!goal.reminderUsed && !cap) {
-    await controller.schedule(context, { reminder: true, turnsUsed: goal.continuations, goal });
+    await controller.schedule(context, { reminder: true, turnsUsed: goal.continuations, entry });
     return;
   }
-  await controller.stop(context, "waiting_approval", "gate", "goal turns ended without goal_status", {
-    gate: cap ? cap.gate : "no_status",
-    status: "waiting_approval",
-    detail: cap ? cap.detail : "the model did not call goal_status after a reminder",
+  await controller.stop(context, {
+    goalId: goal.id,
+    to: "waiting_approval",
+    by: "gate",
+    reason: "goal turns ended without goal_status",
+    gate: {
+      gate: cap ? cap.gate : "no_status",
+      status: "waiting_approval",
+      detail: cap ? cap.detail : "the model did not call goal_status after a reminder",
+    },
   });
 }
 

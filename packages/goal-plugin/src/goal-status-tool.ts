@@ -53,7 +53,7 @@ async function reportStatus(
   }
   const turnsUsed = goal.continuations + (turnLeaseKey === undefined ? 0 : 1);
   const normalized = normalizeNote(report.note);
-  const recorded = await controller.store.update(context, (current) => {
+  const recorded = await controller.store.write(context, (current) => {
     if (current?.status !== "active") return undefined;
     current.lastNote = report.note;
     current.lastReportTurnId = context.turn?.id ?? null;
@@ -67,31 +67,38 @@ async function reportStatus(
     current.updatedAt = controller.now();
     return current;
   });
-  if (recorded?.status !== "active")
+  if (recorded?.goal.status !== "active")
     return { accepted: false, message: "The goal changed meanwhile; stop working on it." };
 
   if (report.status !== "continue") {
-    const stopped = await controller.stop(context, report.status, "model", report.note);
-    return stopped.ok
-      ? { accepted: true, status: report.status }
-      : { accepted: false, status: "active", message: stopped.message };
+    await controller.stop(context, { goalId: goal.id, to: report.status, by: "model", reason: report.note });
+    return { accepted: true, status: report.status };
   }
   const now = controller.now();
   const hit =
-    (recorded.repeatedNote?.count ?? 0) >= noProgressRepeats
+    (recorded.goal.repeatedNote?.count ?? 0) >= noProgressRepeats
       ? {
           gate: "no_progress" as const,
           status: "blocked" as const,
           detail: `the same note came ${noProgressRepeats} times in a row`,
         }
-      : (capHit(recorded, turnsUsed) ?? budgetHit(recorded, now));
+      : (capHit(recorded.goal, turnsUsed) ?? budgetHit(recorded.goal, now));
   if (hit) {
-    const stopped = await controller.stop(context, hit.status, "gate", hit.detail, hit);
-    return stopped.ok
-      ? { accepted: true, status: hit.status, message: `The goal stopped: ${hit.detail}. Wait for the user.` }
-      : { accepted: false, status: "active", message: stopped.message };
+    await controller.stop(context, {
+      goalId: goal.id,
+      to: hit.status,
+      by: "gate",
+      reason: hit.detail,
+      gate: hit,
+    });
+    return {
+      accepted: true,
+      status: hit.status,
+      message: `The goal stopped: ${hit.detail}. Wait for the user.`,
+    };
   }
-  const scheduled = await controller.schedule(context, { reminder: false, turnsUsed, goal: recorded });
+  // Conditional on the goal as just written: a stop that lands first makes this request fail, not win.
+  const scheduled = await controller.schedule(context, { reminder: false, turnsUsed, entry: recorded });
   if (scheduled?.status !== "active") {
     return {
       accepted: true,

@@ -5,6 +5,12 @@ import { goalStateLocation } from "./goal-reader.js";
 const goalKey = goalStateLocation.key;
 const maxAttempts = 5;
 
+/** A stored goal and its version. */
+export interface GoalEntry {
+  goal: Goal;
+  version: number;
+}
+
 /** Thrown when a stored goal has a format this version cannot read. */
 export class GoalFormatError extends Error {
   override readonly name = "GoalFormatError";
@@ -19,7 +25,7 @@ export class GoalStore {
   }
 
   async read(context: SessionContext): Promise<Goal | undefined> {
-    return (await this.#readEntry(context))?.goal;
+    return (await this.readEntry(context))?.goal;
   }
 
   /**
@@ -30,15 +36,23 @@ export class GoalStore {
     context: SessionContext,
     change: (goal: Goal | undefined) => Goal | undefined | Promise<Goal | undefined>,
   ): Promise<Goal | undefined> {
+    return (await this.write(context, change))?.goal;
+  }
+
+  /** {@link update}, returning the goal with the version it now has in the store. */
+  async write(
+    context: SessionContext,
+    change: (goal: Goal | undefined) => Goal | undefined | Promise<Goal | undefined>,
+  ): Promise<GoalEntry | undefined> {
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
-      const entry = await this.#readEntry(context);
+      const entry = await this.readEntry(context);
       // The store hands out a fresh copy on every read, so `change` may mutate it freely.
       const next = await change(entry?.goal);
-      if (!next) return entry?.goal;
+      if (!next) return entry;
       const written = await this.#api.state.set(context, goalKey, next as unknown as JsonValue, {
         expectedVersion: entry?.version ?? 0,
       });
-      if (written.status === "written") return next;
+      if (written.status === "written") return { goal: next, version: written.version };
     }
     throw new Error("The goal kept changing while it was being updated; try the command again.");
   }
@@ -48,7 +62,8 @@ export class GoalStore {
     await this.#api.state.delete(context, goalKey);
   }
 
-  async #readEntry(context: SessionContext): Promise<{ goal: Goal; version: number } | undefined> {
+  /** The goal and its version in the store, which a continuation request can be made conditional on. */
+  async readEntry(context: SessionContext): Promise<GoalEntry | undefined> {
     const entry = await this.#api.state.get(context, goalKey);
     if (!entry) return undefined;
     const goal = entry.value as unknown as Goal;

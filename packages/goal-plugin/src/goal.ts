@@ -29,6 +29,8 @@ export type GoalEvent = { at: number } & (
   | { type: "gate"; gate: GateName; detail: string }
   | { type: "lease-scheduled"; reminder: boolean }
   | { type: "lease-failed"; message: string }
+  | { type: "lease-clear-failed"; message: string }
+  | { type: "continuation-declined" }
   | {
       type: "continuation-ended";
       turn: number;

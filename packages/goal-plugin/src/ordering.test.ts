@@ -93,20 +93,24 @@ describe("lease and status stay in step", () => {
     expect(await h.store.listLeases()).toEqual([]);
   });
 
-  it("a pause whose lease cannot be cleared keeps the goal active and says so", async () => {
-    const h = await flakyHost([...turn("done", "finished")]);
+  it("a pause whose lease cannot be cleared still pauses, logs it, and the continuation never runs", async () => {
+    const h = await flakyHost([]);
     await h.command("/goal start back up the photos");
-    const before = await h.goal();
     h.store.failDelete = true;
     const reply = await h.command("/goal pause");
     expect(reply).toMatch(
-      /^The pending continuation could not be cleared \(.*disk gone.*\); the goal is unchanged\.$/,
+      /^Goal paused\. \/goal resume continues it\. Its pending continuation could not be cleared \(.*disk gone.*\); it will not run\.$/,
     );
-    expect(await h.command("/goal clear")).toMatch(/could not be cleared/);
-    expect(await h.goal()).toEqual(before);
     h.store.failDelete = false;
+    expect(await h.store.listLeases()).toHaveLength(1);
     await h.host.settle();
-    expect(await h.goal()).toMatchObject({ status: "done" });
+    const goal = await h.goal();
+    expect(goal).toMatchObject({ status: "paused", continuations: 0 });
+    expect(goal?.events.map((event) => event.type)).toEqual(
+      expect.arrayContaining(["lease-clear-failed", "continuation-declined"]),
+    );
+    expect(h.model.requests).toHaveLength(0);
+    expect(await h.store.listLeases()).toEqual([]);
   });
 });
 

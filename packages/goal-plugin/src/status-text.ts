@@ -52,6 +52,10 @@ function describeEvent(event: GoalEvent): string {
       return event.reminder ? "reminder continuation scheduled" : "continuation scheduled";
     case "lease-failed":
       return `continuation not scheduled: ${event.message}`;
+    case "lease-clear-failed":
+      return `pending continuation not cleared (it will not run): ${event.message}`;
+    case "continuation-declined":
+      return "a continuation came due for a goal no longer active, and did not run";
     case "continuation-started":
       return `continuation ${event.turn} started`;
     case "continuation-ended":

@@ -33,3 +33,16 @@ export class StoreUnavailableError extends GoalLeaseError {
     super({ code: "store_unavailable", message: options.message, cause: options.cause });
   }
 }
+
+/**
+ * Another live host process owns the session, or this one lost it (its fence is stale): nothing was
+ * written. Only the owner runs a session's turns and writes its state.
+ */
+export class SessionOwnedError extends GoalLeaseError {
+  readonly sessionKey: string;
+
+  constructor(options: { sessionKey: string; message: string }) {
+    super({ code: "session_owned", message: options.message });
+    this.sessionKey = options.sessionKey;
+  }
+}

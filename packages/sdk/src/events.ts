@@ -7,6 +7,8 @@ export interface HostEventMap {
   "session-opened": { sessionKey: string; agentId: string; channel: string };
   "session-reset": { sessionKey: string; generation: number };
   "session-closed": { sessionKey: string };
+  /** Another host process took the session over (this one stalled past its claim); nothing more runs here. */
+  "session-lost": { sessionKey: string };
   "command-run": {
     sessionKey: string;
     name: string;

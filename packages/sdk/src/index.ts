@@ -1,6 +1,6 @@
 // Its declarations use Node.js types (environment, AbortSignal): @types/node is a dependency.
 /// <reference types="node" preserve="true" />
-export { type Clock, systemClock, type TimerHandle } from "./clock.js";
+export { type Clock, systemClock, type TimerHandle, type TimerOptions } from "./clock.js";
 export { GoalLeaseError, HostUsageError, PluginDefinitionError, StoreUnavailableError } from "./errors.js";
 export type { HostEvent, HostEventListener, HostEventMap, HostEventName } from "./events.js";
 export type { CommandResult } from "./host/commands.js";

@@ -7,7 +7,8 @@ export type LeaseRejectionReason =
   | "session_unavailable"
   | "plugin_unloaded"
   | "host_draining"
-  | "store_unavailable";
+  | "store_unavailable"
+  | "condition_failed";
 
 /** Why a lease that was due did not become a turn. */
 export type LeaseDropReason =
@@ -16,7 +17,9 @@ export type LeaseDropReason =
   | "session_reset"
   | "session_closed"
   | "host_draining"
-  | "delivery_failed";
+  | "delivery_failed"
+  | "plugin_declined"
+  | "session_lost";
 
 /** A pending continuation lease as its plugin sees it. */
 export interface ContinuationLease {
@@ -34,6 +37,12 @@ export interface LeaseRequest {
   readonly leaseKey: string;
   readonly message: string;
   readonly delayMs?: number;
+  /**
+   * Schedule only while this plugin's state `stateKey` in the session is still at `version` (the version a
+   * write just returned), checked atomically with storing the lease: a stop that changed the state first
+   * makes the request `rejected` with `condition_failed`, so a stale decision never overtakes it.
+   */
+  readonly condition?: { readonly stateKey: string; readonly version: number };
 }
 
 /** Clear the pending lease `leaseKey` of the session of `session`. */

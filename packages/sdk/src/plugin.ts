@@ -77,6 +77,24 @@ export interface PluginHooks {
     event: { leaseKey: string; leaseId: string },
     context: SessionContext,
   ) => void | Promise<void>;
+  /**
+   * One of this plugin's continuations is about to start its turn (it has been claimed; no other process
+   * can run it). Return false to decline it: it is dropped (`plugin_declined`) and no turn starts. The
+   * plugin's own re-check of its state, made with the turn's start, e.g. "is this goal still active?".
+   */
+  "lease-admission": (
+    event: { leaseKey: string; leaseId: string },
+    context: SessionContext,
+  ) => boolean | undefined | Promise<boolean | undefined>;
+  /**
+   * This host starts serving a session that has no continuation pending: opened here, or taken over from
+   * a process that is gone (after the turns it left unfinished were reported). A plugin re-arms here what a
+   * lost write or a crash left with nothing scheduled.
+   */
+  "session-ready": (
+    event: { reason: "opened" | "taken-over" },
+    context: SessionContext,
+  ) => void | Promise<void>;
   /** A short line added to the system text of every turn; return undefined to add nothing. */
   "prompt-context": (context: SessionContext) => string | undefined | Promise<string | undefined>;
 }

@@ -111,6 +111,8 @@ describe("Claude Code hooks on the goal-lease host", () => {
     const second = await agent(store);
     await second.event("SessionStart", B);
     expect(await store.listStartedLeases()).toHaveLength(1);
+    // The first process died: its claim on A lapses (as it does 10 s after its last heartbeat).
+    await store.releaseSessions(first.host.ownerId);
     await second.event("SessionStart", A);
     expect(await store.listStartedLeases()).toEqual([]);
     expect(await readStoredGoal(store, `claude:${A}`)).toMatchObject({ status: "paused", continuations: 1 });

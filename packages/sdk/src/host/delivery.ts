@@ -2,16 +2,19 @@ import type { LeaseRecord, LeaseSlot } from "../store/store.js";
 import type { HostInternals } from "./host-internals.js";
 import type { SessionState } from "./session-state.js";
 
+type PluginSlot = Omit<LeaseSlot, "sessionKey">;
+
+const fills = (lease: LeaseRecord, slot: PluginSlot | undefined) =>
+  !slot || (lease.pluginId === slot.pluginId && lease.leaseKey === slot.leaseKey);
+
 /**
  * The continuation handed to the embedding host whose turn has not started yet, if it fills `slot`. Once its
  * turn starts, it is that turn's lease and no longer withdrawable.
  */
-export function waitingDelivery(session: SessionState, slot?: Omit<LeaseSlot, "sessionKey">) {
+export function waitingDelivery(session: SessionState, slot?: PluginSlot) {
   const delivered = session.delivered;
   if (!delivered || session.externalTurn?.identity.lease?.id === delivered.id) return undefined;
-  if (slot && (delivered.pluginId !== slot.pluginId || delivered.leaseKey !== slot.leaseKey))
-    return undefined;
-  return delivered;
+  return fills(delivered, slot) ? delivered : undefined;
 }
 
 /**
@@ -25,6 +28,26 @@ export async function withdrawDelivery(
 ): Promise<void> {
   if (session.delivered?.id !== lease.id) return;
   session.delivered = undefined;
-  await host.store.finishLease(lease.id);
+  await host.store.finishLease(lease.id, { fence: session.fence });
   host.pump(session);
+}
+
+/**
+ * Withdraws the continuation of `slot` (any, without one) that has been claimed but whose turn has not
+ * started: one being admitted here, or one handed to the embedding host. A clear, a replacement or a stop
+ * made before the turn starts wins; the admission finds it withdrawn and starts nothing.
+ */
+export async function withdrawUnstarted(
+  host: HostInternals,
+  session: SessionState,
+  slot?: PluginSlot,
+): Promise<LeaseRecord | undefined> {
+  const admitting = session.admitting;
+  if (admitting && fills(admitting, slot)) {
+    session.admitting = undefined;
+    return admitting;
+  }
+  const waiting = waitingDelivery(session, slot);
+  if (waiting) await withdrawDelivery(host, session, waiting);
+  return waiting;
 }

@@ -5,7 +5,7 @@ import type { Model, ModelToolSchema, ModelUsage } from "../model.js";
 import type { TurnOutcome } from "../plugin.js";
 import type { Sender, TurnKind } from "../session-context.js";
 import type { LeaseRecord } from "../store/store.js";
-import { emitLeaseDropped, staleReason } from "./admission.js";
+import { declinedByPlugin, emitLeaseDropped, staleReason } from "./admission.js";
 import { waitingDelivery, withdrawDelivery } from "./delivery.js";
 import type { HostInternals } from "./host-internals.js";
 import { callHooks, hostSender, mintContext } from "./plugin-hooks.js";
@@ -110,10 +110,14 @@ export class ExternalTurns {
       // Cleared or replaced: that lease's own event was emitted then.
       if (lease?.id !== input.continuationOf) return { kind: "dropped", reason: "not_current" };
       const stale = staleReason(this.#host, session, lease);
-      if (stale) {
+      const refused =
+        stale ?? ((await declinedByPlugin(this.#host, session, lease)) ? "plugin_declined" : undefined);
+      // Withdrawn while the plugin was asked (a clear, a replacement, a reset): its own event was emitted then.
+      if (waitingDelivery(session)?.id !== lease.id) return { kind: "dropped", reason: "not_current" };
+      if (refused) {
         await withdrawDelivery(this.#host, session, lease);
-        emitLeaseDropped(this.#host, lease, stale);
-        return { kind: "dropped", reason: stale };
+        emitLeaseDropped(this.#host, lease, refused);
+        return { kind: "dropped", reason: refused };
       }
     }
     const identity: TurnIdentity = {
@@ -181,7 +185,7 @@ export class ExternalTurns {
       const lease = turn.identity.lease;
       if (lease && session.delivered?.id === lease.id) {
         session.delivered = undefined;
-        await this.#host.store.finishLease(lease.id);
+        await this.#host.store.finishLease(lease.id, { fence: session.fence });
       }
       this.#host.pump(session);
     }

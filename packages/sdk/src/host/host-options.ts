@@ -3,6 +3,7 @@ import type { Model } from "../model.js";
 import type { PluginDefinition } from "../plugin.js";
 import type { HostStore } from "../store/store.js";
 import type { ExternalTurnRunner } from "./external-turns.js";
+import type { OwnershipOptions } from "./session-ownership.js";
 
 /** Options of {@link createHost}: a `model`, or `externalTurns` when an embedding host runs the turns. */
 export interface HostOptions {
@@ -17,12 +18,20 @@ export interface HostOptions {
   systemPrompt?: string;
   limits?: Partial<HostLimits>;
   /**
-   * `at-start` (default): this host owns the store; at start it reports interrupted continuations and
-   * re-arms pending leases. `per-session`: several host processes share the store, each serving its own
-   * sessions, so nothing is recovered at start; call `host.recoverSession(key)` when this host takes a
-   * session over.
+   * Which sessions this host takes over from a process that is gone (died, or closed with work left):
+   * their interrupted continuations are reported, their pending leases re-armed. Sessions a live process
+   * owns are never touched. `at-start` (default): every such session once, when the host starts.
+   * `continuous`: also while it runs, at every heartbeat, so hosts that share a store take over each
+   * other's sessions when one dies. `per-session`: only the sessions `host.recoverSession(key)` names.
    */
-  recovery?: "at-start" | "per-session";
+  recovery?: "at-start" | "continuous" | "per-session";
+  /** Session ownership among the host processes sharing the store: claim lifetime, owner id. */
+  ownership?: OwnershipOptions;
+  /**
+   * How often to look for commands other processes posted for this host's sessions (default 500 ms); they
+   * are also applied before every continuation starts.
+   */
+  inboxPollMs?: number;
 }
 
 /** Bounds the host enforces on every turn. */

@@ -1,5 +1,5 @@
-import { type Clock, systemClock } from "../clock.js";
-import { HostUsageError } from "../errors.js";
+import { type Clock, systemClock, type TimerHandle } from "../clock.js";
+import { HostUsageError, SessionOwnedError } from "../errors.js";
 import { EventBus, type HostEventListener, type HostEventName } from "../events.js";
 import type { PluginDefinition } from "../plugin.js";
 import { ContextMinter } from "../session-context.js";
@@ -7,6 +7,7 @@ import { defaultStorePath } from "../store/default-store-path.js";
 import { SqliteStore } from "../store/sqlite-store.js";
 import type { HostStore, LeaseRecord } from "../store/store.js";
 import { admitAndRun, dropSessionLeases, emitLeaseDropped } from "./admission.js";
+import { CommandInbox } from "./command-inbox.js";
 import { parseCommand, runCommand } from "./commands.js";
 import { ExternalTurns, turnlessModel } from "./external-turns.js";
 import type { HostInternals } from "./host-internals.js";
@@ -26,6 +27,7 @@ import {
   type SessionInfo,
   sessionInfo,
 } from "./session-api.js";
+import { SessionOwnership } from "./session-ownership.js";
 import type { SessionState } from "./session-state.js";
 import { SessionTable } from "./session-table.js";
 import type { TurnResult } from "./turn-result.js";
@@ -46,14 +48,23 @@ export class Host {
   readonly #external: ExternalTurns | undefined;
   readonly #work = new IdleTracker();
   readonly #recovery: LeaseRecovery;
+  readonly #ownership: SessionOwnership;
+  readonly #inbox: CommandInbox;
+  readonly #options: HostOptions;
+  /** Sessions another process took over from this one, so their callers hear why. */
+  readonly #lost = new Set<string>();
+  #inboxTimer: TimerHandle | undefined;
+  #unwatchCommands: (() => void) | undefined;
 
   private constructor(options: HostOptions) {
+    this.#options = options;
     const clock: Clock = options.clock ?? systemClock;
     const events = new EventBus(() => clock.now());
     this.#ownsStore = options.store === undefined;
     // Durable by default: a host that was not given a store keeps its state in the embedded SQLite file.
     const store = options.store ?? SqliteStore.open(defaultStorePath());
-    const sessions = new SessionTable(store);
+    this.#ownership = new SessionOwnership(store, clock, options.ownership);
+    const sessions = new SessionTable(store, this.#ownership);
     this.#sessions = sessions;
     this.#internals = {
       store,
@@ -75,6 +86,7 @@ export class Host {
       ? new ExternalTurns(this.#internals, (sessionKey) => this.#openSessionState(sessionKey))
       : undefined;
     this.#recovery = new LeaseRecovery(this.#internals, sessions);
+    this.#inbox = new CommandInbox(this.#internals);
   }
 
   /** @internal Use {@link createHost}. */
@@ -87,18 +99,26 @@ export class Host {
     const host = new Host(options);
     try {
       for (const plugin of options.plugins ?? []) await host.loadPlugin(plugin);
-      if (options.recovery !== "per-session") await host.#recovery.all();
+      if (options.recovery !== "per-session") await host.#recovery.orphans();
     } catch (error) {
       if (host.#ownsStore) await host.#internals.store.close();
       throw error;
     }
+    host.#ownership.startHeartbeat(() => host.#heartbeat());
+    host.#pollInbox();
     return host;
+  }
+
+  /** This host's id among the processes sharing the store. */
+  get ownerId(): string {
+    return this.#ownership.ownerId;
   }
 
   /**
    * Takes a session over in a host started with `recovery: "per-session"`: its continuation turns that
    * another process started and never finished are reported as interrupted, its pending leases are armed
-   * here. Once per session per host; later calls do nothing.
+   * here. Once per session per host; later calls do nothing. Throws a one-line `SessionOwnedError` while
+   * another live process owns it.
    */
   async recoverSession(sessionKey: string): Promise<void> {
     this.#assertOpen();
@@ -140,7 +160,11 @@ export class Host {
 
   async openSession(options: OpenSessionOptions): Promise<SessionInfo> {
     this.#assertOpen();
+    const held = this.#sessions.get(options.sessionKey)?.fence !== undefined;
     const session = await this.#sessions.open(options, this.#internals);
+    this.#lost.delete(session.record.sessionKey);
+    // Newly served here: whatever a previous owner left (an interrupted turn, a pending lease) is taken over.
+    if (!held) await this.#work.track(this.#recovery.session(session.record.sessionKey, "opened"));
     return sessionInfo(session.record);
   }
 
@@ -182,7 +206,7 @@ export class Host {
     const session = this.#openSessionState(sessionKey);
     const previousGeneration = session.record.generation;
     session.record = { ...session.record, generation: previousGeneration + 1 };
-    await this.#internals.store.putSession(session.record);
+    await this.#internals.store.putSession(session.record, { fence: session.fence });
     await dropSessionLeases(this.#internals, session, "session_reset");
     this.#internals.events.emit("session-reset", { sessionKey, generation: session.record.generation });
     await this.#work.track(
@@ -198,7 +222,7 @@ export class Host {
     this.#assertOpen();
     const session = this.#openSessionState(sessionKey);
     session.record = { ...session.record, closedAt: this.#internals.clock.now() };
-    await this.#internals.store.putSession(session.record);
+    await this.#internals.store.putSession(session.record, { fence: session.fence });
     for (const queued of session.userQueue.splice(0)) {
       queued.reject(
         new HostUsageError({ message: `Session "${sessionKey}" was closed before this message ran.` }),
@@ -227,10 +251,80 @@ export class Host {
     if (this.#closed) return;
     this.#draining = true;
     this.#internals.scheduler.disarmAll();
+    this.#ownership.stopHeartbeat();
+    if (this.#inboxTimer) this.#internals.clock.clearTimeout(this.#inboxTimer);
+    this.#unwatchCommands?.();
     for (const session of this.#sessions.values()) this.#pump(session);
     await this.idle();
     this.#closed = true;
+    // Given up at once, so another process can take the sessions over without waiting for the claims to expire.
+    await this.#ownership.release().catch(() => undefined);
     if (this.#ownsStore) await this.#internals.store.close();
+  }
+
+  /** Renews this host's claims; drops the sessions another process took; takes over orphans if asked to. */
+  async #heartbeat(): Promise<void> {
+    if (this.#draining) return;
+    try {
+      const held = await this.#ownership.renew();
+      for (const session of [...this.#sessions.values()]) {
+        if (session.fence && !held.has(session.record.sessionKey)) this.#lose(session);
+      }
+      if (this.#options.recovery === "continuous") await this.#work.track(this.#recovery.orphans());
+    } catch (error) {
+      this.#internals.events.emit("host-error", {
+        message: `ownership heartbeat: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+
+  /**
+   * Applies the commands other processes post for this host's sessions: as they come, where the store can
+   * tell, else every `inboxPollMs`.
+   */
+  #pollInbox(): void {
+    const { store } = this.#internals;
+    if (store.watchCommands) {
+      this.#unwatchCommands = store.watchCommands((sessionKey) => {
+        if (this.#draining || !this.#sessions.get(sessionKey)?.fence) return;
+        void this.#work.track(this.#inbox.apply(sessionKey)).catch((error: unknown) => {
+          this.#internals.events.emit("host-error", {
+            message: `command inbox: ${error instanceof Error ? error.message : String(error)}`,
+          });
+        });
+      });
+      return;
+    }
+    const poll = () => {
+      this.#inboxTimer = this.#internals.clock.setTimeout(
+        () => {
+          if (this.#draining) return;
+          void this.#work
+            .track(this.#inbox.apply())
+            .catch((error: unknown) => {
+              this.#internals.events.emit("host-error", {
+                message: `command inbox: ${error instanceof Error ? error.message : String(error)}`,
+              });
+            })
+            .finally(poll);
+        },
+        this.#options.inboxPollMs ?? 500,
+        { background: true },
+      );
+    };
+    poll();
+  }
+
+  /** Another process owns the session now: nothing more of it runs or is written here. */
+  #lose(session: SessionState): void {
+    const { sessionKey } = session.record;
+    session.fence = undefined;
+    this.#lost.add(sessionKey);
+    this.#internals.scheduler.disarmSession(sessionKey);
+    for (const lease of session.due.splice(0)) emitLeaseDropped(this.#internals, lease, "session_lost");
+    for (const queued of session.userQueue.splice(0)) queued.reject(lostError(sessionKey));
+    if (!session.running) this.#sessions.forget(session);
+    this.#internals.events.emit("session-lost", { sessionKey });
   }
 
   #onLeaseDue(lease: LeaseRecord): void {
@@ -257,7 +351,13 @@ export class Host {
     const lease = session.takeDue();
     if (!lease) return;
     session.running = true;
-    this.#runExclusive(session, admitAndRun(this.#internals, session, lease));
+    this.#runExclusive(session, this.#admit(session, lease));
+  }
+
+  /** Commands posted from other processes come first, so a stop sent from elsewhere wins over this lease. */
+  async #admit(session: SessionState, lease: LeaseRecord): Promise<void> {
+    await this.#inbox.apply(session.record.sessionKey);
+    await admitAndRun(this.#internals, session, lease);
   }
 
   #runExclusive(session: SessionState, work: Promise<unknown>): void {
@@ -279,6 +379,7 @@ export class Host {
 
   #openSessionState(sessionKey: string): SessionState {
     const session = this.#sessions.get(sessionKey);
+    if (!session?.fence && this.#lost.has(sessionKey)) throw lostError(sessionKey);
     if (!session?.open) {
       throw new HostUsageError({
         message: `Session ${JSON.stringify(sessionKey)} is not open; call host.openSession({ sessionKey }) first.`,
@@ -297,4 +398,11 @@ export class Host {
     if (this.#draining)
       throw new HostUsageError({ message: "The host is shutting down; no new input is accepted." });
   }
+}
+
+function lostError(sessionKey: string): SessionOwnedError {
+  return new SessionOwnedError({
+    sessionKey,
+    message: `Session ${JSON.stringify(sessionKey)} was taken over by another goal-lease process while this one stalled; continue it there.`,
+  });
 }

@@ -11,10 +11,11 @@ import {
   leaseLimits,
 } from "../lease.js";
 import type { LeaseRecord, LeaseSlot } from "../store/store.js";
-import { waitingDelivery, withdrawDelivery } from "./delivery.js";
+import { withdrawUnstarted } from "./delivery.js";
 import type { HostInternals } from "./host-internals.js";
 import { type PluginCaller, resolveContext } from "./resolve-context.js";
 import type { SessionState } from "./session-state.js";
+import { stateKeyPattern } from "./state-api.js";
 
 const sessionField = z.custom<object>((value) => typeof value === "object" && value !== null, {
   message: "must be the SessionContext your command, tool or hook received",
@@ -29,6 +30,12 @@ const requestSchema = z.strictObject({
   leaseKey: leaseKeyField,
   message: z.string().trim().min(1, { message: "must not be empty" }).max(leaseLimits.maxMessageChars),
   delayMs: z.number().min(0).max(leaseLimits.maxDelayMs).optional(),
+  condition: z
+    .strictObject({
+      stateKey: z.string().regex(stateKeyPattern, { message: 'must be 1-120 letters, digits or "._:-"' }),
+      version: z.number().int().min(0),
+    })
+    .optional(),
 });
 // Clear and lookup name a slot the same way: a context and a lease key, nothing else.
 const slotSchema = z.strictObject({ session: sessionField, leaseKey: leaseKeyField });
@@ -61,7 +68,7 @@ async function admitRequest(
   if (!parsed.success) {
     return rejected("invalid_request", `Invalid lease request: ${formatIssues(parsed.error)}.`);
   }
-  const { session: context, leaseKey, message, delayMs = 0 } = parsed.data;
+  const { session: context, leaseKey, message, delayMs = 0, condition } = parsed.data;
   const checked = checkContext(host, context, caller);
   if ("status" in checked) return checked;
   const { session } = checked;
@@ -88,15 +95,21 @@ async function admitRequest(
   const sequence = host.nextLeaseSequence();
   let replaced: LeaseRecord | undefined;
   try {
-    ({ replaced } = await host.store.putLease(record));
+    const ifState = condition && { key: condition.stateKey, version: condition.version };
+    const stored = await host.store.putLease(record, { fence: session.fence, ifState });
+    if ("conflict" in stored) {
+      return rejected(
+        "condition_failed",
+        `Not scheduled: state "${condition?.stateKey}" is at version ${stored.conflict.version}, not ${condition?.version}; it changed since it was read.`,
+      );
+    }
+    replaced = stored.replaced;
   } catch (error) {
     return rejected("store_unavailable", `The lease could not be stored: ${(error as Error).message}.`);
   }
   if (replaced) session.removeDue(pluginId, leaseKey);
-  // A handed-over continuation whose turn has not started is still pending from the plugin's view.
-  const waiting = waitingDelivery(session, { pluginId, leaseKey });
-  if (waiting) await withdrawDelivery(host, session, waiting);
-  replaced ??= waiting;
+  // A continuation being admitted or handed over, whose turn has not started, is still pending for the plugin.
+  replaced ??= await withdrawUnstarted(host, session, { pluginId, leaseKey });
   host.scheduler.arm(record, sequence);
   const lease = toContinuationLease(record);
   host.events.emit("lease-scheduled", { sessionKey, pluginId, lease, replaced: replaced !== undefined });
@@ -115,15 +128,14 @@ export async function clearLease(
   const { session, slot } = resolved;
   let deleted: LeaseRecord | undefined;
   try {
-    deleted = await host.store.deleteLease(slot);
+    deleted = await host.store.deleteLease(slot, undefined, { fence: session.fence });
   } catch (error) {
     return rejected("store_unavailable", `The lease could not be cleared: ${(error as Error).message}.`);
   }
   host.scheduler.disarm(slot);
   const wasDue = session.removeDue(pluginId, slot.leaseKey);
-  const waiting = waitingDelivery(session, slot);
-  if (waiting) await withdrawDelivery(host, session, waiting);
-  const cleared = deleted ?? wasDue ?? waiting;
+  const unstarted = await withdrawUnstarted(host, session, slot);
+  const cleared = deleted ?? wasDue ?? unstarted;
   if (!cleared) return { status: "not_found" };
   host.events.emit("lease-cleared", { ...slot, leaseId: cleared.id });
   return { status: "cleared" };

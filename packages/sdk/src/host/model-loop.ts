@@ -7,7 +7,7 @@ import { type Invocation, mintContext } from "./plugin-hooks.js";
 import type { RegisteredTool } from "./plugin-registry.js";
 import type { SessionState } from "./session-state.js";
 import { executeToolCall } from "./tool-executor.js";
-import { storableToolCall, toolInputProblem } from "./tool-input.js";
+import { storableToolCall } from "./tool-input.js";
 
 /** What the model loop of a turn produced; filled in as it goes, so a fault midway keeps what was done. */
 export interface LoopResult {
@@ -51,10 +51,8 @@ export async function runModelLoop(
     usage.outputTokens += response.usage.outputTokens;
     result.text = response.text;
     const calls: ModelToolCall[] = response.toolCalls;
-    // The model's inputs as they may be kept: one the tool would refuse is not stored (nor sent back) as it came.
-    const kept = calls.map((call) =>
-      storableToolCall(call, toolInputProblem(call.input, host.limits.maxToolInputChars)),
-    );
+    // The model's inputs as they may be kept: one nested too deep is not stored (nor sent back) as it came.
+    const kept = calls.map((call) => storableToolCall(call, host.limits.maxToolInputChars));
     const assistant: ModelMessage = { role: "assistant", content: response.text, toolCalls: kept };
     messages.push(assistant);
     result.produced.push(entry(assistant));

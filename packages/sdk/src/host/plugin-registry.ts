@@ -13,6 +13,8 @@ const pluginIdPattern = /^[a-z][a-z0-9-]{0,63}$/;
 const commandNamePattern = /^[a-z][a-z0-9_-]{0,31}$/;
 const toolNamePattern = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const hookNames: ReadonlySet<string> = new Set<keyof PluginHooks>([
+  "lease-admission",
+  "session-ready",
   "turn-start",
   "turn-end",
   "user-message",

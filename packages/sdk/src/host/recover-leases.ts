@@ -1,14 +1,17 @@
+import { SessionOwnedError } from "../errors.js";
 import type { LeaseRecord } from "../store/store.js";
 import { emitLeaseDropped } from "./admission.js";
 import type { HostInternals } from "./host-internals.js";
 import { callHooks, hostSender } from "./plugin-hooks.js";
+import type { SessionState } from "./session-state.js";
 import type { SessionTable } from "./session-table.js";
 
 /**
- * Recovery of the leases a previous process left in the store: continuation turns that started but never
- * finished are recorded as interrupted, told to their plugin, and never replayed; pending leases are
- * re-armed at their due time. Done once for the whole store at host start, or once per session when hosts
- * share the store and each takes its own sessions over.
+ * Taking over sessions whose owner is gone (a process that died, or closed with work left): continuation
+ * turns that started there and never finished are recorded as interrupted, told to their plugin, and never
+ * replayed; pending leases are re-armed at their due time. Sessions a live process owns are never touched,
+ * so a live turn is never called interrupted. Done for every orphaned session of the store (at start, and
+ * on each heartbeat with `recovery: "continuous"`), and for each session this host opens.
  */
 export class LeaseRecovery {
   readonly #host: HostInternals;
@@ -20,51 +23,79 @@ export class LeaseRecovery {
     this.#sessions = sessions;
   }
 
-  /** Recovers every lease in the store. */
-  all(): Promise<void> {
-    return this.#recover();
+  /** Takes over and recovers every session of the store that has work and no live owner. */
+  async orphans(): Promise<void> {
+    const orphaned = await this.#host.store.listOrphanedSessions(this.#host.clock.now());
+    const adopted = await this.#sessions.adopt(orphaned);
+    const [started, pending] = await Promise.all([
+      this.#host.store.listStartedLeases(),
+      this.#host.store.listLeases(),
+    ]);
+    await this.#recover(adopted, started, pending, "taken-over");
   }
 
-  /** Recovers one session's leases, the first time only. */
-  async session(sessionKey: string): Promise<void> {
+  /**
+   * Takes over and recovers one session, the first time only; throws a one-line `SessionOwnedError` if a
+   * live process owns it.
+   */
+  async session(sessionKey: string, reason: "opened" | "taken-over" = "taken-over"): Promise<void> {
     if (this.#recovered.has(sessionKey)) return;
+    const adopted = await this.#sessions.adopt([sessionKey]);
+    if (!adopted.has(sessionKey) && (await this.#host.store.getSession(sessionKey))) {
+      const owner = (await this.#host.store.listOwners()).find((entry) => entry.sessionKey === sessionKey);
+      throw new SessionOwnedError({
+        sessionKey,
+        message: `Session ${JSON.stringify(sessionKey)} is in use by another goal-lease process (${owner?.ownerId ?? "unknown"}); use that one.`,
+      });
+    }
     this.#recovered.add(sessionKey);
-    await this.#recover(sessionKey);
+    const [started, pending] = await Promise.all([
+      this.#host.store.listStartedLeases(sessionKey),
+      this.#host.store.listLeases(sessionKey),
+    ]);
+    await this.#recover(adopted, started, pending, reason);
   }
 
-  async #recover(onlySessionKey?: string): Promise<void> {
+  async #recover(
+    adopted: ReadonlyMap<string, SessionState>,
+    started: readonly LeaseRecord[],
+    pending: readonly LeaseRecord[],
+    reason: "opened" | "taken-over",
+  ): Promise<void> {
+    if (adopted.size === 0) return;
     const host = this.#host;
-    const wanted = (lease: LeaseRecord) =>
-      onlySessionKey === undefined || lease.sessionKey === onlySessionKey;
-    for (const lease of (await host.store.listStartedLeases()).filter(wanted)) {
+    for (const lease of started) {
+      const session = adopted.get(lease.sessionKey);
+      if (!session) continue;
       const { sessionKey, pluginId, leaseKey, id: leaseId } = lease;
       host.events.emit("lease-interrupted", { sessionKey, pluginId, leaseKey, leaseId });
-      const session = await this.#sessions.load(sessionKey);
-      if (session?.open && session.record.generation === lease.generation) {
+      if (session.open && session.record.generation === lease.generation) {
         await callHooks(
           host,
           session,
           "lease-interrupted",
           (handler, context) => handler({ leaseKey, leaseId }, context),
-          {
-            sender: hostSender,
-            onlyPluginId: pluginId,
-          },
+          { sender: hostSender, onlyPluginId: pluginId },
         );
       }
-      await host.store.finishLease(leaseId);
+      await host.store.finishLease(leaseId, { fence: session.fence });
     }
-    const leases = (await host.store.listLeases()).filter(wanted);
-    // One query for all the sessions a large recovery needs, not one per lease.
-    await this.#sessions.loadMany(new Set(leases.map((lease) => lease.sessionKey)));
-    for (const lease of leases) {
-      const session = await this.#sessions.load(lease.sessionKey);
-      if (session?.open && session.record.generation === lease.generation) {
+    const armed = new Set<string>();
+    for (const lease of pending) {
+      const session = adopted.get(lease.sessionKey);
+      if (!session) continue;
+      if (session.open && session.record.generation === lease.generation) {
         host.scheduler.arm(lease, host.nextLeaseSequence());
+        armed.add(lease.sessionKey);
         continue;
       }
-      await host.store.deleteLease(lease, lease.id);
-      emitLeaseDropped(host, lease, session?.open ? "session_reset" : "session_closed");
+      await host.store.deleteLease(lease, lease.id, { fence: session.fence });
+      emitLeaseDropped(host, lease, session.open ? "session_reset" : "session_closed");
+    }
+    for (const [sessionKey, session] of adopted) {
+      if (!session.open || armed.has(sessionKey)) continue;
+      this.#recovered.add(sessionKey);
+      await callHooks(host, session, "session-ready", (handler, context) => handler({ reason }, context));
     }
   }
 }

@@ -9,7 +9,10 @@ afterEach(async () => {
   for (const host of hosts.splice(0)) await host.close();
 });
 
-/** A host that shares `store` with other processes and serves its own sessions. */
+/**
+ * A host that shares `store` with other processes and serves its own sessions. Each process has its own
+ * clock: one that is never advanced again stands for a process that died (it renews nothing).
+ */
 async function sharingHost(store: MemoryStore, clock: FakeClock) {
   const probe = createProbe();
   const deliveries: ContinuationDelivery[] = [];
@@ -27,13 +30,14 @@ async function sharingHost(store: MemoryStore, clock: FakeClock) {
 }
 
 describe("hosts that share a store and recover per session", () => {
-  it("leave another host's running continuation alone until a session is taken over", async () => {
+  it("leave another host's running continuation alone until its owner is gone", async () => {
     const store = new MemoryStore();
     const clock = new FakeClock();
-    const first = await sharingHost(store, clock);
+    const firstClock = new FakeClock(clock.now());
+    const first = await sharingHost(store, firstClock);
     await first.host.openSession({ sessionKey: "s1" });
     await first.host.send({ sessionKey: "s1", text: "/probe-lease next keep going", sender: owner });
-    await settle(first.host, clock);
+    await settle(first.host, firstClock);
     expect(first.deliveries).toHaveLength(1);
     expect(await store.listStartedLeases()).toHaveLength(1);
 
@@ -43,7 +47,15 @@ describe("hosts that share a store and recover per session", () => {
     expect(second.interrupted).toEqual([]);
     expect(await store.listStartedLeases()).toHaveLength(1);
 
-    // The first process died; the second takes s1 over.
+    // A live owner keeps it: the second host is told so, and touches nothing.
+    await expect(second.host.openSession({ sessionKey: "s1" })).rejects.toThrow(
+      /Session "s1" is in use by another goal-lease process .*try again in 10 s/,
+    );
+    await expect(second.host.recoverSession("s1")).rejects.toThrow(/in use by another goal-lease process/);
+    expect(second.interrupted).toEqual([]);
+
+    // The first process died (its clock, and so its heartbeat, stopped); once its claim expires, s1 moves.
+    await clock.advance(10_000);
     await second.host.openSession({ sessionKey: "s1" });
     await second.host.recoverSession("s1");
     expect(second.interrupted).toEqual(["s1"]);

@@ -50,14 +50,17 @@ export async function runTurn(
   try {
     const { system, history } = await buildPrompt(host, session, invocation);
     // The input is on record before the model sees it, so a crash mid-turn never loses what the user typed.
-    await host.store.appendTranscript(sessionKey, [{ ...entry(inputMessage), leaseId: lease?.id }]);
+    await host.store.appendTranscript(sessionKey, [{ ...entry(inputMessage), leaseId: lease?.id }], {
+      fence: session.fence,
+    });
     const tools = await offeredTools(host, session, invocation);
     await runModelLoop(
       host,
       { session, turnId, system, messages: [...history, inputMessage], tools, usage, entry, invocation },
       loop,
     );
-    if (loop.produced.length > 0) await host.store.appendTranscript(sessionKey, loop.produced);
+    if (loop.produced.length > 0)
+      await host.store.appendTranscript(sessionKey, loop.produced, { fence: session.fence });
   } catch (error) {
     // A host fault (usually the store) still ends the turn properly, so plugins hear of it and nothing is stuck.
     loop.outcome = {

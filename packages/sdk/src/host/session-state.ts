@@ -1,5 +1,5 @@
 import type { Sender } from "../session-context.js";
-import type { LeaseRecord, SessionRecord } from "../store/store.js";
+import type { Fence, LeaseRecord, SessionRecord } from "../store/store.js";
 import type { TurnIdentity } from "./turn-notices.js";
 import type { TurnResult } from "./turn-result.js";
 
@@ -18,6 +18,10 @@ export class SessionState {
   /** Leases whose time has come, waiting for the session to be idle; at most one per lease slot. */
   readonly due: LeaseRecord[] = [];
   running = false;
+  /** This host's right to write the session; every write that matters carries it. */
+  fence?: Fence;
+  /** A continuation claimed in the store whose turn has not started: a clear still withdraws it. */
+  admitting?: LeaseRecord;
   /** With external turns: the continuation handed to the embedding host, until its turn ends. */
   delivered?: LeaseRecord;
   /** With external turns: the turn the embedding host is running now. */

@@ -4,7 +4,8 @@ import type { PluginStateApi } from "../plugin.js";
 import type { HostInternals } from "./host-internals.js";
 import { type PluginCaller, resolveContext } from "./resolve-context.js";
 
-const stateKeyPattern = /^[A-Za-z0-9._:-]{1,120}$/;
+/** What a plugin state key may be. */
+export const stateKeyPattern = /^[A-Za-z0-9._:-]{1,120}$/;
 const maxStateChars = 1_000_000;
 
 /** A plugin passed a context the host did not mint for it. */
@@ -43,13 +44,19 @@ export function createStateApi(host: HostInternals, caller: PluginCaller): Plugi
     set: async (context, key, value, { expectedVersion }) => {
       const scope = scopeOf(context, key);
       checkJson(value);
-      return host.store.writeState(pluginId, scope, key, value, expectedVersion);
+      return host.store.writeState(pluginId, scope, key, value, expectedVersion, fenceOf(host, scope));
     },
     delete: async (context, key) => {
-      await host.store.deleteState(pluginId, scopeOf(context, key), key);
+      const scope = scopeOf(context, key);
+      await host.store.deleteState(pluginId, scope, key, fenceOf(host, scope));
     },
   };
   return Object.freeze(api);
+}
+
+/** The host's right to write the session, which every write of its state carries. */
+function fenceOf(host: HostInternals, sessionKey: string) {
+  return { fence: host.session(sessionKey)?.fence };
 }
 
 function checkJson(value: JsonValue): void {

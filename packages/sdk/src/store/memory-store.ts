@@ -1,12 +1,19 @@
+import { randomUUID } from "node:crypto";
 import type { JsonValue } from "../json.js";
+import { acquisition, staleFence } from "./ownership.js";
 import type {
+  AcquireResult,
   HostStore,
+  InboxCommand,
   LeaseRecord,
   LeaseSlot,
+  SessionOwner,
   SessionRecord,
+  StateCondition,
   StateEntry,
   StateWriteResult,
   TranscriptEntry,
+  WriteOptions,
 } from "./store.js";
 
 const slotId = (slot: LeaseSlot) => JSON.stringify([slot.pluginId, slot.sessionKey, slot.leaseKey]);
@@ -22,20 +29,102 @@ export class MemoryStore implements HostStore {
   readonly #state = new Map<string, { json: string; version: number }>();
   readonly #leases = new Map<string, LeaseRecord>();
   readonly #started = new Map<string, LeaseRecord>();
+  readonly #owners = new Map<string, SessionOwner>();
+  readonly #inbox = new Map<string, InboxCommand>();
+  readonly #commandWatchers = new Set<(sessionKey: string) => void>();
 
   async getSession(sessionKey: string) {
     return this.#sessions.get(sessionKey);
   }
 
-  async putSession(record: SessionRecord) {
+  async putSession(record: SessionRecord, options?: WriteOptions) {
+    this.#fence(record.sessionKey, options);
     this.#sessions.set(record.sessionKey, copy(record));
+  }
+
+  async acquireSessions(
+    sessionKeys: readonly string[],
+    ownerId: string,
+    options: { now: number; ttlMs: number },
+  ): Promise<AcquireResult[]> {
+    return sessionKeys.map((sessionKey) => {
+      const result = acquisition(this.#owners.get(sessionKey), { sessionKey, ownerId, now: options.now });
+      if (result.status === "acquired") {
+        const { token } = result.fence;
+        this.#owners.set(sessionKey, { sessionKey, ownerId, token, expiresAt: options.now + options.ttlMs });
+      }
+      return result;
+    });
+  }
+
+  async renewSessions(ownerId: string, options: { now: number; ttlMs: number }) {
+    const held: string[] = [];
+    for (const owner of this.#owners.values()) {
+      if (owner.ownerId !== ownerId || owner.expiresAt === 0) continue;
+      owner.expiresAt = options.now + options.ttlMs;
+      held.push(owner.sessionKey);
+    }
+    return held;
+  }
+
+  async releaseSessions(ownerId: string, sessionKeys?: readonly string[]) {
+    for (const owner of this.#owners.values()) {
+      if (owner.ownerId === ownerId && (!sessionKeys || sessionKeys.includes(owner.sessionKey)))
+        owner.expiresAt = 0;
+    }
+  }
+
+  async listOwners() {
+    return [...this.#owners.values()].map((owner) => ({ ...owner }));
+  }
+
+  async listOrphanedSessions(now: number) {
+    const withWork = new Set<string>();
+    for (const lease of this.#leases.values()) withWork.add(lease.sessionKey);
+    for (const lease of this.#started.values()) withWork.add(lease.sessionKey);
+    for (const command of this.#inbox.values()) if (!command.answer) withWork.add(command.sessionKey);
+    return [...withWork].filter((sessionKey) => (this.#owners.get(sessionKey)?.expiresAt ?? 0) <= now);
+  }
+
+  async postCommand(command: Omit<InboxCommand, "id" | "answer">) {
+    const posted: InboxCommand = { ...command, sender: { ...command.sender }, id: randomUUID() };
+    this.#inbox.set(posted.id, posted);
+    for (const watcher of this.#commandWatchers) watcher(posted.sessionKey);
+    return copy(posted);
+  }
+
+  watchCommands(listener: (sessionKey: string) => void) {
+    this.#commandWatchers.add(listener);
+    return () => {
+      this.#commandWatchers.delete(listener);
+    };
+  }
+
+  async getCommand(id: string) {
+    const command = this.#inbox.get(id);
+    return command && copy(command);
+  }
+
+  async listPendingCommands(sessionKey?: string) {
+    return [...this.#inbox.values()]
+      .filter((command) => !command.answer && (sessionKey === undefined || command.sessionKey === sessionKey))
+      .map(copy);
+  }
+
+  async answerCommand(id: string, answer: { reply: string; at: number }, options?: WriteOptions) {
+    const command = this.#inbox.get(id);
+    if (!command || command.answer) return false;
+    this.#fence(command.sessionKey, options);
+    command.answer = { ...answer };
+    return true;
   }
 
   async listSessions() {
     return [...this.#sessions.values()];
   }
 
-  async appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[]) {
+  async appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[], options?: WriteOptions) {
+    this.#fence(sessionKey, options);
     const transcript = this.#transcripts.get(sessionKey) ?? [];
     transcript.push(...entries.map(copy));
     this.#transcripts.set(sessionKey, transcript);
@@ -62,7 +151,9 @@ export class MemoryStore implements HostStore {
     key: string,
     value: JsonValue,
     expectedVersion: number,
+    options?: WriteOptions,
   ): Promise<StateWriteResult> {
+    this.#fence(scope, options);
     const id = stateId(pluginId, scope, key);
     const current = this.#state.get(id);
     if ((current?.version ?? 0) !== expectedVersion) return { status: "conflict", current: toEntry(current) };
@@ -71,11 +162,18 @@ export class MemoryStore implements HostStore {
     return { status: "written", version };
   }
 
-  async deleteState(pluginId: string, scope: string, key: string) {
+  async deleteState(pluginId: string, scope: string, key: string, options?: WriteOptions) {
+    this.#fence(scope, options);
     return this.#state.delete(stateId(pluginId, scope, key));
   }
 
-  async putLease(record: LeaseRecord) {
+  async putLease(record: LeaseRecord, options?: WriteOptions & { ifState?: StateCondition }) {
+    this.#fence(record.sessionKey, options);
+    if (options?.ifState) {
+      const { key, version } = options.ifState;
+      const current = this.#state.get(stateId(record.pluginId, record.sessionKey, key))?.version ?? 0;
+      if (current !== version) return { conflict: { version: current } };
+    }
     const id = slotId(record);
     const replaced = this.#leases.get(id);
     this.#leases.set(id, copy(record));
@@ -86,7 +184,8 @@ export class MemoryStore implements HostStore {
     return this.#leases.get(slotId(slot));
   }
 
-  async deleteLease(slot: LeaseSlot, expectedId?: string) {
+  async deleteLease(slot: LeaseSlot, expectedId?: string, options?: WriteOptions) {
+    this.#fence(slot.sessionKey, options);
     const id = slotId(slot);
     const current = this.#leases.get(id);
     if (!current || (expectedId !== undefined && current.id !== expectedId)) return undefined;
@@ -94,7 +193,8 @@ export class MemoryStore implements HostStore {
     return current;
   }
 
-  async deleteSessionLeases(sessionKey: string) {
+  async deleteSessionLeases(sessionKey: string, options?: WriteOptions) {
+    this.#fence(sessionKey, options);
     const deleted: LeaseRecord[] = [];
     for (const [id, lease] of this.#leases) {
       if (lease.sessionKey !== sessionKey) continue;
@@ -104,25 +204,36 @@ export class MemoryStore implements HostStore {
     return deleted;
   }
 
-  async listLeases() {
-    return [...this.#leases.values()];
+  async listLeases(sessionKey?: string) {
+    return [...this.#leases.values()].filter(
+      (lease) => sessionKey === undefined || lease.sessionKey === sessionKey,
+    );
   }
 
-  async claimLease(slot: LeaseSlot, id: string) {
-    const claimed = await this.deleteLease(slot, id);
+  async claimLease(slot: LeaseSlot, id: string, options?: WriteOptions) {
+    const claimed = await this.deleteLease(slot, id, options);
     if (claimed) this.#started.set(claimed.id, claimed);
     return claimed;
   }
 
-  async finishLease(id: string) {
+  async finishLease(id: string, options?: WriteOptions) {
+    const started = this.#started.get(id);
+    if (started) this.#fence(started.sessionKey, options);
     this.#started.delete(id);
   }
 
-  async listStartedLeases() {
-    return [...this.#started.values()];
+  async listStartedLeases(sessionKey?: string) {
+    return [...this.#started.values()].filter(
+      (lease) => sessionKey === undefined || lease.sessionKey === sessionKey,
+    );
   }
 
   async close() {}
+
+  #fence(sessionKey: string, options: WriteOptions | undefined): void {
+    const fence = options?.fence;
+    if (fence) staleFence(this.#owners.get(sessionKey), sessionKey, fence);
+  }
 }
 
 // Records are flat or hold plain data the host never mutates: a frozen deep copy is made once, on write.

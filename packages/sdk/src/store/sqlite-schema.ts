@@ -1,5 +1,5 @@
 /** The schema version this build writes; stored in the file's `PRAGMA user_version`. */
-export const currentSchemaVersion = 1;
+export const currentSchemaVersion = 2;
 
 /**
  * Migrations by the version they produce. Version 1 is the first format; a new format appends a step here
@@ -56,6 +56,33 @@ export const migrations: readonly { version: number; sql: string }[] = [
         due_at INTEGER NOT NULL,
         generation INTEGER NOT NULL
       ) STRICT;
+    `,
+  },
+  {
+    // Session ownership (one live host process per session, fenced by token) and the command inbox through
+    // which other processes reach a session's owner.
+    version: 2,
+    sql: `
+      CREATE TABLE session_owners (
+        session_key TEXT PRIMARY KEY,
+        owner_id TEXT NOT NULL,
+        token INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX session_owners_by_owner ON session_owners (owner_id);
+      CREATE TABLE session_inbox (
+        id TEXT PRIMARY KEY,
+        session_key TEXT NOT NULL,
+        text TEXT NOT NULL,
+        sender_id TEXT NOT NULL,
+        sender_is_owner INTEGER NOT NULL,
+        posted_at INTEGER NOT NULL,
+        reply TEXT,
+        answered_at INTEGER
+      ) STRICT;
+      CREATE INDEX session_inbox_pending ON session_inbox (posted_at) WHERE answered_at IS NULL;
+      CREATE INDEX leases_by_session ON leases (session_key);
+      CREATE INDEX started_leases_by_session ON started_leases (session_key);
     `,
   },
 ];

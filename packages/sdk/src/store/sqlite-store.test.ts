@@ -35,7 +35,9 @@ describe("SqliteStore formats", () => {
   it.each([
     [
       "negative/future-version.db",
-      /schema version 99, newer than this goal-lease reads \(1\); upgrade goal-lease/,
+      new RegExp(
+        `schema version ${currentSchemaVersion + 98}, newer than this goal-lease reads \\(${currentSchemaVersion}\\); upgrade goal-lease`,
+      ),
     ],
     ["negative/foreign.db", /is an SQLite database but not a goal-lease store/],
     ["negative/not-a-database.db", /is not a readable goal-lease store .*left untouched: move it aside/],

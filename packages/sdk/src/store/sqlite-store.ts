@@ -1,18 +1,32 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, type Stats, statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { StoreUnavailableError } from "../errors.js";
+import { GoalLeaseError, StoreUnavailableError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import type { ModelMessage } from "../model.js";
+import * as inbox from "./sqlite-inbox.js";
 import { openDatabase } from "./sqlite-open.js";
+import {
+  acquireOwner,
+  checkFence,
+  listOrphans,
+  listOwners,
+  type Query,
+  releaseOwner,
+  renewOwner,
+} from "./sqlite-owners.js";
 import { leaseValues, type Row, toLease, toSession, toState } from "./sqlite-rows.js";
 import type {
+  AcquireResult,
   HostStore,
+  InboxCommand,
   LeaseRecord,
   LeaseSlot,
   SessionRecord,
+  StateCondition,
   StateWriteResult,
   TranscriptEntry,
+  WriteOptions,
 } from "./store.js";
 
 /** Options of {@link SqliteStore.open}. */
@@ -37,10 +51,13 @@ export class SqliteStore implements HostStore {
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
+  /** The file as it was opened: a write refuses to go on if the path now names another file, or none. */
+  readonly #file: Stats | undefined;
 
   private constructor(path: string, db: DatabaseSync) {
     this.path = path;
     this.#db = db;
+    this.#file = path === ":memory:" ? undefined : statSync(path);
   }
 
   /** Opens (creating or migrating) the store at `path`; throws a one-line error naming the file on failure. */
@@ -56,8 +73,8 @@ export class SqliteStore implements HostStore {
     return row ? toSession(row as Row) : undefined;
   }
 
-  async putSession(record: SessionRecord) {
-    this.#run((db) =>
+  async putSession(record: SessionRecord, options?: WriteOptions) {
+    this.#write(record.sessionKey, options, (db) =>
       this.#statement(
         db,
         `INSERT INTO sessions (session_key, agent_id, channel, generation, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -74,14 +91,61 @@ export class SqliteStore implements HostStore {
     );
   }
 
+  async acquireSessions(
+    sessionKeys: readonly string[],
+    ownerId: string,
+    options: { now: number; ttlMs: number },
+  ) {
+    return this.#write<AcquireResult[]>(undefined, undefined, () =>
+      sessionKeys.map((sessionKey) => acquireOwner(this.#query, sessionKey, ownerId, options)),
+    );
+  }
+
+  async renewSessions(ownerId: string, options: { now: number; ttlMs: number }) {
+    return this.#write(undefined, undefined, () => renewOwner(this.#query, ownerId, options));
+  }
+
+  async releaseSessions(ownerId: string, sessionKeys?: readonly string[]) {
+    this.#write(undefined, undefined, () => releaseOwner(this.#query, ownerId, sessionKeys));
+  }
+
+  async listOwners() {
+    return this.#run(() => listOwners(this.#query));
+  }
+
+  async listOrphanedSessions(now: number) {
+    return this.#run(() => listOrphans(this.#query, now));
+  }
+
+  async postCommand(command: Omit<InboxCommand, "id" | "answer">) {
+    return this.#write(undefined, undefined, () => inbox.postCommand(this.#query, command));
+  }
+
+  async getCommand(id: string) {
+    return this.#run(() => inbox.getCommand(this.#query, id));
+  }
+
+  async listPendingCommands(sessionKey?: string) {
+    return this.#run(() => inbox.listPendingCommands(this.#query, sessionKey));
+  }
+
+  async answerCommand(id: string, answer: { reply: string; at: number }, options?: WriteOptions) {
+    return this.#write(undefined, undefined, () => {
+      const command = inbox.getCommand(this.#query, id);
+      if (!command) return false;
+      checkFence(this.#query, command.sessionKey, options?.fence);
+      return inbox.answerCommand(this.#query, id, answer);
+    });
+  }
+
   async listSessions() {
     return this.#run((db) =>
       this.#statement(db, "SELECT * FROM sessions ORDER BY created_at, session_key").all(),
     ).map((row) => toSession(row as Row));
   }
 
-  async appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[]) {
-    this.#transaction((db) => {
+  async appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[], options?: WriteOptions) {
+    this.#write(sessionKey, options, (db) => {
       const insert = this.#statement(
         db,
         "INSERT INTO transcript (session_key, generation, turn_id, at, lease_id, message) VALUES (?, ?, ?, ?, ?, ?)",
@@ -134,8 +198,9 @@ export class SqliteStore implements HostStore {
     key: string,
     value: JsonValue,
     expectedVersion: number,
+    options?: WriteOptions,
   ): Promise<StateWriteResult> {
-    return this.#transaction((db) => {
+    return this.#write(scope, options, (db) => {
       const row = this.#statement(
         db,
         "SELECT value, version FROM plugin_state WHERE plugin_id = ? AND scope = ? AND key = ?",
@@ -152,8 +217,8 @@ export class SqliteStore implements HostStore {
     });
   }
 
-  async deleteState(pluginId: string, scope: string, key: string) {
-    const result = this.#run((db) =>
+  async deleteState(pluginId: string, scope: string, key: string, options?: WriteOptions) {
+    const result = this.#write(scope, options, (db) =>
       this.#statement(db, "DELETE FROM plugin_state WHERE plugin_id = ? AND scope = ? AND key = ?").run(
         pluginId,
         scope,
@@ -163,8 +228,17 @@ export class SqliteStore implements HostStore {
     return Number(result.changes) > 0;
   }
 
-  async putLease(record: LeaseRecord) {
-    return this.#transaction((db) => {
+  async putLease(record: LeaseRecord, options?: WriteOptions & { ifState?: StateCondition }) {
+    return this.#write(record.sessionKey, options, (db) => {
+      if (options?.ifState) {
+        const { key, version } = options.ifState;
+        const row = this.#statement(
+          db,
+          "SELECT version FROM plugin_state WHERE plugin_id = ? AND scope = ? AND key = ?",
+        ).get(record.pluginId, record.sessionKey, key) as Row | undefined;
+        const current = row ? Number(row.version) : 0;
+        if (current !== version) return { conflict: { version: current } };
+      }
       const replaced = this.#selectLease(db, record);
       this.#statement(
         db,
@@ -179,8 +253,8 @@ export class SqliteStore implements HostStore {
     return this.#run((db) => this.#selectLease(db, slot));
   }
 
-  async deleteLease(slot: LeaseSlot, expectedId?: string) {
-    return this.#transaction((db) => {
+  async deleteLease(slot: LeaseSlot, expectedId?: string, options?: WriteOptions) {
+    return this.#write(slot.sessionKey, options, (db) => {
       const current = this.#selectLease(db, slot);
       if (!current || (expectedId !== undefined && current.id !== expectedId)) return undefined;
       this.#statement(db, "DELETE FROM leases WHERE id = ?").run(current.id);
@@ -188,22 +262,20 @@ export class SqliteStore implements HostStore {
     });
   }
 
-  async deleteSessionLeases(sessionKey: string) {
-    return this.#transaction((db) => {
+  async deleteSessionLeases(sessionKey: string, options?: WriteOptions) {
+    return this.#write(sessionKey, options, (db) => {
       const rows = this.#statement(db, "SELECT * FROM leases WHERE session_key = ?").all(sessionKey) as Row[];
       this.#statement(db, "DELETE FROM leases WHERE session_key = ?").run(sessionKey);
       return rows.map(toLease);
     });
   }
 
-  async listLeases() {
-    return (
-      this.#run((db) => this.#statement(db, "SELECT * FROM leases ORDER BY due_at").all()) as Row[]
-    ).map(toLease);
+  async listLeases(sessionKey?: string) {
+    return this.#listLeases("leases", sessionKey);
   }
 
-  async claimLease(slot: LeaseSlot, id: string) {
-    return this.#transaction((db) => {
+  async claimLease(slot: LeaseSlot, id: string, options?: WriteOptions) {
+    return this.#write(slot.sessionKey, options, (db) => {
       const current = this.#selectLease(db, slot);
       if (current?.id !== id) return undefined;
       this.#statement(db, "DELETE FROM leases WHERE id = ?").run(id);
@@ -216,14 +288,28 @@ export class SqliteStore implements HostStore {
     });
   }
 
-  async finishLease(id: string) {
-    this.#run((db) => this.#statement(db, "DELETE FROM started_leases WHERE id = ?").run(id));
+  async finishLease(id: string, options?: WriteOptions) {
+    this.#write(undefined, undefined, (db) => {
+      const row = this.#statement(db, "SELECT session_key FROM started_leases WHERE id = ?").get(id) as
+        | Row
+        | undefined;
+      if (!row) return;
+      checkFence(this.#query, String(row.session_key), options?.fence);
+      this.#statement(db, "DELETE FROM started_leases WHERE id = ?").run(id);
+    });
   }
 
-  async listStartedLeases() {
-    return (this.#run((db) => this.#statement(db, "SELECT * FROM started_leases").all()) as Row[]).map(
-      toLease,
+  async listStartedLeases(sessionKey?: string) {
+    return this.#listLeases("started_leases", sessionKey);
+  }
+
+  #listLeases(table: "leases" | "started_leases", sessionKey: string | undefined): LeaseRecord[] {
+    const rows = this.#run((db) =>
+      sessionKey === undefined
+        ? this.#statement(db, `SELECT * FROM ${table} ORDER BY due_at`).all()
+        : this.#statement(db, `SELECT * FROM ${table} WHERE session_key = ? ORDER BY due_at`).all(sessionKey),
     );
+    return (rows as Row[]).map(toLease);
   }
 
   async close() {
@@ -260,10 +346,23 @@ export class SqliteStore implements HostStore {
     }
   }
 
-  #transaction<T>(work: (db: DatabaseSync) => T): T {
+  readonly #query: Query = (sql) => this.#statement(this.#db, sql);
+
+  /**
+   * A write transaction; with a fence, applied only if the fence is still the session's owner. Before it
+   * begins, the path must still name the file that was opened: a deleted or replaced store would otherwise
+   * take writes that no later process ever sees.
+   */
+  #write<T>(
+    sessionKey: string | undefined,
+    options: WriteOptions | undefined,
+    work: (db: DatabaseSync) => T,
+  ): T {
     return this.#run((db) => {
+      this.#checkFile();
       db.exec("BEGIN IMMEDIATE");
       try {
+        if (sessionKey !== undefined) checkFence(this.#query, sessionKey, options?.fence);
         const result = work(db);
         db.exec("COMMIT");
         return result;
@@ -274,8 +373,18 @@ export class SqliteStore implements HostStore {
     });
   }
 
-  #failure(error: unknown): StoreUnavailableError {
-    if (error instanceof StoreUnavailableError) return error;
+  #checkFile(): void {
+    if (!this.#file) return;
+    const now = statSync(this.path, { throwIfNoEntry: false });
+    if (now?.ino !== this.#file.ino || now.dev !== this.#file.dev) {
+      throw new StoreUnavailableError({
+        message: `${this.path} was deleted or replaced while goal-lease had it open; nothing was written: stop goal-lease and start it again.`,
+      });
+    }
+  }
+
+  #failure(error: unknown): GoalLeaseError {
+    if (error instanceof GoalLeaseError) return error;
     const message = error instanceof Error ? error.message : String(error);
     const hint = /full/i.test(message)
       ? "free disk space and retry"

@@ -50,15 +50,98 @@ export interface LeaseRecord extends LeaseSlot {
 }
 
 /**
+ * The right to write a session: its owner and the token it was given when it took the session. The token
+ * grows with every change of owner, so a write carrying an older one (a process that lost the session
+ * while it stalled) is refused, never applied.
+ */
+export interface Fence {
+  readonly ownerId: string;
+  readonly token: number;
+}
+
+/** Who owns a session, and until when it counts as alive without renewing. */
+export interface SessionOwner {
+  sessionKey: string;
+  ownerId: string;
+  token: number;
+  expiresAt: number;
+}
+
+/** The outcome of {@link HostStore.acquireSession}. */
+export type AcquireResult =
+  | { status: "acquired"; fence: Fence; previous?: SessionOwner }
+  | { status: "held"; owner: SessionOwner };
+
+/** Options of every write that matters to a session: with `fence`, it applies only for that session's owner. */
+export interface WriteOptions {
+  fence?: Fence;
+}
+
+/** A lease written only while the plugin's state `key` in the lease's session is at `version` (0: absent). */
+export interface StateCondition {
+  key: string;
+  version: number;
+}
+
+/** A person's command for a session owned by another process, applied there and answered through the store. */
+export interface InboxCommand {
+  id: string;
+  sessionKey: string;
+  /** SECURITY: a person's text, as the host that took it authenticated its sender; data, not routing. */
+  text: string;
+  sender: { id: string; isOwner: boolean };
+  postedAt: number;
+  answer?: { reply: string; at: number };
+}
+
+/**
  * Everything the host persists. Every method that a result depends on resolves only after the write is
  * committed; implementations make `putLease`, `claimLease` and `writeState` atomic.
  */
 export interface HostStore {
   getSession(sessionKey: string): Promise<SessionRecord | undefined>;
-  putSession(record: SessionRecord): Promise<void>;
+  putSession(record: SessionRecord, options?: WriteOptions): Promise<void>;
   listSessions(): Promise<SessionRecord[]>;
 
-  appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[]): Promise<void>;
+  /**
+   * Makes `ownerId` the owner of each session until `now + ttlMs`, unless another owner holds it and has
+   * not expired; one result per key, in order, all in one transaction. Taking a session from anyone else
+   * (or from nobody) issues a new, larger token; renewing one's own keeps it.
+   */
+  acquireSessions(
+    sessionKeys: readonly string[],
+    ownerId: string,
+    options: { now: number; ttlMs: number },
+  ): Promise<AcquireResult[]>;
+  /** Extends every session `ownerId` still owns to `now + ttlMs`; returns their keys (the others were taken). */
+  renewSessions(ownerId: string, options: { now: number; ttlMs: number }): Promise<string[]>;
+  /** Gives up `ownerId`'s sessions (all, or those named): they expire at once, tokens kept. */
+  releaseSessions(ownerId: string, sessionKeys?: readonly string[]): Promise<void>;
+  listOwners(): Promise<SessionOwner[]>;
+  /**
+   * Sessions with work and no live owner at `now`: pending or started leases, or unanswered commands,
+   * left by a process that died or let its claim expire.
+   */
+  listOrphanedSessions(now: number): Promise<string[]>;
+
+  /** Queues a command for the session's owner; returns it with its id. */
+  postCommand(command: Omit<InboxCommand, "id" | "answer">): Promise<InboxCommand>;
+  getCommand(id: string): Promise<InboxCommand | undefined>;
+  /** Commands not answered yet (of one session, or all), oldest first. */
+  listPendingCommands(sessionKey?: string): Promise<InboxCommand[]>;
+  /**
+   * Calls `listener` with the session of each command posted from now on, where the store can tell (one
+   * process's memory, a database that notifies); a store without it is polled. Returns the unsubscribe.
+   */
+  watchCommands?(listener: (sessionKey: string) => void): () => void;
+  /** Records the owner's reply; false if it was answered already. */
+  answerCommand(id: string, answer: { reply: string; at: number }, options?: WriteOptions): Promise<boolean>;
+
+  appendTranscript(
+    sessionKey: string,
+    entries: readonly TranscriptEntry[],
+    options?: WriteOptions,
+  ): Promise<void>;
   /** The last `limit` entries of `generation`, oldest first. */
   readTranscript(
     sessionKey: string,
@@ -73,22 +156,31 @@ export interface HostStore {
     key: string,
     value: JsonValue,
     expectedVersion: number,
+    options?: WriteOptions,
   ): Promise<StateWriteResult>;
-  deleteState(pluginId: string, scope: string, key: string): Promise<boolean>;
+  deleteState(pluginId: string, scope: string, key: string, options?: WriteOptions): Promise<boolean>;
 
-  /** Stores `record` as the slot's pending lease, replacing (and returning) any pending one. */
-  putLease(record: LeaseRecord): Promise<{ replaced: LeaseRecord | undefined }>;
+  /**
+   * Stores `record` as the slot's pending lease, replacing (and returning) any pending one. With `ifState`,
+   * only while the plugin's state is at that version, checked in the same transaction; otherwise nothing is
+   * written and the current version is returned.
+   */
+  putLease(
+    record: LeaseRecord,
+    options?: WriteOptions & { ifState?: StateCondition },
+  ): Promise<{ replaced: LeaseRecord | undefined } | { conflict: { version: number } }>;
   getLease(slot: LeaseSlot): Promise<LeaseRecord | undefined>;
   /** Deletes the slot's pending lease; with `expectedId`, only if it is still that lease. */
-  deleteLease(slot: LeaseSlot, expectedId?: string): Promise<LeaseRecord | undefined>;
-  deleteSessionLeases(sessionKey: string): Promise<LeaseRecord[]>;
-  listLeases(): Promise<LeaseRecord[]>;
+  deleteLease(slot: LeaseSlot, expectedId?: string, options?: WriteOptions): Promise<LeaseRecord | undefined>;
+  deleteSessionLeases(sessionKey: string, options?: WriteOptions): Promise<LeaseRecord[]>;
+  /** Pending leases (of one session, or all). */
+  listLeases(sessionKey?: string): Promise<LeaseRecord[]>;
   /** Atomically moves the slot's pending lease `id` to the started set; undefined if it is no longer current. */
-  claimLease(slot: LeaseSlot, id: string): Promise<LeaseRecord | undefined>;
+  claimLease(slot: LeaseSlot, id: string, options?: WriteOptions): Promise<LeaseRecord | undefined>;
   /** Forgets a started lease once its turn has ended. */
-  finishLease(id: string): Promise<void>;
+  finishLease(id: string, options?: WriteOptions): Promise<void>;
   /** Leases whose turn started and never finished: after a crash, these are interrupted, never replayed. */
-  listStartedLeases(): Promise<LeaseRecord[]>;
+  listStartedLeases(sessionKey?: string): Promise<LeaseRecord[]>;
 
   close(): Promise<void>;
 }

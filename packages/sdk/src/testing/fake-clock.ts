@@ -1,10 +1,11 @@
-import type { Clock, TimerHandle } from "../clock.js";
+import type { Clock, TimerHandle, TimerOptions } from "../clock.js";
 import { flushPromises } from "./flush.js";
 
 interface FakeTimer {
   at: number;
   sequence: number;
   callback: () => void;
+  background: boolean;
 }
 
 /** A {@link Clock} that only moves when told to, firing its timers in time order. */
@@ -21,9 +22,10 @@ export class FakeClock implements Clock {
     return this.#now;
   }
 
-  setTimeout(callback: () => void, delayMs: number): TimerHandle {
+  setTimeout(callback: () => void, delayMs: number, options?: TimerOptions): TimerHandle {
     const handle = Object.freeze({});
-    this.#timers.set(handle, { at: this.#now + Math.max(0, delayMs), sequence: this.#sequence++, callback });
+    const at = this.#now + Math.max(0, delayMs);
+    this.#timers.set(handle, { at, sequence: this.#sequence++, callback, background: !!options?.background });
     return handle;
   }
 
@@ -31,14 +33,16 @@ export class FakeClock implements Clock {
     this.#timers.delete(handle);
   }
 
-  /** How many timers are waiting to fire. */
+  /** How many timers are waiting to fire; background timers (heartbeats, polls) do not count. */
   get pendingTimers(): number {
-    return this.#timers.size;
+    let count = 0;
+    for (const timer of this.#timers.values()) if (!timer.background) count++;
+    return count;
   }
 
-  /** When the next timer fires, if any. */
+  /** When the next timer that is not a background one fires, if any. */
   nextTimerAt(): number | undefined {
-    return this.#next()?.[1].at;
+    return this.#next(true)?.[1].at;
   }
 
   /**
@@ -54,11 +58,18 @@ export class FakeClock implements Clock {
     await flushPromises();
   }
 
-  /** Jumps to the next timer and fires it; false if there is none. */
+  /**
+   * Jumps to the next timer that is not a background one and fires it, firing the background timers due
+   * before it on the way; false if there is none.
+   */
   async runNext(): Promise<boolean> {
-    const next = this.#next();
-    if (!next) return false;
-    await this.#fire(next);
+    const target = this.#next(true)?.[0];
+    if (!target) return false;
+    // Until the target fires, or something that fired first cleared it.
+    for (let next = this.#next(); next && this.#timers.has(target); next = this.#next()) {
+      await this.#fire(next);
+      if (next[0] === target) break;
+    }
     return true;
   }
 
@@ -66,12 +77,14 @@ export class FakeClock implements Clock {
     this.#timers.delete(handle);
     this.#now = Math.max(this.#now, timer.at);
     timer.callback();
-    await flushPromises();
+    // A background timer's work (a heartbeat) is not waited for, so it never holds up the work under test.
+    if (!timer.background) await flushPromises();
   }
 
-  #next(): [TimerHandle, FakeTimer] | undefined {
+  #next(foregroundOnly = false): [TimerHandle, FakeTimer] | undefined {
     let next: [TimerHandle, FakeTimer] | undefined;
     for (const entry of this.#timers) {
+      if (foregroundOnly && entry[1].background) continue;
       if (
         !next ||
         entry[1].at < next[1].at ||
