@@ -1,7 +1,13 @@
 // Its declarations use Node.js types (environment, AbortSignal): @types/node is a dependency.
 /// <reference types="node" preserve="true" />
 export { type Clock, systemClock, type TimerHandle, type TimerOptions } from "./clock.js";
-export { GoalLeaseError, HostUsageError, PluginDefinitionError, StoreUnavailableError } from "./errors.js";
+export {
+  GoalLeaseError,
+  HostUsageError,
+  PluginDefinitionError,
+  SessionOwnedError,
+  StoreUnavailableError,
+} from "./errors.js";
 export type { HostEvent, HostEventListener, HostEventMap, HostEventName } from "./events.js";
 export type { CommandResult } from "./host/commands.js";
 export type {
@@ -10,9 +16,11 @@ export type {
   ExternalTurnStart,
   ExternalTurns,
 } from "./host/external-turns.js";
+export { type ForwardResult, forwardCommand } from "./host/forward-command.js";
 export { createHost, Host } from "./host/host.js";
 export { defaultHostLimits, type HostLimits, type HostOptions } from "./host/host-options.js";
 export type { OpenSessionOptions, SendInput, SendResult, SessionInfo } from "./host/session-api.js";
+export { defaultOwnershipTtlMs, type OwnershipOptions } from "./host/session-ownership.js";
 export { UntrustedContextError } from "./host/state-api.js";
 export type { ToolCallResult } from "./host/tool-executor.js";
 export type { TurnResult } from "./host/turn-result.js";
@@ -59,11 +67,17 @@ export { defaultStorePath, storePathVariable } from "./store/default-store-path.
 export { MemoryStore } from "./store/memory-store.js";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite-store.js";
 export type {
+  AcquireResult,
+  Fence,
   HostStore,
+  InboxCommand,
   LeaseRecord,
   LeaseSlot,
+  SessionOwner,
   SessionRecord,
+  StateCondition,
   StateEntry,
   StateWriteResult,
   TranscriptEntry,
+  WriteOptions,
 } from "./store/store.js";

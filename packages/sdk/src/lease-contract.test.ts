@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, expectTypeOf, it, onTestFinished } from "vitest";
+import { hoppingStore } from "../test/hopping-store.js";
 import { contextFor, createProbe, owner, type Probe } from "../test/probe-plugin.js";
 import type { HostEvent, HostEventName } from "./events.js";
 import { createHost, Host } from "./host/host.js";
@@ -61,6 +62,24 @@ const harnesses: [string, MakeHarness][] = [
     },
   ],
   ["createTestHost (testing kit)", (options) => createTestHost(options)],
+  [
+    "createHost on a store whose calls complete after event-loop hops",
+    async ({ model, plugins, store }) => {
+      const clock = new FakeClock();
+      const hopping = store ?? hoppingStore(new MemoryStore());
+      const host = await createHost({ model, plugins, clock, store: hopping });
+      return {
+        host,
+        clock,
+        store: hopping,
+        settle: () => settle(host, clock),
+        dispose: async () => {
+          await host.close();
+          model.verify();
+        },
+      };
+    },
+  ],
   [
     "createHost on SqliteStore",
     async ({ model, plugins, store }) => {

@@ -5,12 +5,12 @@ const usage = { inputTokens: 10, outputTokens: 5 };
 /**
  * A deterministic model for the crash harness: in a goal continuation it reports `continue` with the
  * step number until the objective's "finishes at N" step, then `done`. It takes a few real milliseconds
- * per call so kills land in the middle of turns too.
+ * per call so kills, and the user's stops, land in the middle of turns too.
  */
 export const crashModel: Model = {
   id: "crash-model",
   async generate(request: ModelRequest): Promise<ModelResponse> {
-    await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 4)));
+    await new Promise((resolve) => setTimeout(resolve, 2 + Math.floor(Math.random() * 18)));
     const last = request.messages.at(-1);
     if (last?.role !== "user" || last.origin !== "continuation")
       return { text: "noted", toolCalls: [], usage };

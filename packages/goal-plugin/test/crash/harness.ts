@@ -1,136 +1,150 @@
-// Crash harness: runs host processes on one SQLite store, SIGKILLs them at random moments, restarts them,
-// and then checks that nothing was lost or doubled. Prints the counts; exits 1 on any violation.
-// Usage: node packages/goal-plugin/test/crash/harness.ts [--kills N] [--sessions N] [--seed N]
+// Crash harness: several host processes share one SQLite store and its sessions. The harness SIGKILLs them
+// at random moments and starts replacements (the survivors take the dead one's sessions over), while, as
+// the user in a process of its own, it pauses, resumes, clears and finishes goals through the store. Then
+// it checks every invariant of the lease. Prints the counts; exits 1 on any violation.
+// Usage: node packages/goal-plugin/test/crash/harness.ts [--kills N] [--hosts N] [--sessions N] [--seed N]
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { SqliteStore } from "@goal-lease/sdk";
+import { forwardCommand, SqliteStore } from "@goal-lease/sdk";
 import type { Goal } from "../../dist/index.js";
+import { checkRun } from "./checks.ts";
 import { Journal } from "./journal.ts";
+import { type Plan, sessionsOf } from "./plan.ts";
 
 const { values } = parseArgs({
   options: {
     kills: { type: "string", default: "200" },
+    hosts: { type: "string", default: "3" },
     sessions: { type: "string", default: "12" },
     seed: { type: "string", default: String(Date.now() % 100_000) },
   },
 });
 const kills = Number(values.kills);
-const sessions = Number(values.sessions);
-let seed = Number(values.seed);
+const hostCount = Math.max(3, Number(values.hosts));
+const sessionCount = Number(values.sessions);
+let seed = Number(values.seed) >>> 0;
+const random = () => {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+};
+const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(random() * items.length)];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const directory = mkdtempSync(join(tmpdir(), "goal-lease-crash-"));
 const storePath = join(directory, "state.db");
-const journalPath = join(directory, "journal.jsonl");
-const child = new URL("./child.ts", import.meta.url).pathname;
+const planPath = join(directory, "plan.json");
+const journal = new Journal(join(directory, "journal.jsonl"));
+const childPath = new URL("./child.ts", import.meta.url).pathname;
+const store = SqliteStore.open(storePath);
+const owner = { id: "owner", isOwner: true };
 
-// Each round is a fresh set of goals; a round ends when its host process finishes every goal.
-let rounds = 0;
-function start(): ChildProcess {
-  return spawn(
-    process.execPath,
-    [child, storePath, journalPath, String(sessions), String(seed++), String(rounds)],
-    {
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
+let round = 0;
+const allSessions: string[] = [];
+function nextRound(): void {
+  const plan: Plan = { round, sessions: sessionsOf(round, sessionCount) };
+  allSessions.push(...plan.sessions);
+  // Written aside and renamed, so a host never reads half a plan.
+  writeFileSync(`${planPath}.tmp`, JSON.stringify(plan));
+  renameSync(`${planPath}.tmp`, planPath);
 }
+nextRound();
 
-function exited(process: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => process.once("exit", (code) => resolve(code)));
+const hosts = new Set<ChildProcess>();
+const exits = new Map<ChildProcess, Promise<number | null>>();
+function startHost(): void {
+  const child = spawn(process.execPath, [childPath, storePath, journal.path, planPath], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  hosts.add(child);
+  exits.set(child, new Promise((resolve) => child.once("exit", (code) => resolve(code))));
+}
+for (let index = 0; index < hostCount; index++) startHost();
+
+const goalOf = async (sessionKey: string) =>
+  (await store.readState("goal", sessionKey, "goal"))?.value as unknown as Goal | undefined;
+const roundGoals = () => Promise.all(sessionsOf(round, sessionCount).map(goalOf));
+
+/** The user, in this process: a command now and then, through the store, to whichever host owns the goal. */
+async function userActs(): Promise<void> {
+  const sessionKey = pick(sessionsOf(round, sessionCount)) as string;
+  const goal = await goalOf(sessionKey);
+  if (!goal) return;
+  const last = goal.events.findLast((event) => event.type === "status");
+  const interrupted = last?.type === "status" && last.by === "gate" && /interrupted/.test(last.reason);
+  let text: string | undefined;
+  if (goal.status === "active" && random() < 0.6) text = `/goal ${pick(["pause", "pause", "clear", "done"])}`;
+  else if (goal.status === "paused" && (interrupted || random() < 0.3)) text = "/goal resume";
+  if (!text) return;
+  await forwardCommand(store, { sessionKey, text, sender: owner }, { timeoutMs: 10_000, pollMs: 20 });
 }
 
 const startedAt = Date.now();
 let killed = 0;
-while (killed < kills) {
-  const running = start();
-  const exit = exited(running);
-  const outcome = await Promise.race([
-    exit.then((code) => ({ code })),
-    new Promise<undefined>((resolve) =>
-      setTimeout(() => resolve(undefined), 40 + Math.floor(Math.random() * 400)),
-    ),
-  ]);
-  if (outcome) {
-    if (outcome.code !== 0) throw new Error(`a host process failed with exit code ${outcome.code}`);
-    rounds++;
-    continue;
+let acting = true;
+const userLoop = (async () => {
+  while (acting) {
+    await sleep(10 + Math.floor(random() * 40));
+    await userActs().catch((error) => process.stderr.write(`crash user: ${error}\n`));
   }
-  running.kill("SIGKILL");
-  await exit;
-  killed++;
-}
-const last = start();
-const lastExit = exited(last);
-const timeout = setTimeout(() => last.kill("SIGKILL"), 120_000);
-const code = await lastExit;
-clearTimeout(timeout);
+})();
 
-const store = SqliteStore.open(storePath);
-const journal = new Journal(journalPath).read();
-const counts = {
-  kills: killed,
-  rounds: rounds + 1,
-  goals: 0,
-  lost: 0,
-  continuationTurns: 0,
-  interruptedTurns: 0,
-  leasesWithTwoTurns: 0,
-  overCap: 0,
-  overBudget: 0,
-  turnsAfterUserStop: 0,
-  stillActive: 0,
-};
-const sessionKeys = Array.from(
-  { length: (rounds + 1) * sessions },
-  (_, index) => `r${Math.floor(index / sessions)}-goal-${index % sessions}`,
-);
-for (const sessionKey of sessionKeys) {
-  const goal = (await store.readState("goal", sessionKey, "goal"))?.value as unknown as Goal | undefined;
-  if (!goal) {
-    counts.lost++;
-    continue;
+while (killed < kills) {
+  await sleep(40 + Math.floor(random() * 300));
+  const goals = await roundGoals();
+  if (goals.every((goal) => goal && goal.status !== "active")) {
+    round++;
+    nextRound();
   }
-  counts.goals++;
-  if (goal.status === "active") counts.stillActive++;
-  const transcript = await store.readTranscript(sessionKey, { generation: 1, limit: 1_000_000 });
-  const continuations = transcript.filter(
-    (entry) => entry.message.role === "user" && entry.message.origin === "continuation",
-  );
-  counts.continuationTurns += continuations.length;
-  counts.interruptedTurns += goal.events.filter(
-    (event) => event.type === "status" && /interrupted/.test(event.reason),
-  ).length;
-  const perLease = new Map<string, number>();
-  for (const entry of continuations)
-    perLease.set(String(entry.leaseId), (perLease.get(String(entry.leaseId)) ?? 0) + 1);
-  counts.leasesWithTwoTurns += [...perLease.values()].filter((count) => count > 1).length;
-  if (continuations.length > goal.limits.maxTurns || goal.continuations > goal.limits.maxTurns)
-    counts.overCap++;
-  if (goal.tokensUsed > goal.limits.tokenBudget) counts.overBudget++;
-  const stops = journal.filter(
-    (entry) =>
-      entry.sessionKey === sessionKey && /^Goal (paused|cleared|marked done)/.test(entry.reply ?? ""),
-  );
-  for (const stop of stops) {
-    counts.turnsAfterUserStop += continuations.filter(
-      (entry) => entry.at > (stop.repliedAt ?? Infinity),
-    ).length;
-  }
+  const victim = pick([...hosts]);
+  if (!victim?.pid) continue;
+  journal.append({ kind: "kill", victim: victim.pid });
+  victim.kill("SIGKILL");
+  await exits.get(victim);
+  hosts.delete(victim);
+  killed++;
+  startHost();
 }
+
+// The user stops typing; every goal still running finishes or stops at a gate.
+acting = false;
+await userLoop;
+const drainUntil = Date.now() + 120_000;
+for (;;) {
+  const goals = await Promise.all(allSessions.map(goalOf));
+  if (goals.every((goal) => goal && goal.status !== "active")) break;
+  if (Date.now() > drainUntil) break;
+  await sleep(100);
+}
+for (const host of hosts) host.kill("SIGTERM");
+const forceKill = (host: ChildProcess) => {
+  host.kill("SIGKILL");
+  return "killed";
+};
+const codes = await Promise.all(
+  [...hosts].map((host) => Promise.race([exits.get(host), sleep(20_000).then(() => forceKill(host))])),
+);
 await store.close();
+
+const counts = await checkRun(storePath, journal.read(), allSessions);
+const failedExits = codes.filter((code) => code !== 0).length;
 const violations =
   counts.lost +
   counts.leasesWithTwoTurns +
   counts.overCap +
   counts.overBudget +
   counts.turnsAfterUserStop +
-  counts.stillActive;
+  counts.liveTurnsInterrupted +
+  counts.stuck +
+  failedExits;
 process.stdout.write(
-  `crash harness: ${JSON.stringify({ ...counts, finalExit: code, seconds: Math.round((Date.now() - startedAt) / 1000) })}\n`,
+  `crash harness: ${JSON.stringify({ kills: killed, hosts: hostCount, rounds: round + 1, ...counts, failedExits, seconds: Math.round((Date.now() - startedAt) / 1000) })}\n`,
 );
-if (violations > 0 || code !== 0) {
+if (violations > 0) {
   process.stdout.write(`crash harness: FAILED; the store and journal are kept in ${directory}\n`);
   process.exit(1);
 }

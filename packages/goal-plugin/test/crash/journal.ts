@@ -1,20 +1,19 @@
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 
-/** A user command the crash child sent, and its reply once it came. */
-export interface JournalCommand {
-  id: string;
-  sessionKey: string;
-  text: string;
-  sentAt: number;
-  repliedAt?: number;
-  reply?: string;
-}
+/** What the processes of a crash run record, each line stamped with the writer's pid and the time. */
+export type JournalEvent =
+  | { kind: "start"; sessionKey: string; reply: string }
+  | { kind: "admitted"; sessionKey: string; leaseId: string }
+  | { kind: "interrupted"; sessionKey: string; leaseId: string }
+  | { kind: "user"; sessionKey: string; text: string; commandId: string }
+  | { kind: "kill"; victim: number };
 
-type Line =
-  | { kind: "sent"; id: string; sessionKey: string; text: string; at: number }
-  | { kind: "replied"; id: string; reply: string; at: number };
+export type JournalLine = JournalEvent & { pid: number; at: number };
 
-/** The user's side of the crash run, on disk: what was typed and what was answered, across kills. */
+/**
+ * The crash run's shared log on disk: every host process and the harness append to it (one short line per
+ * write, so lines from several processes never interleave), and kills only ever cut a last line.
+ */
 export class Journal {
   readonly path: string;
 
@@ -22,36 +21,20 @@ export class Journal {
     this.path = path;
   }
 
-  read(): JournalCommand[] {
+  append(event: JournalEvent): void {
+    appendFileSync(this.path, `${JSON.stringify({ ...event, pid: process.pid, at: Date.now() })}\n`);
+  }
+
+  read(): JournalLine[] {
     if (!existsSync(this.path)) return [];
-    const commands = new Map<string, JournalCommand>();
-    for (const text of readFileSync(this.path, "utf8").split("\n")) {
-      if (!text) continue;
-      let line: Line;
-      try {
-        line = JSON.parse(text) as Line;
-      } catch {
-        continue; // the last line may be cut by a kill
-      }
-      if (line.kind === "sent")
-        commands.set(line.id, { id: line.id, sessionKey: line.sessionKey, text: line.text, sentAt: line.at });
-      else {
-        const command = commands.get(line.id);
-        if (command) Object.assign(command, { repliedAt: line.at, reply: line.reply });
-      }
-    }
-    return [...commands.values()];
-  }
-
-  sent(command: { id: string; sessionKey: string; text: string }): void {
-    this.#append({ kind: "sent", ...command, at: Date.now() });
-  }
-
-  replied(id: string, reply: string): void {
-    this.#append({ kind: "replied", id, reply, at: Date.now() });
-  }
-
-  #append(line: Line): void {
-    appendFileSync(this.path, `${JSON.stringify(line)}\n`);
+    return readFileSync(this.path, "utf8")
+      .split("\n")
+      .flatMap((text) => {
+        try {
+          return text ? [JSON.parse(text) as JournalLine] : [];
+        } catch {
+          return []; // a line cut by a kill
+        }
+      });
   }
 }

@@ -50,7 +50,9 @@ export async function runTurn(
   try {
     const { system, history } = await buildPrompt(host, session, invocation);
     // The input is on record before the model sees it, so a crash mid-turn never loses what the user typed.
-    await host.store.appendTranscript(sessionKey, [{ ...entry(inputMessage), leaseId: lease?.id }], {
+    // The input is dated when the turn started: for a continuation, the moment it was admitted.
+    const input = { ...entry(inputMessage), at: startedAt, leaseId: lease?.id };
+    await host.store.appendTranscript(sessionKey, [input], {
       fence: session.fence,
     });
     const tools = await offeredTools(host, session, invocation);

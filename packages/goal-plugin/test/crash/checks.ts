@@ -1,0 +1,103 @@
+// The invariants of a crash run, checked on what the store kept and what every process journaled.
+import { DatabaseSync } from "node:sqlite";
+import { SqliteStore } from "@goal-lease/sdk";
+import type { Goal } from "../../dist/index.js";
+import type { JournalLine } from "./journal.ts";
+
+/** A user's answered command, as the session's owner answered it (its answer time, its reply). */
+interface Answered {
+  sessionKey: string;
+  at: number;
+  reply: string;
+}
+
+const stops = /^Goal (paused|cleared|marked done)/;
+
+export async function checkRun(storePath: string, journal: readonly JournalLine[], sessionKeys: string[]) {
+  const counts = {
+    goals: 0,
+    lost: 0,
+    continuationTurns: 0,
+    interruptedTurns: 0,
+    leasesWithTwoTurns: 0,
+    overCap: 0,
+    overBudget: 0,
+    userStops: 0,
+    turnsAfterUserStop: 0,
+    liveTurnsInterrupted: 0,
+    stuck: 0,
+  };
+  const userStops = inboxAnswers(storePath).filter((answer) => stops.test(answer.reply));
+  counts.userStops = userStops.length;
+
+  // A turn is "live" while the process that admitted it runs: only a killed process's turn may be reported.
+  const killedAt = new Map<number, number>();
+  for (const line of journal) if (line.kind === "kill") killedAt.set(line.victim, line.at);
+  const admittedBy = new Map<string, number>();
+  for (const line of journal) if (line.kind === "admitted") admittedBy.set(line.leaseId, line.pid);
+  for (const line of journal) {
+    if (line.kind !== "interrupted") continue;
+    counts.interruptedTurns++;
+    const starter = admittedBy.get(line.leaseId);
+    const death = starter === undefined ? undefined : killedAt.get(starter);
+    if (death === undefined || death > line.at) counts.liveTurnsInterrupted++;
+  }
+
+  const store = SqliteStore.open(storePath);
+  try {
+    for (const sessionKey of sessionKeys) {
+      const goal = (await store.readState("goal", sessionKey, "goal"))?.value as unknown as Goal | undefined;
+      if (!goal) {
+        counts.lost++;
+        continue;
+      }
+      counts.goals++;
+      if (goal.status === "active") counts.stuck++;
+      const transcript = await store.readTranscript(sessionKey, { generation: 1, limit: 1_000_000 });
+      const continuations = transcript.filter(
+        (entry) => entry.message.role === "user" && entry.message.origin === "continuation",
+      );
+      counts.continuationTurns += continuations.length;
+      const perLease = new Map<string, number>();
+      for (const entry of continuations)
+        perLease.set(String(entry.leaseId), (perLease.get(String(entry.leaseId)) ?? 0) + 1);
+      counts.leasesWithTwoTurns += [...perLease.values()].filter((count) => count > 1).length;
+      if (goal.continuations > goal.limits.maxTurns) counts.overCap++;
+      if (goal.tokensUsed > goal.limits.tokenBudget) counts.overBudget++;
+
+      // A continuation may not start after a stop was answered, unless the user said "go" again since: a
+      // resume or a start, dated when it took effect (the goal's own log), no later than the turn's start.
+      const goes = goal.events
+        .filter(
+          (event) =>
+            (event.type === "status" && event.to === "active" && event.by === "user") ||
+            event.type === "created",
+        )
+        .map((event) => event.at);
+      for (const turn of continuations) {
+        const stop = userStops.findLast((answer) => answer.sessionKey === sessionKey && answer.at < turn.at);
+        if (stop && !goes.some((at) => at > stop.at && at <= turn.at)) counts.turnsAfterUserStop++;
+      }
+    }
+  } finally {
+    await store.close();
+  }
+  return counts;
+}
+
+/** Every command the user sent through the store, with its owner's reply and answer time. */
+function inboxAnswers(storePath: string): Answered[] {
+  const db = new DatabaseSync(storePath, { readOnly: true });
+  try {
+    const rows = db
+      .prepare("SELECT session_key, reply, answered_at FROM session_inbox WHERE answered_at IS NOT NULL")
+      .all() as { session_key: string; reply: string; answered_at: number }[];
+    return rows.map((row) => ({
+      sessionKey: row.session_key,
+      at: Number(row.answered_at),
+      reply: row.reply,
+    }));
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,251 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { hoppingStore } from "../test/hopping-store.js";
+import { contextFor, createProbe, owner, type Probe } from "../test/probe-plugin.js";
+import { SessionOwnedError } from "./errors.js";
+import { createHost, type Host } from "./host/host.js";
+import { definePlugin, type PluginApi } from "./plugin.js";
+import type { SessionContext } from "./session-context.js";
+import { MemoryStore } from "./store/memory-store.js";
+import { SqliteStore } from "./store/sqlite-store.js";
+import type { HostStore } from "./store/store.js";
+import { FakeClock, ScriptedModel, type ScriptedStep, settle } from "./testing/index.js";
+
+const directory = mkdtempSync(join(tmpdir(), "goal-lease-ownership-"));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+/** The invariants of several hosts on one store hold on every store: in memory, SQLite, and one that hops. */
+const stores: [string, (extraHops?: () => number) => HostStore][] = [
+  ["memory store", () => new MemoryStore()],
+  ["SQLite store", () => SqliteStore.open(join(directory, `${randomUUID()}.db`))],
+  [
+    "store whose calls complete after event-loop hops",
+    (extraHops) => hoppingStore(new MemoryStore(), extraHops),
+  ],
+];
+
+/** Invariant 8 ends in seconds: a host whose clock stops is a process that died (it renews nothing). */
+const ttlMs = 10_000;
+
+/** Lets the event loop run until `done` holds (a background heartbeat, a hopping store), or fails. */
+async function until(done: () => boolean): Promise<void> {
+  for (let turns = 0; !done(); turns++) {
+    if (turns > 1_000) throw new Error("gave up waiting");
+    await new Promise(setImmediate);
+  }
+}
+
+describe.each(stores)("one live owner per session, and the user wins: %s", (_name, makeStore) => {
+  const hosts: Host[] = [];
+  afterEach(async () => {
+    for (const host of hosts.splice(0)) await host.close().catch(() => undefined);
+  });
+
+  async function hostOn(
+    store: HostStore,
+    clock: FakeClock,
+    steps: ScriptedStep[] = [],
+    recovery: "at-start" | "per-session" = "at-start",
+  ) {
+    const probe = createProbe();
+    const model = new ScriptedModel(steps);
+    const host = await createHost({
+      model,
+      store,
+      clock,
+      plugins: [probe.plugin],
+      ownership: { ttlMs },
+      recovery,
+    });
+    hosts.push(host);
+    const events = { starts: [] as string[], interrupted: [] as string[], lost: [] as string[] };
+    host.on("turn-start", (event) => events.starts.push(event.sessionKey));
+    host.on("lease-interrupted", (event) => events.interrupted.push(event.leaseId));
+    host.on("session-lost", (event) => events.lost.push(event.sessionKey));
+    return { host, probe, model, clock, events };
+  }
+
+  const lease = (probe: Probe, session: Awaited<ReturnType<typeof contextFor>>, delayMs = 0) =>
+    probe.api().session.workflow.requestSessionContinuationLease({
+      session,
+      leaseKey: "next",
+      message: "keep going",
+      delayMs,
+    });
+
+  it("8: a session a live host owns is refused to another host in one line, and none of its leases run there", async () => {
+    const store = makeStore();
+    const clock = new FakeClock();
+    const first = await hostOn(store, new FakeClock(clock.now()));
+    await first.host.openSession({ sessionKey: "s1" });
+    await lease(first.probe, await contextFor(first.host, first.probe, "s1"), 5_000);
+
+    const second = await hostOn(store, clock);
+    const refused = await second.host.openSession({ sessionKey: "s1" }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(SessionOwnedError);
+    expect((refused as Error).message).toMatch(/^Session "s1" is in use by another goal-lease process .*$/);
+    await clock.advance(6_000);
+    await settle(second.host, clock);
+    expect(second.events.starts).toEqual([]);
+    expect(await store.listLeases()).toHaveLength(1);
+  });
+
+  it("8: a session moves only once its owner is gone; its running turn is reported interrupted once, never replayed", async () => {
+    const store = makeStore();
+    const clock = new FakeClock();
+    const firstClock = new FakeClock(clock.now());
+    const first = await hostOn(store, firstClock, [{ hang: true }]);
+    // A dead process never closes.
+    hosts.splice(hosts.indexOf(first.host), 1);
+    await first.host.openSession({ sessionKey: "s1" });
+    await lease(first.probe, await contextFor(first.host, first.probe, "s1"));
+    await firstClock.runNext();
+    await until(() => first.events.starts.length > 0);
+    expect(first.events.starts).toEqual(["s1"]);
+    const [started] = await store.listStartedLeases();
+
+    // Another host starting while the owner lives leaves its running turn alone.
+    const early = await hostOn(store, clock);
+    expect(early.events.interrupted).toEqual([]);
+    expect(await store.listStartedLeases()).toHaveLength(1);
+
+    // The owner died: its clock, and so its heartbeat, stopped. Once its claim lapsed, the session moves.
+    await clock.advance(ttlMs);
+    const later = await hostOn(store, new FakeClock(clock.now() + 1), [], "per-session");
+    const again = await hostOn(store, new FakeClock(clock.now() + 2), [], "per-session");
+    await later.host.openSession({ sessionKey: "s1" });
+    await expect(again.host.openSession({ sessionKey: "s1" })).rejects.toThrow(SessionOwnedError);
+    expect(later.events.interrupted).toEqual([started?.id]);
+    expect(again.events.interrupted).toEqual([]);
+    expect(await store.listStartedLeases()).toEqual([]);
+    await settle(later.host, later.clock);
+    expect(later.events.starts).toEqual([]);
+  });
+
+  it("8: a host that lost its session writes nothing there: its requests are refused, and it hears it lost it", async () => {
+    const store = makeStore();
+    const clock = new FakeClock();
+    const firstClock = new FakeClock(clock.now());
+    const first = await hostOn(store, firstClock);
+    await first.host.openSession({ sessionKey: "s1" });
+    const stale = await contextFor(first.host, first.probe, "s1");
+    await first.probe.api().state.set(stale, "run", "mine", { expectedVersion: 0 });
+
+    // The first host stalls past its claim; the second takes the session.
+    await clock.advance(ttlMs + 1);
+    const second = await hostOn(store, clock);
+    await second.host.openSession({ sessionKey: "s1" });
+
+    expect(await lease(first.probe, stale)).toMatchObject({ status: "rejected" });
+    await expect(first.probe.api().state.set(stale, "run", "late", { expectedVersion: 1 })).rejects.toThrow(
+      /owned by another host process/,
+    );
+    expect(await store.listLeases()).toEqual([]);
+    expect(await store.readState("probe", "s1", "run")).toMatchObject({ value: "mine", version: 1 });
+    await firstClock.advance(ttlMs);
+    await until(() => first.events.lost.length > 0);
+    expect(first.events.lost).toEqual(["s1"]);
+  });
+
+  it("9: no continuation turn starts after a stop was answered, in 60 random interleavings", async () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 48_271) % 2_147_483_647;
+      return seed / 2_147_483_647;
+    };
+    let late = 0;
+    for (let round = 0; round < 60; round++) {
+      const store = makeStore(() => Math.floor(random() * 3));
+      const clock = new FakeClock();
+      const { host, probe, events } = await hostOn(store, clock, [{ text: "worked" }, { text: "worked" }]);
+      const order: string[] = [];
+      host.on("turn-start", () => order.push("turn-start"));
+      await host.openSession({ sessionKey: "s1" });
+      const context = await contextFor(host, probe, "s1");
+      const { state, session } = probe.api();
+      const written = await state.set(context, "run", "active", { expectedVersion: 0 });
+      const version = written.status === "written" ? written.version : 0;
+      // The decision to continue was made on version 1; the stop writes first, then clears, then answers.
+      const decide = (async () => {
+        for (let hops = Math.floor(random() * 8); hops > 0; hops--) await new Promise(setImmediate);
+        await session.workflow.requestSessionContinuationLease({
+          session: context,
+          leaseKey: "next",
+          message: "keep going",
+          condition: { stateKey: "run", version },
+        });
+      })();
+      const stop = (async () => {
+        for (let hops = Math.floor(random() * 6); hops > 0; hops--) await new Promise(setImmediate);
+        await state.set(context, "run", "stopped", { expectedVersion: version });
+        await session.workflow.clearSessionContinuationLease({ session: context, leaseKey: "next" });
+        order.push("stop-answered");
+      })();
+      await Promise.all([decide, stop]);
+      await settle(host, clock);
+      if (order.indexOf("turn-start") > order.indexOf("stop-answered")) late++;
+      expect(events.starts.length).toBeLessThanOrEqual(1);
+      await host.close();
+      hosts.splice(hosts.indexOf(host), 1);
+    }
+    expect(late).toBe(0);
+  });
+
+  it("9: a stop answered while a due continuation is being admitted wins, in 60 random interleavings", async () => {
+    let seed = 11;
+    const random = () => {
+      seed = (seed * 48_271) % 2_147_483_647;
+      return seed / 2_147_483_647;
+    };
+    let late = 0;
+    for (let round = 0; round < 60; round++) {
+      const store = makeStore(() => Math.floor(random() * 3));
+      const clock = new FakeClock();
+      let api: PluginApi | undefined;
+      let context: SessionContext | undefined;
+      const checking = definePlugin({
+        id: "checking",
+        register(registered) {
+          api = registered;
+          registered.registerCommand({
+            name: "capture",
+            description: "Capture a context",
+            execute: (_args, captured) => {
+              context = captured;
+              return "captured";
+            },
+          });
+          // Its admission check reads its state, as the goal plugin's does, so the turn's start waits on the store.
+          registered.on("lease-admission", async (_event, hookContext) => {
+            return (await registered.state.get(hookContext, "run")) === undefined;
+          });
+        },
+      });
+      const model = new ScriptedModel([{ text: "worked" }]);
+      const host = await createHost({ model, store, clock, plugins: [checking], ownership: { ttlMs } });
+      hosts.push(host);
+      const order: string[] = [];
+      host.on("turn-start", () => order.push("turn-start"));
+      await host.openSession({ sessionKey: "s1" });
+      await host.send({ sessionKey: "s1", text: "/capture", sender: owner });
+      const { workflow } = (api as PluginApi).session;
+      const session = context as SessionContext;
+      await workflow.requestSessionContinuationLease({ session, leaseKey: "next", message: "go" });
+      // The lease is due now: the host admits it while the stop clears it, in whatever order the hops give.
+      const admitting = settle(host, clock);
+      for (let hops = Math.floor(random() * 12); hops > 0; hops--) await new Promise(setImmediate);
+      // Whatever the clear says (cleared, or not_found once the turn has begun), it is the stop's answer.
+      await workflow.clearSessionContinuationLease({ session, leaseKey: "next" });
+      order.push("stop-answered");
+      await admitting;
+      await settle(host, clock);
+      if (order.indexOf("turn-start") > order.indexOf("stop-answered")) late++;
+      await host.close();
+      hosts.splice(hosts.indexOf(host), 1);
+    }
+    expect(late).toBe(0);
+  });
+});
