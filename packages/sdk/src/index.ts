@@ -9,21 +9,22 @@ export {
   StoreUnavailableError,
 } from "./errors.js";
 export type { HostEvent, HostEventListener, HostEventMap, HostEventName } from "./events.js";
-export type { CommandResult } from "./host/commands.js";
-export type {
-  ContinuationDelivery,
-  ExternalTurnRunner,
-  ExternalTurnStart,
-  ExternalTurns,
-} from "./host/external-turns.js";
-export { type ForwardResult, forwardCommand } from "./host/forward-command.js";
+export { type ForwardResult, forwardCommand } from "./host/commands/forward-command.js";
 export { createHost, Host } from "./host/host.js";
 export { defaultHostLimits, type HostLimits, type HostOptions } from "./host/host-options.js";
-export type { OpenSessionOptions, SendInput, SendResult, SessionInfo } from "./host/session-api.js";
-export { defaultOwnershipTtlMs, type OwnershipOptions } from "./host/session-ownership.js";
-export { UntrustedContextError } from "./host/state-api.js";
-export type { ToolCallResult } from "./host/tool-executor.js";
-export type { TurnResult } from "./host/turn-result.js";
+export type { ContinuationDelivery, ExternalTurnRunner } from "./host/leases/delivery.js";
+export { UntrustedContextError } from "./host/plugins/state-api.js";
+export type {
+  CommandResult,
+  OpenSessionOptions,
+  SendInput,
+  SendResult,
+  SessionInfo,
+} from "./host/sessions/session-api.js";
+export { defaultOwnershipTtlMs, type OwnershipOptions } from "./host/sessions/session-ownership.js";
+export type { TurnResult } from "./host/sessions/turn-result.js";
+export type { ExternalTurnStart, ExternalTurns } from "./host/turns/external-turns.js";
+export type { ToolCallResult } from "./host/turns/tool-executor.js";
 export type { JsonValue } from "./json.js";
 export {
   type ContinuationLease,

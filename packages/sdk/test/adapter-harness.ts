@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createHost, type Host } from "../src/host/host.js";
-import type { SendResult } from "../src/host/session-api.js";
-import type { TurnResult } from "../src/host/turn-result.js";
+import type { SendResult } from "../src/host/sessions/session-api.js";
+import type { TurnResult } from "../src/host/sessions/turn-result.js";
 import type { Model } from "../src/model.js";
 import { definePlugin, defineTool } from "../src/plugin.js";
 import { MemoryStore } from "../src/store/memory-store.js";

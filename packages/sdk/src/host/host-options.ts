@@ -2,8 +2,9 @@ import type { Clock } from "../clock.js";
 import type { Model } from "../model.js";
 import type { PluginDefinition } from "../plugin.js";
 import type { HostStore } from "../store/store.js";
-import type { ExternalTurnRunner } from "./external-turns.js";
-import type { OwnershipOptions } from "./session-ownership.js";
+import type { ExternalTurnRunner } from "./leases/delivery.js";
+import type { OwnershipOptions } from "./sessions/session-ownership.js";
+import type { HostLimits } from "./turns/turn-limits.js";
 
 /** Options of {@link createHost}: a `model`, or `externalTurns` when an embedding host runs the turns. */
 export interface HostOptions {
@@ -34,35 +35,8 @@ export interface HostOptions {
   inboxPollMs?: number;
 }
 
-/** Bounds the host enforces on every turn. */
-export interface HostLimits {
-  /** Model calls in one turn before it ends with `step_limit`. */
-  maxModelCallsPerTurn: number;
-  /** A model call that takes longer is aborted and the turn ends with `model_timeout`. */
-  modelTimeoutMs: number;
-  /** Transcript entries sent to the model before the new input. */
-  transcriptWindow: number;
-  /** JSON size of one tool call's input; larger input is rejected before validation. */
-  maxToolInputChars: number;
-  /** Size of one tool result sent back to the model; longer output is cut. */
-  maxToolOutputChars: number;
-  /** Size of one plain user message. */
-  maxUserTextChars: number;
-  /** Size of one plugin's prompt-context line. */
-  maxContextLineChars: number;
-}
-
-/** The limits used where {@link HostOptions.limits} says nothing. */
-export const defaultHostLimits: HostLimits = Object.freeze({
-  maxModelCallsPerTurn: 8,
-  modelTimeoutMs: 120_000,
-  transcriptWindow: 40,
-  maxToolInputChars: 16_000,
-  maxToolOutputChars: 16_000,
-  maxUserTextChars: 32_000,
-  maxContextLineChars: 500,
-});
-
 /** The system text used where {@link HostOptions.systemPrompt} says nothing. */
 export const defaultSystemPrompt =
   "You are a helpful assistant working in a chat session. Use the tools you are given when they help.";
+
+export { defaultHostLimits, type HostLimits } from "./turns/turn-limits.js";

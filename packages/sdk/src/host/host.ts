@@ -1,24 +1,22 @@
-import { type Clock, systemClock, type TimerHandle } from "../clock.js";
-import { HostUsageError, SessionOwnedError } from "../errors.js";
+import { type Clock, systemClock } from "../clock.js";
+import { HostUsageError } from "../errors.js";
 import { EventBus, type HostEventListener, type HostEventName } from "../events.js";
 import type { PluginDefinition } from "../plugin.js";
 import { ContextMinter } from "../session-context.js";
 import { defaultStorePath } from "../store/default-store-path.js";
 import { SqliteStore } from "../store/sqlite-store.js";
 import type { HostStore, LeaseRecord } from "../store/store.js";
-import { admitAndRun, dropSessionLeases, emitLeaseDropped } from "./admission.js";
-import { CommandInbox } from "./command-inbox.js";
-import { parseCommand, runCommand } from "./commands.js";
-import { ExternalTurns, turnlessModel } from "./external-turns.js";
-import type { HostInternals } from "./host-internals.js";
+import { CommandInbox } from "./commands/command-inbox.js";
+import { parseCommand, runCommand } from "./commands/commands.js";
+import { HostBackground } from "./host-background.js";
 import { defaultHostLimits, defaultSystemPrompt, type HostOptions } from "./host-options.js";
 import { IdleTracker } from "./idle-tracker.js";
-import { LeaseScheduler } from "./lease-scheduler.js";
-import { callHooks } from "./plugin-hooks.js";
-import { PluginRegistry } from "./plugin-registry.js";
+import { LeaseScheduler } from "./leases/lease-scheduler.js";
+import { LeaseRecovery } from "./leases/recover-leases.js";
+import { closeSession, resetSession } from "./leases/session-lifecycle.js";
 import { pluginRuntime } from "./plugin-runtime.js";
-import { LeaseRecovery } from "./recover-leases.js";
-import { runTurn } from "./run-turn.js";
+import { callHooks } from "./plugins/plugin-hooks.js";
+import { PluginRegistry } from "./plugins/plugin-registry.js";
 import {
   checkUserText,
   type OpenSessionOptions,
@@ -26,11 +24,14 @@ import {
   type SendResult,
   type SessionInfo,
   sessionInfo,
-} from "./session-api.js";
-import { SessionOwnership } from "./session-ownership.js";
-import type { SessionState } from "./session-state.js";
-import { SessionTable } from "./session-table.js";
-import type { TurnResult } from "./turn-result.js";
+} from "./sessions/session-api.js";
+import { SessionOwnership } from "./sessions/session-ownership.js";
+import type { SessionState } from "./sessions/session-state.js";
+import { SessionTable } from "./sessions/session-table.js";
+import type { TurnResult } from "./sessions/turn-result.js";
+import { ExternalTurns, turnlessModel } from "./turns/external-turns.js";
+import { SessionQueue } from "./turns/session-queue.js";
+import type { TurnHost } from "./turns/turn-host.js";
 
 /** Starts a host: loads plugins, re-arms the store's pending leases, and is ready for sessions. */
 export async function createHost(options: HostOptions): Promise<Host> {
@@ -39,7 +40,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
 /** The reference host runtime. Build one with {@link createHost}. */
 export class Host {
-  readonly #internals: HostInternals;
+  readonly #internals: TurnHost;
   readonly #sessions: SessionTable;
   readonly #ownsStore: boolean;
   #draining = false;
@@ -49,15 +50,10 @@ export class Host {
   readonly #work = new IdleTracker();
   readonly #recovery: LeaseRecovery;
   readonly #ownership: SessionOwnership;
-  readonly #inbox: CommandInbox;
-  readonly #options: HostOptions;
-  /** Sessions another process took over from this one, so their callers hear why. */
-  readonly #lost = new Set<string>();
-  #inboxTimer: TimerHandle | undefined;
-  #unwatchCommands: (() => void) | undefined;
+  readonly #background: HostBackground;
+  readonly #queue: SessionQueue;
 
   private constructor(options: HostOptions) {
-    this.#options = options;
     const clock: Clock = options.clock ?? systemClock;
     const events = new EventBus(() => clock.now());
     this.#ownsStore = options.store === undefined;
@@ -86,7 +82,21 @@ export class Host {
       ? new ExternalTurns(this.#internals, (sessionKey) => this.#openSessionState(sessionKey))
       : undefined;
     this.#recovery = new LeaseRecovery(this.#internals, sessions);
-    this.#inbox = new CommandInbox(this.#internals);
+    const parts = {
+      sessions,
+      ownership: this.#ownership,
+      recovery: this.#recovery,
+      inbox: new CommandInbox(this.#internals),
+      work: this.#work,
+    };
+    this.#queue = new SessionQueue(this.#internals, this.#work, {
+      beforeAdmission: (session) => this.#background.applyInbox(session.record.sessionKey),
+      closed: (session) => sessions.forget(session),
+    });
+    this.#background = new HostBackground(this.#internals, parts, {
+      continuous: options.recovery === "continuous",
+      inboxPollMs: options.inboxPollMs ?? 500,
+    });
   }
 
   /** @internal Use {@link createHost}. */
@@ -104,8 +114,7 @@ export class Host {
       if (host.#ownsStore) await host.#internals.store.close();
       throw error;
     }
-    host.#ownership.startHeartbeat(() => host.#heartbeat());
-    host.#pollInbox();
+    host.#background.start();
     return host;
   }
 
@@ -162,7 +171,7 @@ export class Host {
     this.#assertOpen();
     const held = this.#sessions.get(options.sessionKey)?.fence !== undefined;
     const session = await this.#sessions.open(options, this.#internals);
-    this.#lost.delete(session.record.sessionKey);
+    this.#background.regained(session.record.sessionKey);
     // Newly served here: whatever a previous owner left (an interrupted turn, a pending lease) is taken over.
     if (!held) await this.#work.track(this.#recovery.session(session.record.sessionKey, "opened"));
     return sessionInfo(session.record);
@@ -204,16 +213,7 @@ export class Host {
   async resetSession(sessionKey: string): Promise<SessionInfo> {
     this.#assertOpen();
     const session = this.#openSessionState(sessionKey);
-    const previousGeneration = session.record.generation;
-    session.record = { ...session.record, generation: previousGeneration + 1 };
-    await this.#internals.store.putSession(session.record, { fence: session.fence });
-    await dropSessionLeases(this.#internals, session, "session_reset");
-    this.#internals.events.emit("session-reset", { sessionKey, generation: session.record.generation });
-    await this.#work.track(
-      callHooks(this.#internals, session, "session-reset", (handler, context) =>
-        handler({ previousGeneration }, context),
-      ),
-    );
+    await this.#work.track(resetSession(this.#internals, session));
     return sessionInfo(session.record);
   }
 
@@ -221,14 +221,7 @@ export class Host {
   async closeSession(sessionKey: string): Promise<void> {
     this.#assertOpen();
     const session = this.#openSessionState(sessionKey);
-    session.record = { ...session.record, closedAt: this.#internals.clock.now() };
-    await this.#internals.store.putSession(session.record, { fence: session.fence });
-    for (const queued of session.userQueue.splice(0)) {
-      queued.reject(
-        new HostUsageError({ message: `Session "${sessionKey}" was closed before this message ran.` }),
-      );
-    }
-    await dropSessionLeases(this.#internals, session, "session_closed");
+    await closeSession(this.#internals, session);
     if (!session.running) this.#sessions.forget(session);
     this.#internals.events.emit("session-closed", { sessionKey });
   }
@@ -251,80 +244,13 @@ export class Host {
     if (this.#closed) return;
     this.#draining = true;
     this.#internals.scheduler.disarmAll();
-    this.#ownership.stopHeartbeat();
-    if (this.#inboxTimer) this.#internals.clock.clearTimeout(this.#inboxTimer);
-    this.#unwatchCommands?.();
+    this.#background.stop();
     for (const session of this.#sessions.values()) this.#pump(session);
     await this.idle();
     this.#closed = true;
     // Given up at once, so another process can take the sessions over without waiting for the claims to expire.
     await this.#ownership.release().catch(() => undefined);
     if (this.#ownsStore) await this.#internals.store.close();
-  }
-
-  /** Renews this host's claims; drops the sessions another process took; takes over orphans if asked to. */
-  async #heartbeat(): Promise<void> {
-    if (this.#draining) return;
-    try {
-      const held = await this.#ownership.renew();
-      for (const session of [...this.#sessions.values()]) {
-        if (session.fence && !held.has(session.record.sessionKey)) this.#lose(session);
-      }
-      if (this.#options.recovery === "continuous") await this.#work.track(this.#recovery.orphans());
-    } catch (error) {
-      this.#internals.events.emit("host-error", {
-        message: `ownership heartbeat: ${error instanceof Error ? error.message : String(error)}`,
-      });
-    }
-  }
-
-  /**
-   * Applies the commands other processes post for this host's sessions: as they come, where the store can
-   * tell, else every `inboxPollMs`.
-   */
-  #pollInbox(): void {
-    const { store } = this.#internals;
-    if (store.watchCommands) {
-      this.#unwatchCommands = store.watchCommands((sessionKey) => {
-        if (this.#draining || !this.#sessions.get(sessionKey)?.fence) return;
-        void this.#work.track(this.#inbox.apply(sessionKey)).catch((error: unknown) => {
-          this.#internals.events.emit("host-error", {
-            message: `command inbox: ${error instanceof Error ? error.message : String(error)}`,
-          });
-        });
-      });
-      return;
-    }
-    const poll = () => {
-      this.#inboxTimer = this.#internals.clock.setTimeout(
-        () => {
-          if (this.#draining) return;
-          void this.#work
-            .track(this.#inbox.apply())
-            .catch((error: unknown) => {
-              this.#internals.events.emit("host-error", {
-                message: `command inbox: ${error instanceof Error ? error.message : String(error)}`,
-              });
-            })
-            .finally(poll);
-        },
-        this.#options.inboxPollMs ?? 500,
-        { background: true },
-      );
-    };
-    poll();
-  }
-
-  /** Another process owns the session now: nothing more of it runs or is written here. */
-  #lose(session: SessionState): void {
-    const { sessionKey } = session.record;
-    session.fence = undefined;
-    this.#lost.add(sessionKey);
-    this.#internals.scheduler.disarmSession(sessionKey);
-    for (const lease of session.due.splice(0)) emitLeaseDropped(this.#internals, lease, "session_lost");
-    for (const queued of session.userQueue.splice(0)) queued.reject(lostError(sessionKey));
-    if (!session.running) this.#sessions.forget(session);
-    this.#internals.events.emit("session-lost", { sessionKey });
   }
 
   #onLeaseDue(lease: LeaseRecord): void {
@@ -335,51 +261,13 @@ export class Host {
   }
 
   #pump(session: SessionState): void {
-    if (session.busy) return;
-    const user = session.userQueue.shift();
-    if (user) {
-      session.running = true;
-      const turn = runTurn(this.#internals, session, { kind: "user", text: user.text, sender: user.sender });
-      turn.then(user.resolve, user.reject);
-      this.#runExclusive(session, turn);
-      return;
-    }
-    if (this.#draining) {
-      for (const lease of session.due.splice(0)) emitLeaseDropped(this.#internals, lease, "host_draining");
-      return;
-    }
-    const lease = session.takeDue();
-    if (!lease) return;
-    session.running = true;
-    this.#runExclusive(session, this.#admit(session, lease));
-  }
-
-  /** Commands posted from other processes come first, so a stop sent from elsewhere wins over this lease. */
-  async #admit(session: SessionState, lease: LeaseRecord): Promise<void> {
-    await this.#inbox.apply(session.record.sessionKey);
-    await admitAndRun(this.#internals, session, lease);
-  }
-
-  #runExclusive(session: SessionState, work: Promise<unknown>): void {
-    void this.#work.track(
-      work
-        .catch((error: unknown) => {
-          this.#internals.events.emit("host-error", {
-            sessionKey: session.record.sessionKey,
-            message: error instanceof Error ? error.message : String(error),
-          });
-        })
-        .finally(() => {
-          session.running = false;
-          if (session.open) this.#pump(session);
-          else this.#sessions.forget(session);
-        }),
-    );
+    this.#queue.pump(session);
   }
 
   #openSessionState(sessionKey: string): SessionState {
     const session = this.#sessions.get(sessionKey);
-    if (!session?.fence && this.#lost.has(sessionKey)) throw lostError(sessionKey);
+    const lost = session?.fence ? undefined : this.#background.lostError(sessionKey);
+    if (lost) throw lost;
     if (!session?.open) {
       throw new HostUsageError({
         message: `Session ${JSON.stringify(sessionKey)} is not open; call host.openSession({ sessionKey }) first.`,
@@ -398,11 +286,4 @@ export class Host {
     if (this.#draining)
       throw new HostUsageError({ message: "The host is shutting down; no new input is accepted." });
   }
-}
-
-function lostError(sessionKey: string): SessionOwnedError {
-  return new SessionOwnedError({
-    sessionKey,
-    message: `Session ${JSON.stringify(sessionKey)} was taken over by another goal-lease process while this one stalled; continue it there.`,
-  });
 }

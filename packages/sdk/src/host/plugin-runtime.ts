@@ -1,11 +1,11 @@
 import type { SessionWorkflowApi } from "../lease.js";
-import type { HostInternals } from "./host-internals.js";
-import { clearLease, getLease, requestLease } from "./lease-service.js";
-import type { PluginRuntimeApi } from "./plugin-registry.js";
-import { createStateApi } from "./state-api.js";
+import type { LeaseHost } from "./leases/lease-host.js";
+import { clearLease, getLease, requestLease } from "./leases/lease-service.js";
+import type { PluginRuntimeApi } from "./plugins/plugin-registry.js";
+import { createStateApi } from "./plugins/state-api.js";
 
 /** The host-backed half of a plugin's API, bound to its id so every call is attributed to that plugin. */
-export function pluginRuntime(host: HostInternals, pluginId: string, load: number): PluginRuntimeApi {
+export function pluginRuntime(host: LeaseHost, pluginId: string, load: number): PluginRuntimeApi {
   const caller = { pluginId, load };
   return {
     pluginId,

@@ -4,7 +4,7 @@ import type { HostEvent } from "../events.js";
 import { type SessionContext, sessionContextBrand } from "../session-context.js";
 import { createTestHost, ScriptedModel, type TestHost } from "../testing/index.js";
 import type { Host } from "./host.js";
-import { UntrustedContextError } from "./state-api.js";
+import { UntrustedContextError } from "./plugins/state-api.js";
 
 let testHost: TestHost | undefined;
 afterEach(async () => {

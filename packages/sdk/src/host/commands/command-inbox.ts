@@ -1,0 +1,48 @@
+import type { InboxCommand } from "../../store/store.js";
+import type { PluginHost } from "../plugins/plugin-host.js";
+import type { SessionState } from "../sessions/session-state.js";
+import { parseCommand, runCommand } from "./commands.js";
+
+/** What another process may post: one /command, as long as a person's message may be. */
+export const maxForwardedChars = 4_000;
+
+/**
+ * Commands other processes posted for sessions this host owns: run here, in the session's owner, as if
+ * typed here, and answered through the store. Checked before every continuation's admission and in the
+ * background, so a forwarded stop is answered only once it is in force.
+ */
+export class CommandInbox {
+  readonly #host: PluginHost;
+  readonly #applying = new Set<string>();
+
+  constructor(host: PluginHost) {
+    this.#host = host;
+  }
+
+  /** Applies the pending commands of `sessionKey` (of every session this host owns, without one). */
+  async apply(sessionKey?: string): Promise<void> {
+    const pending = await this.#host.store.listPendingCommands(sessionKey);
+    for (const command of pending) {
+      const session = this.#host.session(command.sessionKey);
+      if (!session?.fence || this.#applying.has(command.id)) continue;
+      this.#applying.add(command.id);
+      try {
+        const reply = await this.#run(session, command);
+        await this.#host.store.answerCommand(
+          command.id,
+          { reply, at: this.#host.clock.now() },
+          { fence: session.fence },
+        );
+      } finally {
+        this.#applying.delete(command.id);
+      }
+    }
+  }
+
+  async #run(session: SessionState, command: InboxCommand): Promise<string> {
+    const parsed = command.text.length <= maxForwardedChars ? parseCommand(command.text) : undefined;
+    if (!parsed)
+      return `Only a /command of at most ${maxForwardedChars} characters can be sent from another process.`;
+    return (await runCommand(this.#host, session, parsed, command.sender)).reply;
+  }
+}

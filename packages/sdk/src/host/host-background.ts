@@ -1,0 +1,132 @@
+import type { TimerHandle } from "../clock.js";
+import { SessionOwnedError } from "../errors.js";
+import type { CommandInbox } from "./commands/command-inbox.js";
+import type { IdleTracker } from "./idle-tracker.js";
+import { emitLeaseDropped } from "./leases/admission.js";
+import type { LeaseHost } from "./leases/lease-host.js";
+import type { LeaseRecovery } from "./leases/recover-leases.js";
+import type { SessionOwnership } from "./sessions/session-ownership.js";
+import type { SessionState } from "./sessions/session-state.js";
+import type { SessionTable } from "./sessions/session-table.js";
+
+/** The host's parts its background work uses. */
+export interface BackgroundParts {
+  sessions: SessionTable;
+  ownership: SessionOwnership;
+  recovery: LeaseRecovery;
+  inbox: CommandInbox;
+  work: IdleTracker;
+}
+
+/**
+ * What a host does in the background while it shares a store with other processes: renews its claims on
+ * its sessions, lets go of those another process took, takes over orphaned ones (`continuous`), and
+ * applies the commands other processes post for its sessions.
+ */
+export class HostBackground {
+  readonly #host: LeaseHost;
+  readonly #parts: BackgroundParts;
+  readonly #options: { continuous: boolean; inboxPollMs: number };
+  /** Sessions another process took over from this one, so their callers hear why. */
+  readonly #lost = new Set<string>();
+  #inboxTimer: TimerHandle | undefined;
+  #unwatchCommands: (() => void) | undefined;
+  #stopped = false;
+
+  constructor(
+    host: LeaseHost,
+    parts: BackgroundParts,
+    options: { continuous: boolean; inboxPollMs: number },
+  ) {
+    this.#host = host;
+    this.#parts = parts;
+    this.#options = options;
+  }
+
+  start(): void {
+    this.#parts.ownership.startHeartbeat(() => this.#heartbeat());
+    this.#watchInbox();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#parts.ownership.stopHeartbeat();
+    if (this.#inboxTimer) this.#host.clock.clearTimeout(this.#inboxTimer);
+    this.#unwatchCommands?.();
+  }
+
+  /** The error for a session another process took from this one, if it did. */
+  lostError(sessionKey: string): SessionOwnedError | undefined {
+    if (!this.#lost.has(sessionKey)) return undefined;
+    return new SessionOwnedError({
+      sessionKey,
+      message: `Session ${JSON.stringify(sessionKey)} was taken over by another goal-lease process while this one stalled; continue it there.`,
+    });
+  }
+
+  /** Applies the commands posted for `sessionKey` now, as a continuation of it is about to be admitted. */
+  applyInbox(sessionKey: string): Promise<void> {
+    return this.#parts.inbox.apply(sessionKey);
+  }
+
+  /** This host serves the session again (it was opened here anew). */
+  regained(sessionKey: string): void {
+    this.#lost.delete(sessionKey);
+  }
+
+  async #heartbeat(): Promise<void> {
+    if (this.#stopped) return;
+    const { sessions, ownership, recovery, work } = this.#parts;
+    try {
+      const held = await ownership.renew();
+      for (const session of [...sessions.values()]) {
+        if (session.fence && !held.has(session.record.sessionKey)) this.#lose(session);
+      }
+      if (this.#options.continuous) await work.track(recovery.orphans());
+    } catch (error) {
+      this.#report("ownership heartbeat", error);
+    }
+  }
+
+  /** Applies posted commands as they come, where the store can tell, else every `inboxPollMs`. */
+  #watchInbox(): void {
+    const { store, clock } = this.#host;
+    const { sessions, inbox, work } = this.#parts;
+    const apply = (sessionKey?: string) =>
+      work.track(inbox.apply(sessionKey)).catch((error: unknown) => this.#report("command inbox", error));
+    if (store.watchCommands) {
+      this.#unwatchCommands = store.watchCommands((sessionKey) => {
+        if (!this.#stopped && sessions.get(sessionKey)?.fence) void apply(sessionKey);
+      });
+      return;
+    }
+    const poll = () => {
+      this.#inboxTimer = clock.setTimeout(
+        () => {
+          if (!this.#stopped) void apply().finally(poll);
+        },
+        this.#options.inboxPollMs,
+        { background: true },
+      );
+    };
+    poll();
+  }
+
+  /** Another process owns the session now: nothing more of it runs or is written here. */
+  #lose(session: SessionState): void {
+    const { sessionKey } = session.record;
+    session.fence = undefined;
+    this.#lost.add(sessionKey);
+    this.#host.scheduler.disarmSession(sessionKey);
+    for (const lease of session.due.splice(0)) emitLeaseDropped(this.#host, lease, "session_lost");
+    for (const queued of session.userQueue.splice(0)) queued.reject(this.lostError(sessionKey));
+    if (!session.running) this.#parts.sessions.forget(session);
+    this.#host.events.emit("session-lost", { sessionKey });
+  }
+
+  #report(what: string, error: unknown): void {
+    this.#host.events.emit("host-error", {
+      message: `${what}: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
+}

@@ -1,0 +1,145 @@
+import type { LeaseDropReason } from "../../lease.js";
+import type { LeaseRecord } from "../../store/store.js";
+import { hostSender, mintContext } from "../plugins/plugin-hooks.js";
+import type { SessionState } from "../sessions/session-state.js";
+import { withdrawUnstarted } from "./delivery.js";
+import type { LeaseHost } from "./lease-host.js";
+
+/** Emits `lease-dropped` for a lease that will not become a turn. */
+export function emitLeaseDropped(host: LeaseHost, lease: LeaseRecord, reason: LeaseDropReason): void {
+  const { sessionKey, pluginId, leaseKey, id: leaseId } = lease;
+  host.events.emit("lease-dropped", { sessionKey, pluginId, leaseKey, leaseId, reason });
+}
+
+/** Drops every lease of a session (pending, armed, due, or claimed and not started) with `reason`. */
+export async function dropSessionLeases(
+  host: LeaseHost,
+  session: SessionState,
+  reason: LeaseDropReason,
+): Promise<void> {
+  const { sessionKey } = session.record;
+  host.scheduler.disarmSession(sessionKey);
+  const dropped = new Map<string, LeaseRecord>();
+  for (const lease of session.due.splice(0)) dropped.set(lease.id, lease);
+  for (const lease of await host.store.deleteSessionLeases(sessionKey, { fence: session.fence }))
+    dropped.set(lease.id, lease);
+  const unstarted = await withdrawUnstarted(host, session);
+  if (unstarted) dropped.set(unstarted.id, unstarted);
+  for (const lease of dropped.values()) emitLeaseDropped(host, lease, reason);
+}
+
+/**
+ * Admission: re-checks a due lease at the moment its turn would start, claims it in the store so it can run
+ * only once, and asks its plugin; `runContinuation` then runs its turn (unless the embedding host does). A clear, a reset or a drain that lands at any point before the turn
+ * starts wins: the lease is dropped and never runs.
+ */
+export async function admitAndRun(
+  host: LeaseHost,
+  session: SessionState,
+  lease: LeaseRecord,
+  runContinuation: (claimed: LeaseRecord) => Promise<unknown>,
+): Promise<void> {
+  const fence = { fence: session.fence };
+  const stale = staleReason(host, session, lease);
+  if (stale === "host_draining") {
+    emitLeaseDropped(host, lease, stale);
+    return;
+  }
+  if (stale) {
+    await host.store.deleteLease(lease, lease.id, fence);
+    emitLeaseDropped(host, lease, stale);
+    return;
+  }
+  session.admitting = lease;
+  let claimed: LeaseRecord | undefined;
+  try {
+    claimed = await host.store.claimLease(lease, lease.id, fence);
+  } finally {
+    if (!claimed && session.admitting === lease) session.admitting = undefined;
+  }
+  if (!claimed) {
+    emitLeaseDropped(host, lease, "not_current");
+    return;
+  }
+  const declined = await declinedByPlugin(host, session, claimed);
+  // Withdrawn meanwhile by a clear, a replacement or a reset: its own event was emitted then.
+  const withdrawn = session.admitting !== lease;
+  session.admitting = undefined;
+  const changed = declined ? "plugin_declined" : staleReason(host, session, lease);
+  if (withdrawn || changed) {
+    await host.store.finishLease(lease.id, fence);
+    if (!withdrawn && changed) emitLeaseDropped(host, lease, changed);
+    return;
+  }
+  // From here to the turn's start nothing awaits, so nothing can slip in between.
+  const { sessionKey, pluginId, leaseKey, id: leaseId } = lease;
+  host.events.emit("lease-admitted", { sessionKey, pluginId, leaseKey, leaseId });
+  if (host.externalTurns) {
+    // The embedding host runs the turn; the lease stays started until that turn's end is reported.
+    session.delivered = claimed;
+    try {
+      await host.externalTurns.deliverContinuation({
+        sessionKey,
+        pluginId,
+        leaseKey,
+        leaseId,
+        message: claimed.message,
+      });
+    } catch (error) {
+      session.delivered = undefined;
+      await host.store.finishLease(leaseId, fence);
+      emitLeaseDropped(host, lease, "delivery_failed");
+      throw error;
+    }
+    return;
+  }
+  try {
+    await runContinuation(claimed);
+  } finally {
+    await host.store.finishLease(leaseId, { fence: session.fence });
+  }
+}
+
+/**
+ * Whether the lease's plugin declines it in its `lease-admission` hook. A hook that throws declines too:
+ * when a plugin cannot say its continuation is still wanted, none starts.
+ */
+export async function declinedByPlugin(
+  host: LeaseHost,
+  session: SessionState,
+  lease: LeaseRecord,
+): Promise<boolean> {
+  for (const { pluginId, handler } of host.registry.hooks("lease-admission")) {
+    if (pluginId !== lease.pluginId) continue;
+    try {
+      const context = mintContext(host, session, pluginId, {
+        sender: hostSender,
+        generation: lease.generation,
+        origin: "hook",
+      });
+      if ((await handler({ leaseKey: lease.leaseKey, leaseId: lease.id }, context)) === false) return true;
+    } catch (error) {
+      host.events.emit("plugin-error", {
+        pluginId,
+        hook: "lease-admission",
+        message: error instanceof Error ? error.message : String(error),
+      });
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Why a lease may no longer start a turn in `session`, if it may not. */
+export function staleReason(
+  host: LeaseHost,
+  session: SessionState,
+  lease: LeaseRecord,
+): LeaseDropReason | undefined {
+  if (host.isDraining()) return "host_draining";
+  if (!session.open) return "session_closed";
+  if (session.fence === undefined) return "session_lost";
+  if (lease.generation !== session.record.generation) return "session_reset";
+  if (!host.registry.isLoaded(lease.pluginId)) return "plugin_unloaded";
+  return undefined;
+}

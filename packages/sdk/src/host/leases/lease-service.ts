@@ -1,0 +1,202 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { formatIssues } from "../../format-issues.js";
+import {
+  type ContinuationLease,
+  type LeaseClearResult,
+  type LeaseLookupResult,
+  type LeaseRejected,
+  type LeaseRejectionReason,
+  type LeaseRequestResult,
+  leaseLimits,
+} from "../../lease.js";
+import type { LeaseRecord, LeaseSlot } from "../../store/store.js";
+import { type PluginCaller, resolveContext } from "../plugins/resolve-context.js";
+import { stateKeyPattern } from "../plugins/state-api.js";
+import type { SessionState } from "../sessions/session-state.js";
+import { withdrawUnstarted } from "./delivery.js";
+import type { LeaseHost } from "./lease-host.js";
+
+const sessionField = z.custom<object>((value) => typeof value === "object" && value !== null, {
+  message: "must be the SessionContext your command, tool or hook received",
+});
+const leaseKeyField = z.string().regex(leaseLimits.leaseKeyPattern, {
+  message: "must be 1-80 characters of letters, digits, '.', '_' or '-'",
+});
+
+// Strict: a sessionKey, agentId or channel field is an error, never a routing hint.
+const requestSchema = z.strictObject({
+  session: sessionField,
+  leaseKey: leaseKeyField,
+  message: z.string().trim().min(1, { message: "must not be empty" }).max(leaseLimits.maxMessageChars),
+  delayMs: z.number().min(0).max(leaseLimits.maxDelayMs).optional(),
+  condition: z
+    .strictObject({
+      stateKey: z.string().regex(stateKeyPattern, { message: 'must be 1-120 letters, digits or "._:-"' }),
+      version: z.number().int().min(0),
+    })
+    .optional(),
+});
+// Clear and lookup name a slot the same way: a context and a lease key, nothing else.
+const slotSchema = z.strictObject({ session: sessionField, leaseKey: leaseKeyField });
+
+const rejected = (reason: LeaseRejectionReason, message: string): LeaseRejected => ({
+  status: "rejected",
+  reason,
+  message,
+});
+
+/** Requests a lease for the calling plugin in the session of the request's context. */
+export async function requestLease(
+  host: LeaseHost,
+  caller: PluginCaller,
+  request: unknown,
+): Promise<LeaseRequestResult> {
+  const result = await admitRequest(host, caller, request);
+  if (result.status === "rejected")
+    host.events.emit("lease-rejected", { pluginId: caller.pluginId, ...result });
+  return result;
+}
+
+async function admitRequest(
+  host: LeaseHost,
+  caller: PluginCaller,
+  request: unknown,
+): Promise<LeaseRequestResult> {
+  const { pluginId } = caller;
+  const parsed = requestSchema.safeParse(request);
+  if (!parsed.success) {
+    return rejected("invalid_request", `Invalid lease request: ${formatIssues(parsed.error)}.`);
+  }
+  const { session: context, leaseKey, message, delayMs = 0, condition } = parsed.data;
+  const checked = checkContext(host, context, caller);
+  if ("status" in checked) return checked;
+  const { session } = checked;
+  if (!host.registry.isLoaded(pluginId)) {
+    return rejected(
+      "plugin_unloaded",
+      `Plugin "${pluginId}" is not loaded; load it before requesting leases.`,
+    );
+  }
+  if (host.isDraining())
+    return rejected("host_draining", "The host is shutting down; no new leases are accepted.");
+  const { sessionKey } = session.record;
+  const now = host.clock.now();
+  const record: LeaseRecord = {
+    id: randomUUID(),
+    pluginId,
+    sessionKey,
+    leaseKey,
+    message,
+    createdAt: now,
+    dueAt: now + delayMs,
+    generation: session.record.generation,
+  };
+  const sequence = host.nextLeaseSequence();
+  let replaced: LeaseRecord | undefined;
+  try {
+    const ifState = condition && { key: condition.stateKey, version: condition.version };
+    const stored = await host.store.putLease(record, { fence: session.fence, ifState });
+    if ("conflict" in stored) {
+      return rejected(
+        "condition_failed",
+        `Not scheduled: state "${condition?.stateKey}" is at version ${stored.conflict.version}, not ${condition?.version}; it changed since it was read.`,
+      );
+    }
+    replaced = stored.replaced;
+  } catch (error) {
+    return rejected("store_unavailable", `The lease could not be stored: ${(error as Error).message}.`);
+  }
+  if (replaced) session.removeDue(pluginId, leaseKey);
+  // A continuation being admitted or handed over, whose turn has not started, is still pending for the plugin.
+  replaced ??= await withdrawUnstarted(host, session, { pluginId, leaseKey });
+  host.scheduler.arm(record, sequence);
+  const lease = toContinuationLease(record);
+  host.events.emit("lease-scheduled", { sessionKey, pluginId, lease, replaced: replaced !== undefined });
+  return { status: "scheduled", lease, replaced: replaced !== undefined };
+}
+
+/** Clears the calling plugin's pending lease in the session of the request's context. Idempotent. */
+export async function clearLease(
+  host: LeaseHost,
+  caller: PluginCaller,
+  request: unknown,
+): Promise<LeaseClearResult> {
+  const { pluginId } = caller;
+  const resolved = resolveSlot(host, caller, request, "clear");
+  if ("status" in resolved) return resolved;
+  const { session, slot } = resolved;
+  let deleted: LeaseRecord | undefined;
+  try {
+    deleted = await host.store.deleteLease(slot, undefined, { fence: session.fence });
+  } catch (error) {
+    return rejected("store_unavailable", `The lease could not be cleared: ${(error as Error).message}.`);
+  }
+  host.scheduler.disarm(slot);
+  const wasDue = session.removeDue(pluginId, slot.leaseKey);
+  const unstarted = await withdrawUnstarted(host, session, slot);
+  const cleared = deleted ?? wasDue ?? unstarted;
+  if (!cleared) return { status: "not_found" };
+  host.events.emit("lease-cleared", { ...slot, leaseId: cleared.id });
+  return { status: "cleared" };
+}
+
+/** Reads the calling plugin's pending lease in the session of the request's context. */
+export async function getLease(
+  host: LeaseHost,
+  caller: PluginCaller,
+  request: unknown,
+): Promise<LeaseLookupResult> {
+  const resolved = resolveSlot(host, caller, request, "lookup");
+  if ("status" in resolved) return resolved;
+  const { slot } = resolved;
+  try {
+    const lease = await host.store.getLease(slot);
+    return lease ? { status: "pending", lease: toContinuationLease(lease) } : { status: "not_found" };
+  } catch (error) {
+    return rejected("store_unavailable", `The lease could not be read: ${(error as Error).message}.`);
+  }
+}
+
+/** Validates a clear or lookup request and names its slot from the context, never from the request. */
+function resolveSlot(
+  host: LeaseHost,
+  caller: PluginCaller,
+  request: unknown,
+  verb: "clear" | "lookup",
+): LeaseRejected | { session: SessionState; slot: LeaseSlot } {
+  const { pluginId } = caller;
+  const parsed = slotSchema.safeParse(request);
+  if (!parsed.success)
+    return rejected("invalid_request", `Invalid lease ${verb}: ${formatIssues(parsed.error)}.`);
+  const checked = checkContext(host, parsed.data.session, caller);
+  if ("status" in checked) return checked;
+  const { session } = checked;
+  return {
+    session,
+    slot: { pluginId, sessionKey: session.record.sessionKey, leaseKey: parsed.data.leaseKey },
+  };
+}
+
+function checkContext(
+  host: LeaseHost,
+  context: unknown,
+  caller: PluginCaller,
+): LeaseRejected | { session: SessionState } {
+  const checked = resolveContext(host, context, caller);
+  if (checked.status === "untrusted") return rejected("untrusted_session", checked.message);
+  if (checked.status === "unloaded") return rejected("plugin_unloaded", checked.message);
+  if (checked.status === "stale") return rejected("session_unavailable", checked.message);
+  return { session: checked.session };
+}
+
+/** The plugin-facing view of a stored lease. */
+export function toContinuationLease(record: LeaseRecord): ContinuationLease {
+  return Object.freeze({
+    id: record.id,
+    leaseKey: record.leaseKey,
+    message: record.message,
+    createdAt: record.createdAt,
+    dueAt: record.dueAt,
+  });
+}

@@ -1,0 +1,101 @@
+import { SessionOwnedError } from "../../errors.js";
+import type { LeaseRecord } from "../../store/store.js";
+import { callHooks, hostSender } from "../plugins/plugin-hooks.js";
+import type { SessionState } from "../sessions/session-state.js";
+import type { SessionTable } from "../sessions/session-table.js";
+import { emitLeaseDropped } from "./admission.js";
+import type { LeaseHost } from "./lease-host.js";
+
+/**
+ * Taking over sessions whose owner is gone (a process that died, or closed with work left): continuation
+ * turns that started there and never finished are recorded as interrupted, told to their plugin, and never
+ * replayed; pending leases are re-armed at their due time. Sessions a live process owns are never touched,
+ * so a live turn is never called interrupted. Done for every orphaned session of the store (at start, and
+ * on each heartbeat with `recovery: "continuous"`), and for each session this host opens.
+ */
+export class LeaseRecovery {
+  readonly #host: LeaseHost;
+  readonly #sessions: SessionTable;
+  readonly #recovered = new Set<string>();
+
+  constructor(host: LeaseHost, sessions: SessionTable) {
+    this.#host = host;
+    this.#sessions = sessions;
+  }
+
+  /** Takes over and recovers every session of the store that has work and no live owner. */
+  async orphans(): Promise<void> {
+    const orphaned = await this.#host.store.listOrphanedSessions(this.#host.clock.now());
+    const adopted = await this.#sessions.adopt(orphaned);
+    const [started, pending] = await Promise.all([
+      this.#host.store.listStartedLeases(),
+      this.#host.store.listLeases(),
+    ]);
+    await this.#recover(adopted, started, pending, "taken-over");
+  }
+
+  /**
+   * Takes over and recovers one session, the first time only; throws a one-line `SessionOwnedError` if a
+   * live process owns it.
+   */
+  async session(sessionKey: string, reason: "opened" | "taken-over" = "taken-over"): Promise<void> {
+    if (this.#recovered.has(sessionKey)) return;
+    const adopted = await this.#sessions.adopt([sessionKey]);
+    if (!adopted.has(sessionKey) && (await this.#host.store.getSession(sessionKey))) {
+      const owner = (await this.#host.store.listOwners()).find((entry) => entry.sessionKey === sessionKey);
+      throw new SessionOwnedError({
+        sessionKey,
+        message: `Session ${JSON.stringify(sessionKey)} is in use by another goal-lease process (${owner?.ownerId ?? "unknown"}); use that one.`,
+      });
+    }
+    this.#recovered.add(sessionKey);
+    const [started, pending] = await Promise.all([
+      this.#host.store.listStartedLeases(sessionKey),
+      this.#host.store.listLeases(sessionKey),
+    ]);
+    await this.#recover(adopted, started, pending, reason);
+  }
+
+  async #recover(
+    adopted: ReadonlyMap<string, SessionState>,
+    started: readonly LeaseRecord[],
+    pending: readonly LeaseRecord[],
+    reason: "opened" | "taken-over",
+  ): Promise<void> {
+    if (adopted.size === 0) return;
+    const host = this.#host;
+    for (const lease of started) {
+      const session = adopted.get(lease.sessionKey);
+      if (!session) continue;
+      const { sessionKey, pluginId, leaseKey, id: leaseId } = lease;
+      host.events.emit("lease-interrupted", { sessionKey, pluginId, leaseKey, leaseId });
+      if (session.open && session.record.generation === lease.generation) {
+        await callHooks(
+          host,
+          session,
+          "lease-interrupted",
+          (handler, context) => handler({ leaseKey, leaseId }, context),
+          { sender: hostSender, onlyPluginId: pluginId },
+        );
+      }
+      await host.store.finishLease(leaseId, { fence: session.fence });
+    }
+    const armed = new Set<string>();
+    for (const lease of pending) {
+      const session = adopted.get(lease.sessionKey);
+      if (!session) continue;
+      if (session.open && session.record.generation === lease.generation) {
+        host.scheduler.arm(lease, host.nextLeaseSequence());
+        armed.add(lease.sessionKey);
+        continue;
+      }
+      await host.store.deleteLease(lease, lease.id, { fence: session.fence });
+      emitLeaseDropped(host, lease, session.open ? "session_reset" : "session_closed");
+    }
+    for (const [sessionKey, session] of adopted) {
+      if (!session.open || armed.has(sessionKey)) continue;
+      this.#recovered.add(sessionKey);
+      await callHooks(host, session, "session-ready", (handler, context) => handler({ reason }, context));
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createProbe, owner } from "../../../test/probe-plugin.js";
+import { type ContinuationDelivery, createHost, type Host } from "../../index.js";
+import { MemoryStore } from "../../store/memory-store.js";
+import { FakeClock, settle } from "../../testing/index.js";
+
+const hosts: Host[] = [];
+afterEach(async () => {
+  for (const host of hosts.splice(0)) await host.close();
+});
+
+/**
+ * A host that shares `store` with other processes and serves its own sessions. Each process has its own
+ * clock: one that is never advanced again stands for a process that died (it renews nothing).
+ */
+async function sharingHost(store: MemoryStore, clock: FakeClock) {
+  const probe = createProbe();
+  const deliveries: ContinuationDelivery[] = [];
+  const host = await createHost({
+    store,
+    clock,
+    plugins: [probe.plugin],
+    externalTurns: { deliverContinuation: async (delivery) => void deliveries.push(delivery) },
+    recovery: "per-session",
+  });
+  hosts.push(host);
+  const interrupted: string[] = [];
+  host.on("lease-interrupted", (event) => interrupted.push(event.sessionKey));
+  return { host, deliveries, interrupted };
+}
+
+describe("hosts that share a store and recover per session", () => {
+  it("leave another host's running continuation alone until its owner is gone", async () => {
+    const store = new MemoryStore();
+    const clock = new FakeClock();
+    const firstClock = new FakeClock(clock.now());
+    const first = await sharingHost(store, firstClock);
+    await first.host.openSession({ sessionKey: "s1" });
+    await first.host.send({ sessionKey: "s1", text: "/probe-lease next keep going", sender: owner });
+    await settle(first.host, firstClock);
+    expect(first.deliveries).toHaveLength(1);
+    expect(await store.listStartedLeases()).toHaveLength(1);
+
+    const second = await sharingHost(store, clock);
+    await second.host.openSession({ sessionKey: "s2" });
+    await second.host.recoverSession("s2");
+    expect(second.interrupted).toEqual([]);
+    expect(await store.listStartedLeases()).toHaveLength(1);
+
+    // A live owner keeps it: the second host is told so, and touches nothing.
+    await expect(second.host.openSession({ sessionKey: "s1" })).rejects.toThrow(
+      /Session "s1" is in use by another goal-lease process .*try again in 10 s/,
+    );
+    await expect(second.host.recoverSession("s1")).rejects.toThrow(/in use by another goal-lease process/);
+    expect(second.interrupted).toEqual([]);
+
+    // The first process died (its clock, and so its heartbeat, stopped); once its claim expires, s1 moves.
+    await clock.advance(10_000);
+    await second.host.openSession({ sessionKey: "s1" });
+    await second.host.recoverSession("s1");
+    expect(second.interrupted).toEqual(["s1"]);
+    expect(await store.listStartedLeases()).toEqual([]);
+    await second.host.recoverSession("s1");
+    expect(second.interrupted).toEqual(["s1"]);
+  });
+
+  it("arm a session's pending leases only in the host that recovers it", async () => {
+    const store = new MemoryStore();
+    const clock = new FakeClock();
+    const first = await sharingHost(store, clock);
+    await first.host.openSession({ sessionKey: "s1" });
+    await first.host.send({ sessionKey: "s1", text: "/probe-lease next 1000 later", sender: owner });
+    await first.host.close();
+    expect(await store.listLeases()).toHaveLength(1);
+
+    const bystander = await sharingHost(store, clock);
+    const owner2 = await sharingHost(store, clock);
+    await owner2.host.openSession({ sessionKey: "s1" });
+    await owner2.host.recoverSession("s1");
+    await clock.advance(1_000);
+    await settle(owner2.host, clock);
+    expect(owner2.deliveries.map((delivery) => delivery.message)).toEqual(["later"]);
+    expect(bystander.deliveries).toEqual([]);
+  });
+});

@@ -1,0 +1,17 @@
+import type { Clock } from "../../clock.js";
+import type { EventBus } from "../../events.js";
+import type { ContextMinter } from "../../session-context.js";
+import type { HostStore } from "../../store/store.js";
+import type { SessionState } from "../sessions/session-state.js";
+import type { PluginRegistry } from "./plugin-registry.js";
+
+/** What the plugin layer needs of the host: its plugins, contexts, events, store, clock and sessions. */
+export interface PluginHost {
+  readonly registry: PluginRegistry;
+  readonly minter: ContextMinter;
+  readonly events: EventBus;
+  readonly store: HostStore;
+  readonly clock: Clock;
+  /** The session this host owns and serves under `sessionKey`, if any. */
+  session(sessionKey: string): SessionState | undefined;
+}

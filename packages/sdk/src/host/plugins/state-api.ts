@@ -1,0 +1,78 @@
+import { GoalLeaseError } from "../../errors.js";
+import type { JsonValue } from "../../json.js";
+import type { PluginStateApi } from "../../plugin.js";
+import type { PluginHost } from "./plugin-host.js";
+import { type PluginCaller, resolveContext } from "./resolve-context.js";
+
+/** What a plugin state key may be. */
+export const stateKeyPattern = /^[A-Za-z0-9._:-]{1,120}$/;
+const maxStateChars = 1_000_000;
+
+/** A plugin passed a context the host did not mint for it. */
+export class UntrustedContextError extends GoalLeaseError {
+  constructor() {
+    super({
+      code: "untrusted_session",
+      message:
+        "This is not a context the host minted for this plugin; pass the context your command, tool or hook received.",
+    });
+  }
+}
+
+/** Plugin state scoped to (plugin, the context's session), with compare-and-set writes. */
+export function createStateApi(host: PluginHost, caller: PluginCaller): PluginStateApi {
+  const { pluginId } = caller;
+  const scopeOf = (context: unknown, key: string): string => {
+    const checked = resolveContext(host, context, caller);
+    if (checked.status === "untrusted") throw new UntrustedContextError();
+    if (checked.status === "unloaded") {
+      throw new GoalLeaseError({ code: "plugin_unloaded", message: checked.message });
+    }
+    if (checked.status === "stale") {
+      throw new GoalLeaseError({ code: "session_unavailable", message: checked.message });
+    }
+    if (typeof key !== "string" || !stateKeyPattern.test(key)) {
+      throw new GoalLeaseError({
+        code: "invalid_state_key",
+        message: `Invalid state key ${JSON.stringify(key)}: use 1-120 letters, digits or "._:-".`,
+      });
+    }
+    return (context as { sessionKey: string }).sessionKey;
+  };
+  const api: PluginStateApi = {
+    get: async (context, key) => host.store.readState(pluginId, scopeOf(context, key), key),
+    set: async (context, key, value, { expectedVersion }) => {
+      const scope = scopeOf(context, key);
+      checkJson(value);
+      return host.store.writeState(pluginId, scope, key, value, expectedVersion, fenceOf(host, scope));
+    },
+    delete: async (context, key) => {
+      const scope = scopeOf(context, key);
+      await host.store.deleteState(pluginId, scope, key, fenceOf(host, scope));
+    },
+  };
+  return Object.freeze(api);
+}
+
+/** The host's right to write the session, which every write of its state carries. */
+function fenceOf(host: PluginHost, sessionKey: string) {
+  return { fence: host.session(sessionKey)?.fence };
+}
+
+function checkJson(value: JsonValue): void {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new GoalLeaseError({
+      code: "invalid_state_value",
+      message: `State must be JSON: ${(error as Error).message}`,
+    });
+  }
+  if (text === undefined || text.length > maxStateChars) {
+    throw new GoalLeaseError({
+      code: "invalid_state_value",
+      message: `State must be a JSON value of at most ${maxStateChars} characters.`,
+    });
+  }
+}

@@ -1,0 +1,71 @@
+import type { Sender, TurnKind } from "../../session-context.js";
+import type { Fence, LeaseRecord, SessionRecord } from "../../store/store.js";
+import type { TurnResult } from "./turn-result.js";
+
+/** Who and what a turn is, as its hooks and events see it. */
+export interface TurnIdentity {
+  turnId: string;
+  kind: TurnKind;
+  lease?: LeaseRecord;
+  sender: Sender;
+  generation: number;
+}
+
+/** A user turn waiting for its session's queue. */
+export interface QueuedUserTurn {
+  text: string;
+  sender: Sender;
+  resolve(result: TurnResult): void;
+  reject(error: unknown): void;
+}
+
+/** The live, in-process state of one session: its record, its user queue and its due leases. */
+export class SessionState {
+  record: SessionRecord;
+  readonly userQueue: QueuedUserTurn[] = [];
+  /** Leases whose time has come, waiting for the session to be idle; at most one per lease slot. */
+  readonly due: LeaseRecord[] = [];
+  running = false;
+  /** This host's right to write the session; every write that matters carries it. */
+  fence?: Fence;
+  /** A continuation claimed in the store whose turn has not started: a clear still withdraws it. */
+  admitting?: LeaseRecord;
+  /** With external turns: the continuation handed to the embedding host, until its turn ends. */
+  delivered?: LeaseRecord;
+  /** With external turns: the turn the embedding host is running now. */
+  externalTurn?: { identity: TurnIdentity; startedAt: number; toolCalls: string[] };
+
+  constructor(record: SessionRecord) {
+    this.record = record;
+  }
+
+  get open(): boolean {
+    return this.record.closedAt === undefined;
+  }
+
+  /** Queues a due lease, replacing any due lease of the same slot. */
+  addDue(lease: LeaseRecord): void {
+    this.removeDue(lease.pluginId, lease.leaseKey);
+    this.due.push(lease);
+  }
+
+  removeDue(pluginId: string, leaseKey: string): LeaseRecord | undefined {
+    const index = this.due.findIndex((lease) => lease.pluginId === pluginId && lease.leaseKey === leaseKey);
+    return index === -1 ? undefined : this.due.splice(index, 1)[0];
+  }
+
+  /** Whether a turn runs, or is about to, so a due continuation must wait. */
+  get busy(): boolean {
+    return this.running || this.delivered !== undefined || this.externalTurn !== undefined;
+  }
+
+  /** The due lease that has waited longest. */
+  takeDue(): LeaseRecord | undefined {
+    if (this.due.length === 0) return undefined;
+    let first = 0;
+    for (let index = 1; index < this.due.length; index++) {
+      if ((this.due[index]?.dueAt ?? 0) < (this.due[first]?.dueAt ?? 0)) first = index;
+    }
+    return this.due.splice(first, 1)[0];
+  }
+}

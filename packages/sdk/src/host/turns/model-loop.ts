@@ -1,0 +1,90 @@
+import type { ModelMessage, ModelToolCall } from "../../model.js";
+import type { TurnOutcome, TurnUsage } from "../../plugin.js";
+import type { TranscriptEntry } from "../../store/store.js";
+import { type Invocation, mintContext } from "../plugins/plugin-hooks.js";
+import type { RegisteredTool } from "../plugins/plugin-registry.js";
+import type { SessionState } from "../sessions/session-state.js";
+import { callModel, ModelCallFailure } from "./call-model.js";
+import { executeToolCall } from "./tool-executor.js";
+import { storableToolCall } from "./tool-input.js";
+import type { TurnHost } from "./turn-host.js";
+
+/** What the model loop of a turn produced; filled in as it goes, so a fault midway keeps what was done. */
+export interface LoopResult {
+  outcome: TurnOutcome;
+  text: string;
+  toolCalls: string[];
+  produced: TranscriptEntry[];
+}
+
+/** Calls the model, runs its tool calls with fresh contexts, and repeats up to the host's bound. */
+export async function runModelLoop(
+  host: TurnHost,
+  turn: {
+    session: SessionState;
+    turnId: string;
+    system: string;
+    messages: ModelMessage[];
+    tools: ReadonlyMap<string, RegisteredTool>;
+    usage: TurnUsage;
+    entry: (message: ModelMessage) => TranscriptEntry;
+    invocation: Omit<Invocation, "origin">;
+  },
+  result: LoopResult,
+): Promise<void> {
+  const { session, turnId, system, messages, tools, usage, entry, invocation } = turn;
+  const { sessionKey } = session.record;
+  const modelTools = [...tools.values()].map((tool) => tool.modelSchema);
+  for (let step = 1; step <= host.limits.maxModelCallsPerTurn; step++) {
+    host.events.emit("model-call", { sessionKey, turnId, step });
+    const response = await callModel(
+      host.model,
+      { system, messages: [...messages], tools: modelTools },
+      { clock: host.clock, timeoutMs: host.limits.modelTimeoutMs },
+    );
+    usage.modelCalls++;
+    if (response instanceof ModelCallFailure) {
+      result.outcome = { status: "error", kind: response.kind, message: response.message };
+      return;
+    }
+    usage.inputTokens += response.usage.inputTokens;
+    usage.outputTokens += response.usage.outputTokens;
+    result.text = response.text;
+    const calls: ModelToolCall[] = response.toolCalls;
+    // The model's inputs as they may be kept: one nested too deep is not stored (nor sent back) as it came.
+    const kept = calls.map((call) => storableToolCall(call, host.limits.maxToolInputChars));
+    const assistant: ModelMessage = { role: "assistant", content: response.text, toolCalls: kept };
+    messages.push(assistant);
+    result.produced.push(entry(assistant));
+    if (calls.length === 0) {
+      result.outcome = { status: "completed" };
+      return;
+    }
+    for (const call of calls) {
+      const toolResult = await executeToolCall(host, call, tools, (pluginId) =>
+        mintContext(host, session, pluginId, { ...invocation, origin: "tool" }),
+      );
+      result.toolCalls.push(call.name);
+      host.events.emit("tool-call", {
+        sessionKey,
+        turnId,
+        name: call.name,
+        status: toolResult.isError ? "error" : "ok",
+        message: toolResult.isError ? toolResult.content : undefined,
+      });
+      const toolMessage: ModelMessage = {
+        role: "tool",
+        toolCallId: call.id,
+        toolName: call.name,
+        content: toolResult.content,
+        isError: toolResult.isError,
+      };
+      messages.push(toolMessage);
+      result.produced.push(entry(toolMessage));
+    }
+  }
+  result.outcome = {
+    status: "step_limit",
+    message: `The turn stopped after ${host.limits.maxModelCallsPerTurn} model calls.`,
+  };
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+import type { ModelMessage } from "../../model.js";
+import type { TurnUsage } from "../../plugin.js";
+import type { Sender } from "../../session-context.js";
+import type { LeaseRecord, TranscriptEntry } from "../../store/store.js";
+import type { SessionState, TurnIdentity } from "../sessions/session-state.js";
+import type { TurnResult } from "../sessions/turn-result.js";
+import { type LoopResult, runModelLoop } from "./model-loop.js";
+import { buildPrompt, offeredTools } from "./prompt.js";
+import type { TurnHost } from "./turn-host.js";
+import { announceTurnEnd, announceTurnStart, turnInvocation } from "./turn-notices.js";
+
+/** The input that starts a turn: a person's text, or an admitted continuation lease. */
+export type TurnInput =
+  | { kind: "user"; text: string; sender: Sender }
+  | { kind: "continuation"; lease: LeaseRecord };
+
+/**
+ * Runs one turn: prompt, model, tool calls with fresh contexts, looped up to the host's bound; then the
+ * usage record, the `turn-end` event and every plugin's turn-end hook. Model failures end the turn, not
+ * the session.
+ */
+export async function runTurn(host: TurnHost, session: SessionState, input: TurnInput): Promise<TurnResult> {
+  const turnId = randomUUID();
+  const startedAt = host.clock.now();
+  const { sessionKey, generation } = session.record;
+  const lease = input.kind === "continuation" ? input.lease : undefined;
+  const sender =
+    input.kind === "user" ? input.sender : { id: `lease:${input.lease.pluginId}`, isOwner: false };
+  const identity: TurnIdentity = { turnId, kind: input.kind, lease, sender, generation };
+  await announceTurnStart(host, session, identity);
+
+  const entry = (message: ModelMessage): TranscriptEntry => ({
+    generation,
+    turnId,
+    at: host.clock.now(),
+    message,
+  });
+  const inputMessage: ModelMessage =
+    input.kind === "user"
+      ? { role: "user", origin: "user", content: input.text }
+      : { role: "user", origin: "continuation", content: input.lease.message };
+  const invocation = turnInvocation(identity);
+  const usage: TurnUsage = { inputTokens: 0, outputTokens: 0, durationMs: 0, modelCalls: 0 };
+  const loop: LoopResult = { outcome: { status: "completed" }, text: "", toolCalls: [], produced: [] };
+  try {
+    const { system, history } = await buildPrompt(host, session, invocation);
+    // The input is on record before the model sees it, so a crash mid-turn never loses what the user typed.
+    // The input is dated when the turn started: for a continuation, the moment it was admitted.
+    const input = { ...entry(inputMessage), at: startedAt, leaseId: lease?.id };
+    await host.store.appendTranscript(sessionKey, [input], {
+      fence: session.fence,
+    });
+    const tools = await offeredTools(host, session, invocation);
+    await runModelLoop(
+      host,
+      { session, turnId, system, messages: [...history, inputMessage], tools, usage, entry, invocation },
+      loop,
+    );
+    if (loop.produced.length > 0)
+      await host.store.appendTranscript(sessionKey, loop.produced, { fence: session.fence });
+  } catch (error) {
+    // A host fault (usually the store) still ends the turn properly, so plugins hear of it and nothing is stuck.
+    loop.outcome = {
+      status: "error",
+      kind: "host_error",
+      message: `The host failed during the turn: ${describe(error)}`,
+    };
+  }
+  const { outcome, text, toolCalls } = loop;
+  usage.durationMs = host.clock.now() - startedAt;
+  await announceTurnEnd(host, session, identity, { outcome, usage, toolCalls, text });
+  return { turnId, kind: input.kind, outcome, text, usage };
+}
+
+function describe(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n", 1)[0] ?? "unknown error";
+}

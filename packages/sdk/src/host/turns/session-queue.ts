@@ -1,0 +1,75 @@
+import type { LeaseRecord } from "../../store/store.js";
+import type { IdleTracker } from "../idle-tracker.js";
+import { admitAndRun, emitLeaseDropped } from "../leases/admission.js";
+import type { SessionState } from "../sessions/session-state.js";
+import { runTurn } from "./run-turn.js";
+import type { TurnHost } from "./turn-host.js";
+
+/** What the host does around the queue. */
+export interface QueueHooks {
+  /** Runs before a continuation is admitted (commands other processes posted come first). */
+  beforeAdmission(session: SessionState): Promise<void>;
+  /** A closed session's last turn ended. */
+  closed(session: SessionState): void;
+}
+
+/**
+ * Each session's one queue: one turn at a time, a person's turns before any due continuation, and a
+ * continuation only through admission.
+ */
+export class SessionQueue {
+  readonly #host: TurnHost;
+  readonly #work: IdleTracker;
+  readonly #hooks: QueueHooks;
+
+  constructor(host: TurnHost, work: IdleTracker, hooks: QueueHooks) {
+    this.#host = host;
+    this.#work = work;
+    this.#hooks = hooks;
+  }
+
+  /** Starts the session's next queued turn or due lease if it is idle. */
+  pump(session: SessionState): void {
+    if (session.busy) return;
+    const user = session.userQueue.shift();
+    if (user) {
+      session.running = true;
+      const turn = runTurn(this.#host, session, { kind: "user", text: user.text, sender: user.sender });
+      turn.then(user.resolve, user.reject);
+      this.#runExclusive(session, turn);
+      return;
+    }
+    if (this.#host.isDraining()) {
+      for (const lease of session.due.splice(0)) emitLeaseDropped(this.#host, lease, "host_draining");
+      return;
+    }
+    const lease = session.takeDue();
+    if (!lease) return;
+    session.running = true;
+    this.#runExclusive(session, this.#admit(session, lease));
+  }
+
+  async #admit(session: SessionState, lease: LeaseRecord): Promise<void> {
+    await this.#hooks.beforeAdmission(session);
+    await admitAndRun(this.#host, session, lease, (claimed) =>
+      runTurn(this.#host, session, { kind: "continuation", lease: claimed }),
+    );
+  }
+
+  #runExclusive(session: SessionState, work: Promise<unknown>): void {
+    void this.#work.track(
+      work
+        .catch((error: unknown) => {
+          this.#host.events.emit("host-error", {
+            sessionKey: session.record.sessionKey,
+            message: error instanceof Error ? error.message : String(error),
+          });
+        })
+        .finally(() => {
+          session.running = false;
+          if (session.open) this.pump(session);
+          else this.#hooks.closed(session);
+        }),
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import type { TurnOutcome, TurnUsage } from "../../plugin.js";
+import { callHooks } from "../plugins/plugin-hooks.js";
+import type { SessionState, TurnIdentity } from "../sessions/session-state.js";
+import type { TurnHost } from "./turn-host.js";
+
+/** How a turn ended, for its hooks and event. */
+export interface TurnEnding {
+  outcome: TurnOutcome;
+  usage: TurnUsage;
+  toolCalls: string[];
+  text: string;
+}
+
+/** The invocation a turn's hooks and tools are minted with. */
+export function turnInvocation(turn: TurnIdentity) {
+  const { turnId: id, kind, lease, sender, generation } = turn;
+  return { sender, generation, turn: { id, kind, lease } };
+}
+
+/** Emits `turn-start` and runs every plugin's turn-start hook. */
+export async function announceTurnStart(
+  host: TurnHost,
+  session: SessionState,
+  turn: TurnIdentity,
+): Promise<void> {
+  const { turnId, kind, lease } = turn;
+  host.events.emit("turn-start", {
+    sessionKey: session.record.sessionKey,
+    turnId,
+    kind,
+    pluginId: lease?.pluginId,
+    leaseKey: lease?.leaseKey,
+  });
+  await callHooks(
+    host,
+    session,
+    "turn-start",
+    (handler, context, pluginId) =>
+      handler({ turnId, kind, leaseKey: lease?.pluginId === pluginId ? lease.leaseKey : undefined }, context),
+    turnInvocation(turn),
+  );
+}
+
+/** Runs every plugin's turn-end hook, then emits `turn-end`, so observers see what the plugins made of it. */
+export async function announceTurnEnd(
+  host: TurnHost,
+  session: SessionState,
+  turn: TurnIdentity,
+  ending: TurnEnding,
+): Promise<void> {
+  const { turnId, kind, lease } = turn;
+  const { outcome, usage, toolCalls, text } = ending;
+  await callHooks(
+    host,
+    session,
+    "turn-end",
+    (handler, context, pluginId) =>
+      handler(
+        {
+          turnId,
+          kind,
+          leaseKey: lease?.pluginId === pluginId ? lease.leaseKey : undefined,
+          leaseId: lease?.pluginId === pluginId ? lease.id : undefined,
+          outcome,
+          usage: { ...usage },
+          toolCalls: [...toolCalls],
+        },
+        context,
+      ),
+    turnInvocation(turn),
+  );
+  host.events.emit("turn-end", { sessionKey: session.record.sessionKey, turnId, kind, outcome, usage, text });
+}
