@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SqliteStore } from "@goal-lease/sdk";
+import { createHost, SqliteStore } from "@goal-lease/sdk";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestIo, runCli } from "../test/test-io.js";
+import { createDemoModel } from "./demo-model.js";
 import { exitCodes } from "./exit-codes.js";
 
 const directory = mkdtempSync(join(tmpdir(), "goal-lease-cli-"));
@@ -24,6 +25,29 @@ describe("goal-lease run", () => {
     expect(out).toContain("note: Finished the first part.");
     expect(out).toMatch(/■ goal done: All parts are done\.\n$/);
     expect(test.stderr()).toBe("");
+  });
+
+  it("refuses, in one line, a session another live process serves, and leaves that session's goal alone", async () => {
+    const store = freshStore();
+    const other = SqliteStore.open(store);
+    const elsewhere = await createHost({ model: createDemoModel({ delayMs: 0 }), store: other });
+    await elsewhere.openSession({ sessionKey: "busy" });
+    try {
+      const test = createTestIo();
+      const code = await runCli(test.io, ["run", "tidy the docs", "--store", store, "--session", "busy"]);
+      expect(code).toBe(exitCodes.error);
+      expect(test.stderr()).toMatch(
+        /^error: Session "busy" is in use by another goal-lease process \(.+\); use that one, or if it has exited, try again in \d+ s\.\n$/,
+      );
+      const beside = createTestIo();
+      expect(await runCli(beside.io, ["run", "tidy the docs", "--store", store, "--session", "free"])).toBe(
+        exitCodes.done,
+      );
+      expect(await other.listStartedLeases()).toEqual([]);
+    } finally {
+      await elsewhere.close();
+      await other.close();
+    }
   });
 
   it("exits 3 when the continuation cap stops the goal", async () => {
