@@ -120,3 +120,66 @@ describe("a goal stored in a format this version cannot read", () => {
     await host.close();
   });
 });
+
+describe("an active goal left with nothing scheduled (its lease write was lost)", () => {
+  async function stranded(options: { maxTurns: number; continuations: number }) {
+    const store = new MemoryStore();
+    const clock = new FakeClock();
+    const first = await createHost({
+      model: new ScriptedModel(),
+      store,
+      clock,
+      plugins: [createGoalPlugin()],
+    });
+    await first.openSession({ sessionKey: "s1" });
+    await first.send({
+      sessionKey: "s1",
+      text: `/goal start keep the lights on --max-turns ${options.maxTurns}`,
+      sender: owner,
+    });
+    await first.close();
+    // What a failed write leaves: the goal says active, the store holds no continuation for it.
+    for (const lease of await store.listLeases()) await store.deleteLease(lease, lease.id);
+    const entry = await store.readState("goal", "s1", "goal");
+    const goal = { ...(entry?.value as object), continuations: options.continuations };
+    await store.writeState("goal", "s1", "goal", goal, entry?.version ?? 0);
+    return store;
+  }
+
+  it("is re-armed when a host next serves the session", async () => {
+    const store = await stranded({ maxTurns: 5, continuations: 1 });
+    const clock = new FakeClock();
+    const host = await createHost({
+      model: new ScriptedModel(),
+      store,
+      clock,
+      plugins: [createGoalPlugin()],
+    });
+    await host.openSession({ sessionKey: "s1" });
+    expect(await store.listLeases()).toHaveLength(1);
+    expect((await readStoredGoal(store, "s1"))?.status).toBe("active");
+    await host.close();
+  });
+
+  it("is stopped at its gate, never re-armed past it, by the next host or by /goal resume", async () => {
+    const store = await stranded({ maxTurns: 2, continuations: 2 });
+    const clock = new FakeClock();
+    const host = await createHost({
+      model: new ScriptedModel(),
+      store,
+      clock,
+      plugins: [createGoalPlugin()],
+    });
+    await host.openSession({ sessionKey: "s1" });
+    const goal = await readStoredGoal(store, "s1");
+    expect(goal?.status).toBe("waiting_approval");
+    expect(goal?.events.filter((event) => event.type === "gate").at(-1)).toMatchObject({ gate: "turn_cap" });
+    expect(await store.listLeases()).toEqual([]);
+    const resumed = await host.send({ sessionKey: "s1", text: "/goal resume", sender: owner });
+    expect(resumed.kind === "command" && resumed.command.reply).toMatch(
+      /^Cannot resume: 2 of 2 continuations used/,
+    );
+    expect(await store.listLeases()).toEqual([]);
+    await host.close();
+  });
+});

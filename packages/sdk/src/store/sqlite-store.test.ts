@@ -94,6 +94,17 @@ describe("SqliteStore failures", () => {
     await store.close();
   });
 
+  it("refuses to write, in one line, once its file was deleted or replaced", async () => {
+    const path = join(directory, "deleted.db");
+    const store = SqliteStore.open(path);
+    await store.writeState("goal", "s1", "goal", 1, 0);
+    rmSync(path);
+    await expect(store.writeState("goal", "s1", "goal", 2, 1)).rejects.toThrow(
+      new RegExp(`^${path} was deleted or replaced while goal-lease had it open; nothing was written`),
+    );
+    await store.close();
+  });
+
   it("names the default path and honours GOAL_LEASE_STATE", () => {
     expect(defaultStorePath({})).toMatch(/\.goal-lease\/state\.db$/);
     expect(defaultStorePath({ GOAL_LEASE_STATE: "/tmp/elsewhere.db" })).toBe("/tmp/elsewhere.db");
