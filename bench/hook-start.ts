@@ -1,5 +1,5 @@
 // How long Claude Code waits for `goal-lease hook`, which it starts for every hook event: the whole process
-// of the plugin's bundled entry relaying one event to a listening server, against a bare `node -e 0`,
+// of the plugin's bundled hook relaying one event to a listening server, against a bare `node -e 0`,
 // interleaved so both see the same machine.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hookSocketPath, serveHookSocket } from "../packages/cli/dist/agents/hook-socket.js";
 
-const entry = fileURLToPath(new URL("../plugins/claude-code/dist/goal-lease.js", import.meta.url));
+const entry = fileURLToPath(new URL("../plugins/claude-code/dist/hook.js", import.meta.url));
 
 function timeProcess(args: string[], env: NodeJS.ProcessEnv, input: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,7 +38,7 @@ export async function measureHookStart(runs: number) {
   try {
     for (let i = 0; i < runs; i++) {
       bare.push(await timeProcess(["-e", "0"], env, ""));
-      hook.push(await timeProcess([entry, "hook"], env, event));
+      hook.push(await timeProcess([entry], env, event));
     }
   } finally {
     server.close();

@@ -1,7 +1,7 @@
 // Bundles what hosts load from a folder of their own, so they run with nothing but Node.js: no install,
 // no build, no dependencies to fetch.
-// - plugins/claude-code/dist: the `goal-lease` command, which the Claude Code plugin (and Codex's
-//   configuration) run. Committed, so a plain clone works; CI fails when a build changes it.
+// - plugins/claude-code/dist: the `goal-lease` command (and its hook alone, which starts for every hook
+//   event), which the Claude Code plugin (and Codex's configuration) run. Committed, so a plain clone works; CI fails when a build changes it.
 // - packages/openclaw/dist/extension.js: the OpenClaw extension, one file with no dependencies, because
 //   OpenClaw's installer fetches a plugin's dependencies from the registry (and ours are bundled instead).
 import { rmSync } from "node:fs";
@@ -29,6 +29,13 @@ await build({
   // Chunks keep what the hook process loads small: the MCP server and the model adapters load on use.
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
+});
+
+// The hook on its own, one file: it starts for every Claude Code hook event.
+await build({
+  ...common,
+  entryPoints: { hook: join(root, "packages/cli/src/hook-bin.ts") },
+  outdir: plugin,
 });
 
 await build({

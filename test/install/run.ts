@@ -101,7 +101,7 @@ try {
     ["the goal-lease bin", [join(folder, "node_modules/@goal-lease/cli/dist/bin.js"), "demo"], undefined],
     ["goal-lease hook", [join(folder, "node_modules/@goal-lease/cli/dist/bin.js"), "hook"], "{}"],
     ["goal-lease mcp", [join(folder, "node_modules/@goal-lease/cli/dist/bin.js"), "mcp"], ""],
-    ["the Claude Code plugin's hook", [join(root, "plugins/claude-code/dist/goal-lease.js"), "hook"], "{}"],
+    ["the Claude Code plugin's hook", [join(root, "plugins/claude-code/dist/hook.js")], "{}"],
     [
       "the Claude Code plugin's MCP server",
       [join(root, "plugins/claude-code/dist/goal-lease.js"), "mcp"],

@@ -9,5 +9,5 @@ if (unsupported) {
   process.exit(1);
 }
 // Claude Code starts a hook process for every event, several a turn: it skips the command-line parser.
-if (process.argv.length === 3 && process.argv[2] === "hook") await import("./hook-main.js");
+if (process.argv.length === 3 && process.argv[2] === "hook") await import("./hook-bin.js");
 else await import("./main.js");

@@ -30,6 +30,15 @@ const stores: [string, (extraHops?: () => number) => HostStore][] = [
 /** Invariant 8 ends in seconds: a host whose clock stops is a process that died (it renews nothing). */
 const ttlMs = 10_000;
 
+/** A repeatable random number generator (Park-Miller), so a failing interleaving can be replayed. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 48_271) % 2_147_483_647;
+    return state / 2_147_483_647;
+  };
+}
+
 /** Lets the event loop run until `done` holds (a background heartbeat, a hopping store), or fails. */
 async function until(done: () => boolean): Promise<void> {
   for (let turns = 0; !done(); turns++) {
@@ -151,11 +160,7 @@ describe.each(stores)("one live owner per session, and the user wins: %s", (_nam
   });
 
   it("9: no continuation turn starts after a stop was answered, in 60 random interleavings", async () => {
-    let seed = 7;
-    const random = () => {
-      seed = (seed * 48_271) % 2_147_483_647;
-      return seed / 2_147_483_647;
-    };
+    const random = seeded(7);
     let late = 0;
     for (let round = 0; round < 60; round++) {
       const store = makeStore(() => Math.floor(random() * 3));
@@ -195,11 +200,7 @@ describe.each(stores)("one live owner per session, and the user wins: %s", (_nam
   });
 
   it("9: a stop answered while a due continuation is being admitted wins, in 60 random interleavings", async () => {
-    let seed = 11;
-    const random = () => {
-      seed = (seed * 48_271) % 2_147_483_647;
-      return seed / 2_147_483_647;
-    };
+    const random = seeded(11);
     let late = 0;
     for (let round = 0; round < 60; round++) {
       const store = makeStore(() => Math.floor(random() * 3));

@@ -137,7 +137,7 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
    */
   function userTypes(session: string, prompt: string) {
     const event = { hook_event_name: "UserPromptSubmit", session_id: session, prompt };
-    execFileSync(process.execPath, [join(installPath, "dist/goal-lease.js"), "hook"], {
+    execFileSync(process.execPath, [join(installPath, "dist/hook.js")], {
       input: JSON.stringify(event),
       env: { ...env, CLAUDE_PID: String(pids.get(session)) },
     });
