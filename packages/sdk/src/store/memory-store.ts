@@ -29,7 +29,9 @@ export class MemoryStore implements HostStore {
   readonly #state = new Map<string, { json: string; version: number }>();
   readonly #leases = new Map<string, LeaseRecord>();
   readonly #started = new Map<string, LeaseRecord>();
-  readonly #owners = new Map<string, SessionOwner>();
+  /** Each session's owner and token; the claim lives as long as the owner's entry in `#hosts`. */
+  readonly #owners = new Map<string, { ownerId: string; token: number; released: boolean }>();
+  readonly #hosts = new Map<string, number>();
   readonly #inbox = new Map<string, InboxCommand>();
   readonly #commandWatchers = new Set<(sessionKey: string) => void>();
 
@@ -48,34 +50,32 @@ export class MemoryStore implements HostStore {
     options: { now: number; ttlMs: number },
   ): Promise<AcquireResult[]> {
     return sessionKeys.map((sessionKey) => {
-      const result = acquisition(this.#owners.get(sessionKey), { sessionKey, ownerId, now: options.now });
+      const result = acquisition(this.#owner(sessionKey), { sessionKey, ownerId, now: options.now });
       if (result.status === "acquired") {
-        const { token } = result.fence;
-        this.#owners.set(sessionKey, { sessionKey, ownerId, token, expiresAt: options.now + options.ttlMs });
+        this.#hosts.set(ownerId, options.now + options.ttlMs);
+        this.#owners.set(sessionKey, { ownerId, token: result.fence.token, released: false });
       }
       return result;
     });
   }
 
   async renewSessions(ownerId: string, options: { now: number; ttlMs: number }) {
-    const held: string[] = [];
-    for (const owner of this.#owners.values()) {
-      if (owner.ownerId !== ownerId || owner.expiresAt === 0) continue;
-      owner.expiresAt = options.now + options.ttlMs;
-      held.push(owner.sessionKey);
-    }
-    return held;
+    this.#hosts.set(ownerId, options.now + options.ttlMs);
+    return [...this.#owners]
+      .filter(([, owner]) => owner.ownerId === ownerId && !owner.released)
+      .map(([sessionKey]) => sessionKey);
   }
 
   async releaseSessions(ownerId: string, sessionKeys?: readonly string[]) {
-    for (const owner of this.#owners.values()) {
-      if (owner.ownerId === ownerId && (!sessionKeys || sessionKeys.includes(owner.sessionKey)))
-        owner.expiresAt = 0;
+    for (const [sessionKey, owner] of this.#owners) {
+      if (owner.ownerId === ownerId && (!sessionKeys || sessionKeys.includes(sessionKey)))
+        owner.released = true;
     }
+    if (!sessionKeys) this.#hosts.delete(ownerId);
   }
 
   async listOwners() {
-    return [...this.#owners.values()].map((owner) => ({ ...owner }));
+    return [...this.#owners.keys()].map((sessionKey) => this.#owner(sessionKey) as SessionOwner);
   }
 
   async listOrphanedSessions(now: number) {
@@ -83,7 +83,7 @@ export class MemoryStore implements HostStore {
     for (const lease of this.#leases.values()) withWork.add(lease.sessionKey);
     for (const lease of this.#started.values()) withWork.add(lease.sessionKey);
     for (const command of this.#inbox.values()) if (!command.answer) withWork.add(command.sessionKey);
-    return [...withWork].filter((sessionKey) => (this.#owners.get(sessionKey)?.expiresAt ?? 0) <= now);
+    return [...withWork].filter((sessionKey) => (this.#owner(sessionKey)?.expiresAt ?? 0) <= now);
   }
 
   async postCommand(command: Omit<InboxCommand, "id" | "answer">) {
@@ -232,7 +232,15 @@ export class MemoryStore implements HostStore {
 
   #fence(sessionKey: string, options: WriteOptions | undefined): void {
     const fence = options?.fence;
-    if (fence) staleFence(this.#owners.get(sessionKey), sessionKey, fence);
+    if (fence) staleFence(this.#owner(sessionKey), sessionKey, fence);
+  }
+
+  /** A session's owner, alive until its host's expiry (0 once released). */
+  #owner(sessionKey: string): SessionOwner | undefined {
+    const owner = this.#owners.get(sessionKey);
+    if (!owner) return undefined;
+    const expiresAt = owner.released ? 0 : (this.#hosts.get(owner.ownerId) ?? 0);
+    return { sessionKey, ownerId: owner.ownerId, token: owner.token, expiresAt };
   }
 }
 

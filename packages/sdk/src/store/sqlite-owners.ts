@@ -7,6 +7,11 @@ export type Query = (sql: string) => StatementSync;
 
 type OwnerRow = { session_key: string; owner_id: string; token: number; expires_at: number };
 
+// A session's claim lives as long as its owner's host row, unless the owner released it.
+const ownerColumns = `o.session_key, o.owner_id, o.token,
+  CASE WHEN o.released = 1 THEN 0 ELSE coalesce(h.expires_at, 0) END AS expires_at
+  FROM session_owners AS o LEFT JOIN hosts AS h ON h.owner_id = o.owner_id`;
+
 const toOwner = (row: OwnerRow): SessionOwner => ({
   sessionKey: String(row.session_key),
   ownerId: String(row.owner_id),
@@ -15,10 +20,16 @@ const toOwner = (row: OwnerRow): SessionOwner => ({
 });
 
 function currentOwner(query: Query, sessionKey: string): SessionOwner | undefined {
-  const row = query("SELECT * FROM session_owners WHERE session_key = ?").get(sessionKey) as
-    | OwnerRow
-    | undefined;
+  const row = query(`SELECT ${ownerColumns} WHERE o.session_key = ?`).get(sessionKey) as OwnerRow | undefined;
   return row ? toOwner(row) : undefined;
+}
+
+/** Inside a write transaction: marks `ownerId` alive until `now + ttlMs`. */
+function keepAlive(query: Query, ownerId: string, options: { now: number; ttlMs: number }): void {
+  query(
+    `INSERT INTO hosts (owner_id, expires_at) VALUES (?, ?)
+     ON CONFLICT (owner_id) DO UPDATE SET expires_at = excluded.expires_at`,
+  ).run(ownerId, options.now + options.ttlMs);
 }
 
 /** Inside a write transaction: takes the session for `ownerId` unless a live owner holds it. */
@@ -30,39 +41,37 @@ export function acquireOwner(
 ): AcquireResult {
   const result = acquisition(currentOwner(query, sessionKey), { sessionKey, ownerId, now: options.now });
   if (result.status === "acquired") {
+    keepAlive(query, ownerId, options);
     query(
-      `INSERT INTO session_owners (session_key, owner_id, token, expires_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (session_key) DO UPDATE SET owner_id = excluded.owner_id, token = excluded.token,
-         expires_at = excluded.expires_at`,
-    ).run(sessionKey, ownerId, result.fence.token, options.now + options.ttlMs);
+      `INSERT INTO session_owners (session_key, owner_id, token, released) VALUES (?, ?, ?, 0)
+       ON CONFLICT (session_key) DO UPDATE SET owner_id = excluded.owner_id, token = excluded.token, released = 0`,
+    ).run(sessionKey, ownerId, result.fence.token);
   }
   return result;
 }
 
-/** Inside a write transaction: extends `ownerId`'s live claims; returns the sessions it still holds. */
+/** Inside a write transaction: one row keeps all of `ownerId`'s claims alive; returns the sessions it holds. */
 export function renewOwner(query: Query, ownerId: string, options: { now: number; ttlMs: number }): string[] {
-  query("UPDATE session_owners SET expires_at = ? WHERE owner_id = ? AND expires_at > 0").run(
-    options.now + options.ttlMs,
-    ownerId,
-  );
-  const rows = query("SELECT session_key FROM session_owners WHERE owner_id = ? AND expires_at > 0").all(
+  keepAlive(query, ownerId, options);
+  const rows = query("SELECT session_key FROM session_owners WHERE owner_id = ? AND released = 0").all(
     ownerId,
   ) as { session_key: string }[];
   return rows.map((row) => String(row.session_key));
 }
 
-/** Inside a write transaction: `ownerId`'s claims (all, or the named sessions') expire now; tokens stay. */
+/** Inside a write transaction: `ownerId`'s claims (all, or the named sessions') end now; tokens stay. */
 export function releaseOwner(query: Query, ownerId: string, sessionKeys?: readonly string[]): void {
   if (!sessionKeys) {
-    query("UPDATE session_owners SET expires_at = 0 WHERE owner_id = ?").run(ownerId);
+    query("UPDATE session_owners SET released = 1 WHERE owner_id = ?").run(ownerId);
+    query("DELETE FROM hosts WHERE owner_id = ?").run(ownerId);
     return;
   }
-  const release = query("UPDATE session_owners SET expires_at = 0 WHERE owner_id = ? AND session_key = ?");
+  const release = query("UPDATE session_owners SET released = 1 WHERE owner_id = ? AND session_key = ?");
   for (const sessionKey of sessionKeys) release.run(ownerId, sessionKey);
 }
 
 export function listOwners(query: Query): SessionOwner[] {
-  return (query("SELECT * FROM session_owners").all() as OwnerRow[]).map(toOwner);
+  return (query(`SELECT ${ownerColumns}`).all() as OwnerRow[]).map(toOwner);
 }
 
 /** Sessions with leases, started leases or unanswered commands whose owner is absent or expired at `now`. */
@@ -74,7 +83,8 @@ export function listOrphans(query: Query, now: number): string[] {
        UNION SELECT session_key FROM session_inbox WHERE answered_at IS NULL
      ) AS work
      WHERE NOT EXISTS (
-       SELECT 1 FROM session_owners AS owner WHERE owner.session_key = work.session_key AND owner.expires_at > ?
+       SELECT 1 FROM session_owners AS o JOIN hosts AS h ON h.owner_id = o.owner_id
+       WHERE o.session_key = work.session_key AND o.released = 0 AND h.expires_at > ?
      )`,
   ).all(now) as { session_key: string }[];
   return rows.map((row) => String(row.session_key));
@@ -82,5 +92,15 @@ export function listOrphans(query: Query, now: number): string[] {
 
 /** Inside a write transaction: throws unless `fence` is the session's current owner. */
 export function checkFence(query: Query, sessionKey: string, fence: Fence | undefined): void {
-  if (fence) staleFence(currentOwner(query, sessionKey), sessionKey, fence);
+  if (!fence) return;
+  const row = query("SELECT owner_id, token FROM session_owners WHERE session_key = ?").get(sessionKey) as
+    | { owner_id: string; token: number }
+    | undefined;
+  const current = row && {
+    sessionKey,
+    ownerId: String(row.owner_id),
+    token: Number(row.token),
+    expiresAt: 0,
+  };
+  staleFence(current, sessionKey, fence);
 }

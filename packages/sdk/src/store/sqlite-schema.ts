@@ -59,15 +59,20 @@ export const migrations: readonly { version: number; sql: string }[] = [
     `,
   },
   {
-    // Session ownership (one live host process per session, fenced by token) and the command inbox through
-    // which other processes reach a session's owner.
+    // Session ownership (one live host process per session, fenced by token; a host's liveness is one row
+    // it renews, whatever the number of its sessions) and the command inbox through which other processes
+    // reach a session's owner.
     version: 2,
     sql: `
+      CREATE TABLE hosts (
+        owner_id TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
       CREATE TABLE session_owners (
         session_key TEXT PRIMARY KEY,
         owner_id TEXT NOT NULL,
         token INTEGER NOT NULL,
-        expires_at INTEGER NOT NULL
+        released INTEGER NOT NULL DEFAULT 0
       ) STRICT;
       CREATE INDEX session_owners_by_owner ON session_owners (owner_id);
       CREATE TABLE session_inbox (

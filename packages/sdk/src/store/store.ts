@@ -113,7 +113,10 @@ export interface HostStore {
     ownerId: string,
     options: { now: number; ttlMs: number },
   ): Promise<AcquireResult[]>;
-  /** Extends every session `ownerId` still owns to `now + ttlMs`; returns their keys (the others were taken). */
+  /**
+   * Keeps `ownerId` alive until `now + ttlMs` (one write, whatever the number of its sessions); returns the
+   * sessions it still owns (the others were taken).
+   */
   renewSessions(ownerId: string, options: { now: number; ttlMs: number }): Promise<string[]>;
   /** Gives up `ownerId`'s sessions (all, or those named): they expire at once, tokens kept. */
   releaseSessions(ownerId: string, sessionKeys?: readonly string[]): Promise<void>;
