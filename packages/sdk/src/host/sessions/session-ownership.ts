@@ -60,7 +60,7 @@ export class SessionOwnership {
     await this.#store.releaseSessions(this.ownerId, sessionKeys);
   }
 
-  /** Runs `beat` every third of the claim's lifetime, in the background, until {@link stop}. */
+  /** Runs `beat` every third of the claim's lifetime, in the background, until `stopHeartbeat`. */
   startHeartbeat(beat: () => Promise<void>): void {
     const next = () => {
       if (this.#stopped) return;
