@@ -25,14 +25,17 @@ function currentOwner(query: Query, sessionKey: string): SessionOwner | undefine
 }
 
 /** Inside a write transaction: marks `ownerId` alive until `now + ttlMs`. */
-function keepAlive(query: Query, ownerId: string, options: { now: number; ttlMs: number }): void {
+export function keepAlive(query: Query, ownerId: string, options: { now: number; ttlMs: number }): void {
   query(
     `INSERT INTO hosts (owner_id, expires_at) VALUES (?, ?)
      ON CONFLICT (owner_id) DO UPDATE SET expires_at = excluded.expires_at`,
   ).run(ownerId, options.now + options.ttlMs);
 }
 
-/** Inside a write transaction: takes the session for `ownerId` unless a live owner holds it. */
+/**
+ * Inside a write transaction, after {@link keepAlive} for `ownerId`: takes the session for `ownerId` unless a
+ * live owner holds it.
+ */
 export function acquireOwner(
   query: Query,
   sessionKey: string,
@@ -41,7 +44,6 @@ export function acquireOwner(
 ): AcquireResult {
   const result = acquisition(currentOwner(query, sessionKey), { sessionKey, ownerId, now: options.now });
   if (result.status === "acquired") {
-    keepAlive(query, ownerId, options);
     query(
       `INSERT INTO session_owners (session_key, owner_id, token, released) VALUES (?, ?, ?, 0)
        ON CONFLICT (session_key) DO UPDATE SET owner_id = excluded.owner_id, token = excluded.token, released = 0`,

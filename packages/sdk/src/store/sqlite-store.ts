@@ -9,6 +9,7 @@ import { openDatabase } from "./sqlite-open.js";
 import {
   acquireOwner,
   checkFence,
+  keepAlive,
   listOrphans,
   listOwners,
   type Query,
@@ -96,9 +97,10 @@ export class SqliteStore implements HostStore {
     ownerId: string,
     options: { now: number; ttlMs: number },
   ) {
-    return this.#write<AcquireResult[]>(undefined, undefined, () =>
-      sessionKeys.map((sessionKey) => acquireOwner(this.#query, sessionKey, ownerId, options)),
-    );
+    return this.#write<AcquireResult[]>(undefined, undefined, () => {
+      keepAlive(this.#query, ownerId, options);
+      return sessionKeys.map((sessionKey) => acquireOwner(this.#query, sessionKey, ownerId, options));
+    });
   }
 
   async renewSessions(ownerId: string, options: { now: number; ttlMs: number }) {
