@@ -119,6 +119,23 @@ describe("Claude Code hooks on the goal-lease host", () => {
   });
 });
 
+describe("the same session in two Claude Code processes", () => {
+  it("runs the goal in the first; a command typed in the second is sent to it and answered", async () => {
+    const store = new MemoryStore();
+    const first = await agent(store);
+    await first.prompt(A, "/goal-lease:goal start keep going --max-turns 5");
+    const second = await agent(store);
+    expect(await second.event("SessionStart", A)).toBe("");
+    const paused = decision(await second.prompt(A, "/goal-lease:goal pause"));
+    expect(paused).toEqual({
+      decision: "block",
+      reason: "Goal paused. /goal-lease:goal resume continues it.",
+    });
+    expect(await readStoredGoal(store, `claude:${A}`)).toMatchObject({ status: "paused" });
+    expect(await second.stop(A)).toBe("");
+  });
+});
+
 describe("transcript usage", () => {
   it("counts each assistant message once, after the turn's start, cache tokens as input", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "goal-lease-transcript-")), "t.jsonl");

@@ -1,4 +1,12 @@
-import type { ContinuationDelivery, Host, ModelUsage, ToolCallResult, TurnOutcome } from "@goal-lease/sdk";
+import {
+  type ContinuationDelivery,
+  forwardCommand,
+  type Host,
+  type ModelUsage,
+  SessionOwnedError,
+  type ToolCallResult,
+  type TurnOutcome,
+} from "@goal-lease/sdk";
 import { claudeSessionKey, type HookEvent } from "./hook-event.js";
 import { transcriptLength, transcriptUsage } from "./transcript-usage.js";
 
@@ -71,7 +79,14 @@ export class AgentBridge {
 
   async #handle(event: HookEvent): Promise<HookOutput> {
     const sessionKey = claudeSessionKey(event.session_id);
-    await this.#open(sessionKey);
+    try {
+      await this.#open(sessionKey);
+    } catch (error) {
+      if (!(error instanceof SessionOwnedError)) throw error;
+      // Another Claude Code process serves this session (the same session resumed in a second window): its
+      // goal runs there, so a goal command typed here goes to it, and nothing else happens here.
+      return event.hook_event_name === "UserPromptSubmit" ? this.#forward(sessionKey, event) : "";
+    }
     switch (event.hook_event_name) {
       case "UserPromptSubmit":
         return this.#prompt(sessionKey, event);
@@ -111,6 +126,20 @@ export class AgentBridge {
     }
     // Every other subcommand is answered here; the model is not called.
     return JSON.stringify({ decision: "block", reason: reply });
+  }
+
+  /** A goal command for a session another process serves, sent to it through the store; its answer, or why none. */
+  async #forward(sessionKey: string, event: HookEvent): Promise<HookOutput> {
+    const command = commandPattern.exec(event.prompt ?? "");
+    if (!command) return "";
+    const text = `/goal ${command[1] ?? ""}`.trim();
+    const result = await forwardCommand(
+      this.#host().store,
+      { sessionKey, text, sender: user },
+      { timeoutMs: 5_000 },
+    );
+    const reason = result.status === "answered" ? qualified(result.reply) : result.message;
+    return JSON.stringify({ decision: "block", reason });
   }
 
   async #stop(sessionKey: string, event: HookEvent): Promise<HookOutput> {
