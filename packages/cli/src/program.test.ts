@@ -122,7 +122,9 @@ describe("reading the store", () => {
 
     const status = createTestIo();
     expect(await runCli(status.io, ["status", "--store", store])).toBe(0);
-    expect(status.stdout()).toMatch(/^docs\s+waiting_approval\s+2\/2\s+"tidy the docs"\n$/);
+    expect(status.stdout()).toMatch(
+      /^SESSION\s+STATUS\s+TURNS\s+OBJECTIVE\ndocs\s+waiting_approval\s+2\/2\s+"tidy the docs"\n$/,
+    );
 
     const full = createTestIo();
     await runCli(full.io, ["status", "--session", "docs", "--store", store]);
@@ -136,8 +138,19 @@ describe("reading the store", () => {
     const sessions = createTestIo();
     await runCli(sessions.io, ["sessions", "--store", store]);
     expect(sessions.stdout()).toMatch(
-      /^docs\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+open\s+agent main\s+goal waiting_approval\n$/,
+      /^SESSION\s+CREATED \(UTC\)\s+STATE\s+AGENT\s+GOAL\ndocs\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+open\s+main\s+waiting_approval\n$/,
     );
+
+    for (const command of ["status", "events"]) {
+      const unknown = createTestIo();
+      expect(await runCli(unknown.io, [command, "--session", "nope", "--store", store])).toBe(
+        exitCodes.error,
+      );
+      expect(unknown.stderr()).toBe(
+        'error: No goal in session "nope"; goal-lease sessions lists the sessions.\n',
+      );
+      expect(unknown.stdout()).toBe("");
+    }
   });
 
   it("says how to start when the store is empty, and names a store that does not exist", async () => {

@@ -36,6 +36,7 @@ export interface LeaseRequest {
   readonly session: SessionContext;
   readonly leaseKey: string;
   readonly message: string;
+  /** Whole milliseconds from now until the lease is due, 0 (the default) to 7 days: a wait that costs no turn. */
   readonly delayMs?: number;
   /**
    * Schedule only while this plugin's state `stateKey` in the session is still at `version` (the version a

@@ -1,5 +1,5 @@
 import { readStoredGoal, renderGoalEvents, renderGoalStatus } from "@goal-lease/goal-plugin";
-import type { HostStore } from "@goal-lease/sdk";
+import { GoalLeaseError, type HostStore } from "@goal-lease/sdk";
 import { type CliIo, writeLine } from "../cli-io.js";
 import { openStore } from "../open-host.js";
 
@@ -8,10 +8,8 @@ export async function showStatus(io: CliIo, options: { session?: string; store?:
   await withStore(io, options.store, async (store) => {
     if (options.session) {
       const goal = await readStoredGoal(store, options.session);
-      writeLine(
-        io.stdout,
-        goal ? renderGoalStatus(goal, Date.now()) : `No goal in session ${options.session}.`,
-      );
+      if (!goal) throw noGoal(options.session);
+      writeLine(io.stdout, renderGoalStatus(goal, Date.now()));
       return;
     }
     const rows: string[] = [];
@@ -20,12 +18,14 @@ export async function showStatus(io: CliIo, options: { session?: string; store?:
       if (!goal) continue;
       const used = `${goal.continuations}/${goal.limits.maxTurns}`;
       rows.push(
-        `${session.sessionKey.padEnd(24)} ${goal.status.padEnd(16)} ${used.padEnd(7)} ${JSON.stringify(goal.objective.slice(0, 60))}`,
+        statusRow(session.sessionKey, goal.status, used, JSON.stringify(goal.objective.slice(0, 60))),
       );
     }
     writeLine(
       io.stdout,
-      rows.length > 0 ? rows.join("\n") : 'No goals yet. Start one with: goal-lease run "<objective>"',
+      rows.length > 0
+        ? [statusRow("SESSION", "STATUS", "TURNS", "OBJECTIVE"), ...rows].join("\n")
+        : 'No goals yet. Start one with: goal-lease run "<objective>"',
     );
   });
 }
@@ -48,8 +48,9 @@ export async function showEvents(
       }
     }
     const goal = sessionKey ? await readStoredGoal(store, sessionKey) : undefined;
+    if (sessionKey && !goal) throw noGoal(sessionKey);
     if (!goal || !sessionKey) {
-      writeLine(io.stdout, sessionKey ? `No goal in session ${sessionKey}.` : "No goals yet.");
+      writeLine(io.stdout, "No goals yet.");
       return;
     }
     writeLine(io.stdout, `session ${sessionKey}`);
@@ -65,15 +66,29 @@ export async function showSessions(io: CliIo, options: { store?: string }): Prom
       writeLine(io.stdout, "No sessions yet. Start one with: goal-lease chat");
       return;
     }
+    writeLine(io.stdout, sessionRow("SESSION", "CREATED (UTC)", "STATE", "AGENT", "GOAL"));
     for (const session of sessions) {
       const goal = await readStoredGoal(store, session.sessionKey);
       const created = new Date(session.createdAt).toISOString().slice(0, 16).replace("T", " ");
       const state = session.closedAt === undefined ? "open" : "closed";
       writeLine(
         io.stdout,
-        `${session.sessionKey.padEnd(24)} ${created}  ${state.padEnd(6)} agent ${session.agentId.padEnd(8)} goal ${goal?.status ?? "-"}`,
+        sessionRow(session.sessionKey, created, state, session.agentId, goal?.status ?? "-"),
       );
     }
+  });
+}
+
+const statusRow = (session: string, status: string, turns: string, objective: string) =>
+  `${session.padEnd(24)} ${status.padEnd(16)} ${turns.padEnd(7)} ${objective}`;
+
+const sessionRow = (session: string, created: string, state: string, agent: string, goal: string) =>
+  `${session.padEnd(24)} ${created.padEnd(16)}  ${state.padEnd(6)} ${agent.padEnd(8)} ${goal}`;
+
+function noGoal(sessionKey: string): GoalLeaseError {
+  return new GoalLeaseError({
+    code: "no_goal",
+    message: `No goal in session ${JSON.stringify(sessionKey)}; goal-lease sessions lists the sessions.`,
   });
 }
 

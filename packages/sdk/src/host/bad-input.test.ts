@@ -75,6 +75,7 @@ describe("invalid lease requests", () => {
     ["a NaN delayMs", "delayMs", { delayMs: Number.NaN }],
     ["an infinite delayMs", "delayMs", { delayMs: Number.POSITIVE_INFINITY }],
     ["a delayMs over the limit", "delayMs", { delayMs: leaseLimits.maxDelayMs + 1 }],
+    ["a fractional delayMs", "delayMs", { delayMs: 1.5 }],
     ["a string delayMs", "delayMs", { delayMs: "1000" }],
     ["a missing session", "session", { session: undefined }],
     ["a null session", "session", { session: null }],

@@ -1,7 +1,29 @@
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { StoreUnavailableError } from "../errors.js";
 import { currentSchemaVersion, migrations } from "./sqlite-schema.js";
 import type { SqliteStoreOptions } from "./sqlite-store.js";
+
+/**
+ * Makes the store's folder and, for a new store, its file: both for their user alone (0700 and 0600), since
+ * the file holds every transcript. An existing file is left as it is. A path that cannot be used is one line.
+ */
+export function prepareFile(path: string): void {
+  const folder = dirname(path);
+  try {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    if (!statSync(folder).isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR" });
+    writeFileSync(path, "", { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST" && statSync(folder, { throwIfNoEntry: false })?.isDirectory()) return;
+    throw new StoreUnavailableError({
+      message: `${path} cannot be created (${code ?? (error as Error).message}): its folder is missing, not a folder, or not writable; pass another store path.`,
+      cause: error,
+    });
+  }
+}
 
 /**
  * Opens a store file, sets WAL and durability, and migrates it to the current schema. Never starts empty

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -103,6 +103,35 @@ describe("SqliteStore failures", () => {
       new RegExp(`^${path} was deleted or replaced while goal-lease had it open; nothing was written`),
     );
     await store.close();
+  });
+
+  it("makes a new store's folder and file for their user alone, and leaves an existing file's mode", async () => {
+    const folder = join(directory, "private", "nested");
+    const path = join(folder, "state.db");
+    const store = SqliteStore.open(path);
+    await store.close();
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    chmodSync(path, 0o640);
+    await SqliteStore.open(path).close();
+    expect(statSync(path).mode & 0o777).toBe(0o640);
+  });
+
+  it("says in one line when a store path cannot be used", () => {
+    const file = join(directory, "a-file");
+    writeFileSync(file, "x");
+    expect(() => SqliteStore.open(join(file, "state.db"))).toThrow(
+      new RegExp(
+        `^${file}/state\\.db cannot be created \\(EEXIST\\): its folder is missing, not a folder, or not writable; pass another store path\\.$`,
+      ),
+    );
+  });
+
+  it("says to call SqliteStore.open when JavaScript calls its constructor", () => {
+    const construct = SqliteStore as unknown as new (options: object) => SqliteStore;
+    expect(() => new construct({ path: join(directory, "x.db") })).toThrow(
+      /^Open a store with SqliteStore\.open\(path\), not new SqliteStore\(\.\.\.\)\.$/,
+    );
   });
 
   it("names the default path and honours GOAL_LEASE_STATE", () => {

@@ -1,11 +1,10 @@
-import { mkdirSync, type Stats, statSync } from "node:fs";
-import { dirname } from "node:path";
+import { type Stats, statSync } from "node:fs";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { GoalLeaseError, StoreUnavailableError } from "../errors.js";
+import { GoalLeaseError, HostUsageError, StoreUnavailableError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import type { ModelMessage } from "../model.js";
 import * as inbox from "./sqlite-inbox.js";
-import { openDatabase } from "./sqlite-open.js";
+import { openDatabase, prepareFile } from "./sqlite-open.js";
 import {
   acquireOwner,
   checkFence,
@@ -56,6 +55,12 @@ export class SqliteStore implements HostStore {
   readonly #file: Stats | undefined;
 
   private constructor(path: string, db: DatabaseSync) {
+    // JavaScript can call a private constructor; say what to call instead of failing later.
+    if (typeof path !== "string" || db === undefined) {
+      throw new HostUsageError({
+        message: "Open a store with SqliteStore.open(path), not new SqliteStore(...).",
+      });
+    }
     this.path = path;
     this.#db = db;
     this.#file = path === ":memory:" ? undefined : statSync(path);
@@ -63,7 +68,7 @@ export class SqliteStore implements HostStore {
 
   /** Opens (creating or migrating) the store at `path`; throws a one-line error naming the file on failure. */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    if (path !== ":memory:") prepareFile(path);
     return new SqliteStore(path, openDatabase(path, options));
   }
 

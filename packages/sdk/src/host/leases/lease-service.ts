@@ -29,7 +29,7 @@ const requestSchema = z.strictObject({
   session: sessionField,
   leaseKey: leaseKeyField,
   message: z.string().trim().min(1, { message: "must not be empty" }).max(leaseLimits.maxMessageChars),
-  delayMs: z.number().min(0).max(leaseLimits.maxDelayMs).optional(),
+  delayMs: z.number().int().min(0).max(leaseLimits.maxDelayMs).optional(),
   condition: z
     .strictObject({
       stateKey: z.string().regex(stateKeyPattern, { message: 'must be 1-120 letters, digits or "._:-"' }),
