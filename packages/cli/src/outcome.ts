@@ -10,10 +10,12 @@ export function exitCodeFor(goal: Goal | undefined): ExitCode {
       return exitCodes.done;
     case "blocked":
       return exitCodes.blocked;
+    case "turn_limited":
     case "budget_limited":
     case "time_limited":
       return exitCodes.limitReached;
     case "waiting_approval":
+      // Goals stored before the cap had a status of its own stopped there as waiting_approval.
       return last?.type === "gate" && last.gate === "turn_cap"
         ? exitCodes.limitReached
         : exitCodes.waitingApproval;

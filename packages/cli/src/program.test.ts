@@ -54,7 +54,7 @@ describe("goal-lease run", () => {
     const test = createTestIo();
     const code = await runCli(test.io, ["run", "tidy the docs", "--max-turns", "2", "--store", freshStore()]);
     expect(code).toBe(exitCodes.limitReached);
-    expect(test.stdout()).toMatch(/■ goal waiting_approval: 2 of 2 continuations used/);
+    expect(test.stdout()).toMatch(/■ goal turn_limited: 2 of 2 continuations used/);
   });
 
   it("exits 3 when the token budget stops the goal", async () => {
@@ -123,7 +123,7 @@ describe("reading the store", () => {
     const status = createTestIo();
     expect(await runCli(status.io, ["status", "--store", store])).toBe(0);
     expect(status.stdout()).toMatch(
-      /^SESSION\s+STATUS\s+TURNS\s+OBJECTIVE\ndocs\s+waiting_approval\s+2\/2\s+"tidy the docs"\n$/,
+      /^SESSION\s+STATUS\s+TURNS\s+OBJECTIVE\ndocs\s+turn_limited\s+2\/2\s+"tidy the docs"\n$/,
     );
 
     const full = createTestIo();
@@ -138,7 +138,7 @@ describe("reading the store", () => {
     const sessions = createTestIo();
     await runCli(sessions.io, ["sessions", "--store", store]);
     expect(sessions.stdout()).toMatch(
-      /^SESSION\s+CREATED \(UTC\)\s+STATE\s+AGENT\s+GOAL\ndocs\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+open\s+main\s+waiting_approval\n$/,
+      /^SESSION\s+CREATED \(UTC\)\s+STATE\s+AGENT\s+GOAL\ndocs\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+open\s+main\s+turn_limited\n$/,
     );
 
     for (const command of ["status", "events"]) {
@@ -185,7 +185,7 @@ describe("goal-lease demo", () => {
     const out = test.stdout();
     expect(out).toContain("embedded demo model (scripted, no AI, no API key)");
     expect(out).toContain("↻ continuation 3/3");
-    expect(out).toContain("■ goal waiting_approval: 3 of 3 continuations used");
+    expect(out).toContain("■ goal turn_limited: 3 of 3 continuations used");
     expect(out).toContain("> /goal events 20");
     expect(out).toContain("gate turn_cap: 3 of 3 continuations used");
     expect(out).toContain("`/goal resume --max-turns 2` would grant two more");

@@ -64,11 +64,11 @@ describe("the goal plugin on turns run by an embedding host", () => {
     expect(JSON.parse(first.result.content)).toMatchObject({ accepted: true, status: "active" });
     expect(deliveries).toHaveLength(1);
     const second = await runContinuation("continue", "wrote the body");
-    expect(JSON.parse(second.result.content)).toMatchObject({ accepted: true, status: "waiting_approval" });
+    expect(JSON.parse(second.result.content)).toMatchObject({ accepted: true, status: "turn_limited" });
     expect(deliveries).toHaveLength(0);
 
     const goal = await readStoredGoal(store, "s1");
-    expect(goal).toMatchObject({ status: "waiting_approval", continuations: 2, tokensUsed: 240 });
+    expect(goal).toMatchObject({ status: "turn_limited", continuations: 2, tokensUsed: 240 });
     expect(await store.listStartedLeases()).toEqual([]);
     expect(await readStoredGoal(store, "s2")).toBeUndefined();
   });

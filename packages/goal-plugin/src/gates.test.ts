@@ -26,14 +26,14 @@ describe("continuation cap", () => {
     expect(harness.turnStarts).toHaveLength(10);
     expect(harness.turnStarts.every((start) => start.kind === "continuation")).toBe(true);
     const goal = await harness.goal();
-    expect(goal).toMatchObject({ status: "waiting_approval", continuations: 10, lastNote: "step 10 done" });
+    expect(goal).toMatchObject({ status: "turn_limited", continuations: 10, lastNote: "step 10 done" });
     expect(gates(goal?.events)).toEqual(["turn_cap"]);
     expect(goal?.events.filter((event) => event.type === "status")).toEqual([
-      expect.objectContaining({ from: "active", to: "waiting_approval", by: "gate" }),
+      expect.objectContaining({ from: "active", to: "turn_limited", by: "gate" }),
     ]);
     expect(await harness.store.listLeases()).toEqual([]);
     const last = parsedResult(harness.toolResults().at(-1));
-    expect(last).toMatchObject({ accepted: true, status: "waiting_approval" });
+    expect(last).toMatchObject({ accepted: true, status: "turn_limited" });
     expect(String(last.message)).toContain("10 of 10 continuations used");
   });
 
@@ -45,7 +45,7 @@ describe("continuation cap", () => {
     await harness.settle();
     expect(harness.turnStarts).toHaveLength(3);
     const goal = await harness.goal();
-    expect(goal).toMatchObject({ status: "waiting_approval", continuations: 3 });
+    expect(goal).toMatchObject({ status: "turn_limited", continuations: 3 });
     expect(gates(goal?.events)).toEqual(["turn_cap"]);
     expect(await harness.store.listLeases()).toEqual([]);
   });
@@ -56,7 +56,7 @@ describe("continuation cap", () => {
     await harness.settle();
     expect(harness.turnStarts).toHaveLength(1);
     const goal = await harness.goal();
-    expect(goal).toMatchObject({ status: "waiting_approval", continuations: 1 });
+    expect(goal).toMatchObject({ status: "turn_limited", continuations: 1 });
     expect(gates(goal?.events)).toEqual(["turn_cap"]);
     expect(await harness.store.listLeases()).toEqual([]);
   });
@@ -66,7 +66,7 @@ describe("continuation cap", () => {
     await harness.command("/goal start refactor everything --max-turns 1");
     await harness.settle();
     const capped = await harness.goal();
-    expect(capped?.status).toBe("waiting_approval");
+    expect(capped?.status).toBe("turn_limited");
     const refusal = await harness.command("/goal resume");
     expect(refusal).toMatch(/^Cannot resume: 1 of 1 continuations used/);
     expect(refusal).toContain("--max-turns");

@@ -45,7 +45,7 @@ export function capHit(goal: Goal, turnsUsed: number): GateHit | undefined {
   if (turnsUsed < goal.limits.maxTurns) return undefined;
   return {
     gate: "turn_cap",
-    status: "waiting_approval",
+    status: "turn_limited",
     detail: `${turnsUsed} of ${goal.limits.maxTurns} continuations used`,
   };
 }

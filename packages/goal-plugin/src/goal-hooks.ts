@@ -128,12 +128,12 @@ async function onTurnEnd(
   }
   await controller.stop(context, {
     goalId: goal.id,
-    to: "waiting_approval",
+    to: cap ? "turn_limited" : "waiting_approval",
     by: "gate",
-    reason: "goal turns ended without goal_status",
+    reason: cap ? cap.detail : "goal turns ended without goal_status",
     gate: {
       gate: cap ? cap.gate : "no_status",
-      status: "waiting_approval",
+      status: cap ? "turn_limited" : "waiting_approval",
       detail: cap ? cap.detail : "the model did not call goal_status after a reminder",
     },
   });

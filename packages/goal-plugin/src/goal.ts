@@ -5,6 +5,7 @@ export type GoalStatus =
   | "done"
   | "blocked"
   | "waiting_approval"
+  | "turn_limited"
   | "budget_limited"
   | "time_limited"
   | "cleared";
@@ -14,6 +15,7 @@ export const resumableStatuses: ReadonlySet<GoalStatus> = new Set([
   "paused",
   "blocked",
   "waiting_approval",
+  "turn_limited",
   "budget_limited",
   "time_limited",
 ]);

@@ -172,7 +172,7 @@ describe("an active goal left with nothing scheduled (its lease write was lost)"
     });
     await host.openSession({ sessionKey: "s1" });
     const goal = await readStoredGoal(store, "s1");
-    expect(goal?.status).toBe("waiting_approval");
+    expect(goal?.status).toBe("turn_limited");
     expect(goal?.events.filter((event) => event.type === "gate").at(-1)).toMatchObject({ gate: "turn_cap" });
     expect(await store.listLeases()).toEqual([]);
     const resumed = await host.send({ sessionKey: "s1", text: "/goal resume", sender: owner });

@@ -248,8 +248,8 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
     );
     const cap = await goal(sessions.cap);
     check(
-      "stored: the capped goal waits for the user at 3 of 3",
-      cap?.status === "waiting_approval" && cap.continuations === 3,
+      "stored: the capped goal stopped at its limit, 3 of 3",
+      cap?.status === "turn_limited" && cap.continuations === 3,
       cap?.status,
     );
     check(
@@ -271,7 +271,7 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
     );
     check(
       "the other session's goal is unchanged; this session's goal is done on its own report",
-      (await goal(sessions.cap))?.status === "waiting_approval" &&
+      (await goal(sessions.cap))?.status === "turn_limited" &&
         (await goal(sessions.forge))?.status === "done",
       kinds(sessions.forge),
     );
