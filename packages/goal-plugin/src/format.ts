@@ -24,3 +24,8 @@ export function progressBar(used: number, limit: number, width = 10): string {
 export function quote(text: string, max = 4_000): string {
   return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 }
+
+/** `1 continuation`, `3 continuations`. */
+export function plural(count: number, word: string): string {
+  return `${formatCount(count)} ${word}${count === 1 ? "" : "s"}`;
+}

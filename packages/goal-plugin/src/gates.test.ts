@@ -68,7 +68,7 @@ describe("continuation cap", () => {
     const capped = await harness.goal();
     expect(capped?.status).toBe("turn_limited");
     const refusal = await harness.command("/goal resume");
-    expect(refusal).toMatch(/^Cannot resume: 1 of 1 continuations used/);
+    expect(refusal).toMatch(/^Cannot resume: 1 of 1 continuation used/);
     expect(refusal).toContain("--max-turns");
     expect(await harness.goal()).toEqual(capped);
     expect(await harness.store.listLeases()).toEqual([]);

@@ -1,4 +1,4 @@
-import { formatCount, formatDuration } from "./format.js";
+import { formatCount, formatDuration, plural } from "./format.js";
 import { elapsedMs, type GateName, type Goal, type GoalStatus } from "./goal.js";
 
 /** A gate that has closed: the status it leaves the goal in and why. */
@@ -46,7 +46,7 @@ export function capHit(goal: Goal, turnsUsed: number): GateHit | undefined {
   return {
     gate: "turn_cap",
     status: "turn_limited",
-    detail: `${turnsUsed} of ${goal.limits.maxTurns} continuations used`,
+    detail: `${turnsUsed} of ${plural(goal.limits.maxTurns, "continuation")} used`,
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { SessionContext } from "@goal-lease/sdk";
-import { formatCount, formatDuration, quote } from "./format.js";
+import { formatCount, formatDuration, plural, quote } from "./format.js";
 import { budgetHit, capHit } from "./gates.js";
 import { elapsedMs, type Goal, type GoalLimits, logEvent, resumableStatuses, setStatus } from "./goal.js";
 import type { GoalController } from "./goal-controller.js";
@@ -216,5 +216,5 @@ function lastReason(goal: Goal | undefined): string {
 }
 
 function describeLimits(limits: GoalLimits): string {
-  return `${limits.maxTurns} continuations, ${formatCount(limits.tokenBudget)} tokens, ${formatDuration(limits.timeBudgetMs)}`;
+  return `${plural(limits.maxTurns, "continuation")}, ${formatCount(limits.tokenBudget)} tokens, ${formatDuration(limits.timeBudgetMs)}`;
 }

@@ -1,4 +1,4 @@
-import { formatCount, formatDuration, progressBar, quote } from "./format.js";
+import { formatCount, formatDuration, plural, progressBar, quote } from "./format.js";
 import { elapsedMs, type Goal, type GoalEvent } from "./goal.js";
 
 /** The `/goal status` reply: objective, status, and a bar for each bounded quantity. */
@@ -63,6 +63,6 @@ function describeEvent(event: GoalEvent): string {
     case "user-preempted":
       return "user message ran ahead of the goal";
     case "limits-raised":
-      return `limits now ${event.maxTurns} continuations, ${formatCount(event.tokenBudget)} tokens, ${formatDuration(event.timeBudgetMs)}`;
+      return `limits now ${plural(event.maxTurns, "continuation")}, ${formatCount(event.tokenBudget)} tokens, ${formatDuration(event.timeBudgetMs)}`;
   }
 }
