@@ -50,6 +50,61 @@ describe("goal-lease run", () => {
     }
   });
 
+  it("takes the objective as one argument, as written: --words in it are not flags", async () => {
+    const store = freshStore();
+    const test = createTestIo();
+    const objective = "document --max-turns 3 for users, then fix the --foo flag";
+    const code = await runCli(test.io, [
+      "run",
+      objective,
+      "--max-turns",
+      "1",
+      "--store",
+      store,
+      "--session",
+      "s",
+    ]);
+    expect(code).toBe(exitCodes.limitReached);
+    expect(test.stdout()).toContain(`> /goal start --max-turns 1 -- ${objective}`);
+    expect(test.stdout()).toContain(`Goal started: "${objective}". Limits: 1 continuation,`);
+    const reader = SqliteStore.open(store);
+    expect((await reader.readState("goal", "s", "goal"))?.value).toMatchObject({
+      objective,
+      limits: { maxTurns: 1 },
+    });
+    await reader.close();
+  });
+
+  it("refuses an empty or an over-long objective in one line, before it makes a session", async () => {
+    const store = freshStore();
+    const empty = createTestIo();
+    expect(await runCli(empty.io, ["run", "", "--store", store])).toBe(exitCodes.error);
+    expect(empty.stderr()).toBe(
+      'error: the objective is empty; say what the goal should achieve, e.g. goal-lease run "fix the failing tests"\n',
+    );
+    const long = createTestIo();
+    expect(await runCli(long.io, ["run", "x".repeat(100_000), "--store", store])).toBe(exitCodes.error);
+    expect(long.stderr()).toBe("error: the objective has 100,000 characters; the limit is 4,000\n");
+    expect(long.stdout()).toBe("");
+    const reader = SqliteStore.open(store);
+    expect(await reader.listSessions()).toEqual([]);
+    await reader.close();
+  });
+
+  it("shows control characters in an objective escaped, never raw", async () => {
+    const test = createTestIo();
+    await runCli(test.io, [
+      "run",
+      "tidy \u001b[31mred\u0007 docs",
+      "--max-turns",
+      "1",
+      "--store",
+      freshStore(),
+    ]);
+    expect(test.stdout()).toContain("> /goal start --max-turns 1 -- tidy \\u001b[31mred\\u0007 docs");
+    expect(test.stdout()).not.toContain("\u001b[31m");
+  });
+
   it("exits 3 when the continuation cap stops the goal", async () => {
     const test = createTestIo();
     const code = await runCli(test.io, ["run", "tidy the docs", "--max-turns", "2", "--store", freshStore()]);

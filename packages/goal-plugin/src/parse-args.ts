@@ -27,8 +27,17 @@ const flagNames: Record<string, keyof GoalLimits> = {
   "--time": "timeBudgetMs",
 };
 
-/** Splits `text` into free words and `--flag value` pairs; `allowFlags` false makes any flag an error. */
+/**
+ * Splits `text` into free words and `--flag value` pairs; `allowFlags` false makes any flag an error. A
+ * lone `--` ends the flags: what follows is free text exactly as written, `--words` and spacing included.
+ */
 export function parseArgs(args: string, allowFlags: boolean): ParsedArgs {
+  const separator = /(?:^|\s)--(?:\s|$)/.exec(args);
+  if (separator) {
+    const before = parseArgs(args.slice(0, separator.index), allowFlags);
+    const verbatim = args.slice(separator.index + separator[0].length).trim();
+    return { text: [before.text, verbatim].filter(Boolean).join(" "), flags: before.flags };
+  }
   const words: string[] = [];
   const flags: LimitFlags = {};
   const tokens = args.split(/\s+/).filter(Boolean);

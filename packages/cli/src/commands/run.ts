@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { readStoredGoal } from "@goal-lease/goal-plugin";
+import { maxObjectiveChars, readStoredGoal } from "@goal-lease/goal-plugin";
+import { GoalLeaseError } from "@goal-lease/sdk";
 import { type CliIo, colours, writeLine } from "../cli-io.js";
 import { type ExitCode, exitCodes } from "../exit-codes.js";
 import { watchGoal } from "../goal-progress.js";
@@ -27,6 +28,7 @@ export interface RunOptions {
 
 /** Starts a goal in a session and follows it until it stops; resolves with the documented exit code. */
 export async function runGoal(io: CliIo, objective: string, options: RunOptions): Promise<ExitCode> {
+  checkObjective(objective);
   const colour = colours(io);
   const model = await resolveModel(options.model, {
     baseUrl: options.baseUrl,
@@ -60,8 +62,9 @@ export async function runGoal(io: CliIo, objective: string, options: RunOptions)
       return exitCodes.error;
     }
     const watch = watchGoal(cli.host, cli.store, sessionKey, report);
-    const command = ["/goal start", objective, ...limitFlags(options)].join(" ");
-    if (!options.json) writeLine(io.stdout, colour.bold(`> ${command}`));
+    // The objective is one argument, taken as written: after `--`, nothing in it is read as a flag.
+    const command = ["/goal start", ...limitFlags(options), "--", objective].join(" ");
+    if (!options.json) writeLine(io.stdout, colour.bold(`> ${printable(command)}`));
     const reply = await send(command).catch((error: unknown) => {
       watch.stop();
       throw error;
@@ -93,4 +96,32 @@ function limitFlags(options: RunOptions): string[] {
   if (options.budget !== undefined) flags.push("--budget", String(options.budget));
   if (options.time !== undefined) flags.push("--time", `${Math.round(options.time / 1_000)}s`);
   return flags;
+}
+
+/** Refuses an objective the goal would refuse, in the shell's words, before any session is made. */
+function checkObjective(objective: string): void {
+  if (objective.trim() === "") {
+    throw new GoalLeaseError({
+      code: "usage",
+      message:
+        'the objective is empty; say what the goal should achieve, e.g. goal-lease run "fix the failing tests"',
+    });
+  }
+  if (objective.length > maxObjectiveChars) {
+    throw new GoalLeaseError({
+      code: "usage",
+      message: `the objective has ${objective.length.toLocaleString("en-US")} characters; the limit is ${maxObjectiveChars.toLocaleString("en-US")}`,
+    });
+  }
+}
+
+/** Text for the terminal: control characters (which could move the cursor or recolour it) shown escaped. */
+export function printable(text: string): string {
+  let shown = "";
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    const control = (code < 0x20 && char !== "\n" && char !== "\t") || (code >= 0x7f && code <= 0x9f);
+    shown += control ? `\\u${code.toString(16).padStart(4, "0")}` : char;
+  }
+  return shown;
 }
