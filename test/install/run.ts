@@ -44,7 +44,7 @@ try {
   const demo = run("npx", ["--no-install", "goal-lease", "demo", "--delay", "0"]);
   check(
     "npx goal-lease demo runs a whole goal",
-    demo.status === 0 && /■ goal waiting_approval: 3 of 3 continuations used/.test(demo.stdout),
+    demo.status === 0 && /■ goal turn_limited: 3 of 3 continuations used/.test(demo.stdout),
     { status: demo.status, stderr: demo.stderr.slice(-400) },
   );
 
@@ -65,7 +65,7 @@ try {
     global.status === 0 ? run(join(prefix, "bin/goal-lease"), ["demo", "--delay", "0"]) : global;
   check(
     "npm install -g of the tarballs gives a goal-lease command that runs the demo",
-    globalDemo.status === 0 && /■ goal waiting_approval/.test(globalDemo.stdout),
+    globalDemo.status === 0 && /■ goal turn_limited/.test(globalDemo.stdout),
     globalDemo.stderr.slice(-400),
   );
 
