@@ -24,11 +24,22 @@ export async function resolveModel(spec: string, connection: ModelConnection): P
       baseURL: connection.baseUrl,
       env: connection.env,
     };
-    if (provider === "openai") return (await import("@goal-lease/sdk/openai")).createOpenAIModel(options);
-    return (await import("@goal-lease/sdk/anthropic")).createAnthropicModel(options);
+    try {
+      if (provider === "openai") return (await import("@goal-lease/sdk/openai")).createOpenAIModel(options);
+      return (await import("@goal-lease/sdk/anthropic")).createAnthropicModel(options);
+    } catch (error) {
+      throw inFlags(error);
+    }
   }
   throw new GoalLeaseError({
     code: "unknown_model",
     message: `Unknown model "${spec}"; use demo, openai:<model> (e.g. openai:gpt-4o-mini) or anthropic:<model>.`,
   });
+}
+
+/** The SDK names its options (`apiKey`, `baseURL`); a person at a shell types flags. */
+function inFlags(error: unknown): unknown {
+  if (!(error instanceof GoalLeaseError)) return error;
+  const message = error.message.replace(/\bapiKey\b/g, "--api-key").replace(/\bbaseURL\b/g, "--base-url");
+  return new GoalLeaseError({ code: error.code, message, cause: error });
 }

@@ -260,6 +260,29 @@ describe("real model errors", () => {
     ]);
     expect(code).toBe(exitCodes.error);
     expect(test.stderr()).toMatch(/^error: .*OPENAI_API_KEY.*\n$/);
+    // In the shell's words: the flag to pass, not the SDK's option name.
+    expect(test.stderr()).toContain("pass --api-key");
+    expect(test.stderr()).not.toMatch(/\bapiKey\b/);
+  });
+
+  it("names --base-url, not the SDK's option, for an endpoint that is not a URL", async () => {
+    const test = createTestIo({});
+    const code = await runCli(test.io, [
+      "run",
+      "x",
+      "--model",
+      "anthropic:claude-haiku-4-5",
+      "--api-key",
+      "k",
+      "--base-url",
+      "not a url",
+      "--store",
+      freshStore(),
+    ]);
+    expect(code).toBe(exitCodes.error);
+    expect(test.stderr()).toMatch(
+      /^error: "not a url" is not a URL; pass --base-url or set ANTHROPIC_BASE_URL/,
+    );
   });
 
   it("stops with exit 1 and one line when the endpoint is unreachable", async () => {
