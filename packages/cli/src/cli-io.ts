@@ -21,3 +21,14 @@ export function colours(io: CliIo): ChalkInstance {
 export function writeLine(stream: Writable, text = ""): void {
   stream.write(`${text}\n`);
 }
+
+/** Text for the terminal: control characters (which could move the cursor or recolour it) shown escaped. */
+export function printable(text: string): string {
+  let shown = "";
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    const control = (code < 0x20 && char !== "\n" && char !== "\t") || (code >= 0x7f && code <= 0x9f);
+    shown += control ? `\\u${code.toString(16).padStart(4, "0")}` : char;
+  }
+  return shown;
+}

@@ -161,6 +161,23 @@ describe("goal-lease run", () => {
   });
 });
 
+describe("goal-lease chat with piped input", () => {
+  it("ends a goal's line with its reason, and says where the goal stands when the session is reopened", async () => {
+    const store = freshStore();
+    const first = createTestIo();
+    first.stdin.end("/goal start tidy the docs --max-turns 1\n");
+    expect(await runCli(first.io, ["chat", "--session", "c", "--store", store])).toBe(0);
+    expect(first.stdout()).toContain("■ goal turn_limited: 1 of 1 continuation used");
+
+    const again = createTestIo();
+    again.stdin.end();
+    expect(await runCli(again.io, ["chat", "--session", "c", "--store", store])).toBe(0);
+    expect(again.stdout()).toContain(
+      'Goal turn_limited: 1 of 1 continuation used ("tidy the docs"); /goal resume continues it.',
+    );
+  });
+});
+
 describe("reading the store", () => {
   it("shows status, events and sessions of what run did", async () => {
     const store = freshStore();

@@ -1,5 +1,6 @@
 import { formatCount } from "@goal-lease/goal-plugin";
 import type { ChalkInstance } from "chalk";
+import { printable } from "./cli-io.js";
 import type { ProgressEvent } from "./goal-progress.js";
 
 /** Prints progress for a person: each continuation marked, the model's note, tokens, and how it stopped. */
@@ -14,9 +15,10 @@ export function printProgress(
         return;
       case "turn-end": {
         if (event.error) say(colour.red(`  ${event.error}`));
-        if (event.text.trim() !== "") say(`  ${event.text.trim()}`);
+        if (event.text.trim() !== "") say(`  ${printable(event.text.trim())}`);
         const goal = event.goal;
-        if (event.kind === "continuation" && goal?.lastNote) say(colour.dim(`  note: ${goal.lastNote}`));
+        if (event.kind === "continuation" && goal?.lastNote)
+          say(colour.dim(`  note: ${printable(goal.lastNote)}`));
         if (goal) {
           say(
             colour.dim(
@@ -29,7 +31,7 @@ export function printProgress(
       case "goal-stopped": {
         const { goal } = event;
         const paint = goal.status === "done" ? colour.green : colour.yellow;
-        say(paint(`■ goal ${goal.status}${goal.stopReason ? `: ${goal.stopReason}` : ""}`));
+        say(paint(`■ goal ${goal.status}${goal.stopReason ? `: ${printable(goal.stopReason)}` : ""}`));
       }
     }
   };

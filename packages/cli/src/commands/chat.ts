@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline";
-import { readStoredGoal } from "@goal-lease/goal-plugin";
-import { type CliIo, colours } from "../cli-io.js";
-import { reportContinuationStarts, statusLine, watchGoal } from "../goal-progress.js";
+import { type Goal, readStoredGoal } from "@goal-lease/goal-plugin";
+import { type CliIo, colours, printable } from "../cli-io.js";
+import { reportContinuationStarts, statusLine, summarize, watchGoal } from "../goal-progress.js";
 import { resolveModel } from "../model-spec.js";
 import { openCliHost } from "../open-host.js";
 import type { RunCliOptions } from "../program.js";
@@ -47,9 +47,9 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
     cli.host.on("turn-end", (event) => {
       if (event.sessionKey !== sessionKey || event.kind !== "continuation") return;
       void readStoredGoal(cli.store, sessionKey).then((goal) => {
-        if (event.text.trim()) say(`  ${event.text.trim()}`);
-        if (goal?.lastNote) say(colour.dim(`  note: ${goal.lastNote}`));
-        if (goal && goal.status !== "active") say(colour.yellow(`■ goal ${goal.status}`));
+        if (event.text.trim()) say(`  ${printable(event.text.trim())}`);
+        if (goal?.lastNote) say(colour.dim(`  note: ${printable(goal.lastNote)}`));
+        if (goal && goal.status !== "active") say(colour.yellow(stoppedLine(goal)));
         void refreshPrompt();
       });
     }),
@@ -62,6 +62,17 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
   say(
     colour.dim("Type a message, or /goal help. Ctrl-C pauses a running goal; Ctrl-C twice or Ctrl-D exits."),
   );
+  // Coming back to a session: say where its goal stands, and how to go on.
+  const earlier = await readStoredGoal(cli.store, sessionKey);
+  if (earlier && earlier.status !== "done" && earlier.status !== "cleared") {
+    const next =
+      earlier.status === "active" ? "it runs on; /goal pause stops it." : "/goal resume continues it.";
+    say(
+      colour.yellow(
+        `${stoppedLine(earlier).replace("■ goal", "Goal")} (${printable(JSON.stringify(earlier.objective))}); ${next}`,
+      ),
+    );
+  }
 
   let exitArmed = false;
   let closing = false;
@@ -124,4 +135,10 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
   removeInterrupt();
   for (const remove of removers) remove();
   await cli.close();
+}
+
+/** `■ goal paused: paused with Ctrl-C`, the way run ends too. */
+function stoppedLine(goal: Goal): string {
+  const { status, stopReason } = summarize(goal);
+  return `■ goal ${status}${stopReason ? `: ${printable(stopReason)}` : ""}`;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { maxObjectiveChars, readStoredGoal } from "@goal-lease/goal-plugin";
 import { GoalLeaseError } from "@goal-lease/sdk";
-import { type CliIo, colours, writeLine } from "../cli-io.js";
+import { type CliIo, colours, printable, writeLine } from "../cli-io.js";
 import { type ExitCode, exitCodes } from "../exit-codes.js";
 import { watchGoal } from "../goal-progress.js";
 import { resolveModel } from "../model-spec.js";
@@ -113,15 +113,4 @@ function checkObjective(objective: string): void {
       message: `the objective has ${objective.length.toLocaleString("en-US")} characters; the limit is ${maxObjectiveChars.toLocaleString("en-US")}`,
     });
   }
-}
-
-/** Text for the terminal: control characters (which could move the cursor or recolour it) shown escaped. */
-export function printable(text: string): string {
-  let shown = "";
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    const control = (code < 0x20 && char !== "\n" && char !== "\t") || (code >= 0x7f && code <= 0x9f);
-    shown += control ? `\\u${code.toString(16).padStart(4, "0")}` : char;
-  }
-  return shown;
 }
