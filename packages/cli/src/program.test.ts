@@ -321,10 +321,34 @@ describe("real model errors", () => {
 });
 
 describe("Ctrl-C during goal-lease run", () => {
-  it("pauses the goal, says so, and exits 4", async () => {
+  it("pauses the goal, says so, names the command that continues it, and exits 4", async () => {
     const test = createTestIo({}, { interruptAtOnce: true });
-    expect(await runCli(test.io, ["run", "tidy the docs", "--store", freshStore()])).toBe(exitCodes.paused);
-    expect(test.stderr()).toContain("Goal paused.");
+    const store = freshStore();
+    expect(await runCli(test.io, ["run", "tidy the docs", "--store", store, "--session", "s"])).toBe(
+      exitCodes.paused,
+    );
+    expect(test.stderr()).toContain("Goal paused. goal-lease resume --session s continues it.");
     expect(test.stdout()).toMatch(/■ goal paused: paused with Ctrl-C\n$/);
+
+    const again = createTestIo();
+    expect(await runCli(again.io, ["run", "other work", "--store", store, "--session", "s"])).toBe(
+      exitCodes.error,
+    );
+    expect(again.stderr()).toBe(
+      'error: session s already has a goal that is paused ("tidy the docs"); goal-lease resume --session s continues it, or pick another --session.\n',
+    );
+
+    const resumed = createTestIo();
+    const resumedCode = await runCli(resumed.io, ["resume", "--session", "s", "--store", store]);
+    expect(resumedCode, resumed.stdout() + resumed.stderr()).toBe(exitCodes.done);
+    expect(resumed.stdout()).toContain("> /goal resume");
+    expect(resumed.stdout()).toMatch(/Goal resumed\./);
+    expect(resumed.stdout()).toMatch(/■ goal done: All parts are done\.\n$/);
+
+    const nothing = createTestIo();
+    expect(await runCli(nothing.io, ["resume", "--session", "s", "--store", store])).toBe(exitCodes.error);
+    expect(nothing.stderr()).toBe(
+      'error: session s has no goal to resume; start one with goal-lease run "<objective>" --session s.\n',
+    );
   });
 });

@@ -5,7 +5,7 @@ import { runChat } from "./commands/chat.js";
 import { runDemo } from "./commands/demo.js";
 import { runHook } from "./commands/hook.js";
 import { showEvents, showSessions, showStatus } from "./commands/read-store.js";
-import { runGoal } from "./commands/run.js";
+import { resumeGoal, runGoal } from "./commands/run.js";
 import { exitCodes } from "./exit-codes.js";
 
 /** Builds a fresh `goal-lease` program that writes only to `io`. Actions end by throwing a CommanderError
@@ -57,6 +57,32 @@ export function createProgram(io: CliIo): Command {
       .option("--json", "print one JSON event per line"),
   ).action(async (objective: string, options: RunCliOptions) => {
     const code = await runGoal(io, objective, {
+      model: options.model,
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey,
+      store: options.store,
+      session: options.session,
+      maxTurns: options.maxTurns,
+      budget: options.budget,
+      time: options.time,
+      json: options.json,
+    }).catch(fail);
+    finish(code);
+  });
+
+  withModelOptions(
+    program
+      .command("resume")
+      .description(
+        "resume a session's stopped goal and stream it as run does; limits given are granted on top",
+      )
+      .requiredOption("--session <key>", "the session whose goal to resume")
+      .option("--max-turns <n>", "more continuations", countParser("--max-turns", 1_000))
+      .option("--budget <tokens>", "more tokens, e.g. 50k", countParser("--budget", 100_000_000))
+      .option("--time <duration>", "more wall-clock time, e.g. 30m", durationParser)
+      .option("--json", "print one JSON event per line"),
+  ).action(async (options: RunCliOptions) => {
+    const code = await resumeGoal(io, {
       model: options.model,
       baseUrl: options.baseUrl,
       apiKey: options.apiKey,

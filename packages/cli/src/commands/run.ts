@@ -29,6 +29,16 @@ export interface RunOptions {
 /** Starts a goal in a session and follows it until it stops; resolves with the documented exit code. */
 export async function runGoal(io: CliIo, objective: string, options: RunOptions): Promise<ExitCode> {
   checkObjective(objective);
+  return follow(io, options, objective);
+}
+
+/** Resumes the stopped goal of `options.session` and follows it until it stops, as `run` does. */
+export function resumeGoal(io: CliIo, options: RunOptions): Promise<ExitCode> {
+  return follow(io, options);
+}
+
+/** Starts (with an objective) or resumes the session's goal, then reports it until it stops. */
+async function follow(io: CliIo, options: RunOptions, objective?: string): Promise<ExitCode> {
   const colour = colours(io);
   const model = await resolveModel(options.model, {
     baseUrl: options.baseUrl,
@@ -53,35 +63,57 @@ export async function runGoal(io: CliIo, objective: string, options: RunOptions)
         colour.dim(`goal-lease · model ${model.id} · session ${sessionKey} · store ${cli.location}`),
       );
     }
+    const resume = `goal-lease resume --session ${sessionKey}`;
     const existing = await readStoredGoal(cli.store, sessionKey);
-    if (existing?.status === "active") {
+    const open = existing && existing.status !== "done" && existing.status !== "cleared";
+    if (objective !== undefined && open) {
       writeLine(
         io.stderr,
-        `error: session ${sessionKey} already runs a goal; pick another --session or /goal clear it.`,
+        `error: session ${sessionKey} already has a goal that is ${existing.status} (${printable(JSON.stringify(existing.objective.slice(0, 80)))}); ${resume} continues it, or pick another --session.`,
       );
       return exitCodes.error;
     }
-    const watch = watchGoal(cli.host, cli.store, sessionKey, report);
+    if (objective === undefined && !open) {
+      writeLine(
+        io.stderr,
+        `error: session ${sessionKey} has no goal to resume; start one with goal-lease run "<objective>" --session ${sessionKey}.`,
+      );
+      return exitCodes.error;
+    }
+    // A resumed goal is stopped until the command runs; its continuation starts only after the reply.
+    let watch = objective === undefined ? undefined : watchGoal(cli.host, cli.store, sessionKey, report);
     // The objective is one argument, taken as written: after `--`, nothing in it is read as a flag.
-    const command = ["/goal start", ...limitFlags(options), "--", objective].join(" ");
+    const command =
+      objective === undefined
+        ? ["/goal resume", ...limitFlags(options)].join(" ")
+        : ["/goal start", ...limitFlags(options), "--", objective].join(" ");
     if (!options.json) writeLine(io.stdout, colour.bold(`> ${printable(command)}`));
     const reply = await send(command).catch((error: unknown) => {
-      watch.stop();
+      watch?.stop();
       throw error;
     });
-    if ((await readStoredGoal(cli.store, sessionKey))?.status !== "active") {
+    watch ??= watchGoal(cli.host, cli.store, sessionKey, report);
+    const goal = await readStoredGoal(cli.store, sessionKey);
+    if (goal?.status !== "active") {
       watch.stop();
       writeLine(io.stderr, `error: ${reply.split("\n")[0]}`);
       return exitCodes.error;
     }
-    if (options.json) writeLine(io.stdout, JSON.stringify({ type: "goal-started", sessionKey, objective }));
-    else writeLine(io.stdout, reply);
+    if (options.json) {
+      const type = objective === undefined ? "goal-resumed" : "goal-started";
+      writeLine(io.stdout, JSON.stringify({ type, sessionKey, objective: goal.objective }));
+    } else writeLine(io.stdout, reply);
     const removeInterrupt = io.onInterrupt(() => {
-      void send("/goal pause paused with Ctrl-C").then((text) => writeLine(io.stderr, colour.yellow(text)));
+      void send("/goal pause paused with Ctrl-C").then((text) =>
+        writeLine(
+          io.stderr,
+          colour.yellow(text.replace("/goal resume continues it.", `${resume} continues it.`)),
+        ),
+      );
     });
-    const goal = await watch.stopped;
+    const stopped = await watch.stopped;
     removeInterrupt();
-    const code = exitCodeFor(goal);
+    const code = exitCodeFor(stopped);
     if (options.after) await options.after(send);
     if (options.json) writeLine(io.stdout, JSON.stringify({ type: "exit", code }));
     return code;
