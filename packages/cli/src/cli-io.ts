@@ -1,14 +1,20 @@
 import type { Readable, Writable } from "node:stream";
 import { Chalk, type ChalkInstance } from "chalk";
 
+/** Why a command is being stopped. */
+export type InterruptCause = "ctrl-c" | "output-closed";
+
 /** The process surface a command uses, injected so tests run each command in-process. */
 export interface CliIo {
   stdout: Writable & { isTTY?: boolean; columns?: number };
   stderr: Writable;
   stdin: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
   env: NodeJS.ProcessEnv;
-  /** Registers a SIGINT handler; returns its remover. Defaults to the process's. */
-  onInterrupt(handler: () => void): () => void;
+  /**
+   * Registers a handler for the user stopping the command: Ctrl-C, or the reader of its output going away
+   * (`goal-lease run ... | head`); returns its remover.
+   */
+  onInterrupt(handler: (cause: InterruptCause) => void): () => void;
 }
 
 /** Colours only on a terminal that wants them. */

@@ -1,5 +1,19 @@
 import { CommanderError } from "commander";
+import type { InterruptCause } from "./cli-io.js";
 import { createProgram } from "./program.js";
+
+const interruptHandlers = new Set<(cause: InterruptCause) => void>();
+process.on("SIGINT", () => {
+  for (const handler of [...interruptHandlers]) handler("ctrl-c");
+});
+// A reader that went away (`| head`) stops the command as Ctrl-C does, not with a stack trace; what is
+// written after that goes nowhere.
+let outputClosed = false;
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE" || outputClosed) return;
+  outputClosed = true;
+  for (const handler of [...interruptHandlers]) handler("output-closed");
+});
 
 const program = createProgram({
   stdout: process.stdout,
@@ -7,8 +21,8 @@ const program = createProgram({
   stdin: process.stdin,
   env: process.env,
   onInterrupt(handler) {
-    process.on("SIGINT", handler);
-    return () => process.off("SIGINT", handler);
+    interruptHandlers.add(handler);
+    return () => interruptHandlers.delete(handler);
   },
 });
 try {

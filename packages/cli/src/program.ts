@@ -41,8 +41,8 @@ export function createProgram(io: CliIo): Command {
         .argParser(wholeNumber("--delay", 0, 10_000)),
     )
     .option("--store <path>", "keep the demo's state in this file instead of memory")
-    .action((options: { delay: number; store?: string }) =>
-      runDemo(io, { delayMs: options.delay, store: options.store }).catch(fail),
+    .action(async (options: { delay: number; store?: string }) =>
+      finish(await runDemo(io, { delayMs: options.delay, store: options.store }).catch(fail)),
     );
 
   withModelOptions(

@@ -1,6 +1,6 @@
 import { PassThrough, Writable } from "node:stream";
 import { CommanderError } from "commander";
-import type { CliIo } from "../src/cli-io.js";
+import type { CliIo, InterruptCause } from "../src/cli-io.js";
 import { createProgram } from "../src/program.js";
 
 /** A stream that remembers what was written to it. */
@@ -17,7 +17,7 @@ export function createTestIo(env: NodeJS.ProcessEnv = {}, options: { interruptAt
   const stdout = new Capture();
   const stderr = new Capture();
   const stdin = new PassThrough();
-  const interruptHandlers = new Set<() => void>();
+  const interruptHandlers = new Set<(cause: InterruptCause) => void>();
   const io: CliIo = {
     stdout,
     stderr,
@@ -26,7 +26,7 @@ export function createTestIo(env: NodeJS.ProcessEnv = {}, options: { interruptAt
     onInterrupt(handler) {
       interruptHandlers.add(handler);
       // A person pressing Ctrl-C the moment the command starts listening for it.
-      if (options.interruptAtOnce) queueMicrotask(handler);
+      if (options.interruptAtOnce) queueMicrotask(() => handler("ctrl-c"));
       return () => interruptHandlers.delete(handler);
     },
   };
@@ -35,8 +35,8 @@ export function createTestIo(env: NodeJS.ProcessEnv = {}, options: { interruptAt
     stdin,
     stdout: () => stdout.text,
     stderr: () => stderr.text,
-    interrupt: () => {
-      for (const handler of interruptHandlers) handler();
+    interrupt: (cause: InterruptCause = "ctrl-c") => {
+      for (const handler of interruptHandlers) handler(cause);
     },
   };
 }

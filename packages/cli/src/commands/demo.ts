@@ -1,4 +1,5 @@
 import { type CliIo, colours, writeLine } from "../cli-io.js";
+import { type ExitCode, exitCodes } from "../exit-codes.js";
 import { runGoal } from "./run.js";
 
 /** The objective the demo works on; the demo model's plan has four steps, one more than the demo allows. */
@@ -9,13 +10,13 @@ export const demoObjective = "Write a one-page guide to the continuation lease";
  * start, three continuations, the continuation cap stopping a goal the model wanted to continue, then the
  * status and the event log.
  */
-export async function runDemo(io: CliIo, options: { delayMs: number; store?: string }): Promise<void> {
+export async function runDemo(io: CliIo, options: { delayMs: number; store?: string }): Promise<ExitCode> {
   const colour = colours(io);
   writeLine(
     io.stdout,
     colour.bold("goal-lease demo: a goal on the embedded demo model (scripted, no AI, no API key)"),
   );
-  await runGoal(io, demoObjective, {
+  const code = await runGoal(io, demoObjective, {
     model: "demo",
     demoDelayMs: options.delayMs,
     store: options.store,
@@ -35,4 +36,6 @@ export async function runDemo(io: CliIo, options: { delayMs: number; store?: str
       );
     },
   });
+  // The cap stopping the goal is the demo going as planned; anything else (Ctrl-C, a closed pipe) says so.
+  return code === exitCodes.limitReached ? exitCodes.done : code;
 }

@@ -46,7 +46,7 @@ export async function runMcp(io: CliIo, options: { store?: string }): Promise<vo
     transport.onclose = resolve;
     io.stdin.once("end", resolve);
     io.stdin.once("close", resolve);
-    io.onInterrupt(resolve);
+    io.onInterrupt(() => resolve());
     process.once("SIGTERM", resolve);
   });
   await server.connect(transport);

@@ -103,8 +103,9 @@ async function follow(io: CliIo, options: RunOptions, objective?: string): Promi
       const type = objective === undefined ? "goal-resumed" : "goal-started";
       writeLine(io.stdout, JSON.stringify({ type, sessionKey, objective: goal.objective }));
     } else writeLine(io.stdout, reply);
-    const removeInterrupt = io.onInterrupt(() => {
-      void send("/goal pause paused with Ctrl-C").then((text) =>
+    const removeInterrupt = io.onInterrupt((cause) => {
+      const note = cause === "output-closed" ? "paused: the output was closed" : "paused with Ctrl-C";
+      void send(`/goal pause ${note}`).then((text) =>
         writeLine(
           io.stderr,
           colour.yellow(text.replace("/goal resume continues it.", `${resume} continues it.`)),
