@@ -7,6 +7,8 @@ export interface ModelConnection {
   apiKey?: string;
   env: NodeJS.ProcessEnv;
   demoDelayMs?: number;
+  /** How long one request may take before the provider's SDK tries again or gives up. */
+  timeoutMs?: number;
 }
 
 /**
@@ -23,6 +25,7 @@ export async function resolveModel(spec: string, connection: ModelConnection): P
       apiKey: connection.apiKey,
       baseURL: connection.baseUrl,
       env: connection.env,
+      timeoutMs: connection.timeoutMs,
     };
     try {
       if (provider === "openai") return (await import("@goal-lease/sdk/openai")).createOpenAIModel(options);

@@ -26,11 +26,16 @@ export async function openCliHost(options: {
   storePath?: string;
   inMemory?: boolean;
   env: NodeJS.ProcessEnv;
+  /** `--timeout`: how long one model request may take. */
+  requestTimeoutMs?: number;
 }): Promise<CliHost> {
   const location = options.inMemory ? "memory" : (options.storePath ?? defaultStorePath(options.env));
   const store = options.inMemory ? new MemoryStore() : SqliteStore.open(location);
   try {
-    const host = await createHost({ model: options.model, store, plugins: [createGoalPlugin()] });
+    // A model call may try its request three times (the SDK's retries), each up to the request timeout.
+    const limits =
+      options.requestTimeoutMs === undefined ? {} : { modelTimeoutMs: 3 * options.requestTimeoutMs + 30_000 };
+    const host = await createHost({ model: options.model, store, limits, plugins: [createGoalPlugin()] });
     return {
       host,
       store,

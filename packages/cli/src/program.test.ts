@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHost, SqliteStore } from "@goal-lease/sdk";
@@ -301,6 +303,44 @@ describe("real model errors", () => {
       /^error: "not a url" is not a URL; pass --base-url or set ANTHROPIC_BASE_URL/,
     );
   });
+
+  it("gives up on a silent endpoint after --timeout (tried three times), pauses the goal, and does not count the turn", async () => {
+    const silent = createServer(() => {}); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const store = freshStore();
+      const test = createTestIo({});
+      const started = Date.now();
+      const code = await runCli(test.io, [
+        "run",
+        "x",
+        "--model",
+        "openai:local-model",
+        "--base-url",
+        `http://127.0.0.1:${port}/v1`,
+        "--timeout",
+        "1s",
+        "--store",
+        store,
+        "--session",
+        "slow",
+      ]);
+      expect(code).toBe(exitCodes.error);
+      expect(test.stdout()).toMatch(/did not answer within 1000 ms/);
+      expect(Date.now() - started).toBeLessThan(60_000);
+      const reader = SqliteStore.open(store);
+      const goal = (await reader.readState("goal", "slow", "goal"))?.value as {
+        status: string;
+        continuations: number;
+      };
+      await reader.close();
+      expect(goal).toMatchObject({ status: "paused", continuations: 0 });
+    } finally {
+      silent.close();
+      silent.closeAllConnections();
+    }
+  }, 60_000);
 
   it("stops with exit 1 and one line when the endpoint is unreachable", async () => {
     const test = createTestIo({});

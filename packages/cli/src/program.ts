@@ -66,6 +66,7 @@ export function createProgram(io: CliIo): Command {
       budget: options.budget,
       time: options.time,
       json: options.json,
+      timeout: options.timeout,
     }).catch(fail);
     finish(code);
   });
@@ -92,6 +93,7 @@ export function createProgram(io: CliIo): Command {
       budget: options.budget,
       time: options.time,
       json: options.json,
+      timeout: options.timeout,
     }).catch(fail);
     finish(code);
   });
@@ -156,6 +158,7 @@ export interface RunCliOptions {
   budget?: number;
   time?: number;
   json?: boolean;
+  timeout?: number;
 }
 
 function withModelOptions(command: Command): Command {
@@ -166,6 +169,11 @@ function withModelOptions(command: Command): Command {
       "provider endpoint (default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL or the provider's)",
     )
     .option("--api-key <key>", "provider key (default: OPENAI_API_KEY / ANTHROPIC_API_KEY)")
+    .option(
+      "--timeout <duration>",
+      "how long one model request may take, e.g. 30s (default 2m); a rate limit, a 5xx or a timeout is tried twice more",
+      durationParser,
+    )
     .option("--store <path>", "state file (default ~/.goal-lease/state.db or $GOAL_LEASE_STATE)");
 }
 

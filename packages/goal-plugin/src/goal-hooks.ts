@@ -91,7 +91,16 @@ async function onTurnEnd(
     const userTurn = event.kind === "user" && current?.status === "active";
     if (!current || !(goalTurn || userTurn)) return undefined;
     current.tokensUsed += event.usage.inputTokens + event.usage.outputTokens;
-    if (goalTurn) recordContinuation(current, event, controller.now());
+    // A turn the provider failed (an error, a timeout) did no work: it is not one of the user's continuations.
+    if (goalTurn && event.outcome.status === "error" && failedAtProvider(event)) {
+      const turn = current.continuations + 1;
+      logEvent(current, {
+        at: controller.now(),
+        type: "continuation-failed",
+        turn,
+        message: event.outcome.message,
+      });
+    } else if (goalTurn) recordContinuation(current, event, controller.now());
     return current;
   });
   const goal = entry?.goal;
@@ -150,4 +159,11 @@ function recordContinuation(goal: Goal, event: TurnEndEvent, now: number): void 
     outputTokens,
     durationMs,
   });
+}
+
+function failedAtProvider(event: TurnEndEvent): boolean {
+  return (
+    event.outcome.status === "error" &&
+    (event.outcome.kind === "model_error" || event.outcome.kind === "model_timeout")
+  );
 }

@@ -91,10 +91,11 @@ describe("goal state machine", () => {
               continue;
             }
             const goalLeaseKey = `goal.${goal.id}`;
-            // Never past the cap, and every continuation counted exactly once.
+            // Never past the cap, and every continuation counted exactly once (a turn the provider failed, never).
             expect(goal.continuations).toBeLessThanOrEqual(goal.limits.maxTurns);
+            const failed = goal.events.filter((event) => event.type === "continuation-failed").length;
             expect(starts.filter((start) => start.leaseKey === goalLeaseKey)).toHaveLength(
-              goal.continuations,
+              goal.continuations + failed,
             );
             // Only the user reopens a goal.
             for (const event of goal.events)

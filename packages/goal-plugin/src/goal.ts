@@ -41,6 +41,7 @@ export type GoalEvent = { at: number } & (
       durationMs: number;
     }
   | { type: "continuation-started"; turn: number }
+  | { type: "continuation-failed"; turn: number; message: string }
   | { type: "user-preempted" }
   | { type: "limits-raised"; maxTurns: number; tokenBudget: number; timeBudgetMs: number }
 );

@@ -58,6 +58,8 @@ function describeEvent(event: GoalEvent): string {
       return "a continuation came due for a goal no longer active, and did not run";
     case "continuation-started":
       return `continuation ${event.turn} started`;
+    case "continuation-failed":
+      return `continuation ${event.turn} failed and is not counted: ${event.message}`;
     case "continuation-ended":
       return `continuation ${event.turn} ended: ${formatCount(event.inputTokens + event.outputTokens)} tokens, ${formatDuration(event.durationMs)}`;
     case "user-preempted":

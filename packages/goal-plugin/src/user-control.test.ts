@@ -206,7 +206,7 @@ describe("/goal events", () => {
       'waiting_approval -> active by user: "here is the password"',
       "continuation scheduled",
       "continuation 4 started",
-      "continuation 4 ended: 0 tokens, 0s",
+      "continuation 4 failed and is not counted: Model scripted failed: boom",
       "gate model_error: Model scripted failed: boom",
       'active -> paused by gate: "a goal turn failed: Model scripted failed: boom"',
       'paused -> active by user: "resumed by the user"',

@@ -18,8 +18,14 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
     apiKey: options.apiKey,
     env: io.env,
     demoDelayMs: 400,
+    timeoutMs: options.timeout,
   });
-  const cli = await openCliHost({ model, storePath: options.store, env: io.env });
+  const cli = await openCliHost({
+    model,
+    storePath: options.store,
+    env: io.env,
+    requestTimeoutMs: options.timeout,
+  });
   const sessionKey = options.session ?? "chat";
   await cli.host.openSession({ sessionKey, channel: "cli" });
   const owner = { id: "cli-user", isOwner: true };

@@ -21,6 +21,8 @@ export interface RunOptions {
   budget?: number;
   time?: number;
   json?: boolean;
+  /** Milliseconds one model request may take. */
+  timeout?: number;
   demoDelayMs?: number;
   /** Runs after the goal stops, with the host still open (the demo shows status and events here). */
   after?: (send: (text: string) => Promise<string>) => Promise<void>;
@@ -45,8 +47,15 @@ async function follow(io: CliIo, options: RunOptions, objective?: string): Promi
     apiKey: options.apiKey,
     env: io.env,
     demoDelayMs: options.demoDelayMs,
+    timeoutMs: options.timeout,
   });
-  const cli = await openCliHost({ model, storePath: options.store, inMemory: options.inMemory, env: io.env });
+  const cli = await openCliHost({
+    model,
+    storePath: options.store,
+    inMemory: options.inMemory,
+    env: io.env,
+    requestTimeoutMs: options.timeout,
+  });
   try {
     const sessionKey = options.session ?? `run-${randomUUID().slice(0, 8)}`;
     await cli.host.openSession({ sessionKey, channel: "cli" });

@@ -38,12 +38,17 @@ function errorReply(status: number, type: string, detail: string): ServerReply {
 const harness = new AdapterHarness();
 afterEach(() => harness.dispose());
 
-const localModel = (origin: string, options: { timeoutMs?: number; maxTokens?: number } = {}) =>
+const localModel = (
+  origin: string,
+  options: { timeoutMs?: number; maxTokens?: number; maxRetries?: number } = {},
+) =>
   createAnthropicModel({
     model: "claude-haiku-4-5",
     apiKey: "sk-ant-test",
     baseURL: origin,
     env: {},
+    // Failures are asserted one request at a time; the retry test asks for the SDK's retries.
+    maxRetries: 0,
     ...options,
   });
 
@@ -195,6 +200,16 @@ describe("createAnthropicModel through the official SDK", () => {
       message: `Model anthropic:claude-haiku-4-5 failed: Anthropic-compatible endpoint ${origin} returned ${status}: ${detail}`,
     });
     expect(requests).toHaveLength(1);
+  });
+
+  it("tries again, as the SDK does, when the API answers 529 overloaded, and completes the turn", async () => {
+    const { origin, requests } = await harness.serve([
+      errorReply(529, "overloaded_error", "Overloaded"),
+      message([text("back")]),
+    ]);
+    const turn = await harness.userTurn(localModel(origin, { maxRetries: 2 }));
+    expect(turn).toMatchObject({ outcome: { status: "completed" }, text: "back" });
+    expect(requests).toHaveLength(2);
   });
 
   it("ends the turn with model_error when the endpoint is unreachable", async () => {

@@ -27,6 +27,11 @@ export interface AnthropicModelOptions {
   baseURL?: string;
   /** How long one HTTP request may take before the SDK gives up; the host's model timeout by default. */
   timeoutMs?: number;
+  /**
+   * Tries again what the provider's SDK retries (a rate limit, a 5xx, a dropped connection), with its
+   * backoff and the provider's Retry-After; 2 by default, 0 to fail at once.
+   */
+  maxRetries?: number;
   /** Output token cap for one call; 4096 unless set. */
   maxTokens?: number;
   /** Where the variables are read; `process.env` unless set. */
@@ -63,8 +68,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
     webhookKey: null,
     // An explicit timeout also keeps the SDK from refusing large `max_tokens` without streaming.
     timeout: timeoutMs,
-    // The host decides whether a failed turn is tried again.
-    maxRetries: 0,
+    maxRetries: options.maxRetries ?? 2,
     logLevel: sdkLogLevel(env.ANTHROPIC_LOG),
   });
 

@@ -45,12 +45,17 @@ function errorReply(status: number, message: string, type: string, code: string 
 const harness = new AdapterHarness();
 afterEach(() => harness.dispose());
 
-const localModel = (origin: string, options: { timeoutMs?: number; maxTokens?: number } = {}) =>
+const localModel = (
+  origin: string,
+  options: { timeoutMs?: number; maxTokens?: number; maxRetries?: number } = {},
+) =>
   createOpenAIModel({
     model: "gpt-4o-mini",
     apiKey: "sk-test",
     baseURL: `${origin}/v1`,
     env: {},
+    // Failures are asserted one request at a time; the retry test asks for the SDK's retries.
+    maxRetries: 0,
     ...options,
   });
 
@@ -188,6 +193,16 @@ describe("createOpenAIModel through the official SDK", () => {
       message: `Model openai:gpt-4o-mini failed: OpenAI-compatible endpoint ${origin}/v1 returned ${status}: ${detail}`,
     });
     expect(requests).toHaveLength(1);
+  });
+
+  it("tries again, as the SDK does, when the endpoint answers 503, and completes the turn", async () => {
+    const { origin, requests } = await harness.serve([
+      errorReply(503, "overloaded", "server_error", null),
+      completion({ content: "back" }),
+    ]);
+    const turn = await harness.userTurn(localModel(origin, { maxRetries: 2 }));
+    expect(turn).toMatchObject({ outcome: { status: "completed" }, text: "back" });
+    expect(requests).toHaveLength(2);
   });
 
   it("fails in one line when the endpoint answers without choices", async () => {

@@ -23,6 +23,11 @@ export interface OpenAIModelOptions {
   baseURL?: string;
   /** How long one HTTP request may take before the SDK gives up; the host's model timeout by default. */
   timeoutMs?: number;
+  /**
+   * Tries again what the provider's SDK retries (a rate limit, a 5xx, a dropped connection), with its
+   * backoff and the provider's Retry-After; 2 by default, 0 to fail at once.
+   */
+  maxRetries?: number;
   /** Output token cap for one call; the endpoint's own default unless set. */
   maxTokens?: number;
   /** Where the variables are read; `process.env` unless set. */
@@ -62,8 +67,7 @@ export function createOpenAIModel(options: OpenAIModelOptions): Model {
     adminAPIKey: null,
     webhookSecret: null,
     timeout: timeoutMs,
-    // The host decides whether a failed turn is tried again.
-    maxRetries: 0,
+    maxRetries: options.maxRetries ?? 2,
     logLevel: sdkLogLevel(env.OPENAI_LOG),
   });
   // OpenAI's newer models refuse `max_tokens`; most compatible servers only know it.
