@@ -48,5 +48,30 @@ describe("goal-lease chat in a real terminal", () => {
     expect(result.screen).toContain("↻ continuation 1/20");
     expect(result.screen).toContain("Goal paused. /goal resume continues it. Press Ctrl-C again to exit.");
     expect(result.exit).toBe(0);
+    expect(result.screen).toMatch(/\r?\n$/);
   }, 120_000);
+
+  it("exits 0 on Ctrl-C at an idle prompt, leaving the shell's prompt on a line of its own", () => {
+    const output = execFileSync(
+      "python3",
+      [
+        join(packageRoot, "test/pty-chat.py"),
+        "--idle-ctrl-c",
+        process.execPath,
+        join(packageRoot, "dist/bin.js"),
+        "chat",
+        "--session",
+        "idle",
+      ],
+      {
+        env: { ...process.env, NO_COLOR: "1", TERM: "xterm", GOAL_LEASE_STATE: join(directory, "state.db") },
+        encoding: "utf8",
+        timeout: 60_000,
+      },
+    );
+    const result = JSON.parse(output) as { steps: string[]; screen: string; exit: number };
+    expect(result.steps, result.screen).toEqual(["prompt"]);
+    expect(result.exit).toBe(0);
+    expect(result.screen).toMatch(/\r?\n$/);
+  }, 60_000);
 });

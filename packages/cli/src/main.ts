@@ -4,6 +4,8 @@ import { createProgram } from "./program.js";
 
 const interruptHandlers = new Set<(cause: InterruptCause) => void>();
 process.on("SIGINT", () => {
+  // Nothing listening (a command between its steps): Ctrl-C ends the process, as it would by default.
+  if (interruptHandlers.size === 0) process.exit(130);
   for (const handler of [...interruptHandlers]) handler("ctrl-c");
 });
 // A reader that went away (`| head`) stops the command as Ctrl-C does, not with a stack trace; what is

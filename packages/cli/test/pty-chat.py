@@ -1,6 +1,8 @@
 """Drives `goal-lease chat` in a real pseudo-terminal, as a person would, and prints what the screen showed.
 
-Usage: python3 pty-chat.py COMMAND [ARGS...]
+Usage: python3 pty-chat.py [--idle-ctrl-c] COMMAND [ARGS...]
+With --idle-ctrl-c it only presses Ctrl-C at the first, idle prompt; otherwise it runs a goal, pauses it
+with Ctrl-C and exits with a second one.
 Prints one JSON object: {"steps": [...names of steps reached...], "screen": "...", "exit": CODE}.
 """
 import json
@@ -10,9 +12,11 @@ import select
 import sys
 import time
 
+idle = sys.argv[1] == "--idle-ctrl-c"
+command = sys.argv[2:] if idle else sys.argv[1:]
 pid, fd = pty.fork()
 if pid == 0:
-    os.execvp(sys.argv[1], sys.argv[1:])
+    os.execvp(command[0], command)
 
 screen = b""
 steps = []
@@ -46,7 +50,10 @@ def step(name: str, send: bytes, expect: bytes, seconds: float = 20) -> bool:
     return reached
 
 
-ok = (
+ok = idle and (
+    step("prompt", b"", b"> ")
+    and step("idle ctrl-c exits", b"\x03", b"\x00", 3) is False
+) or not idle and (
     step("prompt", b"", b"> ")
     and step("goal started", b"/goal start write the guide --max-turns 20\r", b"Goal started")
     and step("continuation marked", b"", b"continuation 1/20")

@@ -97,6 +97,8 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
       return;
     }
     closing = true;
+    // Leave the shell's prompt on a line of its own.
+    if (terminal) io.stdout.write("\n");
     readline.close();
   };
   readline.on("SIGINT", interrupt);
