@@ -8,6 +8,7 @@ import {
   type HostStore,
   MemoryStore,
   type Model,
+  type PluginDefinition,
   SqliteStore,
 } from "@goal-lease/sdk";
 
@@ -28,6 +29,8 @@ export async function openCliHost(options: {
   env: NodeJS.ProcessEnv;
   /** `--timeout`: how long one model request may take. */
   requestTimeoutMs?: number;
+  /** Plugins to load beside the goal plugin (`--plugin`). */
+  plugins?: readonly PluginDefinition[];
 }): Promise<CliHost> {
   const location = options.inMemory ? "memory" : (options.storePath ?? defaultStorePath(options.env));
   const store = options.inMemory ? new MemoryStore() : SqliteStore.open(location);
@@ -35,7 +38,8 @@ export async function openCliHost(options: {
     // A model call may try its request three times (the SDK's retries), each up to the request timeout.
     const limits =
       options.requestTimeoutMs === undefined ? {} : { modelTimeoutMs: 3 * options.requestTimeoutMs + 30_000 };
-    const host = await createHost({ model: options.model, store, limits, plugins: [createGoalPlugin()] });
+    const plugins = [createGoalPlugin(), ...(options.plugins ?? [])];
+    const host = await createHost({ model: options.model, store, limits, plugins });
     return {
       host,
       store,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -176,6 +176,34 @@ describe("goal-lease chat with piped input", () => {
     expect(await runCli(again.io, ["chat", "--session", "c", "--store", store])).toBe(0);
     expect(again.stdout()).toContain(
       'Goal turn_limited: 1 of 1 continuation used ("tidy the docs"); /goal resume continues it.',
+    );
+  });
+});
+
+describe("goal-lease chat --plugin", () => {
+  it("loads a plugin module beside /goal, and refuses in one line a module that exports none", async () => {
+    const folder = mkdtempSync(join(directory, "plugin-"));
+    const module = join(folder, "echo-twice.mjs");
+    writeFileSync(
+      module,
+      `export default { id: "echo-twice", register(api) { api.registerCommand({ name: "twice", description: "Say it twice", execute: (args) => args + " " + args }); } };\n`,
+    );
+    const chat = createTestIo();
+    chat.stdin.end("/twice hello\n");
+    expect(
+      await runCli(chat.io, ["chat", "--plugin", module, "--session", "p", "--store", freshStore()]),
+    ).toBe(0);
+    expect(chat.stdout()).toContain("hello hello");
+
+    const empty = join(folder, "empty.mjs");
+    writeFileSync(empty, "export const nothing = 1;\n");
+    const refused = createTestIo();
+    refused.stdin.end();
+    expect(await runCli(refused.io, ["chat", "--plugin", empty, "--store", freshStore()])).toBe(
+      exitCodes.error,
+    );
+    expect(refused.stderr()).toBe(
+      `error: --plugin ${empty}: exports no goal-lease plugin; export one made with definePlugin({ id, register }) as the default export.\n`,
     );
   });
 });

@@ -102,7 +102,12 @@ export function createProgram(io: CliIo): Command {
     program
       .command("chat")
       .description("chat in a session: plain text goes to the model, /commands to plugins (/goal help)")
-      .option("--session <key>", "session to chat in", "chat"),
+      .option("--session <key>", "session to chat in", "chat")
+      .option(
+        "--plugin <module>",
+        "also load this plugin: a path, or an installed package (repeatable)",
+        (value: string, previous: string[] = []) => [...previous, value],
+      ),
   ).action((options: RunCliOptions) => runChat(io, options).catch(fail));
 
   program
@@ -159,6 +164,7 @@ export interface RunCliOptions {
   time?: number;
   json?: boolean;
   timeout?: number;
+  plugin?: string[];
 }
 
 function withModelOptions(command: Command): Command {

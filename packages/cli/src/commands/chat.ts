@@ -4,6 +4,7 @@ import { type CliIo, colours, printable } from "../cli-io.js";
 import { reportContinuationStarts, statusLine, summarize, watchGoal } from "../goal-progress.js";
 import { resolveModel } from "../model-spec.js";
 import { openCliHost } from "../open-host.js";
+import { loadPluginModules } from "../plugin-modules.js";
 import type { RunCliOptions } from "../program.js";
 import { printProgress } from "../progress-printer.js";
 
@@ -20,11 +21,13 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
     demoDelayMs: 400,
     timeoutMs: options.timeout,
   });
+  const plugins = await loadPluginModules(options.plugin ?? [], process.cwd());
   const cli = await openCliHost({
     model,
     storePath: options.store,
     env: io.env,
     requestTimeoutMs: options.timeout,
+    plugins,
   });
   const sessionKey = options.session ?? "chat";
   await cli.host.openSession({ sessionKey, channel: "cli" });
