@@ -1,0 +1,62 @@
+// Type-checks the TypeScript in the READMEs users copy from, so the docs cannot drift from the API. Each
+// ```ts block is checked as a module of its own against the sources; `model` and `echoTwice`, which the
+// blocks take as given, are declared once for all of them. Usage: node scripts/check-doc-snippets.ts
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const documents = [
+  "packages/sdk/README.md",
+  "packages/goal-plugin/README.md",
+  "examples/countdown-plugin/README.md",
+];
+const folder = join(root, ".doc-snippets");
+rmSync(folder, { recursive: true, force: true });
+mkdirSync(folder);
+
+const files: string[] = [];
+for (const document of documents) {
+  const text = readFileSync(join(root, document), "utf8");
+  const blocks = [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? "");
+  blocks.forEach((block, index) => {
+    const name = `${document.replaceAll("/", "-").replace(/\.md$/, "")}-${index + 1}.ts`;
+    writeFileSync(join(folder, name), `${block}\nexport {};\n`);
+    files.push(name);
+  });
+}
+writeFileSync(
+  join(folder, "given.d.ts"),
+  `declare const model: import("@goal-lease/sdk").Model;\ndeclare const echoTwice: import("@goal-lease/sdk").PluginDefinition;\n`,
+);
+const source = (path: string) => [join(root, path)];
+writeFileSync(
+  join(folder, "tsconfig.json"),
+  JSON.stringify({
+    extends: "../tsconfig.base.json",
+    compilerOptions: {
+      noEmit: true,
+      composite: false,
+      declaration: false,
+      declarationMap: false,
+      allowImportingTsExtensions: true,
+      paths: {
+        "@goal-lease/sdk": source("packages/sdk/src/index.ts"),
+        "@goal-lease/sdk/testing": source("packages/sdk/src/testing/index.ts"),
+        "@goal-lease/goal-plugin": source("packages/goal-plugin/src/index.ts"),
+        "@goal-lease/example-countdown-plugin": source("examples/countdown-plugin/src/countdown-plugin.ts"),
+      },
+    },
+    files: ["given.d.ts", ...files],
+  }),
+);
+const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin/tsc");
+try {
+  execFileSync(process.execPath, [tsc, "-p", folder], { stdio: "inherit" });
+  console.log(`doc snippets: ${files.length} blocks from ${documents.length} documents type-check`);
+} catch {
+  console.error("doc snippets: a ```ts block in the docs does not type-check (above); fix the document.");
+  process.exitCode = 1;
+}
