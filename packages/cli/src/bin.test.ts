@@ -1,5 +1,5 @@
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -19,6 +19,40 @@ beforeAll(() => {
 }, 120_000);
 
 describe("the goal-lease process", () => {
+  it("shows the status of a store in a folder its user may only read", () => {
+    const folder = mkdtempSync(join(directory, "read-only-"));
+    const store = join(folder, "state.db");
+    const bin = join(packageRoot, "dist/bin.js");
+    const run = spawnSync(process.execPath, [
+      bin,
+      "run",
+      "tidy the docs",
+      "--max-turns",
+      "1",
+      "--store",
+      store,
+    ]);
+    expect(run.status).toBe(exitCodes.limitReached);
+    chmodSync(store, 0o644);
+    chmodSync(folder, 0o555);
+    // As root the folder's mode binds nobody, so the check runs as an unprivileged user with its own Node.
+    const asRoot = process.getuid?.() === 0;
+    const node = asRoot ? join(directory, "node") : process.execPath;
+    if (asRoot) {
+      copyFileSync(process.execPath, node);
+      chmodSync(node, 0o755);
+      chmodSync(directory, 0o755);
+    }
+    const command = asRoot ? "setpriv" : node;
+    const args = [...(asRoot ? ["--reuid=65534", "--regid=65534", "--clear-groups", node] : []), bin];
+    const output = execFileSync(command, [...args, "status", "--store", store], { encoding: "utf8" });
+    expect(output).toMatch(
+      /^SESSION\s+STATUS\s+TURNS\s+OBJECTIVE\n\S+\s+turn_limited\s+1\/1\s+"tidy the docs"\n$/,
+    );
+    expect(readdirSync(folder)).toEqual(["state.db"]);
+    chmodSync(folder, 0o755);
+  }, 60_000);
+
   it("ends a run whose reader went away (| head -4) as Ctrl-C does: goal paused, exit 4, no stack trace", async () => {
     const store = join(directory, "state.db");
     const child = spawn(

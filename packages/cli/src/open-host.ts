@@ -67,5 +67,6 @@ export function openStore(
       message: `No store at ${location}; run goal-lease run or chat first, or pass --store PATH.`,
     });
   }
-  return { store: SqliteStore.open(location), location };
+  // Status views only read: a store in a folder the user may only read can still be shown.
+  return { store: SqliteStore.open(location, { readOnly: true }), location };
 }

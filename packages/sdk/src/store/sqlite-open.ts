@@ -30,6 +30,7 @@ export function prepareFile(path: string): void {
  * over a file it cannot read: a corrupt file, another program's database or a newer schema is an error.
  */
 export function openDatabase(path: string, options: SqliteStoreOptions): DatabaseSync {
+  if (options.readOnly) return openReadOnly(path, options);
   let db: DatabaseSync | undefined;
   try {
     db = new (sqlite().DatabaseSync)(path);
@@ -62,6 +63,30 @@ function sqlite(): typeof import("node:sqlite") {
     });
   }
   return module;
+}
+
+/**
+ * Opens the file only to read it: nothing is written, migrated or switched to WAL. Where SQLite cannot make
+ * the WAL's shared-memory file (a folder the user may only read), it reads the file as it is on disk, which
+ * no other process can be changing there.
+ */
+function openReadOnly(path: string, options: SqliteStoreOptions): DatabaseSync {
+  const { DatabaseSync } = sqlite();
+  const attempts = [path, `file:${encodeURI(path)}?immutable=1`];
+  for (const [index, location] of attempts.entries()) {
+    let db: DatabaseSync | undefined;
+    try {
+      db = new DatabaseSync(location, { readOnly: true });
+      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
+      checkFormat(db, path);
+      return db;
+    } catch (error) {
+      if (db?.isOpen) db.close();
+      const cannotOpen = /unable to open|readonly|read-only|cannot open/i.test((error as Error).message);
+      if (!cannotOpen || index === attempts.length - 1) throw openFailure(path, error);
+    }
+  }
+  throw new StoreUnavailableError({ message: `${path} could not be opened to read.` });
 }
 
 function checkFormat(db: DatabaseSync, path: string): number {

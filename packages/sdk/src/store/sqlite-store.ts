@@ -40,6 +40,11 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** A cap on the file's size; a write past it fails as a full disk would. */
   maxSizeBytes?: number;
+  /**
+   * Only read the file (status views): nothing is created, migrated or written, and a file in a folder the
+   * user may only read can still be read. Every write fails.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -68,7 +73,7 @@ export class SqliteStore implements HostStore {
 
   /** Opens (creating or migrating) the store at `path`; throws a one-line error naming the file on failure. */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
-    if (path !== ":memory:") prepareFile(path);
+    if (path !== ":memory:" && !options.readOnly) prepareFile(path);
     return new SqliteStore(path, openDatabase(path, options));
   }
 
