@@ -3,7 +3,7 @@
 // goals, and applies the commands the harness (the user, in another process) sends. Runs until SIGTERM.
 // Usage: node child.ts STORE JOURNAL PLAN
 import { readFileSync } from "node:fs";
-import { createHost, SessionOwnedError, SqliteStore } from "@goal-lease/sdk";
+import { createHost, type Host, SessionOwnedError, SqliteStore } from "@goal-lease/sdk";
 import { createGoalPlugin } from "../../dist/index.js";
 import { crashModel } from "./crash-model.ts";
 import { Journal } from "./journal.ts";
@@ -13,7 +13,18 @@ const [storePath = "", journalPath = "", planPath = ""] = process.argv.slice(2);
 const owner = { id: "owner", isOwner: true };
 const store = SqliteStore.open(storePath);
 const journal = new Journal(journalPath);
-const host = await createHost({
+// Stopped by the harness at the end, possibly while still starting: close what there is, exit 0.
+let host: Host | undefined;
+let loop: NodeJS.Timeout | undefined;
+let stopping = false;
+process.once("SIGTERM", async () => {
+  stopping = true;
+  clearInterval(loop);
+  await host?.close();
+  await store.close();
+  process.exit(0);
+});
+const started = await createHost({
   model: crashModel,
   store,
   plugins: [createGoalPlugin({ defaults: crashLimits })],
@@ -21,10 +32,11 @@ const host = await createHost({
   ownership: { ttlMs: ownershipTtlMs },
   inboxPollMs: 25,
 });
-host.on("lease-admitted", ({ sessionKey, leaseId }) =>
+host = started;
+started.on("lease-admitted", ({ sessionKey, leaseId }) =>
   journal.append({ kind: "admitted", sessionKey, leaseId }),
 );
-host.on("lease-interrupted", ({ sessionKey, leaseId }) =>
+started.on("lease-interrupted", ({ sessionKey, leaseId }) =>
   journal.append({ kind: "interrupted", sessionKey, leaseId }),
 );
 
@@ -34,7 +46,7 @@ async function openAndStart(): Promise<void> {
   for (const [index, sessionKey] of plan.sessions.entries()) {
     if (opened.has(sessionKey)) continue;
     try {
-      await host.openSession({ sessionKey });
+      await started.openSession({ sessionKey });
     } catch (error) {
       if (error instanceof SessionOwnedError) continue; // another live host serves it
       throw error;
@@ -42,7 +54,7 @@ async function openAndStart(): Promise<void> {
     opened.add(sessionKey);
     if (await store.readState("goal", sessionKey, "goal")) continue;
     const text = `/goal start crash goal ${index} finishes at ${2 + (index % 7)}`;
-    const result = await host.send({ sessionKey, text, sender: owner });
+    const result = await started.send({ sessionKey, text, sender: owner });
     journal.append({
       kind: "start",
       sessionKey,
@@ -51,14 +63,6 @@ async function openAndStart(): Promise<void> {
   }
 }
 
-let stopping = false;
-const loop = setInterval(() => {
+loop = setInterval(() => {
   if (!stopping) void openAndStart().catch((error) => process.stderr.write(`crash host: ${error}\n`));
 }, 50);
-process.once("SIGTERM", async () => {
-  stopping = true;
-  clearInterval(loop);
-  await host.close();
-  await store.close();
-  process.exit(0);
-});
