@@ -5,7 +5,7 @@ import { runChat } from "./commands/chat.js";
 import { runDemo } from "./commands/demo.js";
 import { runHook } from "./commands/hook.js";
 import { showEvents, showSessions, showStatus } from "./commands/read-store.js";
-import { resumeGoal, runGoal } from "./commands/run.js";
+import { type RunOptions, resumeGoal, runGoal } from "./commands/run.js";
 import { exitCodes } from "./exit-codes.js";
 
 /** Builds a fresh `goal-lease` program that writes only to `io`. Actions end by throwing a CommanderError
@@ -56,18 +56,7 @@ export function createProgram(io: CliIo): Command {
       .option("--session <key>", "session to run in (a new one by default)")
       .option("--json", "print one JSON event per line"),
   ).action(async (objective: string, options: RunCliOptions) => {
-    const code = await runGoal(io, objective, {
-      model: options.model,
-      baseUrl: options.baseUrl,
-      apiKey: options.apiKey,
-      store: options.store,
-      session: options.session,
-      maxTurns: options.maxTurns,
-      budget: options.budget,
-      time: options.time,
-      json: options.json,
-      timeout: options.timeout,
-    }).catch(fail);
+    const code = await runGoal(io, objective, runOptionsOf(options)).catch(fail);
     finish(code);
   });
 
@@ -83,18 +72,7 @@ export function createProgram(io: CliIo): Command {
       .option("--time <duration>", "more wall-clock time, e.g. 30m", durationParser)
       .option("--json", "print one JSON event per line"),
   ).action(async (options: RunCliOptions) => {
-    const code = await resumeGoal(io, {
-      model: options.model,
-      baseUrl: options.baseUrl,
-      apiKey: options.apiKey,
-      store: options.store,
-      session: options.session,
-      maxTurns: options.maxTurns,
-      budget: options.budget,
-      time: options.time,
-      json: options.json,
-      timeout: options.timeout,
-    }).catch(fail);
+    const code = await resumeGoal(io, runOptionsOf(options)).catch(fail);
     finish(code);
   });
 
@@ -165,6 +143,12 @@ export interface RunCliOptions {
   json?: boolean;
   timeout?: number;
   plugin?: string[];
+}
+
+/** What `run` and `resume` pass on from their flags. */
+function runOptionsOf(options: RunCliOptions): RunOptions {
+  const { model, baseUrl, apiKey, store, session, maxTurns, budget, time, json, timeout } = options;
+  return { model, baseUrl, apiKey, store, session, maxTurns, budget, time, json, timeout };
 }
 
 function withModelOptions(command: Command): Command {

@@ -146,16 +146,21 @@ describe("an active goal left with nothing scheduled (its lease write was lost)"
     return store;
   }
 
-  it("is re-armed when a host next serves the session", async () => {
-    const store = await stranded({ maxTurns: 5, continuations: 1 });
-    const clock = new FakeClock();
+  /** The next host that serves the session. */
+  async function serve(store: MemoryStore) {
     const host = await createHost({
       model: new ScriptedModel(),
       store,
-      clock,
+      clock: new FakeClock(),
       plugins: [createGoalPlugin()],
     });
     await host.openSession({ sessionKey: "s1" });
+    return host;
+  }
+
+  it("is re-armed when a host next serves the session", async () => {
+    const store = await stranded({ maxTurns: 5, continuations: 1 });
+    const host = await serve(store);
     expect(await store.listLeases()).toHaveLength(1);
     expect((await readStoredGoal(store, "s1"))?.status).toBe("active");
     await host.close();
@@ -163,14 +168,7 @@ describe("an active goal left with nothing scheduled (its lease write was lost)"
 
   it("is stopped at its gate, never re-armed past it, by the next host or by /goal resume", async () => {
     const store = await stranded({ maxTurns: 2, continuations: 2 });
-    const clock = new FakeClock();
-    const host = await createHost({
-      model: new ScriptedModel(),
-      store,
-      clock,
-      plugins: [createGoalPlugin()],
-    });
-    await host.openSession({ sessionKey: "s1" });
+    const host = await serve(store);
     const goal = await readStoredGoal(store, "s1");
     expect(goal?.status).toBe("turn_limited");
     expect(goal?.events.filter((event) => event.type === "gate").at(-1)).toMatchObject({ gate: "turn_cap" });
