@@ -38,8 +38,11 @@ export async function checkRun(storePath: string, journal: readonly JournalLine[
   for (const line of journal) {
     if (line.kind !== "interrupted") continue;
     counts.interruptedTurns++;
+    // No admission journaled: its process was killed between the claim and the journal line (a live
+    // process journals it before the turn starts, and a closing one finishes its turns first).
     const starter = admittedBy.get(line.leaseId);
-    const death = starter === undefined ? undefined : killedAt.get(starter);
+    if (starter === undefined) continue;
+    const death = killedAt.get(starter);
     if (death === undefined || death > line.at) counts.liveTurnsInterrupted++;
   }
 
