@@ -27,6 +27,10 @@ const openClawSender = { id: "openclaw", isOwner: false };
 // OpenClaw reports a run's usage (llm_output) just after its end (agent_end); a run without model output
 // never reports it, so its end is taken as final after this long.
 const usageWaitMs = 1_000;
+// OpenClaw defers wakes (at most five heartbeat runs a minute per agent), so a run we asked for may come a
+// minute or more after its continuation was taken or withdrawn; a heartbeat run this soon after our last
+// request is ours.
+const wakeRunWithinMs = 5 * 60_000;
 
 /**
  * Maps OpenClaw's agent runs onto the host's external turns. The first hook of a run decides what it is: a
@@ -36,6 +40,8 @@ const usageWaitMs = 1_000;
 export class AgentRuns {
   readonly #runs = new Map<string, Run>();
   readonly #wakes = new Map<string, ContinuationDelivery>();
+  /** Heartbeat runs we asked OpenClaw for and have not seen yet, per session, and when we last asked. */
+  readonly #requested = new Map<string, { count: number; at: number }>();
   readonly #external: () => ExternalTurns;
   readonly #rewake: (sessionKey: string) => void;
 
@@ -47,6 +53,12 @@ export class AgentRuns {
   /** Remembers a continuation handed over for `sessionKey`; its heartbeat run will claim it. */
   expectWake(delivery: ContinuationDelivery): void {
     this.#wakes.set(delivery.sessionKey, delivery);
+  }
+
+  /** We are asking OpenClaw for a heartbeat run of the session. */
+  wakeRequested(sessionKey: string): void {
+    const count = (this.#requested.get(sessionKey)?.count ?? 0) + 1;
+    this.#requested.set(sessionKey, { count, at: Date.now() });
   }
 
   /** True when a handed-over continuation still waits for its run in the session. */
@@ -125,6 +137,15 @@ export class AgentRuns {
     }
     const external = this.#external();
     const wake = input.trigger === "heartbeat" ? this.#wakes.get(sessionKey) : undefined;
+    if (input.trigger === "heartbeat") {
+      const requested = this.#requested.get(sessionKey);
+      const ours = requested !== undefined && Date.now() - requested.at < wakeRunWithinMs;
+      if (requested && requested.count > 1) requested.count--;
+      else this.#requested.delete(sessionKey);
+      // A run we asked for whose continuation was taken or withdrawn meanwhile (a stop, a user's run, an
+      // earlier run of ours): no continuation is pending, so nothing goes to the model.
+      if (!wake && ours) return { kind: "skip", reason: "no_continuation_pending" };
+    }
     if (wake) {
       this.#wakes.delete(sessionKey);
       const started = await external.turnStarted({ sessionKey, continuationOf: wake.leaseId });

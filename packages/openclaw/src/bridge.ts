@@ -176,6 +176,7 @@ export class OpenClawBridge {
   }
 
   #requestHeartbeat(sessionKey: string): void {
+    this.#runs.wakeRequested(sessionKey);
     this.#runtime.system.requestHeartbeat({
       source: "other",
       intent: "immediate",

@@ -77,6 +77,26 @@ describe("the goal plugin as an OpenClaw extension", () => {
     expect(await openclaw.command(A, "goal-lease", "status")).toContain("0/10");
   });
 
+  it("skips a run OpenClaw wakes late for a continuation a stop already took, before any model call", async () => {
+    const openclaw = gateway();
+    await openclaw.command(A, "goal-lease", "start write the docs");
+    await settle();
+    // The user's message takes the run (so we ask again for the wake) and stops the goal.
+    const user = openclaw.run(A, "r1", "user");
+    await user.prompt("/goal-lease pause");
+    expect(await openclaw.command(A, "goal-lease", "pause")).toMatch(/paused/i);
+    await user.end();
+    await user.usage(1, 1);
+    await settle();
+    expect(openclaw.heartbeats).toEqual([A, A]);
+    // OpenClaw runs one of the two wakes: the withdrawn continuation is skipped.
+    const woken = openclaw.run(A, "r2", "heartbeat");
+    expect(await woken.gate()).toMatchObject({ handled: true, reason: "goal-lease: not_current" });
+    // It runs the other a minute later (it defers wakes): no continuation is pending, nothing is sent.
+    const late = openclaw.run(A, "r3", "heartbeat");
+    expect(await late.gate()).toMatchObject({ handled: true, reason: "goal-lease: no_continuation_pending" });
+  });
+
   it("binds tools to OpenClaw's session and refuses a session named in the arguments", async () => {
     const openclaw = gateway();
     await openclaw.command(A, "goal-lease", "start keep a going");
