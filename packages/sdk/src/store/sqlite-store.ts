@@ -2,8 +2,8 @@ import { type Stats, statSync } from "node:fs";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { GoalLeaseError, HostUsageError, StoreUnavailableError } from "../errors.js";
 import type { JsonValue } from "../json.js";
-import type { ModelMessage } from "../model.js";
 import * as inbox from "./sqlite-inbox.js";
+import * as leases from "./sqlite-leases.js";
 import { openDatabase, prepareFile } from "./sqlite-open.js";
 import {
   acquireOwner,
@@ -15,7 +15,9 @@ import {
   releaseOwner,
   renewOwner,
 } from "./sqlite-owners.js";
-import { leaseValues, type Row, toLease, toSession, toState } from "./sqlite-rows.js";
+import { type Row, toSession } from "./sqlite-rows.js";
+import * as state from "./sqlite-state.js";
+import * as transcript from "./sqlite-transcript.js";
 import type {
   AcquireResult,
   HostStore,
@@ -157,51 +159,15 @@ export class SqliteStore implements HostStore {
   }
 
   async appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[], options?: WriteOptions) {
-    this.#write(sessionKey, options, (db) => {
-      const insert = this.#statement(
-        db,
-        "INSERT INTO transcript (session_key, generation, turn_id, at, lease_id, message) VALUES (?, ?, ?, ?, ?, ?)",
-      );
-      for (const entry of entries) {
-        insert.run(
-          sessionKey,
-          entry.generation,
-          entry.turnId,
-          entry.at,
-          entry.leaseId ?? null,
-          JSON.stringify(entry.message),
-        );
-      }
-    });
+    this.#write(sessionKey, options, () => transcript.appendTranscript(this.#query, sessionKey, entries));
   }
 
   async readTranscript(sessionKey: string, options: { generation: number; limit: number }) {
-    const rows = this.#run((db) =>
-      this.#statement(
-        db,
-        "SELECT * FROM transcript WHERE session_key = ? AND generation = ? ORDER BY id DESC LIMIT ?",
-      ).all(sessionKey, options.generation, options.limit),
-    ) as Row[];
-    return rows.reverse().map((row) => {
-      const entry: TranscriptEntry = {
-        generation: Number(row.generation),
-        turnId: String(row.turn_id),
-        at: Number(row.at),
-        message: JSON.parse(String(row.message)) as ModelMessage,
-      };
-      if (row.lease_id !== null) entry.leaseId = String(row.lease_id);
-      return entry;
-    });
+    return this.#run(() => transcript.readTranscript(this.#query, sessionKey, options));
   }
 
   async readState(pluginId: string, scope: string, key: string) {
-    const row = this.#run((db) =>
-      this.#statement(
-        db,
-        "SELECT value, version FROM plugin_state WHERE plugin_id = ? AND scope = ? AND key = ?",
-      ).get(pluginId, scope, key),
-    ) as Row | undefined;
-    return row ? toState(row) : undefined;
+    return this.#run(() => state.readState(this.#query, pluginId, scope, key));
   }
 
   async writeState(
@@ -212,128 +178,51 @@ export class SqliteStore implements HostStore {
     expectedVersion: number,
     options?: WriteOptions,
   ): Promise<StateWriteResult> {
-    return this.#write(scope, options, (db) => {
-      const row = this.#statement(
-        db,
-        "SELECT value, version FROM plugin_state WHERE plugin_id = ? AND scope = ? AND key = ?",
-      ).get(pluginId, scope, key) as Row | undefined;
-      if ((row ? Number(row.version) : 0) !== expectedVersion) {
-        return { status: "conflict", current: row ? toState(row) : undefined };
-      }
-      this.#statement(
-        db,
-        `INSERT INTO plugin_state (plugin_id, scope, key, value, version) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (plugin_id, scope, key) DO UPDATE SET value = excluded.value, version = excluded.version`,
-      ).run(pluginId, scope, key, JSON.stringify(value), expectedVersion + 1);
-      return { status: "written", version: expectedVersion + 1 };
-    });
+    return this.#write(scope, options, () =>
+      state.writeState(this.#query, { pluginId, scope, key, value }, expectedVersion),
+    );
   }
 
   async deleteState(pluginId: string, scope: string, key: string, options?: WriteOptions) {
-    const result = this.#write(scope, options, (db) =>
-      this.#statement(db, "DELETE FROM plugin_state WHERE plugin_id = ? AND scope = ? AND key = ?").run(
-        pluginId,
-        scope,
-        key,
-      ),
-    );
-    return Number(result.changes) > 0;
+    return this.#write(scope, options, () => state.deleteState(this.#query, pluginId, scope, key));
   }
 
   async putLease(record: LeaseRecord, options?: WriteOptions & { ifState?: StateCondition }) {
-    return this.#write(record.sessionKey, options, (db) => {
-      if (options?.ifState) {
-        const { key, version } = options.ifState;
-        const row = this.#statement(
-          db,
-          "SELECT version FROM plugin_state WHERE plugin_id = ? AND scope = ? AND key = ?",
-        ).get(record.pluginId, record.sessionKey, key) as Row | undefined;
-        const current = row ? Number(row.version) : 0;
-        if (current !== version) return { conflict: { version: current } };
-      }
-      const replaced = this.#selectLease(db, record);
-      this.#statement(
-        db,
-        `INSERT OR REPLACE INTO leases (plugin_id, session_key, lease_key, id, message, created_at, due_at, generation)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(...leaseValues(record));
-      return { replaced };
-    });
+    return this.#write(record.sessionKey, options, () =>
+      leases.putLease(this.#query, record, options?.ifState),
+    );
   }
 
   async getLease(slot: LeaseSlot) {
-    return this.#run((db) => this.#selectLease(db, slot));
+    return this.#run(() => leases.selectLease(this.#query, slot));
   }
 
   async deleteLease(slot: LeaseSlot, expectedId?: string, options?: WriteOptions) {
-    return this.#write(slot.sessionKey, options, (db) => {
-      const current = this.#selectLease(db, slot);
-      if (!current || (expectedId !== undefined && current.id !== expectedId)) return undefined;
-      this.#statement(db, "DELETE FROM leases WHERE id = ?").run(current.id);
-      return current;
-    });
+    return this.#write(slot.sessionKey, options, () => leases.deleteLease(this.#query, slot, expectedId));
   }
 
   async deleteSessionLeases(sessionKey: string, options?: WriteOptions) {
-    return this.#write(sessionKey, options, (db) => {
-      const rows = this.#statement(db, "SELECT * FROM leases WHERE session_key = ?").all(sessionKey) as Row[];
-      this.#statement(db, "DELETE FROM leases WHERE session_key = ?").run(sessionKey);
-      return rows.map(toLease);
-    });
+    return this.#write(sessionKey, options, () => leases.deleteSessionLeases(this.#query, sessionKey));
   }
 
   async listLeases(sessionKey?: string) {
-    return this.#listLeases("leases", sessionKey);
+    return this.#run(() => leases.listLeases(this.#query, "leases", sessionKey));
   }
 
   async claimLease(slot: LeaseSlot, id: string, options?: WriteOptions) {
-    return this.#write(slot.sessionKey, options, (db) => {
-      const current = this.#selectLease(db, slot);
-      if (current?.id !== id) return undefined;
-      this.#statement(db, "DELETE FROM leases WHERE id = ?").run(id);
-      this.#statement(
-        db,
-        `INSERT INTO started_leases (plugin_id, session_key, lease_key, id, message, created_at, due_at, generation)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(...leaseValues(current));
-      return current;
-    });
+    return this.#write(slot.sessionKey, options, () => leases.claimLease(this.#query, slot, id));
   }
 
   async finishLease(id: string, options?: WriteOptions) {
-    this.#write(undefined, undefined, (db) => {
-      const row = this.#statement(db, "SELECT session_key FROM started_leases WHERE id = ?").get(id) as
-        | Row
-        | undefined;
-      if (!row) return;
-      checkFence(this.#query, String(row.session_key), options?.fence);
-      this.#statement(db, "DELETE FROM started_leases WHERE id = ?").run(id);
-    });
+    this.#write(undefined, undefined, () => leases.finishLease(this.#query, id, options?.fence));
   }
 
   async listStartedLeases(sessionKey?: string) {
-    return this.#listLeases("started_leases", sessionKey);
-  }
-
-  #listLeases(table: "leases" | "started_leases", sessionKey: string | undefined): LeaseRecord[] {
-    const rows = this.#run((db) =>
-      sessionKey === undefined
-        ? this.#statement(db, `SELECT * FROM ${table} ORDER BY due_at`).all()
-        : this.#statement(db, `SELECT * FROM ${table} WHERE session_key = ? ORDER BY due_at`).all(sessionKey),
-    );
-    return (rows as Row[]).map(toLease);
+    return this.#run(() => leases.listLeases(this.#query, "started_leases", sessionKey));
   }
 
   async close() {
     if (this.#db.isOpen) this.#db.close();
-  }
-
-  #selectLease(db: DatabaseSync, slot: LeaseSlot): LeaseRecord | undefined {
-    const row = this.#statement(
-      db,
-      "SELECT * FROM leases WHERE plugin_id = ? AND session_key = ? AND lease_key = ?",
-    ).get(slot.pluginId, slot.sessionKey, slot.leaseKey) as Row | undefined;
-    return row ? toLease(row) : undefined;
   }
 
   #statement(db: DatabaseSync, sql: string): StatementSync {
