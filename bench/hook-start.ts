@@ -30,7 +30,7 @@ export async function measureHookStart(runs: number) {
   const directory = mkdtempSync(join(tmpdir(), "goal-lease-hook-"));
   // The hook finds its server by the Claude Code pid under the temp directory; any pid works here.
   const claudePid = 1;
-  const server = await serveHookSocket(hookSocketPath(claudePid, directory), async () => "");
+  const server = await serveHookSocket(hookSocketPath("claude", claudePid, directory), async () => "");
   const env = { ...process.env, CLAUDE_PID: String(claudePid), TMPDIR: directory };
   const event = JSON.stringify({ hook_event_name: "Stop", session_id: "bench", stop_hook_active: false });
   const hook: number[] = [];

@@ -124,8 +124,14 @@ export function createProgram(io: CliIo): Command {
 
   program
     .command("hook")
-    .description("Claude Code hook: hands the event on stdin to this Claude Code process's goal-lease mcp")
-    .action(() => runHook(io).catch(fail));
+    .argument("[agent]", "claude (default) or codex")
+    .description("agent hook: hands the event on stdin to the goal-lease mcp of the same agent process")
+    .action((agent?: string) => {
+      if (agent !== undefined && agent !== "claude" && agent !== "codex") {
+        return fail(new Error(`unknown agent "${agent}": use claude or codex`));
+      }
+      return runHook(io, agent).catch(fail);
+    });
 
   return program;
 }

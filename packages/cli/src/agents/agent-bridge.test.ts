@@ -4,10 +4,12 @@ import { join } from "node:path";
 import { readStoredGoal } from "@goal-lease/goal-plugin";
 import { MemoryStore } from "@goal-lease/sdk";
 import { afterEach, describe, expect, it } from "vitest";
+import { codex } from "./agent-dialect.js";
 import { startAgentHost } from "./agent-host.js";
+import { codexUsage } from "./codex-usage.js";
 import type { HookEvent } from "./hook-event.js";
 import { sessionOfCall } from "./mcp-server.js";
-import { transcriptLength, transcriptUsage } from "./transcript-usage.js";
+import { claudeUsage, transcriptLength } from "./transcript-usage.js";
 
 const A = "aaaaaaaa-0000-4000-8000-000000000001";
 const B = "bbbbbbbb-0000-4000-8000-000000000002";
@@ -153,7 +155,51 @@ describe("transcript usage", () => {
     );
     const turnStart = `${line("old", { input_tokens: 999, output_tokens: 999 })}\n`.length;
     expect(await transcriptLength(path)).toBeGreaterThan(turnStart);
-    expect(await transcriptUsage(path, turnStart)).toEqual({ inputTokens: 103, outputTokens: 7 });
-    expect(await transcriptUsage(join(path, "missing"), 0)).toEqual({ inputTokens: 0, outputTokens: 0 });
+    expect(await claudeUsage(path, turnStart)).toEqual({ inputTokens: 103, outputTokens: 7 });
+    expect(await claudeUsage(join(path, "missing"), 0)).toEqual({ inputTokens: 0, outputTokens: 0 });
+  });
+});
+
+describe("Codex hooks on the goal-lease host", () => {
+  it("answers $goal-lease in the thread's own session and names Codex's command in replies", async () => {
+    const { host, bridge } = await startAgentHost(new MemoryStore(), codex);
+    closers.push(() => host.close());
+    const prompt = (text: string) =>
+      bridge.handle({ hook_event_name: "UserPromptSubmit", session_id: A, prompt: text });
+    const started = decision(await prompt("$goal-lease start ship it --max-turns 2"));
+    expect(started.hookSpecificOutput.additionalContext).toMatch(/\$goal-lease pause stops it\./);
+    expect(await readStoredGoal(host.store, `codex:${A}`)).toMatchObject({ status: "active" });
+    expect(await readStoredGoal(host.store, `claude:${A}`)).toBeUndefined();
+    expect(decision(await prompt("/goal-lease pause")).decision).toBe("block");
+    expect(await readStoredGoal(host.store, `codex:${A}`)).toMatchObject({ status: "paused" });
+    // Claude Code's spelling is an ordinary prompt in Codex.
+    expect(await prompt("/goal-lease:goal resume")).toBe("");
+  });
+
+  it("counts each response's last_token_usage in a rollout after the turn's start", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "goal-lease-rollout-")), "r.jsonl");
+    const tokens = (input: number, output: number) =>
+      JSON.stringify({
+        type: "event_msg",
+        payload: {
+          type: "token_count",
+          info: {
+            total_token_usage: { input_tokens: 999, output_tokens: 999 },
+            last_token_usage: { input_tokens: input, cached_input_tokens: 4, output_tokens: output },
+          },
+        },
+      });
+    const before = `${tokens(500, 500)}\n`;
+    writeFileSync(
+      path,
+      [
+        before.trimEnd(),
+        JSON.stringify({ type: "event_msg", payload: { type: "token_count", info: null } }),
+        tokens(10, 5),
+        "{ half a line",
+        tokens(7, -3),
+      ].join("\n"),
+    );
+    expect(await codexUsage(path, before.length)).toEqual({ inputTokens: 17, outputTokens: 5 });
   });
 });

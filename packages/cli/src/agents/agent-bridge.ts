@@ -7,8 +7,9 @@ import {
   type ToolCallResult,
   type TurnOutcome,
 } from "@goal-lease/sdk";
-import { claudeSessionKey, type HookEvent } from "./hook-event.js";
-import { transcriptLength, transcriptUsage } from "./transcript-usage.js";
+import { type AgentDialect, claudeCode } from "./agent-dialect.js";
+import type { HookEvent } from "./hook-event.js";
+import { transcriptLength } from "./transcript-usage.js";
 
 interface RunningTurn {
   turnId: string;
@@ -17,30 +18,32 @@ interface RunningTurn {
   offset: number;
 }
 
-/** What a hook prints on stdout for Claude Code: nothing, or one JSON decision. */
+/** What a hook prints on stdout for the agent: nothing, or one JSON decision. */
 export type HookOutput = string;
 
-/** The person at the Claude Code prompt owns the session. */
-const user = { id: "claude-code-user", isOwner: true };
-const commandPattern = /^\s*\/goal-lease:goal(?:\s+([\s\S]*))?$/;
 const zeroUsage: ModelUsage = { inputTokens: 0, outputTokens: 0 };
 
 /**
- * The goal-lease host behind a coding agent: Claude Code's hook events become the host's external turns, a
+ * The goal-lease host behind a coding agent (Claude Code or Codex, which share a hook protocol): its hook events become the host's external turns, a
  * continuation is handed back as a Stop-hook block (or as context of the prompt that started the goal), and
  * MCP tool calls run in the session the agent says it serves. One bridge serves one agent process, so its
  * in-memory turn state is authoritative; the store is shared with other processes, each with its sessions.
  */
 export class AgentBridge {
   readonly #host: () => Host;
+  readonly #agent: AgentDialect;
+  /** The person at the agent's prompt owns the session. */
+  readonly #user: { id: string; isOwner: true };
   readonly #turns = new Map<string, RunningTurn>();
   readonly #deliveries = new Map<string, ContinuationDelivery>();
   readonly #toolUses = new Map<string, string>();
   readonly #opened = new Set<string>();
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(host: () => Host) {
+  constructor(host: () => Host, agent: AgentDialect = claudeCode) {
     this.#host = host;
+    this.#agent = agent;
+    this.#user = { id: `${agent.name}-user`, isOwner: true };
   }
 
   /** The host's hand-over: kept until the session's next Stop (or the prompt that asked for it) takes it. */
@@ -67,7 +70,7 @@ export class AgentBridge {
       const external = this.#host().external;
       const running = this.#turns.get(sessionKey);
       if (running) return external.callTool({ sessionKey, turnId: running.turnId, name, input });
-      const started = await external.turnStarted({ sessionKey, sender: user });
+      const started = await external.turnStarted({ sessionKey, sender: this.#user });
       if (started.kind === "dropped") throw new Error("the turn was refused");
       try {
         return await external.callTool({ sessionKey, turnId: started.turnId, name, input });
@@ -78,7 +81,7 @@ export class AgentBridge {
   }
 
   async #handle(event: HookEvent): Promise<HookOutput> {
-    const sessionKey = claudeSessionKey(event.session_id);
+    const sessionKey = this.#agent.sessionKey(event.session_id);
     try {
       await this.#open(sessionKey);
     } catch (error) {
@@ -108,15 +111,19 @@ export class AgentBridge {
       message: "the turn was interrupted before it ended",
     });
     const prompt = event.prompt ?? "";
-    const command = commandPattern.exec(prompt);
+    const command = this.#agent.command.exec(prompt);
     const host = this.#host();
     if (!command) {
-      await host.external.userMessage({ sessionKey, text: prompt, sender: user });
+      await host.external.userMessage({ sessionKey, text: prompt, sender: this.#user });
       await this.#startTurn(sessionKey, event);
       return "";
     }
-    const sent = await host.send({ sessionKey, text: `/goal ${command[1] ?? ""}`.trim(), sender: user });
-    const reply = sent.kind === "command" ? qualified(sent.command.reply) : "";
+    const sent = await host.send({
+      sessionKey,
+      text: `/goal ${command[1] ?? ""}`.trim(),
+      sender: this.#user,
+    });
+    const reply = sent.kind === "command" ? this.#qualified(sent.command.reply) : "";
     await settle(host);
     const delivery = this.#take(sessionKey);
     // start or resume asked for a continuation: this prompt's own turn is it, with the goal as context.
@@ -130,15 +137,15 @@ export class AgentBridge {
 
   /** A goal command for a session another process serves, sent to it through the store; its answer, or why none. */
   async #forward(sessionKey: string, event: HookEvent): Promise<HookOutput> {
-    const command = commandPattern.exec(event.prompt ?? "");
+    const command = this.#agent.command.exec(event.prompt ?? "");
     if (!command) return "";
     const text = `/goal ${command[1] ?? ""}`.trim();
     const result = await forwardCommand(
       this.#host().store,
-      { sessionKey, text, sender: user },
+      { sessionKey, text, sender: this.#user },
       { timeoutMs: 5_000 },
     );
-    const reason = result.status === "answered" ? qualified(result.reply) : result.message;
+    const reason = result.status === "answered" ? this.#qualified(result.reply) : result.message;
     return JSON.stringify({ decision: "block", reason });
   }
 
@@ -154,7 +161,7 @@ export class AgentBridge {
   async #startTurn(sessionKey: string, event: HookEvent, delivery?: ContinuationDelivery): Promise<boolean> {
     const started = await this.#host().external.turnStarted({
       sessionKey,
-      sender: user,
+      sender: this.#user,
       continuationOf: delivery?.leaseId,
     });
     if (started.kind === "dropped") return false;
@@ -167,7 +174,7 @@ export class AgentBridge {
     const running = this.#turns.get(sessionKey);
     if (!running) return;
     this.#turns.delete(sessionKey);
-    const usage = await transcriptUsage(running.transcriptPath ?? event.transcript_path, running.offset);
+    const usage = await this.#agent.usage(running.transcriptPath ?? event.transcript_path, running.offset);
     await this.#host().external.turnEnded({
       sessionKey,
       turnId: running.turnId,
@@ -192,6 +199,11 @@ export class AgentBridge {
     this.#opened.add(sessionKey);
   }
 
+  /** The goal plugin's replies name `/goal`; the user types the agent's own command. */
+  #qualified(reply: string): string {
+    return reply.replace(/\/goal(?=\s|$|\.)/g, this.#agent.commandName);
+  }
+
   #rememberToolUse(toolUseId: string, sessionKey: string): void {
     // Bounded: a tool use whose call never came is forgotten after enough newer ones.
     if (this.#toolUses.size >= 1_000) this.#toolUses.delete(this.#toolUses.keys().next().value ?? "");
@@ -211,9 +223,4 @@ async function settle(host: Host): Promise<void> {
     await host.idle();
     await new Promise((resolve) => setTimeout(resolve, 0));
   } while (!host.isIdle());
-}
-
-/** The goal plugin's replies name `/goal`; in Claude Code the command is `/goal-lease:goal`. */
-function qualified(reply: string): string {
-  return reply.replace(/\/goal(?=\s|$|\.)/g, "/goal-lease:goal");
 }

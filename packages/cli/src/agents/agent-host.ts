@@ -1,20 +1,27 @@
 import { createGoalPlugin } from "@goal-lease/goal-plugin";
 import { createHost, type Host, type HostStore } from "@goal-lease/sdk";
 import { AgentBridge } from "./agent-bridge.js";
+import type { AgentDialect } from "./agent-dialect.js";
 
-/** Claude Code gives up after 8 Stop-hook blocks in a row, so a goal's default cap stays within it. */
+/**
+ * Claude Code gives up after 8 Stop-hook blocks in a row, so a goal's default cap stays within it; Codex has
+ * no such limit, so the same cap is its only brake.
+ */
 export const agentDefaultMaxTurns = 8;
 
 /**
  * The goal-lease host for one coding-agent process: the goal plugin, turns reported by the agent, and
  * per-session recovery because the agent's other processes share the store.
  */
-export async function startAgentHost(store: HostStore): Promise<{ host: Host; bridge: AgentBridge }> {
+export async function startAgentHost(
+  store: HostStore,
+  agent?: AgentDialect,
+): Promise<{ host: Host; bridge: AgentBridge }> {
   let started: Host | undefined;
   const bridge = new AgentBridge(() => {
     if (!started) throw new Error("the goal-lease host is still starting");
     return started;
-  });
+  }, agent);
   started = await createHost({
     store,
     plugins: [createGoalPlugin({ defaults: { maxTurns: agentDefaultMaxTurns } })],

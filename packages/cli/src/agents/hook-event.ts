@@ -1,9 +1,11 @@
 import { z } from "zod";
 
-/** The fields of a Claude Code hook's stdin this adapter reads; Claude Code sends more, which are ignored. */
+/** The fields of a Claude Code or Codex hook's stdin this adapter reads; they send more, which are ignored. */
 export const hookEventSchema = z.object({
   hook_event_name: z.string().max(64),
-  session_id: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, "must be a Claude Code session id"),
+  session_id: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,100}$/, "must be a Claude Code session id or a Codex thread id"),
   transcript_path: z.string().max(4_096).optional(),
   prompt: z.string().max(200_000).optional(),
   tool_name: z.string().max(256).optional(),
@@ -12,9 +14,3 @@ export const hookEventSchema = z.object({
 });
 
 export type HookEvent = z.infer<typeof hookEventSchema>;
-
-/** The store's session for a Claude Code session id. */
-export const claudeSessionKey = (sessionId: string) => `claude:${sessionId}`;
-
-/** The store's session for a Codex thread id. */
-export const codexSessionKey = (threadId: string) => `codex:${threadId}`;

@@ -1,17 +1,20 @@
 import type { AgentBridge } from "./agent-bridge.js";
 import { hookEventSchema } from "./hook-event.js";
-import { blockPrompt, isGoalCommand } from "./hook-prompt.js";
+import { type AgentName, blockPrompt, isGoalCommand } from "./hook-prompt.js";
 
 /**
  * Handles a hook event in the server. A failure never blocks stopping (the safe side of a loop); only our own
  * command is answered with the error, so the user sees it.
  */
-export async function handleHookEvent(bridge: AgentBridge, raw: unknown, log: (line: string) => void) {
+export async function handleHookEvent(
+  bridge: AgentBridge,
+  agent: AgentName,
+  raw: unknown,
+  log: (line: string) => void,
+) {
   const parsed = hookEventSchema.safeParse(raw);
   if (!parsed.success) {
-    log(
-      `goal-lease hook: ignored an event that is not a Claude Code hook event: ${parsed.error.issues[0]?.message}`,
-    );
+    log(`goal-lease hook: ignored an event that is not a hook event: ${parsed.error.issues[0]?.message}`);
     return "";
   }
   try {
@@ -19,6 +22,6 @@ export async function handleHookEvent(bridge: AgentBridge, raw: unknown, log: (l
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log(`goal-lease hook ${parsed.data.hook_event_name}: ${message}`);
-    return isGoalCommand(raw) ? blockPrompt(`goal-lease: ${message}`) : "";
+    return isGoalCommand(raw, agent) ? blockPrompt(`goal-lease: ${message}`) : "";
   }
 }

@@ -2,14 +2,16 @@ import { lstatSync, mkdirSync, rmSync } from "node:fs";
 import { createConnection, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import type { AgentName } from "./hook-prompt.js";
 
 /**
- * Where the goal-lease server of one Claude Code process listens for its hooks. Hooks know that process as
- * `$CLAUDE_PID`; the MCP server it started knows it as its parent. The directory is the user's alone.
+ * Where the goal-lease server of one agent process listens for its hooks. The MCP server the agent started
+ * knows that process as its parent; Claude Code's hooks know it as `$CLAUDE_PID`, Codex's as their parent
+ * (or the shell's). The directory is the user's alone.
  */
-export function hookSocketPath(claudePid: number, temporary = tmpdir()): string {
+export function hookSocketPath(agent: AgentName, agentPid: number, temporary = tmpdir()): string {
   const uid = process.getuid?.() ?? 0;
-  return join(temporary, `goal-lease-${uid}`, `claude-${claudePid}.sock`);
+  return join(temporary, `goal-lease-${uid}`, `${agent}-${agentPid}.sock`);
 }
 
 // A hook event carries at most a prompt (bounded at 200k characters by the event schema) and a few fields.

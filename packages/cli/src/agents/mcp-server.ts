@@ -3,7 +3,7 @@ import type { Host } from "@goal-lease/sdk";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { AgentBridge } from "./agent-bridge.js";
-import { claudeSessionKey, codexSessionKey } from "./hook-event.js";
+import { claudeCode, codex } from "./agent-dialect.js";
 
 const idPattern = /^[A-Za-z0-9-]{1,100}$/;
 
@@ -27,9 +27,9 @@ export function sessionOfCall(
   const fromHook = typeof toolUseId === "string" ? bridge.sessionOfToolUse(toolUseId) : undefined;
   if (fromHook) return fromHook;
   const threadId = meta?.threadId;
-  if (typeof threadId === "string" && idPattern.test(threadId)) return codexSessionKey(threadId);
+  if (typeof threadId === "string" && idPattern.test(threadId)) return codex.sessionKey(threadId);
   const claudeSession = env.CLAUDE_CODE_SESSION_ID;
-  if (claudeSession && idPattern.test(claudeSession)) return claudeSessionKey(claudeSession);
+  if (claudeSession && idPattern.test(claudeSession)) return claudeCode.sessionKey(claudeSession);
   throw new Error(
     "the agent did not say which session this call belongs to; run goal-lease mcp from Claude Code or Codex",
   );

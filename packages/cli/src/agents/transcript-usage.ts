@@ -17,11 +17,11 @@ export async function transcriptLength(path: string | undefined): Promise<number
  * repeats the message's usage on each, so messages count once by id. Cache reads and writes are input the
  * model processed, so they count as input.
  */
-export async function transcriptUsage(path: string | undefined, from: number): Promise<ModelUsage> {
+export async function claudeUsage(path: string | undefined, from: number): Promise<ModelUsage> {
   const seen = new Set<string>();
   const usage: ModelUsage = { inputTokens: 0, outputTokens: 0 };
-  for (const line of (await readFrom(path, from)).split("\n")) {
-    const message = parse(line)?.message;
+  for (const line of await transcriptLines<TranscriptLine>(path, from)) {
+    const message = line.message;
     if (message?.role !== "assistant" || !message.usage) continue;
     if (message.id !== undefined) {
       if (seen.has(message.id)) continue;
@@ -49,6 +49,14 @@ interface TranscriptLine {
   };
 }
 
+/** The JSON lines of a transcript after byte `from`, skipping any that do not parse (a line being written). */
+export async function transcriptLines<T>(path: string | undefined, from: number): Promise<T[]> {
+  return (await readFrom(path, from)).split("\n").flatMap((line) => {
+    const parsed = parse(line);
+    return parsed && typeof parsed === "object" ? [parsed as T] : [];
+  });
+}
+
 async function readFrom(path: string | undefined, from: number): Promise<string> {
   if (!path) return "";
   try {
@@ -67,14 +75,15 @@ async function readFrom(path: string | undefined, from: number): Promise<string>
   }
 }
 
-function parse(line: string): TranscriptLine | undefined {
+function parse(line: string): unknown {
   if (line.trim() === "") return undefined;
   try {
-    return JSON.parse(line) as TranscriptLine;
+    return JSON.parse(line);
   } catch {
     return undefined;
   }
 }
 
-const count = (value: unknown) =>
+/** A token count from a transcript: a positive finite number, else 0. */
+export const count = (value: unknown) =>
   typeof value === "number" && Number.isFinite(value) && value > 0 ? value : 0;

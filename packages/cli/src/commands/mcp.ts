@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import { defaultStorePath, SqliteStore } from "@goal-lease/sdk";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { claudeCode, codex } from "../agents/agent-dialect.js";
 import { startAgentHost } from "../agents/agent-host.js";
 import { boundedLines, requestIdIn } from "../agents/bounded-lines.js";
 import { handleHookEvent } from "../agents/hook-relay.js";
@@ -13,24 +14,28 @@ const maxMessageBytes = 1_048_576;
 
 /**
  * `goal-lease mcp`: the goal-lease host for one coding-agent process, as an MCP server on stdio. Started by
- * Claude Code (the plugin's .mcp.json) it also serves that process's hooks on a local socket. State is in
+ * the Claude Code or Codex plugin it also serves that agent process's hooks on a local socket. State is in
  * the CLI's store, shared with the agent's other processes, each serving its own sessions.
  */
 export async function runMcp(io: CliIo, options: { store?: string }): Promise<void> {
   const store = SqliteStore.open(options.store ?? defaultStorePath(io.env));
+  // Codex's plugin says so in the server's environment; Claude Code marks every process it starts.
+  const agent =
+    io.env.GOAL_LEASE_AGENT === "codex" ? codex : io.env.CLAUDECODE === "1" ? claudeCode : undefined;
   let started: Awaited<ReturnType<typeof startAgentHost>>;
   try {
-    started = await startAgentHost(store);
+    started = await startAgentHost(store, agent);
   } catch (error) {
     await store.close();
     throw error;
   }
   const { host, bridge } = started;
   const log = (line: string) => writeLine(io.stderr, line);
-  const socketPath = io.env.CLAUDECODE === "1" ? hookSocketPath(process.ppid) : undefined;
-  const socket = socketPath
-    ? await serveHookSocket(socketPath, (event) => handleHookEvent(bridge, event, log))
-    : undefined;
+  const socketPath = agent ? hookSocketPath(agent.name, process.ppid) : undefined;
+  const socket =
+    agent && socketPath
+      ? await serveHookSocket(socketPath, (event) => handleHookEvent(bridge, agent.name, event, log))
+      : undefined;
   const server = createMcpServer(() => host, bridge, io.env);
   const input = io.stdin.pipe(
     boundedLines(maxMessageBytes, (head) => {

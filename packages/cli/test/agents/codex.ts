@@ -14,12 +14,12 @@ import {
   startResponsesMock,
 } from "./responses-mock.ts";
 
-const codexVersion = "0.169.0";
+export const codexVersion = "0.169.0";
 const timeoutMs = 60_000;
 /** Codex shows the tools of `[mcp_servers.goal]` to the model as this namespace tool. */
 const namespace = "mcp__goal";
 
-interface CodexRun {
+export interface CodexRun {
   code: number | null;
   signal: NodeJS.Signals | null;
   events: Array<Record<string, unknown>>;
@@ -127,10 +127,10 @@ function toolOutput(requests: RecordedRequest[], index: number): string | undefi
   return callId === undefined || output === undefined ? undefined : outputText(output.output);
 }
 
-/** Runs `codex exec --json` with stdin closed, killing its process group after the timeout. */
-function runCodex(codex: string, prompt: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
+/** Runs `codex exec --json [args]` with stdin closed, killing its process group after the timeout. */
+export function runCodex(codex: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
   return new Promise<CodexRun>((resolve, reject) => {
-    const child = spawn(codex, ["exec", "--skip-git-repo-check", "--json", ...prompt], {
+    const child = spawn(codex, ["exec", "--skip-git-repo-check", "--json", ...args], {
       cwd: options.cwd,
       env: options.env,
       stdio: ["ignore", "pipe", "pipe"],

@@ -7,6 +7,7 @@ import { summarize } from "../../../../test/checks.ts";
 import { freshClone } from "../../../../test/fresh-clone.ts";
 import { claudeCodeChecks } from "./claude-code.ts";
 import { codexChecks } from "./codex.ts";
+import { codexPluginChecks } from "./codex-plugin.ts";
 
 const started = Date.now();
 // Both agents run goal-lease from a fresh, unbuilt clone, as users get it.
@@ -22,6 +23,8 @@ try {
   if (!only || only === "codex") {
     console.log("Codex");
     await codexChecks({ entry: join(clone, "plugins/claude-code/dist/goal-lease.js"), storePath });
+    console.log("Codex plugin");
+    await codexPluginChecks({ clone, storePath });
   }
 } finally {
   summarize(started);

@@ -1,0 +1,33 @@
+import type { ModelUsage } from "@goal-lease/sdk";
+import { codexUsage } from "./codex-usage.js";
+import { type AgentName, goalCommands } from "./hook-prompt.js";
+import { claudeUsage } from "./transcript-usage.js";
+
+/** How one coding agent names its sessions, spells our command and records its token usage. */
+export interface AgentDialect {
+  readonly name: AgentName;
+  /** The store's session for the agent's own session (Claude Code) or thread (Codex) id. */
+  sessionKey(id: string): string;
+  /** The typed goal command; group 1 is what follows it. */
+  readonly command: RegExp;
+  /** How the user types the command, put in place of `/goal` in the goal plugin's replies. */
+  readonly commandName: string;
+  /** The tokens the agent's transcript records after byte `from`. */
+  usage(transcriptPath: string | undefined, from: number): Promise<ModelUsage>;
+}
+
+export const claudeCode: AgentDialect = {
+  name: "claude",
+  sessionKey: (id) => `claude:${id}`,
+  command: goalCommands.claude,
+  commandName: "/goal-lease:goal",
+  usage: claudeUsage,
+};
+
+export const codex: AgentDialect = {
+  name: "codex",
+  sessionKey: (id) => `codex:${id}`,
+  command: goalCommands.codex,
+  commandName: "$goal-lease",
+  usage: codexUsage,
+};

@@ -1,0 +1,213 @@
+// The goal loop inside the real Codex CLI: the goal-lease plugin installed from a fresh clone with
+// `codex plugin marketplace add` and `codex plugin add`, driven by `codex exec` against a scripted
+// Responses API. Goal commands are typed as users type them ($goal-lease ...).
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
+import { readStoredGoal } from "@goal-lease/goal-plugin";
+import { SqliteStore } from "@goal-lease/sdk";
+import { check } from "../../../../test/checks.ts";
+import { ensurePackage } from "../../../../test/tool-install.ts";
+import { type CodexRun, codexVersion, runCodex } from "./codex.ts";
+import {
+  type InputItem,
+  outputText,
+  type RecordedRequest,
+  type Reply,
+  startResponsesMock,
+} from "./responses-mock.ts";
+
+/** A plugin's MCP server `goal` is shown to the model as this namespace tool. */
+const namespace = "mcp__goal";
+const objectives = {
+  finish: "write the release notes",
+  cap: "polish the docs forever",
+  forge: "file the report",
+};
+
+export async function codexPluginChecks(options: { clone: string; storePath: string }): Promise<void> {
+  const codex = ensurePackage("@openai/codex", codexVersion, "codex");
+  const threads: Partial<Record<keyof typeof objectives, string>> = {};
+  const report = (status: string, note: string, extra: object = {}): Reply => ({
+    call: { namespace, name: "goal_status", arguments: { status, note, ...extra } },
+  });
+  // Each request carries its whole thread, so the objective in it says which goal's model this is.
+  const script = (request: RecordedRequest): Reply => {
+    const input = request.body.input ?? [];
+    const thread = JSON.stringify(input);
+    const last = input.at(-1);
+    const answered = last?.type === "function_call_output" ? outputText(last.output) : undefined;
+    if (thread.includes(objectives.forge)) {
+      // A model reporting into another thread's goal first, then into its own.
+      if (answered === undefined) return report("done", "forged", { sessionKey: `codex:${threads.cap}` });
+      return /Unrecognized key/.test(answered) ? report("done", "filed") : { text: "filed" };
+    }
+    if (answered !== undefined) return { text: `noted: ${answered.slice(0, 100)}` };
+    if (thread.includes(objectives.finish)) {
+      return goalCalls(input) === 0 ? report("continue", "drafted") : report("done", "published");
+    }
+    if (thread.includes(objectives.cap)) return report("continue", `step ${goalCalls(input) + 1}`);
+    return { text: "hello back" };
+  };
+  const model = await startResponsesMock(script);
+  const root = mkdtempSync(join(tmpdir(), "goal-lease-codex-plugin-"));
+  try {
+    const codexHome = join(root, "codex-home");
+    const home = join(root, "home");
+    const cwd = join(root, "work");
+    for (const directory of [codexHome, home, cwd]) mkdirSync(directory);
+    writeFileSync(join(codexHome, "config.toml"), config(model.baseUrl));
+    const env = {
+      CODEX_HOME: codexHome,
+      HOME: home,
+      MOCK_API_KEY: "test",
+      GOAL_LEASE_STATE: options.storePath,
+      PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter),
+    };
+    const plugin = (...args: string[]) =>
+      execFileSync(codex, ["plugin", ...args], { env, cwd, encoding: "utf8", timeout: 60_000 });
+
+    plugin("marketplace", "add", options.clone);
+    plugin("add", "goal-lease@goal-lease");
+    const listed = plugin("list");
+    check(
+      "codex: `codex plugin marketplace add <clone>` and `codex plugin add goal-lease@goal-lease` install it",
+      /goal-lease@goal-lease\s+installed/.test(listed),
+      listed,
+    );
+
+    // Hooks run once the user trusts them (Codex asks at startup); this flag is that consent for a test.
+    const exec = (args: string[]) =>
+      runCodex(codex, ["--dangerously-bypass-hook-trust", ...args], { cwd, env });
+    const requestsOf = (objective: string) =>
+      model.requests.filter(
+        (request) => request.reply && JSON.stringify(request.body.input).includes(objective),
+      );
+
+    // start -> one continuation -> done, with Codex's own token usage.
+    const finished = await exec([`$goal-lease start ${objectives.finish} --max-turns 5`]);
+    threads.finish = threadOf(finished);
+    const finish = await goal(options.storePath, threads.finish);
+    check("codex: exec exits 0 after the goal's turns", finished.code === 0, finished.stderr.slice(-400));
+    check(
+      "codex: start runs the goal, goal_status continue -> exactly one continuation -> done (4 model requests)",
+      requestsOf(objectives.finish).length === 4 && finish?.status === "done" && finish.continuations === 2,
+      {
+        requests: requestsOf(objectives.finish).length,
+        status: finish?.status,
+        turns: finish?.continuations,
+      },
+    );
+    check(
+      "codex: the goal's tokens are Codex's recorded usage (4 responses of 15 tokens)",
+      finish?.tokensUsed === 60,
+      finish?.tokensUsed,
+    );
+    const before = model.requests.length;
+    const status = await exec(["resume", threads.finish, "$goal-lease status"]);
+    check(
+      "codex: $goal-lease status is answered by the hook, with no model request",
+      status.code === 0 && model.requests.length === before,
+      { code: status.code, requests: model.requests.length - before },
+    );
+    const cli = execFileSync(
+      process.execPath,
+      [
+        join(options.clone, "plugins/claude-code/dist/goal-lease.js"),
+        "status",
+        "--session",
+        `codex:${threads.finish}`,
+      ],
+      { env, encoding: "utf8" },
+    );
+    check(
+      "codex: `goal-lease status --session codex:<thread>` shows the goal done",
+      /Status: done/.test(cli),
+      cli,
+    );
+
+    // A model that always continues stops at exactly the cap, while another thread in the folder works.
+    const [capped, bystander] = await Promise.all([
+      exec([`$goal-lease start ${objectives.cap} --max-turns 3`]),
+      exec(["hello"]),
+    ]);
+    threads.cap = threadOf(capped);
+    const cap = await goal(options.storePath, threads.cap);
+    const capTurns = requestsOf(objectives.cap).filter((request) => !endsWithOutput(request)).length;
+    check(
+      "codex: a model that always continues runs exactly 3 turns, then Codex stops",
+      capped.code === 0 && capTurns === 3 && cap?.status === "turn_limited" && cap.continuations === 3,
+      { code: capped.code, turns: capTurns, status: cap?.status, continuations: cap?.continuations },
+    );
+    const bystanderThread = threadOf(bystander);
+    check(
+      "codex: another thread at the same time gets one request, its own answer, and no goal",
+      bystander.code === 0 &&
+        model.requests.filter(
+          (request) => request.reply && JSON.stringify(request.body.input).includes('"hello"'),
+        ).length === 1 &&
+        (await goal(options.storePath, bystanderThread)) === undefined,
+      bystander.stderr.slice(-300),
+    );
+
+    // goal_status naming another thread's session is refused; that goal is unchanged.
+    const forged = await exec([`$goal-lease start ${objectives.forge} --max-turns 3`]);
+    threads.forge = threadOf(forged);
+    const refusal = requestsOf(objectives.forge)
+      .map((request) => request.body.input?.at(-1))
+      .find((item) => item?.type === "function_call_output");
+    check(
+      "codex: goal_status with a sessionKey argument is refused as an error the model sees",
+      /Unrecognized key/.test(outputText(refusal?.output)),
+      outputText(refusal?.output),
+    );
+    check(
+      "codex: the other thread's goal is unchanged; this thread's goal is done on its own report",
+      (await goal(options.storePath, threads.cap))?.status === "turn_limited" &&
+        (await goal(options.storePath, threads.forge))?.status === "done",
+    );
+  } finally {
+    await model.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function config(baseUrl: string): string {
+  return `model = "mock-model"
+model_provider = "mock"
+
+[model_providers.mock]
+name = "mock"
+base_url = ${JSON.stringify(baseUrl)}
+wire_api = "responses"
+env_key = "MOCK_API_KEY"
+request_max_retries = 0
+stream_max_retries = 0
+
+# codex exec never asks, so the plugin's tools are approved here, as the plugin's README says.
+[plugins."goal-lease@goal-lease".mcp_servers.goal]
+default_tools_approval_mode = "approve"
+`;
+}
+
+const goalCalls = (input: InputItem[]) =>
+  input.filter((item) => item.type === "function_call" && item.name === "goal_status").length;
+
+const endsWithOutput = (request: RecordedRequest) =>
+  request.body.input?.at(-1)?.type === "function_call_output";
+
+function threadOf(run: CodexRun): string {
+  const thread = run.events.find((event) => event.type === "thread.started")?.thread_id;
+  if (typeof thread !== "string") throw new Error(`codex printed no thread id: ${run.stderr.slice(-300)}`);
+  return thread;
+}
+
+async function goal(storePath: string, thread: string) {
+  const store = SqliteStore.open(storePath);
+  try {
+    return await readStoredGoal(store, `codex:${thread}`);
+  } finally {
+    await store.close();
+  }
+}
