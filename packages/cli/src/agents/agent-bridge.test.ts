@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readStoredGoal } from "@goal-lease/goal-plugin";
@@ -135,6 +135,51 @@ describe("the same session in two Claude Code processes", () => {
     });
     expect(await readStoredGoal(store, `claude:${A}`)).toMatchObject({ status: "paused" });
     expect(await second.stop(A)).toBe("");
+  });
+});
+
+describe("a goal command typed while a goal turn runs (Claude Code queues it)", () => {
+  const queue = (path: string, operation: string, content?: string) =>
+    appendFileSync(path, `${JSON.stringify({ type: "queue-operation", operation, content })}\n`);
+
+  it("goes before the next continuation: a queued pause leaves no continuation", async () => {
+    const { store, event } = await agent();
+    const transcript_path = join(mkdtempSync(join(tmpdir(), "goal-lease-queue-")), "t.jsonl");
+    writeFileSync(transcript_path, "");
+    const prompt = (text: string) => event("UserPromptSubmit", A, { prompt: text, transcript_path });
+    const stop = () => event("Stop", A, { transcript_path });
+    expect(decision(await prompt("/goal-lease:goal start write the notes --max-turns 5"))).toBeDefined();
+    queue(transcript_path, "enqueue", "/goal-lease:goal pause");
+    expect(await stop()).toBe("");
+    queue(transcript_path, "dequeue");
+    const paused = decision(await prompt("/goal-lease:goal pause"));
+    expect(paused.decision).toBe("block");
+    expect(paused.reason).toMatch(/paused/i);
+    expect(await readStoredGoal(store, `claude:${A}`)).toMatchObject({ status: "paused", continuations: 1 });
+    expect(await stop()).toBe("");
+  });
+
+  it("lets the loop go on after a queued status, and ignores ordinary queued prompts", async () => {
+    const { store, event, report } = await agent();
+    const transcript_path = join(mkdtempSync(join(tmpdir(), "goal-lease-queue-")), "t.jsonl");
+    writeFileSync(transcript_path, "");
+    const prompt = (text: string) => event("UserPromptSubmit", A, { prompt: text, transcript_path });
+    const stop = () => event("Stop", A, { transcript_path });
+    await prompt("/goal-lease:goal start write the notes --max-turns 5");
+    await report(A, "continue");
+    queue(transcript_path, "enqueue", "also fix the typo");
+    queue(transcript_path, "enqueue", "/goal-lease:goal status");
+    queue(transcript_path, "remove", "also fix the typo");
+    expect(await stop()).toBe("");
+    queue(transcript_path, "dequeue");
+    const status = decision(await prompt("/goal-lease:goal status"));
+    expect(status.hookSpecificOutput.additionalContext).toMatch(
+      /Status: active[\s\S]*Goal continuation 2 of 5/,
+    );
+    await report(A, "continue");
+    queue(transcript_path, "enqueue", "also fix the typo");
+    expect(decision(await stop()).decision).toBe("block");
+    expect(await readStoredGoal(store, `claude:${A}`)).toMatchObject({ status: "active", continuations: 2 });
   });
 });
 

@@ -150,8 +150,15 @@ export class AgentBridge {
   }
 
   async #stop(sessionKey: string, event: HookEvent): Promise<HookOutput> {
+    const running = this.#turns.get(sessionKey);
+    const queued = running
+      ? await this.#agent.queuedPrompts(running.transcriptPath ?? event.transcript_path, running.offset)
+      : [];
     await this.#endTurn(sessionKey, event, { status: "completed" });
     await settle(this.#host());
+    // The user typed a goal command during this turn, and the agent holds it until the turn ends: it goes
+    // first. The continuation stays here for that command's prompt, which takes it, or drops it by stopping.
+    if (queued.some((prompt) => this.#agent.command.test(prompt))) return "";
     const delivery = this.#take(sessionKey);
     if (!delivery || !(await this.#startTurn(sessionKey, event, delivery))) return "";
     return JSON.stringify({ decision: "block", reason: delivery.message });

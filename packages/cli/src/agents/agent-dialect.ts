@@ -1,6 +1,7 @@
 import type { ModelUsage } from "@goal-lease/sdk";
 import { codexUsage } from "./codex-usage.js";
 import { type AgentName, goalCommands } from "./hook-prompt.js";
+import { claudeQueuedPrompts } from "./queued-prompts.js";
 import { claudeUsage } from "./transcript-usage.js";
 
 /** How one coding agent names its sessions, spells our command and records its token usage. */
@@ -14,6 +15,8 @@ export interface AgentDialect {
   readonly commandName: string;
   /** The tokens the agent's transcript records after byte `from`. */
   usage(transcriptPath: string | undefined, from: number): Promise<ModelUsage>;
+  /** Prompts the user typed during the turn that started at byte `from`, which wait for it to end. */
+  queuedPrompts(transcriptPath: string | undefined, from: number): Promise<string[]>;
 }
 
 export const claudeCode: AgentDialect = {
@@ -22,6 +25,7 @@ export const claudeCode: AgentDialect = {
   command: goalCommands.claude,
   commandName: "/goal-lease:goal",
   usage: claudeUsage,
+  queuedPrompts: claudeQueuedPrompts,
 };
 
 export const codex: AgentDialect = {
@@ -30,4 +34,6 @@ export const codex: AgentDialect = {
   command: goalCommands.codex,
   commandName: "$goal-lease",
   usage: codexUsage,
+  // Codex records no queue; what its user types during a turn reaches the hooks when it is sent.
+  queuedPrompts: async () => [],
 };

@@ -15,7 +15,8 @@ export interface SeenRequest {
 }
 
 export type Reply = { text: string } | { tool: string; input: Record<string, unknown> };
-export type Script = (request: SeenRequest) => Reply;
+/** The reply to a request; a promise holds the model's answer back, as a slow model would. */
+export type Script = (request: SeenRequest) => Reply | Promise<Reply>;
 
 interface Block {
   type: string;
@@ -73,7 +74,8 @@ export async function startAnthropicMock(script: Script) {
       const session = String(request.headers["x-claude-code-session-id"] ?? "?");
       const seen = read(body, session);
       requests.push(seen);
-      stream(response, body.model, requests.length, script(seen));
+      const n = requests.length;
+      void Promise.resolve(script(seen)).then((reply) => stream(response, body.model, n, reply));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { summarize } from "../../../../test/checks.ts";
 import { freshClone } from "../../../../test/fresh-clone.ts";
 import { claudeCodeChecks } from "./claude-code.ts";
+import { claudeCodeTerminalChecks } from "./claude-code-terminal.ts";
 import { codexChecks } from "./codex.ts";
 import { codexPluginChecks } from "./codex-plugin.ts";
 
@@ -19,6 +20,10 @@ try {
   if (!only || only === "claude-code") {
     console.log("Claude Code");
     await claudeCodeChecks({ clone, storePath });
+  }
+  if (!only || only === "claude-code" || only === "claude-code-terminal") {
+    console.log("Claude Code, interactive terminal");
+    await claudeCodeTerminalChecks({ clone, storePath });
   }
   if (!only || only === "codex") {
     console.log("Codex");

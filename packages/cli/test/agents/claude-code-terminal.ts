@@ -1,0 +1,186 @@
+// The user stops a goal from Claude Code's interactive terminal, driven in a pseudo-terminal (`script`), with
+// the plugin installed as users install it: `/goal-lease:goal pause` typed while a goal turn runs, with and
+// without Esc first, leaves no further continuation and no further model request.
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { readStoredGoal } from "@goal-lease/goal-plugin";
+import { SqliteStore } from "@goal-lease/sdk";
+import { check } from "../../../../test/checks.ts";
+import { ensurePackage } from "../../../../test/tool-install.ts";
+import { type SeenRequest, startAnthropicMock } from "./anthropic-mock.ts";
+import { claudeCodeVersion } from "./claude-code.ts";
+
+const statusTool = "mcp__plugin_goal-lease_goal__goal_status";
+const apiKey = "sk-ant-test-0123456789abcdefghij";
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences are what it removes
+const ansi = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][0-9A-Za-z]|\x1b[=>78]/g;
+
+export async function claudeCodeTerminalChecks(options: { clone: string; storePath: string }) {
+  const claude = ensurePackage("@anthropic-ai/claude-code", claudeCodeVersion, "claude");
+  for (const esc of [false, true]) {
+    const how = esc ? "Esc, then /goal-lease:goal pause" : "/goal-lease:goal pause without Esc";
+    const result = await stopDuringGoalTurn(claude, options, esc);
+    const continuations = result.requests
+      .filter((request) => request.kind === "continuation")
+      .map((r) => r.continuation);
+    check(
+      `terminal, ${how}, typed during continuation 2: no continuation after it (continuations ${continuations})`,
+      continuations.join() === "1,2",
+      continuations,
+    );
+    check(
+      `terminal, ${how}: no model request after the command was answered`,
+      result.answered && result.requests.length === result.requestsWhenAnswered,
+      { answered: result.answered, before: result.requestsWhenAnswered, after: result.requests.length },
+    );
+    check(
+      `terminal, ${how}: the goal is paused, and goal-lease's answer is on the screen`,
+      result.status === "paused" && /(Goal paused|goal is paused)/.test(result.screen),
+      { status: result.status, screen: result.screen.slice(-400) },
+    );
+  }
+}
+
+async function stopDuringGoalTurn(
+  claude: string,
+  options: { clone: string; storePath: string },
+  esc: boolean,
+) {
+  const scratch = mkdtempSync(join(tmpdir(), "goal-lease-terminal-"));
+  const home = join(scratch, "home");
+  const folder = join(scratch, "project");
+  for (const directory of [home, folder]) mkdirSync(directory);
+  // What a user has after Claude Code's first run: onboarding done, this folder trusted, the key approved.
+  writeFileSync(
+    join(home, ".claude.json"),
+    JSON.stringify({
+      hasCompletedOnboarding: true,
+      theme: "dark",
+      customApiKeyResponses: { approved: [apiKey.slice(-20)], rejected: [] },
+      projects: { [folder]: { hasTrustDialogAccepted: true, allowedTools: [] } },
+    }),
+  );
+  const session = randomUUID();
+  let screen = "";
+  let typing: Promise<void> | undefined;
+  let terminal: ReturnType<typeof spawn> | undefined;
+  const type = async (text: string) => {
+    for (const character of text) {
+      terminal?.stdin?.write(character);
+      await sleep(15);
+    }
+    await sleep(300);
+    terminal?.stdin?.write("\r");
+  };
+  const model = await startAnthropicMock(async (request: SeenRequest) => {
+    if (request.kind === "tool-result") return { text: "ok" };
+    if (request.continuation === 2 && !typing) {
+      // The user acts while this turn's model call is still running.
+      typing = (async () => {
+        await sleep(1_000);
+        if (esc) {
+          terminal?.stdin?.write("\x1b");
+          await sleep(700);
+        }
+        await type("/goal-lease:goal pause");
+      })();
+      await typing;
+      await sleep(1_500);
+    }
+    return { tool: statusTool, input: { status: "continue", note: `step ${request.continuation}` } };
+  });
+  const env = {
+    ...process.env,
+    PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`,
+    HOME: home,
+    TERM: "xterm-256color",
+    ANTHROPIC_BASE_URL: `http://127.0.0.1:${model.port}`,
+    ANTHROPIC_API_KEY: apiKey,
+    DISABLE_TELEMETRY: "1",
+    DISABLE_AUTOUPDATER: "1",
+    DISABLE_ERROR_REPORTING: "1",
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    GOAL_LEASE_STATE: options.storePath,
+  };
+  try {
+    await command(claude, ["plugin", "marketplace", "add", options.clone], folder, env);
+    await command(claude, ["plugin", "install", "goal-lease@goal-lease"], folder, env);
+    const line = [claude, "--session-id", session, "--allowedTools", statusTool].map(shellQuote).join(" ");
+    terminal = spawn("script", ["-qfec", `stty cols 140 rows 50; exec ${line}`, "/dev/null"], {
+      cwd: folder,
+      env,
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
+    });
+    terminal.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+      screen += chunk;
+    });
+    const plain = () => screen.replace(ansi, "");
+    await until(() => plain().includes("❯"), 30_000);
+    await sleep(1_000);
+    await type("/goal-lease:goal start polish the docs forever --max-turns 6");
+    // Claude Code shows the hook's answer to the command as "... blocked by hook: <answer> Original prompt: ...".
+    const answered = await until(
+      () => /blocked by hook:.{0,300}Original prompt: \/goal-lease:goal pause/.test(oneLine(plain())),
+      60_000,
+    );
+    const requestsWhenAnswered = model.requests.length;
+    await sleep(3_000);
+    return {
+      answered,
+      requestsWhenAnswered,
+      requests: [...model.requests],
+      status: (await goal(options.storePath, session))?.status,
+      screen: oneLine(plain()),
+    };
+  } finally {
+    if (terminal?.pid !== undefined) {
+      try {
+        process.kill(-terminal.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    await model.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, " ");
+const shellQuote = (value: string) => `'${value.replace(/'/g, "'\\''")}'`;
+
+/** Polls `condition` every 100 ms; whether it held within `timeoutMs`. */
+async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(100)) {
+    if (condition()) return true;
+  }
+  return condition();
+}
+
+/** A `claude` subcommand, asynchronously so this process's mock keeps answering. */
+function command(claude: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(claude, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`claude ${args.join(" ")} exited ${code}: ${stderr}`)),
+    );
+  });
+}
+
+async function goal(storePath: string, session: string) {
+  const store = SqliteStore.open(storePath);
+  try {
+    return await readStoredGoal(store, `claude:${session}`);
+  } finally {
+    await store.close();
+  }
+}
