@@ -34,7 +34,7 @@ async function agent(store = new MemoryStore()) {
 const decision = (output: string) => (output === "" ? undefined : JSON.parse(output));
 
 describe("Claude Code hooks on the goal-lease host", () => {
-  it("runs the start prompt as continuation 1 and blocks each Stop while the model reports continue", async () => {
+  it("runs the start prompt as continuation 1 and continues at each Stop while the model reports continue", async () => {
     const { store, prompt, stop, report } = await agent();
     const started = decision(await prompt(A, "/goal-lease:goal start write the notes --max-turns 3"));
     const context = started.hookSpecificOutput.additionalContext as string;
@@ -43,9 +43,9 @@ describe("Claude Code hooks on the goal-lease host", () => {
     expect(context).toContain("Goal continuation 1 of 3");
 
     expect(JSON.parse((await report(A, "continue")).content)).toMatchObject({ accepted: true });
-    const blocked = decision(await stop(A));
-    expect(blocked).toMatchObject({ decision: "block" });
-    expect(blocked.reason).toContain("Goal continuation 2 of 3");
+    const continued = decision(await stop(A));
+    expect(continued.hookSpecificOutput.hookEventName).toBe("Stop");
+    expect(continued.hookSpecificOutput.additionalContext).toContain("Goal continuation 2 of 3");
 
     expect(JSON.parse((await report(A, "done", "all written")).content)).toMatchObject({ accepted: true });
     expect(await stop(A)).toBe("");
@@ -64,13 +64,13 @@ describe("Claude Code hooks on the goal-lease host", () => {
     });
   });
 
-  it("never blocks a session without a goal, even when another session's goal continues", async () => {
+  it("never continues a session without a goal, even when another session's goal continues", async () => {
     const { prompt, stop, report } = await agent();
     await prompt(A, "/goal-lease:goal start keep going");
     await report(A, "continue");
     expect(await prompt(B, "hello")).toBe("");
     expect(await stop(B)).toBe("");
-    expect(decision(await stop(A))).toMatchObject({ decision: "block" });
+    expect(decision(await stop(A))).toMatchObject({ hookSpecificOutput: { hookEventName: "Stop" } });
   });
 
   it("lets the user win: a prompt during a goal turn pauses that goal and the next Stop lets go", async () => {
@@ -178,7 +178,7 @@ describe("a goal command typed while a goal turn runs (Claude Code queues it)", 
     );
     await report(A, "continue");
     queue(transcript_path, "enqueue", "also fix the typo");
-    expect(decision(await stop()).decision).toBe("block");
+    expect(decision(await stop()).hookSpecificOutput.additionalContext).toContain("continuation 3 of 5");
     expect(await readStoredGoal(store, `claude:${A}`)).toMatchObject({ status: "active", continuations: 2 });
   });
 });
@@ -215,6 +215,13 @@ describe("Codex hooks on the goal-lease host", () => {
     expect(started.hookSpecificOutput.additionalContext).toMatch(/\$goal-lease pause stops it\./);
     expect(await readStoredGoal(host.store, `codex:${A}`)).toMatchObject({ status: "active" });
     expect(await readStoredGoal(host.store, `claude:${A}`)).toBeUndefined();
+    await bridge.callTool(`codex:${A}`, "goal_status", { status: "continue", note: "drafted" });
+    // Codex continues a turn on a Stop block (it has no Stop additionalContext).
+    const continued = decision(await bridge.handle({ hook_event_name: "Stop", session_id: A }));
+    expect(continued).toMatchObject({
+      decision: "block",
+      reason: expect.stringContaining("continuation 2 of 2"),
+    });
     expect(decision(await prompt("/goal-lease pause")).decision).toBe("block");
     expect(await readStoredGoal(host.store, `codex:${A}`)).toMatchObject({ status: "paused" });
     // Claude Code's spelling is an ordinary prompt in Codex.

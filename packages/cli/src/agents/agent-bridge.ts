@@ -161,7 +161,7 @@ export class AgentBridge {
     if (queued.some((prompt) => this.#agent.command.test(prompt))) return "";
     const delivery = this.#take(sessionKey);
     if (!delivery || !(await this.#startTurn(sessionKey, event, delivery))) return "";
-    return JSON.stringify({ decision: "block", reason: delivery.message });
+    return this.#agent.continueTurn(delivery.message);
   }
 
   /** Starts the session's turn; with a delivery, as its continuation (false if admission drops it now). */

@@ -15,6 +15,8 @@ export interface AgentDialect {
   readonly commandName: string;
   /** The tokens the agent's transcript records after byte `from`. */
   usage(transcriptPath: string | undefined, from: number): Promise<ModelUsage>;
+  /** What a Stop hook prints to continue the turn with `message` for the model. */
+  continueTurn(message: string): string;
   /** Prompts the user typed during the turn that started at byte `from`, which wait for it to end. */
   queuedPrompts(transcriptPath: string | undefined, from: number): Promise<string[]>;
 }
@@ -25,6 +27,10 @@ export const claudeCode: AgentDialect = {
   command: goalCommands.claude,
   commandName: "/goal-lease:goal",
   usage: claudeUsage,
+  // Claude Code delivers a Stop hook's additionalContext to the model and goes on, shown as feedback; a
+  // block would go on too, but shown as a problem.
+  continueTurn: (message) =>
+    JSON.stringify({ hookSpecificOutput: { hookEventName: "Stop", additionalContext: message } }),
   queuedPrompts: claudeQueuedPrompts,
 };
 
@@ -34,6 +40,7 @@ export const codex: AgentDialect = {
   command: goalCommands.codex,
   commandName: "$goal-lease",
   usage: codexUsage,
+  continueTurn: (message) => JSON.stringify({ decision: "block", reason: message }),
   // Codex records no queue; what its user types during a turn reaches the hooks when it is sent.
   queuedPrompts: async () => [],
 };

@@ -3,10 +3,7 @@ import { createHost, type Host, type HostStore } from "@goal-lease/sdk";
 import { AgentBridge } from "./agent-bridge.js";
 import type { AgentDialect } from "./agent-dialect.js";
 
-/**
- * Claude Code gives up after 8 Stop-hook blocks in a row, so a goal's default cap stays within it; Codex has
- * no such limit, so the same cap is its only brake.
- */
+/** A goal's continuation cap unless its start says otherwise; neither Claude Code nor Codex limits the loop. */
 export const agentDefaultMaxTurns = 8;
 
 /**

@@ -38,6 +38,11 @@ export async function claudeCodeTerminalChecks(options: { clone: string; storePa
       { answered: result.answered, before: result.requestsWhenAnswered, after: result.requests.length },
     );
     check(
+      `terminal, ${how}: continuations are not shown as a problem`,
+      result.screen.includes("Goal continuation 2 of 6") && !result.screen.includes("reported a problem"),
+      result.screen.slice(-400),
+    );
+    check(
       `terminal, ${how}: the goal is paused, and goal-lease's answer is on the screen`,
       result.status === "paused" && /(Goal paused|goal is paused)/.test(result.screen),
       { status: result.status, screen: result.screen.slice(-400) },
