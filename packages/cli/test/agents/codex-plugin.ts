@@ -24,6 +24,7 @@ const objectives = {
   finish: "write the release notes",
   cap: "polish the docs forever",
   forge: "file the report",
+  budget: "count every token",
 };
 
 export async function codexPluginChecks(options: { clone: string; storePath: string }): Promise<void> {
@@ -47,7 +48,8 @@ export async function codexPluginChecks(options: { clone: string; storePath: str
     if (thread.includes(objectives.finish)) {
       return goalCalls(input) === 0 ? report("continue", "drafted") : report("done", "published");
     }
-    if (thread.includes(objectives.cap)) return report("continue", `step ${goalCalls(input) + 1}`);
+    if (thread.includes(objectives.cap) || thread.includes(objectives.budget))
+      return report("continue", `step ${goalCalls(input) + 1}`);
     return { text: "hello back" };
   };
   const model = await startResponsesMock(script);
@@ -149,6 +151,19 @@ export async function codexPluginChecks(options: { clone: string; storePath: str
         ).length === 1 &&
         (await goal(options.storePath, bystanderThread)) === undefined,
       bystander.stderr.slice(-300),
+    );
+
+    // Codex's own usage spends the token budget: 2 responses of 15 tokens a turn, so 50 tokens last 2 turns.
+    const budgeted = await exec([`$goal-lease start ${objectives.budget} --budget 50 --max-turns 9`]);
+    const budget = await goal(options.storePath, threadOf(budgeted));
+    const budgetTurns = requestsOf(objectives.budget).filter((request) => !endsWithOutput(request)).length;
+    check(
+      "codex: the token budget holds on Codex's usage: 2 turns (60 of 50 tokens), then Codex stops",
+      budgeted.code === 0 &&
+        budgetTurns === 2 &&
+        budget?.status === "budget_limited" &&
+        budget.tokensUsed === 60,
+      { turns: budgetTurns, status: budget?.status, tokens: budget?.tokensUsed },
     );
 
     // goal_status naming another thread's session is refused; that goal is unchanged.
