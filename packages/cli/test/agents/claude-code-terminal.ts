@@ -12,12 +12,10 @@ import { check } from "../../../../test/checks.ts";
 import { ensurePackage } from "../../../../test/tool-install.ts";
 import { type SeenRequest, startAnthropicMock } from "./anthropic-mock.ts";
 import { claudeCodeVersion } from "./claude-code.ts";
+import { openTerminal, sleep, type Terminal } from "./terminal.ts";
 
 const statusTool = "mcp__plugin_goal-lease_goal__goal_status";
 const apiKey = "sk-ant-test-0123456789abcdefghij";
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences are what it removes
-const ansi = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][0-9A-Za-z]|\x1b[=>78]/g;
 
 export async function claudeCodeTerminalChecks(options: { clone: string; storePath: string }) {
   const claude = ensurePackage("@anthropic-ai/claude-code", claudeCodeVersion, "claude");
@@ -70,17 +68,8 @@ async function stopDuringGoalTurn(
     }),
   );
   const session = randomUUID();
-  let screen = "";
   let typing: Promise<void> | undefined;
-  let terminal: ReturnType<typeof spawn> | undefined;
-  const type = async (text: string) => {
-    for (const character of text) {
-      terminal?.stdin?.write(character);
-      await sleep(15);
-    }
-    await sleep(300);
-    terminal?.stdin?.write("\r");
-  };
+  let terminal: Terminal | undefined;
   const model = await startAnthropicMock(async (request: SeenRequest) => {
     if (request.kind === "tool-result") return { text: "ok" };
     if (request.continuation === 2 && !typing) {
@@ -88,10 +77,10 @@ async function stopDuringGoalTurn(
       typing = (async () => {
         await sleep(1_000);
         if (esc) {
-          terminal?.stdin?.write("\x1b");
+          terminal?.press("\x1b");
           await sleep(700);
         }
-        await type("/goal-lease:goal pause");
+        await terminal?.type("/goal-lease:goal pause");
       })();
       await typing;
       await sleep(1_500);
@@ -102,7 +91,6 @@ async function stopDuringGoalTurn(
     ...process.env,
     PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`,
     HOME: home,
-    TERM: "xterm-256color",
     ANTHROPIC_BASE_URL: `http://127.0.0.1:${model.port}`,
     ANTHROPIC_API_KEY: apiKey,
     DISABLE_TELEMETRY: "1",
@@ -114,23 +102,16 @@ async function stopDuringGoalTurn(
   try {
     await command(claude, ["plugin", "marketplace", "add", options.clone], folder, env);
     await command(claude, ["plugin", "install", "goal-lease@goal-lease"], folder, env);
-    const line = [claude, "--session-id", session, "--allowedTools", statusTool].map(shellQuote).join(" ");
-    terminal = spawn("script", ["-qfec", `stty cols 140 rows 50; exec ${line}`, "/dev/null"], {
+    terminal = openTerminal([claude, "--session-id", session, "--allowedTools", statusTool], {
       cwd: folder,
       env,
-      stdio: ["pipe", "pipe", "pipe"],
-      detached: true,
     });
-    terminal.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-      screen += chunk;
-    });
-    const plain = () => screen.replace(ansi, "");
-    await until(() => plain().includes("❯"), 30_000);
+    await terminal.until(/❯/, 30_000);
     await sleep(1_000);
-    await type("/goal-lease:goal start polish the docs forever --max-turns 6");
+    await terminal.type("/goal-lease:goal start polish the docs forever --max-turns 6");
     // Claude Code shows the hook's answer to the command as "... blocked by hook: <answer> Original prompt: ...".
-    const answered = await until(
-      () => /blocked by hook:.{0,300}Original prompt: \/goal-lease:goal pause/.test(oneLine(plain())),
+    const answered = await terminal.until(
+      /blocked by hook:.{0,300}Original prompt: \/goal-lease:goal pause/,
       60_000,
     );
     const requestsWhenAnswered = model.requests.length;
@@ -140,30 +121,13 @@ async function stopDuringGoalTurn(
       requestsWhenAnswered,
       requests: [...model.requests],
       status: (await goal(options.storePath, session))?.status,
-      screen: oneLine(plain()),
+      screen: terminal.screen(),
     };
   } finally {
-    if (terminal?.pid !== undefined) {
-      try {
-        process.kill(-terminal.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
+    terminal?.close();
     await model.close();
     rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-const oneLine = (text: string) => text.replace(/\s+/g, " ");
-const shellQuote = (value: string) => `'${value.replace(/'/g, "'\\''")}'`;
-
-/** Polls `condition` every 100 ms; whether it held within `timeoutMs`. */
-async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(100)) {
-    if (condition()) return true;
-  }
-  return condition();
 }
 
 /** A `claude` subcommand, asynchronously so this process's mock keeps answering. */

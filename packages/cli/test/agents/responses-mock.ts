@@ -47,9 +47,12 @@ export interface ResponsesMock {
   close(): Promise<void>;
 }
 
-/** Starts the mock; `script` picks the reply to the `index`-th (from 0) POST /v1/responses. */
+/**
+ * Starts the mock; `script` picks the reply to the `index`-th (from 0) POST /v1/responses (a promise holds
+ * it back, as a slow model would).
+ */
 export async function startResponsesMock(
-  script: (request: RecordedRequest, index: number) => Reply,
+  script: (request: RecordedRequest, index: number) => Reply | Promise<Reply>,
 ): Promise<ResponsesMock> {
   const requests: RecordedRequest[] = [];
   let answered = 0;
@@ -75,15 +78,17 @@ export async function startResponsesMock(
         return;
       }
       const index = answered++;
-      let reply: Reply;
-      try {
-        reply = script(request, index);
-      } catch (error) {
-        res.writeHead(500, { "content-type": "application/json" });
-        res.end(JSON.stringify({ error: { message: `mock script: ${String(error)}` } }));
-        return;
-      }
-      request.reply = streamReply(res, request.body, reply, index + 1);
+      Promise.resolve()
+        .then(() => script(request, index))
+        .then(
+          (reply) => {
+            request.reply = streamReply(res, request.body, reply, index + 1);
+          },
+          (error: unknown) => {
+            res.writeHead(500, { "content-type": "application/json" });
+            res.end(JSON.stringify({ error: { message: `mock script: ${String(error)}` } }));
+          },
+        );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -9,6 +9,7 @@ import { claudeCodeChecks } from "./claude-code.ts";
 import { claudeCodeTerminalChecks } from "./claude-code-terminal.ts";
 import { codexChecks } from "./codex.ts";
 import { codexPluginChecks } from "./codex-plugin.ts";
+import { codexTerminalChecks } from "./codex-terminal.ts";
 
 const started = Date.now();
 // Both agents run goal-lease from a fresh, unbuilt clone, as users get it.
@@ -30,6 +31,10 @@ try {
     await codexChecks({ entry: join(clone, "plugins/claude-code/dist/goal-lease.js"), storePath });
     console.log("Codex plugin");
     await codexPluginChecks({ clone, storePath });
+  }
+  if (!only || only === "codex" || only === "codex-terminal") {
+    console.log("Codex, interactive terminal");
+    await codexTerminalChecks({ clone, storePath });
   }
 } finally {
   summarize(started);
