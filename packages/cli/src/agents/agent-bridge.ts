@@ -24,10 +24,11 @@ export type HookOutput = string;
 const zeroUsage: ModelUsage = { inputTokens: 0, outputTokens: 0 };
 
 /**
- * The goal-lease host behind a coding agent (Claude Code or Codex, which share a hook protocol): its hook events become the host's external turns, a
- * continuation is handed back as a Stop-hook block (or as context of the prompt that started the goal), and
- * MCP tool calls run in the session the agent says it serves. One bridge serves one agent process, so its
- * in-memory turn state is authoritative; the store is shared with other processes, each with its sessions.
+ * The goal-lease host behind a coding agent (Claude Code or Codex, which share a hook protocol): its hook
+ * events become the host's external turns, a continuation is handed back at the turn's Stop (or as context
+ * of the prompt that started the goal), and MCP tool calls run in the session the agent says it serves. One
+ * bridge serves one agent process, so its in-memory turn state is authoritative; the store is shared with
+ * other processes, each with its sessions.
  */
 export class AgentBridge {
   readonly #host: () => Host;

@@ -52,7 +52,7 @@ function agentSocket(agent: AgentName, env: NodeJS.ProcessEnv): string | undefin
 
 function parentOf(pid: number): number | undefined {
   try {
-    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses, so read after the last ")".
+    // /proc/<pid>/stat is "pid (comm) state ppid ..."; comm may hold spaces and ")", so read after the last.
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
   } catch {
