@@ -13,7 +13,8 @@ import { codexVersion } from "./codex.ts";
 import { type RecordedRequest, type Reply, startResponsesMock } from "./responses-mock.ts";
 import { openTerminal, sleep, type Terminal } from "./terminal.ts";
 
-const objective = "polish the docs forever";
+// Its own words: the suites share one store, and other checks start goals of their own.
+const objective = "tidy the changelog forever";
 
 export async function codexTerminalChecks(options: { clone: string; storePath: string }): Promise<void> {
   const codex = ensurePackage("@openai/codex", codexVersion, "codex");
@@ -29,7 +30,7 @@ export async function codexTerminalChecks(options: { clone: string; storePath: s
   const model = await startResponsesMock(async (request): Promise<Reply> => {
     const input = request.body.input ?? [];
     // Codex's terminal also asks, with no tools, for a title for the thread.
-    if (!request.body.tools?.length) return { text: "Polish the docs" };
+    if (!request.body.tools?.length) return { text: "Tidy the changelog" };
     if (input.at(-1)?.type === "function_call_output") return { text: "ok" };
     if (!JSON.stringify(input).includes(objective)) return { text: "hello back" };
     turns.push(request);
