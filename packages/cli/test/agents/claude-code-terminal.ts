@@ -126,7 +126,7 @@ async function stopDuringGoalTurn(
   } finally {
     terminal?.close();
     await model.close();
-    rmSync(scratch, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 

@@ -253,6 +253,11 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
       cap?.status,
     );
     check(
+      "the /goal-lease:goal command is the user's alone: not listed to the model in an ordinary session",
+      model.of(sessions.bystander)[0]?.turnText.includes("goal-lease:goal") === false,
+      model.of(sessions.bystander)[0]?.turnText.slice(0, 2_000),
+    );
+    check(
       "another session in the same folder is never blocked: one request, its own answer, no goal",
       bystander.code === 0 &&
         kinds(sessions.bystander).join() === "user" &&

@@ -88,7 +88,7 @@ export async function codexTerminalChecks(options: { clone: string; storePath: s
   } finally {
     terminal?.close();
     await model.close();
-    rmSync(root, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 

@@ -1,6 +1,7 @@
 // An agent's interactive terminal, driven as a user drives it: a pseudo-terminal from `script`, keys typed
 // one at a time, and the screen read back as plain text.
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences are what it removes
 const ansi = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]/g;
@@ -52,11 +53,31 @@ export function openTerminal(argv: string[], options: { cwd: string; env: NodeJS
       return pattern.test(screen());
     },
     close() {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // already gone
+      if (child.pid === undefined) return;
+      // `script` starts the program in a session of its own, so its process group is the program's: end
+      // that group (the program, its servers and hooks), then `script`'s.
+      for (const pid of [...childrenOf(child.pid), child.pid]) {
+        try {
+          process.kill(-pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
       }
     },
   };
+}
+
+/** The processes whose parent is `parent`, from /proc. */
+function childrenOf(parent: number): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === parent;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
