@@ -11,6 +11,10 @@ export interface SeenRequest {
   /** Everything after the last assistant message, as text. */
   turnText: string;
   tools: string[];
+  /** The request body's size, and when it arrived and its answer ended (ms since the epoch). */
+  bytes: number;
+  receivedAt: number;
+  answeredAt?: number;
   toolResult?: string;
 }
 
@@ -37,7 +41,10 @@ const textOf = (content: unknown): string =>
           .join("\n")
       : "";
 
-function read(body: { messages?: Message[]; tools?: { name: string }[] }, session: string): SeenRequest {
+function read(
+  body: { messages?: Message[]; tools?: { name: string }[] },
+  session: string,
+): Omit<SeenRequest, "bytes" | "receivedAt"> {
   const messages = body.messages ?? [];
   const tail = messages.slice(messages.findLastIndex((message) => message.role === "assistant") + 1);
   const toolResult = tail
@@ -72,10 +79,17 @@ export async function startAnthropicMock(script: Script) {
       }
       const body = JSON.parse(raw);
       const session = String(request.headers["x-claude-code-session-id"] ?? "?");
-      const seen = read(body, session);
+      const seen: SeenRequest = {
+        ...read(body, session),
+        bytes: Buffer.byteLength(raw),
+        receivedAt: Date.now(),
+      };
       requests.push(seen);
       const n = requests.length;
-      void Promise.resolve(script(seen)).then((reply) => stream(response, body.model, n, reply));
+      void Promise.resolve(script(seen)).then((reply) => {
+        stream(response, body.model, n, reply);
+        seen.answeredAt = Date.now();
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -9,6 +9,7 @@ import { SqliteStore } from "@goal-lease/sdk";
 import { check } from "../../../../test/checks.ts";
 import { ensurePackage } from "../../../../test/tool-install.ts";
 import { type Script, startAnthropicMock } from "./anthropic-mock.ts";
+import { perContinuation } from "./figures.ts";
 import { serveGit } from "./git-http.ts";
 
 export const claudeCodeVersion = "2.1.330";
@@ -247,6 +248,11 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
       kinds(sessions.cap),
     );
     const cap = await goal(sessions.cap);
+    const capRequests = model.of(sessions.cap).map((request) => ({
+      ...request,
+      startsTurn: request.kind === "continuation",
+    }));
+    console.log(`  figures: ${perContinuation(capRequests)}`);
     check(
       "stored: the capped goal stopped at its limit, 10 of 10",
       cap?.status === "turn_limited" && cap.continuations === 10,

@@ -10,6 +10,7 @@ import { SqliteStore } from "@goal-lease/sdk";
 import { check } from "../../../../test/checks.ts";
 import { ensurePackage } from "../../../../test/tool-install.ts";
 import { type CodexRun, codexVersion, runCodex } from "./codex.ts";
+import { perContinuation } from "./figures.ts";
 import {
   type InputItem,
   outputText,
@@ -142,6 +143,11 @@ export async function codexPluginChecks(options: { clone: string; storePath: str
       capped.code === 0 && capTurns === 3 && cap?.status === "turn_limited" && cap.continuations === 3,
       { code: capped.code, turns: capTurns, status: cap?.status, continuations: cap?.continuations },
     );
+    const capRequests = requestsOf(objectives.cap).map((request) => ({
+      ...request,
+      startsTurn: !endsWithOutput(request),
+    }));
+    console.log(`  figures: ${perContinuation(capRequests)}`);
     const bystanderThread = threadOf(bystander);
     check(
       "codex: another thread at the same time gets one request, its own answer, and no goal",

@@ -36,6 +36,10 @@ export interface RecordedRequest {
   url: string;
   headers: IncomingHttpHeaders;
   body: ResponsesBody;
+  /** The body's size, and when it arrived and its answer ended (ms since the epoch). */
+  bytes: number;
+  receivedAt: number;
+  answeredAt?: number;
   /** The output item sent back (a `message` or a `function_call` with its `call_id`), if any. */
   reply?: Record<string, unknown>;
 }
@@ -68,6 +72,8 @@ export async function startResponsesMock(
         url: req.url ?? "",
         headers: req.headers,
         body: parseBody(raw),
+        bytes: Buffer.byteLength(raw),
+        receivedAt: Date.now(),
       };
       requests.push(request);
       if (request.method !== "POST" || !request.url.split("?")[0]?.endsWith("/v1/responses")) {
@@ -83,6 +89,7 @@ export async function startResponsesMock(
         .then(
           (reply) => {
             request.reply = streamReply(res, request.body, reply, index + 1);
+            request.answeredAt = Date.now();
           },
           (error: unknown) => {
             res.writeHead(500, { "content-type": "application/json" });
