@@ -4,12 +4,11 @@ import { join } from "node:path";
 import { readStoredGoal } from "@goal-lease/goal-plugin";
 import { MemoryStore } from "@goal-lease/sdk";
 import { afterEach, describe, expect, it } from "vitest";
-import { codex } from "./agent-dialect.js";
+import { claudeCode, codex } from "./agent-dialect.js";
 import { startAgentHost } from "./agent-host.js";
-import { codexUsage } from "./codex-usage.js";
 import type { HookEvent } from "./hook-event.js";
 import { sessionOfCall } from "./mcp-server.js";
-import { claudeUsage, transcriptLength } from "./transcript-usage.js";
+import { transcriptLength } from "./transcript-usage.js";
 
 const A = "aaaaaaaa-0000-4000-8000-000000000001";
 const B = "bbbbbbbb-0000-4000-8000-000000000002";
@@ -200,8 +199,11 @@ describe("transcript usage", () => {
     );
     const turnStart = `${line("old", { input_tokens: 999, output_tokens: 999 })}\n`.length;
     expect(await transcriptLength(path)).toBeGreaterThan(turnStart);
-    expect(await claudeUsage(path, turnStart)).toEqual({ inputTokens: 103, outputTokens: 7 });
-    expect(await claudeUsage(join(path, "missing"), 0)).toEqual({ inputTokens: 0, outputTokens: 0 });
+    expect((await claudeCode.readTurn(path, turnStart)).usage).toEqual({ inputTokens: 103, outputTokens: 7 });
+    expect((await claudeCode.readTurn(join(path, "missing"), 0)).usage).toEqual({
+      inputTokens: 0,
+      outputTokens: 0,
+    });
   });
 });
 
@@ -252,6 +254,6 @@ describe("Codex hooks on the goal-lease host", () => {
         tokens(7, -3),
       ].join("\n"),
     );
-    expect(await codexUsage(path, before.length)).toEqual({ inputTokens: 17, outputTokens: 5 });
+    expect((await codex.readTurn(path, before.length)).usage).toEqual({ inputTokens: 17, outputTokens: 5 });
   });
 });

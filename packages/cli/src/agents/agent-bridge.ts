@@ -7,7 +7,7 @@ import {
   type ToolCallResult,
   type TurnOutcome,
 } from "@goal-lease/sdk";
-import { type AgentDialect, claudeCode } from "./agent-dialect.js";
+import { type AgentDialect, claudeCode, type TurnRecord } from "./agent-dialect.js";
 import type { HookEvent } from "./hook-event.js";
 import { transcriptLength } from "./transcript-usage.js";
 
@@ -151,15 +151,11 @@ export class AgentBridge {
   }
 
   async #stop(sessionKey: string, event: HookEvent): Promise<HookOutput> {
-    const running = this.#turns.get(sessionKey);
-    const queued = running
-      ? await this.#agent.queuedPrompts(running.transcriptPath ?? event.transcript_path, running.offset)
-      : [];
-    await this.#endTurn(sessionKey, event, { status: "completed" });
+    const ended = await this.#endTurn(sessionKey, event, { status: "completed" });
     await settle(this.#host());
     // The user typed a goal command during this turn, and the agent holds it until the turn ends: it goes
     // first. The continuation stays here for that command's prompt, which takes it, or drops it by stopping.
-    if (queued.some((prompt) => this.#agent.command.test(prompt))) return "";
+    if (ended?.queued.some((prompt) => this.#agent.command.test(prompt))) return "";
     const delivery = this.#take(sessionKey);
     if (!delivery || !(await this.#startTurn(sessionKey, event, delivery))) return "";
     return this.#agent.continueTurn(delivery.message);
@@ -178,18 +174,24 @@ export class AgentBridge {
     return true;
   }
 
-  async #endTurn(sessionKey: string, event: HookEvent, outcome: TurnOutcome): Promise<void> {
+  /** Ends the session's running turn, if one runs; what its transcript recorded. */
+  async #endTurn(
+    sessionKey: string,
+    event: HookEvent,
+    outcome: TurnOutcome,
+  ): Promise<TurnRecord | undefined> {
     const running = this.#turns.get(sessionKey);
-    if (!running) return;
+    if (!running) return undefined;
     this.#turns.delete(sessionKey);
-    const usage = await this.#agent.usage(running.transcriptPath ?? event.transcript_path, running.offset);
+    const turn = await this.#agent.readTurn(running.transcriptPath ?? event.transcript_path, running.offset);
     await this.#host().external.turnEnded({
       sessionKey,
       turnId: running.turnId,
-      usage,
+      usage: turn.usage,
       outcome,
       text: outcome.status === "completed" ? (event.last_assistant_message ?? "") : "",
     });
+    return turn;
   }
 
   #take(sessionKey: string): ContinuationDelivery | undefined {

@@ -2,7 +2,7 @@ import type { ModelUsage } from "@goal-lease/sdk";
 import { codexUsage } from "./codex-usage.js";
 import { type AgentName, goalCommands } from "./hook-prompt.js";
 import { claudeQueuedPrompts } from "./queued-prompts.js";
-import { claudeUsage } from "./transcript-usage.js";
+import { claudeUsage, transcriptLines } from "./transcript-usage.js";
 
 /** How one coding agent names its sessions, spells our command and records its token usage. */
 export interface AgentDialect {
@@ -13,12 +13,28 @@ export interface AgentDialect {
   readonly command: RegExp;
   /** How the user types the command, put in place of `/goal` in the goal plugin's replies. */
   readonly commandName: string;
-  /** The tokens the agent's transcript records after byte `from`. */
-  usage(transcriptPath: string | undefined, from: number): Promise<ModelUsage>;
+  /** What the agent's transcript records of the turn that started at byte `from`, read once. */
+  readTurn(transcriptPath: string | undefined, from: number): Promise<TurnRecord>;
   /** What a Stop hook prints to continue the turn with `message` for the model. */
   continueTurn(message: string): string;
-  /** Prompts the user typed during the turn that started at byte `from`, which wait for it to end. */
-  queuedPrompts(transcriptPath: string | undefined, from: number): Promise<string[]>;
+}
+
+export interface TurnRecord {
+  /** The tokens the turn's model calls used. */
+  usage: ModelUsage;
+  /** Prompts the user typed during the turn, which wait for it to end. */
+  queued: string[];
+}
+
+/** A transcript reader: the turn's lines, read once, given to each part's parser. */
+function turnReader(
+  usage: (lines: readonly object[]) => ModelUsage,
+  queued: (lines: readonly object[]) => string[],
+): AgentDialect["readTurn"] {
+  return async (path, from) => {
+    const lines = await transcriptLines(path, from);
+    return { usage: usage(lines), queued: queued(lines) };
+  };
 }
 
 export const claudeCode: AgentDialect = {
@@ -26,12 +42,11 @@ export const claudeCode: AgentDialect = {
   sessionKey: (id) => `claude:${id}`,
   command: goalCommands.claude,
   commandName: "/goal-lease:goal",
-  usage: claudeUsage,
+  readTurn: turnReader(claudeUsage, claudeQueuedPrompts),
   // Claude Code delivers a Stop hook's additionalContext to the model and goes on, shown as feedback; a
   // block would go on too, but shown as a problem.
   continueTurn: (message) =>
     JSON.stringify({ hookSpecificOutput: { hookEventName: "Stop", additionalContext: message } }),
-  queuedPrompts: claudeQueuedPrompts,
 };
 
 export const codex: AgentDialect = {
@@ -39,8 +54,7 @@ export const codex: AgentDialect = {
   sessionKey: (id) => `codex:${id}`,
   command: goalCommands.codex,
   commandName: "$goal-lease",
-  usage: codexUsage,
-  continueTurn: (message) => JSON.stringify({ decision: "block", reason: message }),
   // Codex records no queue; what its user types during a turn reaches the hooks when it is sent.
-  queuedPrompts: async () => [],
+  readTurn: turnReader(codexUsage, () => []),
+  continueTurn: (message) => JSON.stringify({ decision: "block", reason: message }),
 };

@@ -1,5 +1,5 @@
 import type { ModelUsage } from "@goal-lease/sdk";
-import { count, transcriptLines } from "./transcript-usage.js";
+import { count } from "./transcript-usage.js";
 
 interface RolloutLine {
   type?: string;
@@ -10,13 +10,13 @@ interface RolloutLine {
 }
 
 /**
- * The token usage a Codex rollout (its thread's JSONL transcript) records after byte `from`: one
- * `token_count` event per model response, whose `last_token_usage` is that response's. Cached input is
- * part of `input_tokens` and reasoning part of `output_tokens`, so neither is added again.
+ * The token usage lines of a Codex rollout (its thread's JSONL transcript) record: one `token_count` event
+ * per model response, whose `last_token_usage` is that response's. Cached input is part of `input_tokens`
+ * and reasoning part of `output_tokens`, so neither is added again.
  */
-export async function codexUsage(path: string | undefined, from: number): Promise<ModelUsage> {
+export function codexUsage(lines: readonly object[]): ModelUsage {
   const usage: ModelUsage = { inputTokens: 0, outputTokens: 0 };
-  for (const line of await transcriptLines<RolloutLine>(path, from)) {
+  for (const line of lines as RolloutLine[]) {
     if (line.type !== "event_msg" || line.payload?.type !== "token_count") continue;
     const last = line.payload.info?.last_token_usage;
     if (!last) continue;

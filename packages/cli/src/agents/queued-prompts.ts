@@ -1,5 +1,3 @@
-import { transcriptLines } from "./transcript-usage.js";
-
 interface QueueOperation {
   type?: string;
   operation?: string;
@@ -8,12 +6,12 @@ interface QueueOperation {
 
 /**
  * The prompts the user typed while a Claude Code turn ran that still wait for it to end, from the
- * `queue-operation` entries of the transcript after byte `from`. Claude Code records each one as it
+ * `queue-operation` entries in the turn's lines of the transcript. Claude Code records each one as it
  * happens, so a Stop hook sees a command typed during its turn before the queue is drained.
  */
-export async function claudeQueuedPrompts(path: string | undefined, from: number): Promise<string[]> {
+export function claudeQueuedPrompts(lines: readonly object[]): string[] {
   const queued: string[] = [];
-  for (const line of await transcriptLines<QueueOperation>(path, from)) {
+  for (const line of lines as QueueOperation[]) {
     if (line.type !== "queue-operation") continue;
     const content = typeof line.content === "string" ? line.content : undefined;
     switch (line.operation) {

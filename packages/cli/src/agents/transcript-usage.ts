@@ -12,15 +12,14 @@ export async function transcriptLength(path: string | undefined): Promise<number
 }
 
 /**
- * The token usage of the assistant messages written to a Claude Code transcript (JSONL) after byte `from`;
- * only that part is read, however long the session. Claude Code writes one line per content block and
- * repeats the message's usage on each, so messages count once by id. Cache reads and writes are input the
- * model processed, so they count as input.
+ * The token usage of the assistant messages in lines of a Claude Code transcript (JSONL). Claude Code
+ * writes one line per content block and repeats the message's usage on each, so messages count once by id.
+ * Cache reads and writes are input the model processed, so they count as input.
  */
-export async function claudeUsage(path: string | undefined, from: number): Promise<ModelUsage> {
+export function claudeUsage(lines: readonly object[]): ModelUsage {
   const seen = new Set<string>();
   const usage: ModelUsage = { inputTokens: 0, outputTokens: 0 };
-  for (const line of await transcriptLines<TranscriptLine>(path, from)) {
+  for (const line of lines as TranscriptLine[]) {
     const message = line.message;
     if (message?.role !== "assistant" || !message.usage) continue;
     if (message.id !== undefined) {
@@ -49,11 +48,14 @@ interface TranscriptLine {
   };
 }
 
-/** The JSON lines of a transcript after byte `from`, skipping any that do not parse (a line being written). */
-export async function transcriptLines<T>(path: string | undefined, from: number): Promise<T[]> {
+/**
+ * The JSON lines of a transcript after byte `from` (only that part is read, however long the session),
+ * skipping any that do not parse (a line being written).
+ */
+export async function transcriptLines(path: string | undefined, from: number): Promise<object[]> {
   return (await readFrom(path, from)).split("\n").flatMap((line) => {
     const parsed = parse(line);
-    return parsed && typeof parsed === "object" ? [parsed as T] : [];
+    return parsed && typeof parsed === "object" ? [parsed] : [];
   });
 }
 

@@ -6,12 +6,11 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { readStoredGoal } from "@goal-lease/goal-plugin";
-import { SqliteStore } from "@goal-lease/sdk";
 import { check } from "../../../../test/checks.ts";
 import { ensurePackage } from "../../../../test/tool-install.ts";
 import { type SeenRequest, startAnthropicMock } from "./anthropic-mock.ts";
 import { claudeCodeVersion } from "./claude-code.ts";
+import { storedGoal } from "./stored-goals.ts";
 import { openTerminal, sleep, type Terminal } from "./terminal.ts";
 
 const statusTool = "mcp__plugin_goal-lease_goal__goal_status";
@@ -120,7 +119,7 @@ async function stopDuringGoalTurn(
       answered,
       requestsWhenAnswered,
       requests: [...model.requests],
-      status: (await goal(options.storePath, session))?.status,
+      status: (await storedGoal(options.storePath, `claude:${session}`))?.status,
       screen: terminal.screen(),
     };
   } finally {
@@ -143,13 +142,4 @@ function command(claude: string, args: string[], cwd: string, env: NodeJS.Proces
       code === 0 ? resolve() : reject(new Error(`claude ${args.join(" ")} exited ${code}: ${stderr}`)),
     );
   });
-}
-
-async function goal(storePath: string, session: string) {
-  const store = SqliteStore.open(storePath);
-  try {
-    return await readStoredGoal(store, `claude:${session}`);
-  } finally {
-    await store.close();
-  }
 }

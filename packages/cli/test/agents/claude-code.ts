@@ -4,13 +4,12 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { readStoredGoal } from "@goal-lease/goal-plugin";
-import { SqliteStore } from "@goal-lease/sdk";
 import { check } from "../../../../test/checks.ts";
 import { ensurePackage } from "../../../../test/tool-install.ts";
 import { type Script, startAnthropicMock } from "./anthropic-mock.ts";
 import { perContinuation } from "./figures.ts";
 import { serveGit } from "./git-http.ts";
+import { storedGoal } from "./stored-goals.ts";
 
 export const claudeCodeVersion = "2.1.330";
 const statusTool = "mcp__plugin_goal-lease_goal__goal_status";
@@ -144,14 +143,7 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
     });
   }
 
-  const goal = async (session: string) => {
-    const store = SqliteStore.open(options.storePath);
-    try {
-      return await readStoredGoal(store, `claude:${session}`);
-    } finally {
-      await store.close();
-    }
-  };
+  const goal = (session: string) => storedGoal(options.storePath, `claude:${session}`);
   const kinds = (session: string) => model.of(session).map((request) => request.kind);
 
   const git = await serveGit(dirname(options.clone));

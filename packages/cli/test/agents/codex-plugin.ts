@@ -5,11 +5,10 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
-import { readStoredGoal } from "@goal-lease/goal-plugin";
-import { SqliteStore } from "@goal-lease/sdk";
 import { check } from "../../../../test/checks.ts";
 import { ensurePackage } from "../../../../test/tool-install.ts";
 import { type CodexRun, codexVersion, runCodex } from "./codex.ts";
+import { codexConfig, pluginToolsApproved } from "./codex-config.ts";
 import { perContinuation } from "./figures.ts";
 import {
   type InputItem,
@@ -18,6 +17,7 @@ import {
   type Reply,
   startResponsesMock,
 } from "./responses-mock.ts";
+import { storedGoal } from "./stored-goals.ts";
 
 /** A plugin's MCP server `goal` is shown to the model as this namespace tool. */
 const namespace = "mcp__goal";
@@ -60,7 +60,7 @@ export async function codexPluginChecks(options: { clone: string; storePath: str
     const home = join(root, "home");
     const cwd = join(root, "work");
     for (const directory of [codexHome, home, cwd]) mkdirSync(directory);
-    writeFileSync(join(codexHome, "config.toml"), config(model.baseUrl));
+    writeFileSync(join(codexHome, "config.toml"), codexConfig(model.baseUrl, pluginToolsApproved));
     const env = {
       CODEX_HOME: codexHome,
       HOME: home,
@@ -194,24 +194,6 @@ export async function codexPluginChecks(options: { clone: string; storePath: str
   }
 }
 
-function config(baseUrl: string): string {
-  return `model = "mock-model"
-model_provider = "mock"
-
-[model_providers.mock]
-name = "mock"
-base_url = ${JSON.stringify(baseUrl)}
-wire_api = "responses"
-env_key = "MOCK_API_KEY"
-request_max_retries = 0
-stream_max_retries = 0
-
-# codex exec never asks, so the plugin's tools are approved here, as the plugin's README says.
-[plugins."goal-lease@goal-lease".mcp_servers.goal]
-default_tools_approval_mode = "approve"
-`;
-}
-
 const goalCalls = (input: InputItem[]) =>
   input.filter((item) => item.type === "function_call" && item.name === "goal_status").length;
 
@@ -224,11 +206,4 @@ function threadOf(run: CodexRun): string {
   return thread;
 }
 
-async function goal(storePath: string, thread: string) {
-  const store = SqliteStore.open(storePath);
-  try {
-    return await readStoredGoal(store, `codex:${thread}`);
-  } finally {
-    await store.close();
-  }
-}
+const goal = (storePath: string, thread: string) => storedGoal(storePath, `codex:${thread}`);

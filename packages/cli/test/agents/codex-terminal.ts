@@ -5,12 +5,12 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
-import { readStoredGoal } from "@goal-lease/goal-plugin";
-import { SqliteStore } from "@goal-lease/sdk";
 import { check } from "../../../../test/checks.ts";
 import { ensurePackage } from "../../../../test/tool-install.ts";
 import { codexVersion } from "./codex.ts";
+import { codexConfig, pluginToolsApproved } from "./codex-config.ts";
 import { type RecordedRequest, type Reply, startResponsesMock } from "./responses-mock.ts";
+import { storedGoals } from "./stored-goals.ts";
 import { openTerminal, sleep, type Terminal } from "./terminal.ts";
 
 // Its own words: the suites share one store, and other checks start goals of their own.
@@ -49,7 +49,8 @@ export async function codexTerminalChecks(options: { clone: string; storePath: s
     return { call: { namespace: "mcp__goal", name: "goal_status", arguments: { status: "continue", note } } };
   });
   try {
-    writeFileSync(join(codexHome, "config.toml"), config(model.baseUrl, cwd));
+    const trusted = `[projects.${JSON.stringify(cwd)}]\ntrust_level = "trusted"\n\n${pluginToolsApproved}`;
+    writeFileSync(join(codexHome, "config.toml"), codexConfig(model.baseUrl, trusted));
     const env = {
       CODEX_HOME: codexHome,
       HOME: home,
@@ -68,7 +69,9 @@ export async function codexTerminalChecks(options: { clone: string; storePath: s
     const requestsWhenAnswered = model.requests.length;
     await sleep(3_000);
     const thread = /Goal continuation 2 of 6/.test(terminal.screen());
-    const stored = await goals(options.storePath);
+    const stored = (await storedGoals(options.storePath, (key) => key.startsWith("codex:"))).filter(
+      (goal) => goal.objective === objective,
+    );
 
     check(
       "codex terminal, Esc then $goal-lease pause during continuation 2: no continuation after it",
@@ -89,40 +92,5 @@ export async function codexTerminalChecks(options: { clone: string; storePath: s
     terminal?.close();
     await model.close();
     rmSync(root, { recursive: true, force: true, maxRetries: 5 });
-  }
-}
-
-function config(baseUrl: string, cwd: string): string {
-  return `model = "mock-model"
-model_provider = "mock"
-check_for_update_on_startup = false
-
-[model_providers.mock]
-name = "mock"
-base_url = ${JSON.stringify(baseUrl)}
-wire_api = "responses"
-env_key = "MOCK_API_KEY"
-request_max_retries = 0
-stream_max_retries = 0
-
-[projects.${JSON.stringify(cwd)}]
-trust_level = "trusted"
-
-[plugins."goal-lease@goal-lease".mcp_servers.goal]
-default_tools_approval_mode = "approve"
-`;
-}
-
-/** The goals of Codex threads whose objective is this check's. */
-async function goals(storePath: string) {
-  const store = SqliteStore.open(storePath);
-  try {
-    const keys = (await store.listSessions())
-      .map((session) => session.sessionKey)
-      .filter((key) => key.startsWith("codex:"));
-    const found = await Promise.all(keys.map((key) => readStoredGoal(store, key)));
-    return found.filter((goal) => goal?.objective === objective);
-  } finally {
-    await store.close();
   }
 }

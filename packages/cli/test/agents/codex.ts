@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { check } from "../../../../test/checks.ts";
 import { ensurePackage } from "../../../../test/tool-install.ts";
+import { codexConfig } from "./codex-config.ts";
 import {
   type InputItem,
   outputText,
@@ -40,7 +41,7 @@ export async function codexChecks(options: { entry: string; storePath: string })
     const home = join(root, "home");
     const cwd = join(root, "work");
     for (const directory of [codexHome, home, cwd]) mkdirSync(directory);
-    writeFileSync(join(codexHome, "config.toml"), codexConfig(mock.baseUrl, options));
+    writeFileSync(join(codexHome, "config.toml"), codexConfig(mock.baseUrl, goalServer(options)));
 
     const run = await runCodex(codex, ["Check on this session's goal, then report that you checked in."], {
       cwd,
@@ -93,20 +94,9 @@ export async function codexChecks(options: { entry: string; storePath: string })
   }
 }
 
-function codexConfig(baseUrl: string, options: { entry: string; storePath: string }): string {
+function goalServer(options: { entry: string; storePath: string }): string {
   const toml = (value: string) => JSON.stringify(value);
-  return `model = "mock-model"
-model_provider = "mock"
-
-[model_providers.mock]
-name = "mock"
-base_url = ${toml(baseUrl)}
-wire_api = "responses"
-env_key = "MOCK_API_KEY"
-request_max_retries = 0
-stream_max_retries = 0
-
-[mcp_servers.goal]
+  return `[mcp_servers.goal]
 command = ${toml(process.execPath)}
 args = [${toml(options.entry)}, "mcp"]
 env = { GOAL_LEASE_STATE = ${toml(options.storePath)} }
