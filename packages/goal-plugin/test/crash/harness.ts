@@ -4,7 +4,7 @@
 // it checks every invariant of the lease. Prints the counts; exits 1 on any violation.
 // Usage: node packages/goal-plugin/test/crash/harness.ts [--kills N] [--hosts N] [--sessions N] [--seed N]
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -25,7 +25,8 @@ const { values } = parseArgs({
 const kills = Number(values.kills);
 const hostCount = Math.max(3, Number(values.hosts));
 const sessionCount = Number(values.sessions);
-let seed = Number(values.seed) >>> 0;
+const firstSeed = Number(values.seed) >>> 0;
+let seed = firstSeed;
 const random = () => {
   seed = (seed + 0x6d2b79f5) >>> 0;
   let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
@@ -56,10 +57,16 @@ nextRound();
 
 const hosts = new Set<ChildProcess>();
 const exits = new Map<ChildProcess, Promise<number | null>>();
+// Each host's stderr goes to a file of its own, kept with the store when the run fails.
+const hostLogs: string[] = [];
 function startHost(): void {
+  const log = join(directory, `host-${hostLogs.length + 1}.stderr`);
+  hostLogs.push(log);
+  const stderr = openSync(log, "a");
   const child = spawn(process.execPath, [childPath, storePath, journal.path, planPath], {
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "ignore", stderr],
   });
+  closeSync(stderr);
   hosts.add(child);
   exits.set(child, new Promise((resolve) => child.once("exit", (code) => resolve(code))));
 }
@@ -142,10 +149,14 @@ const violations =
   counts.stuck +
   failedExits;
 process.stdout.write(
-  `crash harness: ${JSON.stringify({ kills: killed, hosts: hostCount, rounds: round + 1, ...counts, failedExits, seconds: Math.round((Date.now() - startedAt) / 1000) })}\n`,
+  `crash harness: ${JSON.stringify({ seed: firstSeed, kills: killed, hosts: hostCount, rounds: round + 1, ...counts, failedExits, seconds: Math.round((Date.now() - startedAt) / 1000) })}\n`,
 );
 if (violations > 0) {
-  process.stdout.write(`crash harness: FAILED; the store and journal are kept in ${directory}\n`);
+  for (const log of hostLogs) {
+    const text = readFileSync(log, "utf8").trim();
+    if (text) process.stdout.write(`${log}:\n${text.split("\n").slice(-20).join("\n")}\n`);
+  }
+  process.stdout.write(`crash harness: FAILED; the store, journal and host logs are kept in ${directory}\n`);
   process.exit(1);
 }
 rmSync(directory, { recursive: true, force: true });
