@@ -1,10 +1,12 @@
 // An agent's interactive terminal, driven as a user drives it: a pseudo-terminal from `script`, keys typed
-// one at a time, and the screen read back as plain text.
+// one at a time, and the screen read back as a terminal emulator (xterm.js, headless) shows it. Stripping
+// escape sequences is not enough: a redraw moves the cursor over unchanged cells, so words run together.
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import xterm from "@xterm/headless";
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences are what it removes
-const ansi = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]/g;
+const columns = 160;
+const rows = 50;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -13,7 +15,7 @@ export interface Terminal {
   type(text: string): Promise<void>;
   /** Sends raw bytes, such as Esc. */
   press(keys: string): void;
-  /** Everything shown so far, escape sequences removed and whitespace collapsed. */
+  /** Everything shown so far (the scrollback and the screen), whitespace collapsed. */
   screen(): string;
   /** Waits until the screen matches `pattern`; whether it did within `timeoutMs`. */
   until(pattern: RegExp, timeoutMs: number): Promise<boolean>;
@@ -22,19 +24,25 @@ export interface Terminal {
 
 export function openTerminal(argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Terminal {
   const line = argv.map((arg) => `'${arg.replace(/'/g, "'\\''")}'`).join(" ");
-  const child = spawn("script", ["-qfec", `stty cols 160 rows 50; exec ${line}`, "/dev/null"], {
+  const child = spawn("script", ["-qfec", `stty cols ${columns} rows ${rows}; exec ${line}`, "/dev/null"], {
     cwd: options.cwd,
     env: { ...options.env, TERM: "xterm-256color" },
     stdio: ["pipe", "pipe", "pipe"],
     detached: true,
   });
-  let raw = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    raw += chunk;
-    // A full-screen program asks where the cursor is and waits for the answer.
-    if (chunk.includes("\x1b[6n")) child.stdin.write("\x1b[1;1R");
-  });
-  const screen = () => raw.replace(ansi, "").replace(/\s+/g, " ");
+  const emulator = new xterm.Terminal({ cols: columns, rows, scrollback: 10_000, allowProposedApi: true });
+  // The emulator answers the program's queries (where the cursor is, which terminal this is), as a real one does.
+  emulator.onData((answer) => child.stdin.write(answer));
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => emulator.write(chunk));
+  const screen = () => {
+    const buffer = emulator.buffer.active;
+    let text = "";
+    for (let y = 0; y < buffer.length; y++) {
+      const line = buffer.getLine(y);
+      if (line) text += (line.isWrapped ? "" : "\n") + line.translateToString(true);
+    }
+    return text.replace(/\s+/g, " ");
+  };
   return {
     async type(text) {
       for (const character of text) {
@@ -53,6 +61,7 @@ export function openTerminal(argv: string[], options: { cwd: string; env: NodeJS
       return pattern.test(screen());
     },
     close() {
+      emulator.dispose();
       if (child.pid === undefined) return;
       // `script` starts the program in a session of its own, so its process group is the program's: end
       // that group (the program, its servers and hooks), then `script`'s.
