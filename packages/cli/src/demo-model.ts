@@ -10,8 +10,8 @@ const plan = [
 
 /**
  * The embedded demo model: a scripted stand-in with no AI behind it, so goal-lease runs with no API key.
- * In a goal continuation it reports one step of a fixed plan per turn, then `done`; otherwise it says what
- * it is. `delayMs` paces it so a person can watch.
+ * In a goal continuation it does one step of a fixed plan per turn and ends the turn saying so, then reports
+ * `done`; otherwise it says what it is. `delayMs` paces it so a person can watch.
  */
 export function createDemoModel(options: { delayMs?: number } = {}): Model {
   const delayMs = options.delayMs ?? 0;
@@ -31,7 +31,8 @@ export function createDemoModel(options: { delayMs?: number } = {}): Model {
       }
       const step = Number(/continuation (\d+) of/.exec(last.content)?.[1] ?? 1);
       const note = plan[step - 1];
-      const input = note ? { status: "continue", note } : { status: "done", note: "All parts are done." };
+      if (note) return { text: note, toolCalls: [], usage };
+      const input = { status: "done", note: "All parts are done." };
       return { text: "", toolCalls: [{ id: `demo-${step}`, name: "goal_status", input }], usage };
     },
   };

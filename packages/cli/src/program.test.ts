@@ -24,7 +24,8 @@ describe("goal-lease run", () => {
     expect(out).toContain("model demo (scripted, no AI)");
     expect(out).toContain('Goal started: "tidy the docs"');
     for (const turn of [1, 2, 3, 4, 5]) expect(out).toContain(`↻ continuation ${turn}/10`);
-    expect(out).toContain("note: Finished the first part.");
+    expect(out).toContain("↻ continuation 2/10\n  Finished the first part.\n");
+    expect(out).toContain("note: All parts are done.");
     expect(out).toMatch(/■ goal done: All parts are done\.\n$/);
     expect(test.stderr()).toBe("");
   });

@@ -15,9 +15,11 @@ export function printProgress(
         return;
       case "turn-end": {
         if (event.error) say(colour.red(`  ${event.error}`));
-        if (event.text.trim() !== "") say(`  ${printable(event.text.trim())}`);
+        const text = event.text.trim();
+        if (text !== "") say(`  ${printable(text)}`);
         const goal = event.goal;
-        if (event.kind === "continuation" && goal?.lastNote)
+        // A turn that ended without a report has its closing words as the note: printed once.
+        if (event.kind === "continuation" && goal?.lastNote && goal.lastNote !== text)
           say(colour.dim(`  note: ${printable(goal.lastNote)}`));
         if (goal) {
           say(

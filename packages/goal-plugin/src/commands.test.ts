@@ -200,9 +200,9 @@ describe("/goal help and status", () => {
     const status = await harness.command("/goal status");
     expect(status.split("\n")).toEqual([
       'Goal: "ship it"',
-      "Status: waiting_approval",
+      'Status: waiting_approval ("need a key")',
       "Continuations [#####-----] 2/4",
-      "Tokens        [##--------] 60/300",
+      "Tokens        [#---------] 30/300",
       "Time          [----------] 0s/10m 00s",
       'Last note: "need a key"',
     ]);

@@ -32,7 +32,7 @@ describe("continuation cap", () => {
       expect.objectContaining({ from: "active", to: "turn_limited", by: "gate" }),
     ]);
     expect(await harness.store.listLeases()).toEqual([]);
-    const last = parsedResult(harness.toolResults().at(-1));
+    const last = parsedResult((await harness.toolResults()).at(-1));
     expect(last).toMatchObject({ accepted: true, status: "turn_limited" });
     expect(String(last.message)).toContain("10 of 10 continuations used");
   });
@@ -84,22 +84,19 @@ describe("continuation cap", () => {
 
 describe("token budget", () => {
   it("stops at budget_limited once the goal's turns have used the budget", async () => {
-    // Each turn is two model calls of 15 tokens: 30, 60, 90, then 120 passes the budget of 100.
+    // Each turn is one model call of 15 tokens: 15, 30, 45, then 60 passes the budget of 50.
     harness = await createGoalHarness(continuing(4));
-    await harness.command("/goal start summarize the logs --budget 100");
+    await harness.command("/goal start summarize the logs --budget 50");
     await harness.settle();
     expect(harness.turnStarts).toHaveLength(4);
     const goal = await harness.goal();
-    expect(goal).toMatchObject({ status: "budget_limited", tokensUsed: 120, continuations: 4 });
+    expect(goal).toMatchObject({ status: "budget_limited", tokensUsed: 60, continuations: 4 });
     expect(gates(goal?.events)).toEqual(["token_budget"]);
     expect(await harness.store.listLeases()).toEqual([]);
   });
 
   it("counts the usage a turn reports", async () => {
-    const expensive: ScriptedStep[] = [
-      { ...report("continue", "read the big file"), usage: { inputTokens: 400, outputTokens: 100 } },
-      { text: "reading", usage: { inputTokens: 600, outputTokens: 0 } },
-    ];
+    const expensive: ScriptedStep[] = [{ text: "reading", usage: { inputTokens: 1_000, outputTokens: 100 } }];
     harness = await createGoalHarness(expensive);
     await harness.command("/goal start summarize the logs --budget 1k");
     await harness.settle();
@@ -117,24 +114,24 @@ describe("token budget", () => {
       ...turn("continue", "more"),
       ...turn("done", "finished"),
     ]);
-    await harness.command("/goal start summarize the logs --budget 100");
+    await harness.command("/goal start summarize the logs --budget 50");
     await harness.settle();
     const limited = await harness.goal();
     expect(limited?.status).toBe("budget_limited");
 
     const refusal = await harness.command("/goal resume");
-    expect(refusal).toMatch(/^Cannot resume: 120 of 100 tokens used/);
+    expect(refusal).toMatch(/^Cannot resume: 60 of 50 tokens used/);
     expect(refusal).toContain("--budget");
     expect(await harness.goal()).toEqual(limited);
 
-    expect(await harness.command("/goal resume --budget 1000")).toContain("1,120 tokens");
+    expect(await harness.command("/goal resume --budget 1000")).toContain("1,060 tokens");
     await harness.settle();
     expect(harness.turnStarts).toHaveLength(6);
     const goal = await harness.goal();
-    expect(goal).toMatchObject({ status: "done", tokensUsed: 180, continuations: 6, lastNote: "finished" });
-    expect(goal?.limits.tokenBudget).toBe(1_120);
+    expect(goal).toMatchObject({ status: "done", tokensUsed: 90, continuations: 6, lastNote: "finished" });
+    expect(goal?.limits.tokenBudget).toBe(1_060);
     expect(goal?.events).toContainEqual(
-      expect.objectContaining({ type: "limits-raised", tokenBudget: 1_120 }),
+      expect.objectContaining({ type: "limits-raised", tokenBudget: 1_060 }),
     );
   });
 });
@@ -146,14 +143,17 @@ describe("time budget", () => {
       await h?.clock.advance(61_000);
       return report("continue", "a slow step");
     };
-    harness = h = await createGoalHarness([slow, { text: "slow" }]);
+    harness = h = await createGoalHarness([slow]);
     await harness.command("/goal start index the archive --time 1m");
     await harness.settle();
     expect(harness.turnStarts).toHaveLength(1);
     const goal = await harness.goal();
     expect(goal?.status).toBe("time_limited");
     expect(gates(goal?.events)).toEqual(["time_budget"]);
-    expect(parsedResult(harness.toolResults()[0])).toMatchObject({ accepted: true, status: "time_limited" });
+    expect(parsedResult((await harness.toolResults())[0])).toMatchObject({
+      accepted: true,
+      status: "time_limited",
+    });
     expect(await harness.store.listLeases()).toEqual([]);
   });
 
@@ -167,9 +167,7 @@ describe("time budget", () => {
       };
     harness = h = await createGoalHarness([
       after(30_000, "part one"),
-      { text: "one" },
       after(40_000, "part two"),
-      { text: "two" },
       ...turn("done", "finished"),
     ]);
     await harness.command("/goal start index the archive --time 1m");
@@ -250,18 +248,57 @@ describe("errors and silence", () => {
     expect(gates((await harness.goal())?.events)).toEqual(["model_error"]);
   });
 
-  it("gives a turn without goal_status one reminder, then waits for approval", async () => {
-    harness = await createGoalHarness([{ text: "I looked around." }, { text: "Still looking." }]);
+  it("continues a goal turn that ends without goal_status, at one model call a turn", async () => {
+    harness = await createGoalHarness([
+      { text: "I looked around." },
+      { text: "I fixed the first setting." },
+      ...turn("done", "audited"),
+    ]);
     await harness.command("/goal start audit the config");
     await harness.settle();
-    expect(harness.turnStarts.map((start) => start.kind)).toEqual(["continuation", "continuation"]);
-    const reminder = harness.model.requests[1]?.messages.at(-1);
-    expect(reminder).toMatchObject({ role: "user", origin: "continuation" });
-    expect(reminder?.content).toMatch(/reminder/i);
-    expect(harness.model.requests[0]?.messages.at(-1)?.content).not.toMatch(/reminder/i);
+    expect(harness.turnStarts.map((start) => start.kind)).toEqual([
+      "continuation",
+      "continuation",
+      "continuation",
+    ]);
+    expect(harness.model.requests).toHaveLength(3);
+    expect(harness.model.requests[1]?.messages.at(-1)?.content).toContain("Goal continuation 2 of 10.");
     const goal = await harness.goal();
-    expect(goal).toMatchObject({ status: "waiting_approval", continuations: 2, reminderUsed: true });
-    expect(gates(goal?.events)).toEqual(["no_status"]);
+    expect(goal).toMatchObject({ status: "done", continuations: 3, lastNote: "audited" });
+    expect(gates(goal?.events)).toEqual([]);
+  });
+
+  it("keeps a turn's closing words as the goal's note", async () => {
+    harness = await createGoalHarness([{ text: "Read the config; two settings look wrong." }]);
+    await harness.command("/goal start audit the config --max-turns 1");
+    await harness.settle();
+    expect(await harness.goal()).toMatchObject({
+      status: "turn_limited",
+      lastNote: "Read the config; two settings look wrong.",
+    });
+    expect(await harness.command("/goal status")).toContain("two settings look wrong");
+  });
+
+  it("blocks a goal whose turns end with the same words three times in a row, and says why", async () => {
+    harness = await createGoalHarness([
+      { text: "Checking the build." },
+      { text: "checking the build" },
+      { text: "Checking the build!" },
+    ]);
+    await harness.command("/goal start fix the build");
+    await harness.settle();
+    expect(harness.turnStarts).toHaveLength(3);
+    const goal = await harness.goal();
+    expect(goal?.status).toBe("blocked");
+    expect(gates(goal?.events)).toEqual(["no_progress"]);
+    expect(await harness.command("/goal status")).toContain("same words");
     expect(await harness.store.listLeases()).toEqual([]);
+  });
+
+  it("does not take turns that closed with no words for the same words", async () => {
+    harness = await createGoalHarness([{ text: "" }, { text: "" }, { text: "" }, ...turn("done", "ok")]);
+    await harness.command("/goal start fix the build");
+    await harness.settle();
+    expect(await harness.goal()).toMatchObject({ status: "done", continuations: 4 });
   });
 });

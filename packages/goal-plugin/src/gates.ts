@@ -8,7 +8,7 @@ export interface GateHit {
   detail: string;
 }
 
-/** Consecutive identical `continue` notes that count as no progress. */
+/** Consecutive goal turns that said the same thing (a `continue` note, or closing words) and count as no progress. */
 export const noProgressRepeats = 3;
 
 /** What is left of each bound; `turnsUsed` includes a goal turn still running. */

@@ -39,7 +39,7 @@ export class GoalActions {
     if (blocking || !created) {
       return `A goal is already ${blocking?.status ?? "set"}: ${quote(blocking?.objective ?? "", 80)}. Use /${this.#name} clear to drop it first, or /${this.#name} edit <objective> to change it.`;
     }
-    const goal = await this.#controller.schedule(context, { reminder: false, turnsUsed: 0 });
+    const goal = await this.#controller.schedule(context, { turnsUsed: 0 });
     const limits = describeLimits(created.limits);
     if (goal?.status !== "active") {
       return `Goal saved, but the first continuation could not be scheduled, so it waits for you: /${this.#name} resume to try again.`;
@@ -68,7 +68,6 @@ export class GoalActions {
       if (await this.#controller.hasPendingLease(context, current))
         return "The goal is already active; a continuation is pending.";
       const goal = await this.#controller.schedule(context, {
-        reminder: false,
         turnsUsed: current.continuations,
       });
       if (goal?.status === "active")
@@ -106,13 +105,11 @@ export class GoalActions {
       }
       if (Object.keys(flags).length > 0) logEvent(goal, { at: now, type: "limits-raised", ...raised });
       goal.repeatedNote = null;
-      goal.reminderUsed = false;
       setStatus(goal, "active", "user", note || "resumed by the user", now);
       return goal;
     });
     if (refusal || resumed?.goal.status !== "active") return refusal ?? "Nothing to resume.";
     const goal = await this.#controller.schedule(context, {
-      reminder: false,
       turnsUsed: resumed.goal.continuations,
       entry: resumed,
     });
@@ -146,7 +143,7 @@ export class GoalActions {
       return this.#notIn(edited, "open", "edit");
     // A continuation already waiting carries the old objective; replace it with one that says the new one.
     if (edited.status === "active" && (await this.#controller.hasPendingLease(context, edited))) {
-      await this.#controller.schedule(context, { reminder: false, turnsUsed: edited.continuations });
+      await this.#controller.schedule(context, { turnsUsed: edited.continuations });
     }
     return `Objective updated: ${quote(objective, 200)}.`;
   }
@@ -192,7 +189,6 @@ function newGoal(objective: string, limits: GoalLimits, now: number): Goal {
     lastNote: null,
     repeatedNote: null,
     lastReportTurnId: null,
-    reminderUsed: false,
     countedLeaseIds: [],
     events: [],
     droppedEvents: 0,

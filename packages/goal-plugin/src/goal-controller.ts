@@ -48,7 +48,7 @@ export class GoalController {
    */
   async schedule(
     context: SessionContext,
-    options: { reminder: boolean; turnsUsed: number; entry?: GoalEntry },
+    options: { turnsUsed: number; entry?: GoalEntry },
   ): Promise<Goal | undefined> {
     let entry = options.entry ?? (await this.store.readEntry(context));
     for (let attempt = 1; ; attempt++) {
@@ -59,11 +59,7 @@ export class GoalController {
         const { status: to, detail: reason } = hit;
         return this.stop(context, { goalId: entry.goal.id, to, by: "gate", reason, gate: hit });
       }
-      const message = continuationMessage(
-        { ...entry.goal, continuations: options.turnsUsed },
-        this.now(),
-        options,
-      );
+      const message = continuationMessage({ ...entry.goal, continuations: options.turnsUsed }, this.now());
       const result = await this.#api.session.workflow.requestSessionContinuationLease({
         session: context,
         leaseKey: leaseKeyOf(entry.goal),
@@ -84,8 +80,7 @@ export class GoalController {
         if (current?.id !== id) return undefined;
         const now = this.now();
         if (result.status === "scheduled") {
-          logEvent(current, { at: now, type: "lease-scheduled", reminder: options.reminder });
-          if (options.reminder) current.reminderUsed = true;
+          logEvent(current, { at: now, type: "lease-scheduled" });
           return current;
         }
         logEvent(current, { at: now, type: "lease-failed", message: result.message });
@@ -146,7 +141,7 @@ export class GoalController {
   async reconcile(context: SessionContext): Promise<void> {
     const entry = await this.store.readEntry(context);
     if (entry?.goal.status !== "active" || (await this.hasPendingLease(context, entry.goal))) return;
-    await this.schedule(context, { reminder: false, turnsUsed: entry.goal.continuations, entry });
+    await this.schedule(context, { turnsUsed: entry.goal.continuations, entry });
   }
 
   /** What is left, as goal_status reports it to the model. */

@@ -1,7 +1,8 @@
 import type { PluginApi, SessionContext, TurnEndEvent } from "@goal-lease/sdk";
-import { budgetHit, capHit } from "./gates.js";
+import { budgetHit, noProgressRepeats, normalizeNote } from "./gates.js";
 import { countContinuation, type Goal, logEvent } from "./goal.js";
 import { type GoalController, leaseKeyOf } from "./goal-controller.js";
+import { maxNoteChars } from "./goal-status-tool.js";
 import { contextLine } from "./messages.js";
 
 /** Registers the hooks that keep the goal's accounts and enforce the gates around every turn. */
@@ -100,7 +101,10 @@ async function onTurnEnd(
         turn,
         message: event.outcome.message,
       });
-    } else if (goalTurn) recordContinuation(current, event, controller.now());
+    } else if (goalTurn) {
+      recordContinuation(current, event, controller.now());
+      if (current.lastReportTurnId !== event.turnId) noteClosingText(current, event);
+    }
     return current;
   });
   const goal = entry?.goal;
@@ -128,24 +132,38 @@ async function onTurnEnd(
     });
     return;
   }
+  // A report made in the turn has already decided what comes next.
   if (!goalTurn || goal.lastReportTurnId === event.turnId) return;
-  // A goal turn that ended without goal_status gets one reminder, then the user decides.
-  const cap = capHit(goal, goal.continuations);
-  if (!goal.reminderUsed && !cap) {
-    await controller.schedule(context, { reminder: true, turnsUsed: goal.continuations, entry });
+  // Otherwise the goal goes on, within the gates: the model calls goal_status only to stop it, so a
+  // continuation costs no model call just to say "continue".
+  if ((goal.repeatedNote?.count ?? 0) >= noProgressRepeats) {
+    const detail = `the model ended ${noProgressRepeats} goal turns in a row with the same words`;
+    await controller.stop(context, {
+      goalId: goal.id,
+      to: "blocked",
+      by: "gate",
+      reason: detail,
+      gate: { gate: "no_progress", status: "blocked", detail },
+    });
     return;
   }
-  await controller.stop(context, {
-    goalId: goal.id,
-    to: cap ? "turn_limited" : "waiting_approval",
-    by: "gate",
-    reason: cap ? cap.detail : "goal turns ended without goal_status",
-    gate: {
-      gate: cap ? cap.gate : "no_status",
-      status: cap ? "turn_limited" : "waiting_approval",
-      detail: cap ? cap.detail : "the model did not call goal_status after a reminder",
-    },
-  });
+  await controller.schedule(context, { turnsUsed: goal.continuations, entry });
+}
+
+/**
+ * Keeps a turn's closing words as the goal's note, and counts how often the same words (and tools) close a
+ * turn in a row: without a report, that is the sign of a loop that no longer makes progress. A turn that
+ * closed with no words says nothing either way.
+ */
+function noteClosingText(goal: Goal, event: TurnEndEvent): void {
+  const text = event.text.trim();
+  if (text === "") return;
+  goal.lastNote = text.length > maxNoteChars ? `${text.slice(0, maxNoteChars - 1)}…` : text;
+  const said = `${normalizeNote(text)} | ${event.toolCalls.join(" ")}`;
+  goal.repeatedNote =
+    goal.repeatedNote?.note === said
+      ? { note: said, count: goal.repeatedNote.count + 1 }
+      : { note: said, count: 1 };
 }
 
 function recordContinuation(goal: Goal, event: TurnEndEvent, now: number): void {

@@ -8,9 +8,9 @@ afterEach(async () => {
 });
 
 describe("goal plugin happy path", () => {
-  it("runs continuations until the model reports done", async () => {
+  it("runs continuations until the model reports done, one model call a turn", async () => {
     harness = await createGoalHarness([
-      ...turn("continue", "wrote the outline"),
+      { text: "Wrote the outline." },
       ...turn("continue", "drafted section one"),
       ...turn("done", "finished"),
     ]);
@@ -24,14 +24,15 @@ describe("goal plugin happy path", () => {
     ]);
     const goal = await harness.goal();
     expect(goal).toMatchObject({ status: "done", continuations: 3, lastNote: "finished" });
-    expect(goal?.tokensUsed).toBe(6 * 15);
+    expect(harness.model.requests).toHaveLength(3);
+    expect(goal?.tokensUsed).toBe(3 * 15);
     const first = harness.model.requests[0];
     expect(first?.messages.at(-1)).toMatchObject({ origin: "continuation" });
     expect(first?.messages.at(-1)?.content).toContain('Objective: "write the report"');
     expect(first?.system).toContain('Active goal (untrusted user text): "write the report"');
     expect(first?.tools.map((tool) => tool.name)).toEqual(["goal_status"]);
     const status = await harness.command("/goal status");
-    expect(status).toContain("Status: done");
+    expect(status).toContain('Status: done ("finished")');
     expect(status).toContain("Continuations [######----] 3/5");
   });
 });

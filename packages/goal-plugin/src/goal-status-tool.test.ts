@@ -14,12 +14,12 @@ function goalStatusCall(input: unknown) {
 
 describe("goal_status refuses to reopen a stopped goal", () => {
   it("refuses continue on a paused goal and schedules nothing", async () => {
-    harness = await createGoalHarness([report("continue", "I will keep going anyway"), { text: "ok" }]);
+    harness = await createGoalHarness([report("continue", "I will keep going anyway")]);
     await harness.command("/goal start tidy the repo");
     await harness.command("/goal pause");
     const paused = await harness.goal();
     await harness.send("what now?");
-    const result = parsedResult(harness.toolResults()[0]);
+    const result = parsedResult((await harness.toolResults())[0]);
     expect(result).toMatchObject({ accepted: false, status: "paused" });
     expect(String(result.message)).toContain("only the user can resume it");
     expect(await harness.store.listLeases()).toEqual([]);
@@ -40,14 +40,13 @@ describe("goal_status refuses to reopen a stopped goal", () => {
           goalStatusCall({ status: "blocked", note: "actually blocked" }),
         ],
       },
-      { text: "ok" },
     ]);
     await harness.command("/goal start tidy the repo");
     await harness.settle();
     const done = await harness.goal();
     expect(done?.status).toBe("done");
     await harness.send("anything else?");
-    const results = harness.toolResults().slice(1).map(parsedResult);
+    const results = (await harness.toolResults()).slice(1).map(parsedResult);
     expect(results).toEqual([
       expect.objectContaining({ accepted: false, status: "done" }),
       expect.objectContaining({ accepted: false, status: "done" }),
@@ -72,7 +71,7 @@ describe("goal_status input", () => {
     const leases = await harness.store.listLeases();
     const other = await harness.goal("s2");
     await harness.send("hello", { sessionKey: "s1" });
-    const [result] = harness.toolResults();
+    const [result] = await harness.toolResults();
     expect(result?.isError).toBe(true);
     expect(result?.content).toMatch(/^Invalid input for goal_status: .*sessionKey/);
     expect(await harness.store.listLeases()).toEqual(leases);
@@ -98,7 +97,7 @@ describe("goal_status input", () => {
     await harness.command("/goal start goal one");
     const before = await harness.store.listLeases();
     await harness.send("hello");
-    const results = harness.toolResults();
+    const results = await harness.toolResults();
     expect(results).toHaveLength(6);
     expect(
       results.every((result) => result.isError && result.content.startsWith("Invalid input for goal_status")),
@@ -156,7 +155,8 @@ describe("what the model is told", () => {
     const content = harness.model.requests[0]?.messages.at(-1)?.content ?? "";
     expect(content).toContain("Goal continuation 1 of 5.");
     expect(content).toContain("Remaining after this turn: 4 continuations, 1,000 tokens, 10m 00s.");
-    expect(content).toContain("call goal_status");
+    expect(content).toContain("then end your turn");
+    expect(content).toContain("Call goal_status only to stop it");
   });
 
   it("tells the model the tokens and time it has left", async () => {
@@ -168,12 +168,11 @@ describe("what the model is told", () => {
     harness = h = await createGoalHarness([
       ...turn("continue", "first step"),
       later,
-      { text: "ok" },
       ...turn("done", "finished"),
     ]);
     await harness.command("/goal start ship it --max-turns 5 --budget 1000 --time 10m");
     await harness.settle();
-    const [first, second, third] = harness.toolResults().map(parsedResult);
+    const [first, second, third] = (await harness.toolResults()).map(parsedResult);
     expect(first).toMatchObject({
       accepted: true,
       status: "active",
@@ -182,7 +181,7 @@ describe("what the model is told", () => {
     expect(second).toMatchObject({
       accepted: true,
       status: "active",
-      remaining: { tokens: 970, timeSeconds: 570 },
+      remaining: { tokens: 985, timeSeconds: 570 },
     });
     expect(third).toEqual({ accepted: true, status: "done" });
   });
@@ -191,8 +190,8 @@ describe("what the model is told", () => {
     harness = await createGoalHarness([...turn("continue", "first step"), ...turn("done", "finished")]);
     await harness.command("/goal start ship it --max-turns 5");
     await harness.settle();
-    expect(parsedResult(harness.toolResults()[0])).toMatchObject({ remaining: { continuations: 4 } });
-    const second = harness.model.requests[2]?.messages.at(-1)?.content ?? "";
+    expect(parsedResult((await harness.toolResults())[0])).toMatchObject({ remaining: { continuations: 4 } });
+    const second = harness.model.requests[1]?.messages.at(-1)?.content ?? "";
     expect(second).toContain("Goal continuation 2 of 5.");
     expect(second).toContain("Remaining after this turn: 3 continuations");
   });

@@ -20,8 +20,9 @@ export function goalStatusTool(controller: GoalController): ToolDefinition<typeo
   return defineTool({
     name: "goal_status",
     description:
-      'Report progress on the active goal. status "continue" asks for another turn; "done", "blocked" or "waiting_approval" stops the goal. note: what you did, in one or two sentences.',
+      'Stop the active goal: "done" when its objective is met, "blocked" if you cannot proceed, "waiting_approval" if you need the user. A turn that ends without this call continues the goal; "continue" does so too, with a note. note: what you did, in one or two sentences.',
     input,
+    endsTurn: true,
     isAvailable: async (context) => {
       const goal = await controller.store.read(context);
       return goal !== undefined && goal.status !== "cleared";
@@ -57,7 +58,6 @@ async function reportStatus(
     if (current?.status !== "active") return undefined;
     current.lastNote = report.note;
     current.lastReportTurnId = context.turn?.id ?? null;
-    current.reminderUsed = false;
     if (report.status === "continue") {
       current.repeatedNote =
         current.repeatedNote?.note === normalized
@@ -98,7 +98,7 @@ async function reportStatus(
     };
   }
   // Conditional on the goal as just written: a stop that lands first makes this request fail, not win.
-  const scheduled = await controller.schedule(context, { reminder: false, turnsUsed, entry: recorded });
+  const scheduled = await controller.schedule(context, { turnsUsed, entry: recorded });
   if (scheduled?.status !== "active") {
     return {
       accepted: true,

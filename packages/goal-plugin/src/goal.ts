@@ -29,7 +29,7 @@ export type GoalEvent = { at: number } & (
   | { type: "edited"; objective: string }
   | { type: "status"; from: GoalStatus; to: GoalStatus; by: GoalActor; reason: string }
   | { type: "gate"; gate: GateName; detail: string }
-  | { type: "lease-scheduled"; reminder: boolean }
+  | { type: "lease-scheduled" }
   | { type: "lease-failed"; message: string }
   | { type: "lease-clear-failed"; message: string }
   | { type: "continuation-declined" }
@@ -47,13 +47,7 @@ export type GoalEvent = { at: number } & (
 );
 
 /** The hard gates that stop a goal whatever the model says. */
-export type GateName =
-  | "turn_cap"
-  | "token_budget"
-  | "time_budget"
-  | "no_progress"
-  | "model_error"
-  | "no_status";
+export type GateName = "turn_cap" | "token_budget" | "time_budget" | "no_progress" | "model_error";
 
 /** A goal's bounds; the token and time budgets are totals since the goal started. */
 export interface GoalLimits {
@@ -69,6 +63,8 @@ export interface Goal {
   /** SECURITY: user text; quoted as untrusted data wherever it reaches a prompt. */
   objective: string;
   status: GoalStatus;
+  /** Why the goal is in its status, as its last change said; absent in goals stored before it was kept. */
+  statusReason?: string;
   createdAt: number;
   updatedAt: number;
   limits: GoalLimits;
@@ -80,11 +76,13 @@ export interface Goal {
   activeSince: number | null;
   /** SECURITY: model text from goal_status or user text from a command; untrusted. */
   lastNote: string | null;
-  /** The normalized note of the last `continue` and how many times in a row it came. */
+  /**
+   * What the last goal turns said, normalized (a `continue` note, or the closing text of a turn that ended
+   * without a report), and how many times in a row it came.
+   */
   repeatedNote: { note: string; count: number } | null;
   /** The turn in which goal_status was last accepted, so a turn without one can be told apart. */
   lastReportTurnId: string | null;
-  reminderUsed: boolean;
   /**
    * Leases whose continuation turn was already counted (at its end, or as interrupted), so a turn is
    * counted once even when a crash between its end and the host's bookkeeping reports it interrupted too.
@@ -135,6 +133,7 @@ export function setStatus(goal: Goal, to: GoalStatus, by: GoalActor, reason: str
   }
   if (to === "active") goal.activeSince = now;
   goal.status = to;
+  goal.statusReason = reason;
   goal.updatedAt = now;
   logEvent(goal, { at: now, type: "status", from, to, by, reason });
 }

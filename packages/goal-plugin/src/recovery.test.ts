@@ -64,7 +64,7 @@ describe("a goal turn that finished just before a crash", () => {
     });
     const firstClock = new FakeClock();
     const first = await createHost({
-      model: new ScriptedModel([report("continue", "step one"), { text: "ok" }]),
+      model: new ScriptedModel([report("continue", "step one")]),
       store,
       clock: firstClock,
       plugins: [createGoalPlugin()],
@@ -79,7 +79,7 @@ describe("a goal turn that finished just before a crash", () => {
     expect((await readStoredGoal(store, "s1"))?.continuations).toBe(1);
 
     store.crashBeforeFinish = false;
-    const model = new ScriptedModel([report("done", "step two"), { text: "ok" }]);
+    const model = new ScriptedModel([report("done", "step two")]);
     const clock = new FakeClock();
     const second = await createHost({ model, store, clock, plugins: [createGoalPlugin()] });
     await settle(second, clock);

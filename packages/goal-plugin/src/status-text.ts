@@ -20,7 +20,7 @@ export function statusText(goal: Goal, now: number): string {
   ];
   return [
     `Goal: ${quote(goal.objective, 300)}`,
-    `Status: ${goal.status}`,
+    `Status: ${goal.status}${goal.status !== "active" && goal.statusReason ? ` (${quote(goal.statusReason, 200)})` : ""}`,
     ...rows.map(([label, bar, value]) => `${label?.padEnd(13)} ${bar} ${value}`),
     `Last note: ${goal.lastNote === null ? "none" : quote(goal.lastNote, 300)}`,
   ].join("\n");
@@ -49,7 +49,7 @@ function describeEvent(event: GoalEvent): string {
     case "gate":
       return `gate ${event.gate}: ${event.detail}`;
     case "lease-scheduled":
-      return event.reminder ? "reminder continuation scheduled" : "continuation scheduled";
+      return "continuation scheduled";
     case "lease-failed":
       return `continuation not scheduled: ${event.message}`;
     case "lease-clear-failed":

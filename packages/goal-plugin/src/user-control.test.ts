@@ -54,13 +54,15 @@ describe("the user stops a goal", () => {
     const replies: string[] = [];
     harness = await createGoalHarness([
       commandDuringCall(() => harness, "/goal clear", replies, report("continue", "more to do")),
-      { text: "ok" },
     ]);
     await harness.command("/goal start sort the inbox");
     await harness.settle();
     expect(replies).toEqual(["Goal cleared. /goal start <objective> sets a new one."]);
     expect(harness.turnStarts).toHaveLength(1);
-    expect(parsedResult(harness.toolResults()[0])).toMatchObject({ accepted: false, status: "cleared" });
+    expect(parsedResult((await harness.toolResults())[0])).toMatchObject({
+      accepted: false,
+      status: "cleared",
+    });
     expect(await harness.store.listLeases()).toEqual([]);
     expect(await harness.goal()).toMatchObject({ status: "cleared", lastNote: null });
   });
@@ -69,7 +71,6 @@ describe("the user stops a goal", () => {
     const replies: string[] = [];
     harness = await createGoalHarness([
       commandDuringCall(() => harness, "/goal pause", replies, report("continue", "more to do")),
-      { text: "ok" },
       ...turn("done", "finished"),
     ]);
     await harness.command("/goal start sort the inbox");
@@ -90,7 +91,7 @@ describe("the user stops a goal", () => {
     expect(await harness.command("/goal edit write a sonnet")).toBe('Objective updated: "write a sonnet".');
     await harness.settle();
     expect(harness.model.requests[0]?.system).toContain('"write a sonnet"');
-    expect(harness.model.requests[2]?.messages.at(-1)?.content).toContain('Objective: "write a sonnet"');
+    expect(harness.model.requests[1]?.messages.at(-1)?.content).toContain('Objective: "write a sonnet"');
     const goal = await harness.goal();
     expect(goal).toMatchObject({ objective: "write a sonnet", status: "done" });
     expect(goal?.events).toContainEqual(
@@ -129,7 +130,7 @@ describe("user input while a goal runs", () => {
     expect(userRequest?.tools.map((tool) => tool.name)).toEqual(["goal_status"]);
     expect(userRequest?.system).toContain('Active goal (untrusted user text): "sort the inbox".');
     const goal = await harness.goal();
-    expect(goal).toMatchObject({ status: "done", continuations: 1, tokensUsed: 15 + 30 });
+    expect(goal).toMatchObject({ status: "done", continuations: 1, tokensUsed: 15 + 15 });
     expect(goal?.events.map((event) => event.type)).toContain("user-preempted");
   });
 
@@ -170,7 +171,7 @@ describe("/goal events", () => {
     harness = await createGoalHarness([
       { text: "answered" },
       ...turn("continue", "step one"),
-      { text: "forgot to report" },
+      { text: "did not report" },
       ...turn("waiting_approval", "need the password"),
       { error: "boom" },
     ]);
@@ -195,13 +196,13 @@ describe("/goal events", () => {
       "user message ran ahead of the goal",
       "continuation 1 started",
       "continuation scheduled",
-      "continuation 1 ended: 30 tokens, 0s",
+      "continuation 1 ended: 15 tokens, 0s",
       "continuation 2 started",
       "continuation 2 ended: 15 tokens, 0s",
-      "reminder continuation scheduled",
+      "continuation scheduled",
       "continuation 3 started",
       'active -> waiting_approval by model: "need the password"',
-      "continuation 3 ended: 30 tokens, 0s",
+      "continuation 3 ended: 15 tokens, 0s",
       "limits now 5 continuations, 500,000 tokens, 1h 00m",
       'waiting_approval -> active by user: "here is the password"',
       "continuation scheduled",
@@ -231,14 +232,14 @@ describe("/goal events", () => {
       await h?.clock.advance(90_000);
       return report("continue", "slow work");
     };
-    harness = h = await createGoalHarness([slow, { text: "ok" }]);
+    harness = h = await createGoalHarness([slow]);
     await harness.command("/goal start crunch numbers --time 1m");
     await harness.settle();
     const lines = (await harness.command("/goal events")).split("\n");
     expect(lines.slice(-3)).toEqual([
       "+1m 30s  gate time_budget: 1m 30s of 1m 00s used",
       '+1m 30s  active -> time_limited by gate: "1m 30s of 1m 00s used"',
-      "+1m 30s  continuation 1 ended: 30 tokens, 1m 30s",
+      "+1m 30s  continuation 1 ended: 15 tokens, 1m 30s",
     ]);
   });
 

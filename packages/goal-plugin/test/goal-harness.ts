@@ -19,12 +19,12 @@ export function report(
   return { toolCalls: [{ name: "goal_status", input: { status, note } }] };
 }
 
-/** A model turn that reports and then ends with text: two model calls. */
+/** A model turn that reports: one model call, since the report closes the turn. */
 export function turn(
   status: "continue" | "done" | "blocked" | "waiting_approval",
   note: string,
 ): ScriptedStep[] {
-  return [report(status, note), { text: `reported ${status}` }];
+  return [report(status, note)];
 }
 
 /** The production test host with the goal plugin loaded and session `s1` open. */
@@ -40,8 +40,8 @@ export interface GoalHarness extends TestHost {
   goal(sessionKey?: string): Promise<Goal | undefined>;
   /** Runs a command as `sender` and returns its reply. */
   commandAs(text: string, sender: { id: string; isOwner: boolean }, sessionKey?: string): Promise<string>;
-  /** Every tool result the model was sent, once each, in the order the model first saw them. */
-  toolResults(): ToolResultMessage[];
+  /** The tool results a session's transcript holds, oldest first. */
+  toolResults(sessionKey?: string): Promise<ToolResultMessage[]>;
 }
 
 /** A tool result as the model sees it. */
@@ -79,17 +79,14 @@ export async function createGoalHarness(
       if (result.kind !== "command") throw new Error(`${text} did not run as a command`);
       return result.command.reply;
     },
-    toolResults() {
-      const seen = new Set<string>();
-      const results: ToolResultMessage[] = [];
-      for (const request of model.requests) {
-        for (const message of request.messages) {
-          if (message.role !== "tool" || seen.has(message.toolCallId)) continue;
-          seen.add(message.toolCallId);
-          results.push(message);
-        }
-      }
-      return results;
+    async toolResults(sessionKey = "s1") {
+      // From the transcript, not the model's requests: a report that closes its turn is never sent back.
+      const session = await testHost.store.getSession(sessionKey);
+      const entries = await testHost.store.readTranscript(sessionKey, {
+        generation: session?.generation ?? 0,
+        limit: 10_000,
+      });
+      return entries.flatMap(({ message }) => (message.role === "tool" ? [message] : []));
     },
     async goal(sessionKey = "s1") {
       const entry = await testHost.store.readState("goal", sessionKey, "goal");

@@ -24,6 +24,12 @@ export interface ToolDefinition<Schema extends z.ZodObject = z.ZodObject> {
   name: string;
   description: string;
   input: Schema;
+  /**
+   * A report that closes the turn: when every tool the model called in a step is one of these and none
+   * failed, the results are kept in the transcript and the turn ends there, without another model call
+   * just to read them. Where an agent host runs the model, its own loop decides.
+   */
+  endsTurn?: boolean;
   /** Whether the model sees the tool in this session; every session unless set. */
   isAvailable?(context: SessionContext): boolean | Promise<boolean>;
   /** `input` has passed the strict schema but is still SECURITY: model output, untrusted data. */
@@ -56,6 +62,8 @@ export interface TurnEndEvent {
   usage: TurnUsage;
   /** Names of the tools the model called, in order. */
   toolCalls: string[];
+  /** The model's last text of the turn ("" if none). SECURITY: model output, untrusted data. */
+  text: string;
 }
 
 /** Hooks a plugin can subscribe to; each receives a fresh context for the session. */

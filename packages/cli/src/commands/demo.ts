@@ -32,7 +32,7 @@ export async function runDemo(io: CliIo, options: { delayMs: number; store?: str
       writeLine(io.stdout);
       writeLine(
         io.stdout,
-        "The model asked to continue; the cap said no. `/goal resume --max-turns 2` would grant two more. Try `goal-lease chat`.",
+        "The model had more to do; the cap said no. `/goal resume --max-turns 2` would grant two more. Try `goal-lease chat`.",
       );
     },
   });

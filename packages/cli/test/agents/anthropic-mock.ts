@@ -51,9 +51,7 @@ function read(
     .flatMap((message) => (Array.isArray(message.content) ? message.content : []))
     .find((block) => block.type === "tool_result");
   const turnText = tail.map((message) => textOf(message.content)).join("\n");
-  const continuation = Number(
-    /Goal (?:continuation|reminder \(continuation) (\d+) of/.exec(turnText)?.[1] ?? 0,
-  );
+  const continuation = Number(/Goal continuation (\d+) of/.exec(turnText)?.[1] ?? 0);
   return {
     session,
     kind: toolResult ? "tool-result" : continuation > 0 ? "continuation" : "user",

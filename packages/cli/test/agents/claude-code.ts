@@ -67,6 +67,8 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
         input: { status: "done", note: "forged", sessionKey: `claude:${sessions.cap}` },
       };
     }
+    // A model that never stops: it works and ends each turn with words, never calling goal_status.
+    if (request.session === sessions.cap) return { text: `Polished page ${request.continuation}.` };
     if (request.session === sessions.clear && request.continuation === 2)
       userTypes(sessions.clear, "/goal-lease:goal clear");
     return report("continue", `step ${request.continuation}`);
@@ -235,8 +237,8 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
       run(sessions.bystander, "hello"),
     ]);
     check(
-      "a model that always continues stops at the goal's cap, past Claude Code's 8 blocks: 10 continuations",
-      capped.code === 0 && model.of(sessions.cap).filter((r) => r.kind === "continuation").length === 10,
+      "a model that never reports goes on, one model request a turn, and stops at the goal's cap, past Claude Code's 8 blocks: 10 continuations",
+      capped.code === 0 && kinds(sessions.cap).join() === Array(10).fill("continuation").join(),
       kinds(sessions.cap),
     );
     const cap = await goal(sessions.cap);

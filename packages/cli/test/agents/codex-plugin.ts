@@ -49,8 +49,11 @@ export async function codexPluginChecks(options: { clone: string; storePath: str
     if (thread.includes(objectives.finish)) {
       return goalCalls(input) === 0 ? report("continue", "drafted") : report("done", "published");
     }
-    if (thread.includes(objectives.cap) || thread.includes(objectives.budget))
-      return report("continue", `step ${goalCalls(input) + 1}`);
+    // A model that never stops: it works and ends each turn with words, never calling goal_status.
+    if (thread.includes(objectives.cap)) {
+      return { text: `Polished part ${thread.match(/Goal continuation \d+ of/g)?.length ?? 0}.` };
+    }
+    if (thread.includes(objectives.budget)) return report("continue", `step ${goalCalls(input) + 1}`);
     return { text: "hello back" };
   };
   const model = await startResponsesMock(script);
@@ -130,7 +133,7 @@ export async function codexPluginChecks(options: { clone: string; storePath: str
       cli,
     );
 
-    // A model that always continues stops at exactly the cap, while another thread in the folder works.
+    // A model that never reports stops at exactly the cap, while another thread in the folder works.
     const [capped, bystander] = await Promise.all([
       exec([`$goal-lease start ${objectives.cap} --max-turns 3`]),
       exec(["hello"]),
@@ -139,8 +142,12 @@ export async function codexPluginChecks(options: { clone: string; storePath: str
     const cap = await goal(options.storePath, threads.cap);
     const capTurns = requestsOf(objectives.cap).filter((request) => !endsWithOutput(request)).length;
     check(
-      "codex: a model that always continues runs exactly 3 turns, then Codex stops",
-      capped.code === 0 && capTurns === 3 && cap?.status === "turn_limited" && cap.continuations === 3,
+      "codex: a model that never reports runs exactly 3 turns, one model request each, then Codex stops",
+      capped.code === 0 &&
+        capTurns === 3 &&
+        requestsOf(objectives.cap).length === 3 &&
+        cap?.status === "turn_limited" &&
+        cap.continuations === 3,
       { code: capped.code, turns: capTurns, status: cap?.status, continuations: cap?.continuations },
     );
     const capRequests = requestsOf(objectives.cap).map((request) => ({

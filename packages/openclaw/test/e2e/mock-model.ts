@@ -41,7 +41,7 @@ function read(body: { messages?: Message[]; tools?: { function?: { name?: string
   const turnText = tail.map(textOf).join("\n");
   return {
     session: sessionOf(messages),
-    kind: tool ? "tool-result" : /Goal (continuation|reminder)/.test(turnText) ? "continuation" : "user",
+    kind: tool ? "tool-result" : /Goal continuation/.test(turnText) ? "continuation" : "user",
     turnText,
     system: messages
       .filter((message) => message.role === "system")

@@ -194,6 +194,9 @@ function checkTool(pluginId: string, tool: ToolDefinition, fail: (problem: strin
     fail(`tool name "${String(tool?.name)}" must match ${toolNamePattern}`);
   }
   if (typeof tool.execute !== "function") fail(`tool ${tool.name} needs an execute function`);
+  if (tool.endsTurn !== undefined && typeof tool.endsTurn !== "boolean") {
+    fail(`tool ${tool.name} endsTurn must be true or false`);
+  }
   if (!isZodObject(tool.input)) fail(`tool ${tool.name} input must be a zod object schema (z.object({...}))`);
   const schema = tool.input.strict();
   let inputSchema: Record<string, unknown>;

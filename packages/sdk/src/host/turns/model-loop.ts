@@ -60,6 +60,7 @@ export async function runModelLoop(
       result.outcome = { status: "completed" };
       return;
     }
+    let closing = true;
     for (const call of calls) {
       const toolResult = await executeToolCall(host, call, tools, (pluginId) =>
         mintContext(host, session, pluginId, { ...invocation, origin: "tool" }),
@@ -81,6 +82,12 @@ export async function runModelLoop(
       };
       messages.push(toolMessage);
       result.produced.push(entry(toolMessage));
+      closing &&= !toolResult.isError && tools.get(call.name)?.definition.endsTurn === true;
+    }
+    // Reports that close the turn: sending their results back would cost a model call that only reads them.
+    if (closing) {
+      result.outcome = { status: "completed" };
+      return;
     }
   }
   result.outcome = {

@@ -64,6 +64,7 @@ export async function announceTurnEnd(
           outcome,
           usage: { ...usage },
           toolCalls: [...toolCalls],
+          text,
         },
         context,
       ),
