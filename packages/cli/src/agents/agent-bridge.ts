@@ -39,6 +39,8 @@ export class AgentBridge {
   readonly #deliveries = new Map<string, ContinuationDelivery>();
   readonly #toolUses = new Map<string, string>();
   readonly #opened = new Set<string>();
+  /** Hook continuations in a row with no tool call between them, per session: the agent's own cap counts them. */
+  readonly #continuedInARow = new Map<string, number>();
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(host: () => Host, agent: AgentDialect = claudeCode) {
@@ -156,8 +158,18 @@ export class AgentBridge {
     // The user typed a goal command during this turn, and the agent holds it until the turn ends: it goes
     // first. The continuation stays here for that command's prompt, which takes it, or drops it by stopping.
     if (ended?.queued.some((prompt) => this.#agent.command.test(prompt))) return "";
+    const inARow = ended?.usedTools === false ? (this.#continuedInARow.get(sessionKey) ?? 0) : 0;
+    this.#continuedInARow.delete(sessionKey);
+    const cap = this.#agent.continuationCap();
+    if (cap !== undefined && inARow >= cap.count && this.#deliveries.has(sessionKey)) {
+      // The agent would override one more continuation and end the turn: the goal pauses, saying why.
+      this.#take(sessionKey);
+      await this.#host().send({ sessionKey, text: `/goal pause ${cap.why}`, sender: this.#user });
+      return "";
+    }
     const delivery = this.#take(sessionKey);
     if (!delivery || !(await this.#startTurn(sessionKey, event, delivery))) return "";
+    this.#continuedInARow.set(sessionKey, inARow + 1);
     return this.#agent.continueTurn(delivery.message);
   }
 

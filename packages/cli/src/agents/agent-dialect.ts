@@ -2,7 +2,7 @@ import type { ModelUsage } from "@goal-lease/sdk";
 import { codexUsage } from "./codex-usage.js";
 import { type AgentName, goalCommands } from "./hook-prompt.js";
 import { claudeQueuedPrompts } from "./queued-prompts.js";
-import { claudeUsage, transcriptLines } from "./transcript-usage.js";
+import { claudeUsage, claudeUsedTools, transcriptLines } from "./transcript-usage.js";
 
 /** How one coding agent names its sessions, spells our command and records its token usage. */
 export interface AgentDialect {
@@ -17,6 +17,11 @@ export interface AgentDialect {
   readTurn(transcriptPath: string | undefined, from: number): Promise<TurnRecord>;
   /** What a Stop hook prints to continue the turn with `message` for the model. */
   continueTurn(message: string): string;
+  /**
+   * How many hook continuations in a row, with no tool call between them, the agent honours before it
+   * overrides the hook and ends the turn, and how to say so; undefined for no limit.
+   */
+  continuationCap(): { count: number; why: string } | undefined;
 }
 
 export interface TurnRecord {
@@ -24,16 +29,19 @@ export interface TurnRecord {
   usage: ModelUsage;
   /** Prompts the user typed during the turn, which wait for it to end. */
   queued: string[];
+  /** Whether the model called any tool in the turn. */
+  usedTools: boolean;
 }
 
 /** A transcript reader: the turn's lines, read once, given to each part's parser. */
 function turnReader(
   usage: (lines: readonly object[]) => ModelUsage,
   queued: (lines: readonly object[]) => string[],
+  usedTools: (lines: readonly object[]) => boolean = () => true,
 ): AgentDialect["readTurn"] {
   return async (path, from) => {
     const lines = await transcriptLines(path, from);
-    return { usage: usage(lines), queued: queued(lines) };
+    return { usage: usage(lines), queued: queued(lines), usedTools: usedTools(lines) };
   };
 }
 
@@ -42,7 +50,15 @@ export const claudeCode: AgentDialect = {
   sessionKey: (id) => `claude:${id}`,
   command: goalCommands.claude,
   commandName: "/goal-lease:goal",
-  readTurn: turnReader(claudeUsage, claudeQueuedPrompts),
+  readTurn: turnReader(claudeUsage, claudeQueuedPrompts, claudeUsedTools),
+  // Claude Code counts Stop hook continuations (additionalContext too) and resets the count when the model
+  // calls a tool; past CLAUDE_CODE_STOP_HOOK_BLOCK_CAP (default 8; 0 turns it off) it ends the turn.
+  continuationCap: () => {
+    const count = Number(process.env.CLAUDE_CODE_STOP_HOOK_BLOCK_CAP ?? 8);
+    if (!Number.isInteger(count) || count <= 0) return undefined;
+    const why = `Claude Code ends a turn after ${count} continuations in a row without a tool call; CLAUDE_CODE_STOP_HOOK_BLOCK_CAP raises it`;
+    return { count, why };
+  },
   // Claude Code delivers a Stop hook's additionalContext to the model and goes on, shown as feedback; a
   // block would go on too, but shown as a problem.
   continueTurn: (message) =>
@@ -57,4 +73,6 @@ export const codex: AgentDialect = {
   // Codex records no queue; what its user types during a turn reaches the hooks when it is sent.
   readTurn: turnReader(codexUsage, () => []),
   continueTurn: (message) => JSON.stringify({ decision: "block", reason: message }),
+  // Codex honours every block (openai/codex #37937): goal-lease's gates are the only brake.
+  continuationCap: () => undefined,
 };

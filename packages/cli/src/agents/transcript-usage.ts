@@ -35,10 +35,21 @@ export function claudeUsage(lines: readonly object[]): ModelUsage {
   return usage;
 }
 
+/** Whether an assistant message in lines of a Claude Code transcript called a tool. */
+export function claudeUsedTools(lines: readonly object[]): boolean {
+  return (lines as TranscriptLine[]).some(
+    (line) =>
+      line.message?.role === "assistant" &&
+      Array.isArray(line.message.content) &&
+      line.message.content.some((block) => (block as { type?: unknown })?.type === "tool_use"),
+  );
+}
+
 interface TranscriptLine {
   message?: {
     id?: string;
     role?: string;
+    content?: unknown;
     usage?: Partial<
       Record<
         "input_tokens" | "output_tokens" | "cache_creation_input_tokens" | "cache_read_input_tokens",

@@ -38,6 +38,7 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
   const sessions = {
     finish: randomUUID(),
     cap: randomUUID(),
+    inARow: randomUUID(),
     bystander: randomUUID(),
     clear: randomUUID(),
     forge: randomUUID(),
@@ -68,7 +69,8 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
       };
     }
     // A model that never stops: it works and ends each turn with words, never calling goal_status.
-    if (request.session === sessions.cap) return { text: `Polished page ${request.continuation}.` };
+    if (request.session === sessions.cap || request.session === sessions.inARow)
+      return { text: `Polished page ${request.continuation}.` };
     if (request.session === sessions.clear && request.continuation === 2)
       userTypes(sessions.clear, "/goal-lease:goal clear");
     return report("continue", `step ${request.continuation}`);
@@ -233,12 +235,12 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
 
     // 2 and 3. A model that never finishes stops at the cap while another session works in the same folder.
     const [capped, bystander] = await Promise.all([
-      run(sessions.cap, "/goal-lease:goal start polish the docs forever --max-turns 10"),
+      run(sessions.cap, "/goal-lease:goal start polish the docs forever --max-turns 6"),
       run(sessions.bystander, "hello"),
     ]);
     check(
-      "a model that never reports goes on, one model request a turn, and stops at the goal's cap, past Claude Code's 8 blocks: 10 continuations",
-      capped.code === 0 && kinds(sessions.cap).join() === Array(10).fill("continuation").join(),
+      "a model that never reports goes on, one model request a turn, and stops at the goal's cap: 6 continuations",
+      capped.code === 0 && kinds(sessions.cap).join() === Array(6).fill("continuation").join(),
       kinds(sessions.cap),
     );
     const cap = await goal(sessions.cap);
@@ -248,9 +250,25 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
     }));
     console.log(`  figures: ${perContinuation(capRequests)}`);
     check(
-      "stored: the capped goal stopped at its limit, 10 of 10",
-      cap?.status === "turn_limited" && cap.continuations === 10,
+      "stored: the capped goal stopped at its limit, 6 of 6",
+      cap?.status === "turn_limited" && cap.continuations === 6,
       cap?.status,
+    );
+    // Claude Code ends a turn after 8 hook continuations in a row without a tool call: the goal pauses
+    // there, saying why, instead of being cut off with its continuation taken.
+    const inARow = await run(
+      sessions.inARow,
+      "/goal-lease:goal start polish the docs forever --max-turns 12",
+    );
+    const paused = await goal(sessions.inARow);
+    check(
+      "past Claude Code's 8 continuations in a row without a tool call, the goal pauses and says why (9 continuations)",
+      inARow.code === 0 &&
+        kinds(sessions.inARow).length === 9 &&
+        paused?.status === "paused" &&
+        /CLAUDE_CODE_STOP_HOOK_BLOCK_CAP/.test(paused.statusReason ?? "") &&
+        !/overriding and ending turn/.test(JSON.stringify(inARow.output)),
+      { kinds: kinds(sessions.inARow).length, status: paused?.status, reason: paused?.statusReason },
     );
     check(
       "the /goal-lease:goal command is the user's alone: not listed to the model in an ordinary session",
