@@ -56,8 +56,10 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
     cli.host.on("turn-end", (event) => {
       if (event.sessionKey !== sessionKey || event.kind !== "continuation") return;
       void readStoredGoal(cli.store, sessionKey).then((goal) => {
-        if (event.text.trim()) say(`  ${printable(event.text.trim())}`);
-        if (goal?.lastNote) say(colour.dim(`  note: ${printable(goal.lastNote)}`));
+        const text = event.text.trim();
+        if (text) say(`  ${printable(text)}`);
+        // A turn that ended without a report has its closing words as the note: printed once.
+        if (goal?.lastNote && goal.lastNote !== text) say(colour.dim(`  note: ${printable(goal.lastNote)}`));
         if (goal && goal.status !== "active") say(colour.yellow(stoppedLine(goal)));
         void refreshPrompt();
       });
@@ -83,6 +85,7 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
     );
   }
 
+  const sayError = (error: unknown) => say(colour.red(`error: ${(error as Error).message}`));
   let exitArmed = false;
   let closing = false;
   const finished = new Promise<void>((resolve) => readline.once("close", resolve));
@@ -96,7 +99,7 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
             say(colour.yellow(`${result.command.reply} Press Ctrl-C again to exit.`));
           void refreshPrompt();
         })
-        .catch((error: unknown) => say(colour.red(`error: ${(error as Error).message}`)));
+        .catch(sayError);
       return;
     }
     closing = true;
@@ -131,8 +134,9 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
               : result.turn.text,
           );
       })
-      .catch((error: unknown) => say(colour.red(`error: ${(error as Error).message}`)))
-      .finally(() => void refreshPrompt());
+      .catch(sayError)
+      .then(refreshPrompt)
+      .catch(sayError);
     pending.add(handled);
     void handled.finally(() => pending.delete(handled));
   });

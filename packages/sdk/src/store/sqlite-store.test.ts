@@ -139,3 +139,47 @@ describe("SqliteStore failures", () => {
     expect(defaultStorePath({ GOAL_LEASE_STATE: "/tmp/elsewhere.db" })).toBe("/tmp/elsewhere.db");
   });
 });
+
+describe("SqliteStore group commit", () => {
+  it("answers a write only once another connection can read it, one event-loop turn's writes together", async () => {
+    const path = join(directory, "group.db");
+    const writer = SqliteStore.open(path);
+    const reader = SqliteStore.open(path);
+    const writes = Array.from({ length: 50 }, (_, index) =>
+      writer.writeState("p", "s1", `k${index}`, index, 0),
+    );
+    // Begun, not committed: another process sees none of them yet.
+    expect(await reader.readState("p", "s1", "k0")).toBeUndefined();
+    expect(await Promise.all(writes)).toEqual(writes.map(() => ({ status: "written", version: 1 })));
+    expect(await reader.readState("p", "s1", "k49")).toEqual({ value: 49, version: 1 });
+    await Promise.all([writer.close(), reader.close()]);
+  });
+
+  it("lets one write of a group fail alone: the others commit", async () => {
+    const store = SqliteStore.open(join(directory, "group-fence.db"));
+    const [acquired] = await store.acquireSessions(["s1"], "me", { now: 0, ttlMs: 60_000 });
+    if (acquired?.status !== "acquired") throw new Error("not acquired");
+    const good = store.writeState("p", "s1", "a", 1, 0, { fence: acquired.fence });
+    const stale = store.writeState("p", "s1", "b", 1, 0, { fence: { ownerId: "gone", token: 1 } });
+    const conflicting = store.writeState("p", "s1", "a", 2, 0, { fence: acquired.fence });
+    await expect(stale).rejects.toThrow();
+    expect(await good).toEqual({ status: "written", version: 1 });
+    expect(await conflicting).toMatchObject({ status: "conflict" });
+    expect(await store.readState("p", "s1", "a")).toEqual({ value: 1, version: 1 });
+    expect(await store.readState("p", "s1", "b")).toBeUndefined();
+    await store.close();
+  });
+
+  it("fails every write of a group the disk could not take, and keeps what was committed before", async () => {
+    const store = SqliteStore.open(join(directory, "group-full.db"), { maxSizeBytes: 64 * 1024 });
+    await store.writeState("p", "s1", "small", 1, 0);
+    const before = store.writeState("p", "s1", "before", 1, 0);
+    const big = store.writeState("p", "s1", "big", "x".repeat(200_000), 0);
+    await expect(big).rejects.toThrow(/database or disk is full/);
+    await expect(before).rejects.toThrow(/database or disk is full/);
+    expect(await store.readState("p", "s1", "small")).toEqual({ value: 1, version: 1 });
+    expect(await store.readState("p", "s1", "before")).toBeUndefined();
+    expect(await store.writeState("p", "s1", "after", 1, 0)).toEqual({ status: "written", version: 1 });
+    await store.close();
+  });
+});

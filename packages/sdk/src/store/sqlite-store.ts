@@ -31,6 +31,12 @@ import type {
   WriteOptions,
 } from "./store.js";
 
+/** One group commit: the promise its writes answer after. */
+interface Batch {
+  committed: Promise<void>;
+  settle(error?: unknown): void;
+}
+
 /** Options of {@link SqliteStore.open}. */
 export interface SqliteStoreOptions {
   /**
@@ -51,8 +57,10 @@ export interface SqliteStoreOptions {
 
 /**
  * The durable {@link HostStore}: one SQLite file in WAL mode through Node's built-in `node:sqlite`. Each
- * method commits before it resolves; lease and state changes run in `BEGIN IMMEDIATE` transactions, so
- * two writers, in this process or another, never both win.
+ * method resolves only after what it wrote (or read) is committed. Writes run in `BEGIN IMMEDIATE`
+ * transactions, so two writers, in this process or another, never both win; the writes of one event-loop
+ * turn share one transaction (group commit), each in a savepoint of its own, so one that fails changes
+ * nothing and the others still commit.
  */
 export class SqliteStore implements HostStore {
   readonly path: string;
@@ -60,6 +68,8 @@ export class SqliteStore implements HostStore {
   readonly #statements = new Map<string, StatementSync>();
   /** The file as it was opened: a write refuses to go on if the path now names another file, or none. */
   readonly #file: Stats | undefined;
+  /** The open group commit: the writes of this event-loop turn, committed together at its end. */
+  #batch: Batch | undefined;
 
   private constructor(path: string, db: DatabaseSync) {
     // JavaScript can call a private constructor; say what to call instead of failing later.
@@ -80,14 +90,14 @@ export class SqliteStore implements HostStore {
   }
 
   async getSession(sessionKey: string) {
-    const row = this.#run((db) =>
+    const row = await this.#read((db) =>
       this.#statement(db, "SELECT * FROM sessions WHERE session_key = ?").get(sessionKey),
     );
     return row ? toSession(row as Row) : undefined;
   }
 
   async putSession(record: SessionRecord, options?: WriteOptions) {
-    this.#write(record.sessionKey, options, (db) =>
+    await this.#write(record.sessionKey, options, (db) =>
       this.#statement(
         db,
         `INSERT INTO sessions (session_key, agent_id, channel, generation, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -120,15 +130,15 @@ export class SqliteStore implements HostStore {
   }
 
   async releaseSessions(ownerId: string, sessionKeys?: readonly string[]) {
-    this.#write(undefined, undefined, () => releaseOwner(this.#query, ownerId, sessionKeys));
+    await this.#write(undefined, undefined, () => releaseOwner(this.#query, ownerId, sessionKeys));
   }
 
   async listOwners() {
-    return this.#run(() => listOwners(this.#query));
+    return this.#read(() => listOwners(this.#query));
   }
 
   async listOrphanedSessions(now: number) {
-    return this.#run(() => listOrphans(this.#query, now));
+    return this.#read(() => listOrphans(this.#query, now));
   }
 
   async postCommand(command: Omit<InboxCommand, "id" | "answer">) {
@@ -136,11 +146,11 @@ export class SqliteStore implements HostStore {
   }
 
   async getCommand(id: string) {
-    return this.#run(() => inbox.getCommand(this.#query, id));
+    return this.#read(() => inbox.getCommand(this.#query, id));
   }
 
   async listPendingCommands(sessionKey?: string) {
-    return this.#run(() => inbox.listPendingCommands(this.#query, sessionKey));
+    return this.#read(() => inbox.listPendingCommands(this.#query, sessionKey));
   }
 
   async answerCommand(id: string, answer: { reply: string; at: number }, options?: WriteOptions) {
@@ -153,21 +163,24 @@ export class SqliteStore implements HostStore {
   }
 
   async listSessions() {
-    return this.#run((db) =>
+    const rows = await this.#read((db) =>
       this.#statement(db, "SELECT * FROM sessions ORDER BY created_at, session_key").all(),
-    ).map((row) => toSession(row as Row));
+    );
+    return rows.map((row) => toSession(row as Row));
   }
 
   async appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[], options?: WriteOptions) {
-    this.#write(sessionKey, options, () => transcript.appendTranscript(this.#query, sessionKey, entries));
+    await this.#write(sessionKey, options, () =>
+      transcript.appendTranscript(this.#query, sessionKey, entries),
+    );
   }
 
   async readTranscript(sessionKey: string, options: { generation: number; limit: number }) {
-    return this.#run(() => transcript.readTranscript(this.#query, sessionKey, options));
+    return this.#read(() => transcript.readTranscript(this.#query, sessionKey, options));
   }
 
   async readState(pluginId: string, scope: string, key: string) {
-    return this.#run(() => state.readState(this.#query, pluginId, scope, key));
+    return this.#read(() => state.readState(this.#query, pluginId, scope, key));
   }
 
   async writeState(
@@ -194,7 +207,7 @@ export class SqliteStore implements HostStore {
   }
 
   async getLease(slot: LeaseSlot) {
-    return this.#run(() => leases.selectLease(this.#query, slot));
+    return this.#read(() => leases.selectLease(this.#query, slot));
   }
 
   async deleteLease(slot: LeaseSlot, expectedId?: string, options?: WriteOptions) {
@@ -206,7 +219,7 @@ export class SqliteStore implements HostStore {
   }
 
   async listLeases(sessionKey?: string) {
-    return this.#run(() => leases.listLeases(this.#query, "leases", sessionKey));
+    return this.#read(() => leases.listLeases(this.#query, "leases", sessionKey));
   }
 
   async claimLease(slot: LeaseSlot, id: string, options?: WriteOptions) {
@@ -214,14 +227,15 @@ export class SqliteStore implements HostStore {
   }
 
   async finishLease(id: string, options?: WriteOptions) {
-    this.#write(undefined, undefined, () => leases.finishLease(this.#query, id, options?.fence));
+    await this.#write(undefined, undefined, () => leases.finishLease(this.#query, id, options?.fence));
   }
 
   async listStartedLeases(sessionKey?: string) {
-    return this.#run(() => leases.listLeases(this.#query, "started_leases", sessionKey));
+    return this.#read(() => leases.listLeases(this.#query, "started_leases", sessionKey));
   }
 
   async close() {
+    this.#commit();
     if (this.#db.isOpen) this.#db.close();
   }
 
@@ -249,29 +263,76 @@ export class SqliteStore implements HostStore {
 
   readonly #query: Query = (sql) => this.#statement(this.#db, sql);
 
+  /** A read; inside an open group commit it may see that commit's writes, so it answers once they are committed. */
+  #read<T>(work: (db: DatabaseSync) => T): T | Promise<T> {
+    const result = this.#run(work);
+    return this.#batch ? this.#batch.committed.then(() => result) : result;
+  }
+
   /**
-   * A write transaction; with a fence, applied only if the fence is still the session's owner. Before it
-   * begins, the path must still name the file that was opened: a deleted or replaced store would otherwise
-   * take writes that no later process ever sees.
+   * A write, in a savepoint of this turn's group commit; with a fence, applied only if the fence is still
+   * the session's owner. It answers once the group is committed.
    */
   #write<T>(
     sessionKey: string | undefined,
     options: WriteOptions | undefined,
     work: (db: DatabaseSync) => T,
-  ): T {
+  ): Promise<T> {
     return this.#run((db) => {
-      this.#checkFile();
-      db.exec("BEGIN IMMEDIATE");
+      const batch = this.#openBatch(db);
+      db.exec("SAVEPOINT write");
       try {
         if (sessionKey !== undefined) checkFence(this.#query, sessionKey, options?.fence);
         const result = work(db);
-        db.exec("COMMIT");
-        return result;
+        db.exec("RELEASE write");
+        return batch.committed.then(() => result);
       } catch (error) {
-        if (db.isTransaction) db.exec("ROLLBACK");
+        if (db.isTransaction) {
+          db.exec("ROLLBACK TO write");
+          db.exec("RELEASE write");
+        } else {
+          // SQLite rolled the whole transaction back (a full disk, an I/O error): the group's writes are lost.
+          this.#batch = undefined;
+          batch.settle(this.#failure(error));
+        }
         throw error;
       }
     });
+  }
+
+  /**
+   * The open group commit, or a new one: its transaction begins now and commits when this event-loop turn
+   * ends. Before it begins, the path must still name the file that was opened: a deleted or replaced store
+   * would otherwise take writes that no later process ever sees.
+   */
+  #openBatch(db: DatabaseSync): Batch {
+    if (this.#batch) return this.#batch;
+    this.#checkFile();
+    db.exec("BEGIN IMMEDIATE");
+    let settle!: (error?: unknown) => void;
+    const committed = new Promise<void>((resolve, reject) => {
+      settle = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    // Callers see the failure through their own answers; this copy must not count as unhandled.
+    committed.catch(() => undefined);
+    const batch: Batch = { committed, settle };
+    this.#batch = batch;
+    setImmediate(() => this.#commit());
+    return batch;
+  }
+
+  /** Commits the open group, answering every write in it; a failed commit fails them all. */
+  #commit(): void {
+    const batch = this.#batch;
+    if (!batch) return;
+    this.#batch = undefined;
+    try {
+      this.#db.exec("COMMIT");
+      batch.settle();
+    } catch (error) {
+      if (this.#db.isOpen && this.#db.isTransaction) this.#db.exec("ROLLBACK");
+      batch.settle(this.#failure(error));
+    }
   }
 
   #checkFile(): void {
