@@ -29,7 +29,6 @@ export interface GoalSummary {
 
 /** Summarizes a stored goal, with the reason its last status change gave. */
 export function summarize(goal: Goal): GoalSummary {
-  const last = goal.events.findLast((event) => event.type === "status");
   return {
     objective: goal.objective,
     status: goal.status,
@@ -38,7 +37,7 @@ export function summarize(goal: Goal): GoalSummary {
     tokensUsed: goal.tokensUsed,
     tokenBudget: goal.limits.tokenBudget,
     lastNote: goal.lastNote,
-    stopReason: last?.type === "status" ? last.reason : undefined,
+    stopReason: goal.statusReason,
   };
 }
 

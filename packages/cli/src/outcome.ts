@@ -4,7 +4,6 @@ import { type ExitCode, exitCodes } from "./exit-codes.js";
 /** Maps how a goal stopped to the exit code `run` documents. */
 export function exitCodeFor(goal: Goal | undefined): ExitCode {
   if (!goal) return exitCodes.error;
-  const last = goal.events.findLast((event) => event.type === "gate");
   switch (goal.status) {
     case "done":
       return exitCodes.done;
@@ -15,12 +14,9 @@ export function exitCodeFor(goal: Goal | undefined): ExitCode {
     case "time_limited":
       return exitCodes.limitReached;
     case "waiting_approval":
-      // Goals stored before the cap had a status of its own stopped there as waiting_approval.
-      return last?.type === "gate" && last.gate === "turn_cap"
-        ? exitCodes.limitReached
-        : exitCodes.waitingApproval;
+      return exitCodes.waitingApproval;
     case "paused":
-      return last?.type === "gate" && last.gate === "model_error" ? exitCodes.error : exitCodes.paused;
+      return goal.statusGate === "model_error" ? exitCodes.error : exitCodes.paused;
     default:
       return exitCodes.error;
   }

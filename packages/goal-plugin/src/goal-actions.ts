@@ -3,9 +3,10 @@ import type { SessionContext } from "@goal-lease/sdk";
 import { formatCount, formatDuration, plural, quote } from "./format.js";
 import { budgetHit, capHit } from "./gates.js";
 import { elapsedMs, type Goal, type GoalLimits, logEvent, resumableStatuses, setStatus } from "./goal.js";
-import type { GoalController } from "./goal-controller.js";
+import { clearFailureOf, type GoalController } from "./goal-controller.js";
 import { GoalFormatError } from "./goal-store.js";
 import type { LimitFlags } from "./parse-args.js";
+import { eventsText } from "./status-text.js";
 
 /** What each `/goal` subcommand does to the session's goal; every method returns the reply. */
 export class GoalActions {
@@ -24,6 +25,14 @@ export class GoalActions {
     return goal
       ? render(goal, this.#controller.now())
       : `No goal in this session. Start one with /${this.#name} start <objective>.`;
+  }
+
+  /** The last `count` events of the session's goal, read from its log only now. */
+  async events(context: SessionContext, count: number): Promise<string> {
+    const { store } = this.#controller;
+    const goal = await store.read(context);
+    if (!goal) return `No goal in this session. Start one with /${this.#name} start <objective>.`;
+    return eventsText(goal, await store.events(context, goal), count);
   }
 
   async start(context: SessionContext, objective: string, flags: LimitFlags): Promise<string> {
@@ -190,8 +199,6 @@ function newGoal(objective: string, limits: GoalLimits, now: number): Goal {
     repeatedNote: null,
     lastReportTurnId: null,
     countedLeaseIds: [],
-    events: [],
-    droppedEvents: 0,
   };
   logEvent(goal, { at: now, type: "created", objective });
   return goal;
@@ -199,16 +206,13 @@ function newGoal(objective: string, limits: GoalLimits, now: number): Goal {
 
 /** A note for a stop whose pending continuation could not be cleared (it is declined when it comes due). */
 function clearWarning(goal: Goal | undefined): string {
-  const last = goal?.events.at(-1);
-  return last?.type === "lease-clear-failed"
-    ? ` Its pending continuation could not be cleared (${last.message}); it will not run.`
-    : "";
+  const failure = goal && clearFailureOf(goal);
+  return failure ? ` Its pending continuation could not be cleared (${failure}); it will not run.` : "";
 }
 
-/** Why a goal last changed status, from its event log. */
+/** Why a goal last changed status. */
 function lastReason(goal: Goal | undefined): string {
-  const change = goal?.events.findLast((event) => event.type === "status");
-  return change?.type === "status" ? `${change.reason}.` : "see its event log.";
+  return goal?.statusReason ? `${goal.statusReason}.` : "see its event log.";
 }
 
 function describeLimits(limits: GoalLimits): string {

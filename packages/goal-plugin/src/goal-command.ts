@@ -1,7 +1,7 @@
 import type { CommandDefinition, SessionContext } from "@goal-lease/sdk";
 import type { GoalActions } from "./goal-actions.js";
 import { ArgumentError, parseArgs, parseCount } from "./parse-args.js";
-import { eventsText, statusText } from "./status-text.js";
+import { statusText } from "./status-text.js";
 
 /** Longest objective a user may set. */
 export const maxObjectiveChars = 4_000;
@@ -49,7 +49,7 @@ export function goalCommand(
             return `Goals keep the agent working across turns until done or a limit is hit.\n${usage(name)}`;
           case "events": {
             const count = rest ? parseCount(rest, "events", 50) : 10;
-            return actions.status(context, (goal) => eventsText(goal, count));
+            return actions.events(context, count);
           }
           case "start": {
             const { text, flags } = parseArgs(rest, true);

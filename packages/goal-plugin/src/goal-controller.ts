@@ -19,6 +19,14 @@ export interface GoalStop {
   gate?: GateHit;
 }
 
+/** Stops whose pending continuation could not be cleared, by the goal they returned: why. */
+const clearFailures = new WeakMap<Goal, string>();
+
+/** Why the pending continuation of a goal `stop` returned could not be cleared, if it could not. */
+export function clearFailureOf(goal: Goal): string | undefined {
+  return clearFailures.get(goal);
+}
+
 /** How often scheduling re-reads a goal that changed under it before giving up. */
 const maxScheduleAttempts = 4;
 
@@ -76,13 +84,13 @@ export class GoalController {
         continue;
       }
       const id = entry.goal.id;
+      if (result.status === "scheduled") {
+        await this.store.log(context, entry.goal, [{ at: this.now(), type: "lease-scheduled" }]);
+        return entry.goal;
+      }
       return this.store.update(context, (current) => {
         if (current?.id !== id) return undefined;
         const now = this.now();
-        if (result.status === "scheduled") {
-          logEvent(current, { at: now, type: "lease-scheduled" });
-          return current;
-        }
         logEvent(current, { at: now, type: "lease-failed", message: result.message });
         if (current.status === "active") {
           setStatus(
@@ -109,7 +117,7 @@ export class GoalController {
       if (current?.id !== goalId) return undefined;
       const now = this.now();
       if (gate) logEvent(current, { at: now, type: "gate", gate: gate.gate, detail: gate.detail });
-      setStatus(current, to, by, reason, now);
+      setStatus(current, to, by, reason, now, gate?.gate);
       return current;
     });
     if (!stopped) return undefined;
@@ -118,11 +126,11 @@ export class GoalController {
       leaseKey: leaseKeyOf(stopped),
     });
     if (cleared.status !== "rejected") return stopped;
-    return this.store.update(context, (current) => {
-      if (current?.id !== stopped.id) return undefined;
-      logEvent(current, { at: this.now(), type: "lease-clear-failed", message: cleared.message });
-      return current;
-    });
+    await this.store.log(context, stopped, [
+      { at: this.now(), type: "lease-clear-failed", message: cleared.message },
+    ]);
+    clearFailures.set(stopped, cleared.message);
+    return stopped;
   }
 
   /** Whether a goal continuation is waiting in the host (not running, not lost). */

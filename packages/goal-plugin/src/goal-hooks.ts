@@ -7,12 +7,13 @@ import { contextLine } from "./messages.js";
 
 /** Registers the hooks that keep the goal's accounts and enforce the gates around every turn. */
 export function registerGoalHooks(api: PluginApi, controller: GoalController): void {
+  // What happened, not what the goal is: appended to its log, with no write of the goal.
   api.on("turn-start", async (event, context) => {
-    await controller.store.update(context, (goal) => {
-      if (!goal || event.leaseKey !== leaseKeyOf(goal)) return undefined;
-      logEvent(goal, { at: controller.now(), type: "continuation-started", turn: goal.continuations + 1 });
-      return goal;
-    });
+    if (event.leaseKey === undefined) return;
+    const goal = await controller.store.read(context);
+    if (!goal || event.leaseKey !== leaseKeyOf(goal)) return;
+    const turn = goal.continuations + 1;
+    await controller.store.log(context, goal, [{ at: controller.now(), type: "continuation-started", turn }]);
   });
 
   api.on("turn-end", (event, context) => onTurnEnd(controller, event, context));
@@ -23,11 +24,9 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController): v
   });
 
   api.on("user-message", async (_event, context) => {
-    await controller.store.update(context, (goal) => {
-      if (goal?.status !== "active") return undefined;
-      logEvent(goal, { at: controller.now(), type: "user-preempted" });
-      return goal;
-    });
+    const goal = await controller.store.read(context);
+    if (goal?.status !== "active") return;
+    await controller.store.log(context, goal, [{ at: controller.now(), type: "user-preempted" }]);
   });
 
   // The turn was spent even though it never finished, so it counts; the goal waits for the user. The host
@@ -55,11 +54,9 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController): v
   api.on("lease-admission", async (event, context) => {
     const goal = await controller.store.read(context);
     if (goal?.status === "active" && event.leaseKey === leaseKeyOf(goal)) return true;
-    await controller.store.update(context, (current) => {
-      if (!current || event.leaseKey !== leaseKeyOf(current)) return undefined;
-      logEvent(current, { at: controller.now(), type: "continuation-declined" });
-      return current;
-    });
+    if (goal && event.leaseKey === leaseKeyOf(goal)) {
+      await controller.store.log(context, goal, [{ at: controller.now(), type: "continuation-declined" }]);
+    }
     return false;
   });
 

@@ -2,7 +2,7 @@ import type { HostEvent, Model, ModelRequest, ModelResponse } from "@goal-lease/
 import { createTestHost } from "@goal-lease/sdk/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Goal } from "./goal.js";
+import { storedGoalWithEvents } from "../test/goal-harness.js";
 import { createGoalPlugin } from "./index.js";
 
 type Behaviour = "continue" | "continue-same" | "done" | "blocked" | "waiting_approval" | "silent" | "error";
@@ -84,7 +84,7 @@ describe("goal state machine", () => {
             else
               await host.send({ sessionKey: "s1", text: step.text, sender: { id: "owner", isOwner: true } });
             await settle();
-            const goal = (await store.readState("goal", "s1", "goal"))?.value as unknown as Goal | undefined;
+            const goal = await storedGoalWithEvents(store, "s1");
             const leases = await store.listLeases();
             if (!goal) {
               expect(leases).toEqual([]);

@@ -1,6 +1,12 @@
-import type { JsonValue, PluginApi, SessionContext } from "@goal-lease/sdk";
-import type { Goal } from "./goal.js";
-import { goalStateLocation } from "./goal-reader.js";
+import { type JsonValue, maxLogEntries, type PluginApi, type SessionContext } from "@goal-lease/sdk";
+import {
+  type Goal,
+  type GoalEvent,
+  type LegacyGoalFields,
+  type LoggedGoalEvent,
+  takeEvents,
+} from "./goal.js";
+import { goalEvents, goalStateLocation, legacyEvents } from "./goal-reader.js";
 
 const goalKey = goalStateLocation.key;
 const maxAttempts = 5;
@@ -16,7 +22,10 @@ export class GoalFormatError extends Error {
   override readonly name = "GoalFormatError";
 }
 
-/** The session's goal in plugin state, read and changed with compare-and-set. */
+/**
+ * The session's goal in plugin state, read and changed with compare-and-set, and its event log beside it
+ * in the store (one log per session; each entry names its goal).
+ */
 export class GoalStore {
   readonly #api: PluginApi;
 
@@ -39,7 +48,10 @@ export class GoalStore {
     return (await this.write(context, change))?.goal;
   }
 
-  /** {@link update}, returning the goal with the version it now has in the store. */
+  /**
+   * {@link update}, returning the goal with the version it now has in the store. The events `change`
+   * logged on the copy are appended to the log in the same transaction as the goal.
+   */
   async write(
     context: SessionContext,
     change: (goal: Goal | undefined) => Goal | undefined | Promise<Goal | undefined>,
@@ -48,13 +60,33 @@ export class GoalStore {
       const entry = await this.readEntry(context);
       // The store hands out a fresh copy on every read, so `change` may mutate it freely.
       const next = await change(entry?.goal);
-      if (!next) return entry;
+      if (!next) {
+        if (entry) takeEvents(entry.goal);
+        return entry;
+      }
+      // A goal stored with its log inside moves the log out with this write.
+      const legacy = legacyEvents(next);
+      delete (next as LegacyGoalFields).events;
+      delete (next as LegacyGoalFields).droppedEvents;
+      const log = [...legacy, ...takeEvents(next)] as unknown as JsonValue[];
       const written = await this.#api.state.set(context, goalKey, next as unknown as JsonValue, {
         expectedVersion: entry?.version ?? 0,
+        log,
       });
       if (written.status === "written") return { goal: next, version: written.version };
     }
     throw new Error("The goal kept changing while it was being updated; try the command again.");
+  }
+
+  /** Appends events of `goal` to the log without writing the goal: what happened, not what it is. */
+  async log(context: SessionContext, goal: Goal, events: readonly GoalEvent[]): Promise<void> {
+    const entries: LoggedGoalEvent[] = events.map((event) => ({ ...event, goalId: goal.id }));
+    await this.#api.state.append(context, goalKey, entries as unknown as JsonValue[]);
+  }
+
+  /** The goal's events still kept, oldest first. */
+  async events(context: SessionContext, goal: Goal): Promise<GoalEvent[]> {
+    return goalEvents(goal, await this.#api.state.log(context, goalKey, { limit: maxLogEntries }));
   }
 
   /** Deletes the goal without reading it: the way out when it cannot be read. */

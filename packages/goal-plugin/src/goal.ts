@@ -65,6 +65,8 @@ export interface Goal {
   status: GoalStatus;
   /** Why the goal is in its status, as its last change said; absent in goals stored before it was kept. */
   statusReason?: string;
+  /** The gate that put the goal in its status, if one did. */
+  statusGate?: GateName;
   createdAt: number;
   updatedAt: number;
   limits: GoalLimits;
@@ -88,10 +90,19 @@ export interface Goal {
    * counted once even when a crash between its end and the host's bookkeeping reports it interrupted too.
    */
   countedLeaseIds: string[];
-  events: GoalEvent[];
-  /** Events dropped from the front of the bounded log. */
-  droppedEvents: number;
 }
+
+/**
+ * A goal as stored before its event log moved out of the record into the store's log: read as is, and
+ * moved to the log at its next write.
+ */
+export interface LegacyGoalFields {
+  events?: GoalEvent[];
+  droppedEvents?: number;
+}
+
+/** One entry of the session's goal log: an event and the goal it belongs to. */
+export type LoggedGoalEvent = GoalEvent & { goalId: string };
 
 /** How many counted lease ids a goal remembers. */
 export const maxCountedLeaseIds = 20;
@@ -105,26 +116,37 @@ export function countContinuation(goal: Goal, leaseId: string | undefined): bool
   return true;
 }
 
-/** Longest event log kept with a goal. */
-export const maxGoalEvents = 200;
-
 /** Active time so far. */
 export function elapsedMs(goal: Goal, now: number): number {
   return goal.activeMsBefore + (goal.activeSince === null ? 0 : Math.max(0, now - goal.activeSince));
 }
 
-/** Appends to the bounded event log. */
+/** Events recorded on a goal copy and not yet written: they go to the log with the copy's write. */
+const unwritten = new WeakMap<Goal, GoalEvent[]>();
+
+/** Records an event, written to the goal's log together with this copy of the goal. */
 export function logEvent(goal: Goal, event: GoalEvent): void {
-  goal.events.push(event);
-  const excess = goal.events.length - maxGoalEvents;
-  if (excess > 0) {
-    goal.events.splice(0, excess);
-    goal.droppedEvents += excess;
-  }
+  const events = unwritten.get(goal);
+  if (events) events.push(event);
+  else unwritten.set(goal, [event]);
+}
+
+/** The events recorded on this copy of the goal, as log entries; the copy forgets them. */
+export function takeEvents(goal: Goal): LoggedGoalEvent[] {
+  const events = unwritten.get(goal) ?? [];
+  unwritten.delete(goal);
+  return events.map((event) => ({ ...event, goalId: goal.id }));
 }
 
 /** Moves a goal to `to`, keeping active time and the log right. */
-export function setStatus(goal: Goal, to: GoalStatus, by: GoalActor, reason: string, now: number): void {
+export function setStatus(
+  goal: Goal,
+  to: GoalStatus,
+  by: GoalActor,
+  reason: string,
+  now: number,
+  gate?: GateName,
+): void {
   const from = goal.status;
   if (from === to) return;
   if (from === "active") {
@@ -134,6 +156,8 @@ export function setStatus(goal: Goal, to: GoalStatus, by: GoalActor, reason: str
   if (to === "active") goal.activeSince = now;
   goal.status = to;
   goal.statusReason = reason;
+  if (gate) goal.statusGate = gate;
+  else delete goal.statusGate;
   goal.updatedAt = now;
   logEvent(goal, { at: now, type: "status", from, to, by, reason });
 }

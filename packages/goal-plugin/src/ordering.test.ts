@@ -1,8 +1,15 @@
 import { type LeaseRecord, type LeaseSlot, MemoryStore } from "@goal-lease/sdk";
 import { createTestHost, ScriptedModel, type ScriptedStep, type TestHost } from "@goal-lease/sdk/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { createGoalHarness, type GoalHarness, owner, report, turn } from "../test/goal-harness.js";
-import { createGoalPlugin, type Goal } from "./index.js";
+import {
+  createGoalHarness,
+  type GoalHarness,
+  owner,
+  report,
+  storedGoalWithEvents,
+  turn,
+} from "../test/goal-harness.js";
+import { createGoalPlugin } from "./index.js";
 
 /** An in-memory store whose lease writes or deletes can be made to fail. */
 class FlakyStore extends MemoryStore {
@@ -46,9 +53,7 @@ async function flakyHost(steps: ScriptedStep[]) {
       if (result.kind !== "command") throw new Error(`${text} did not run as a command`);
       return result.command.reply;
     },
-    async goal() {
-      return (await store.readState("goal", "s1", "goal"))?.value as unknown as Goal | undefined;
-    },
+    goal: () => storedGoalWithEvents(store, "s1"),
   };
 }
 

@@ -1,7 +1,7 @@
 import { createHost, type LeaseRecord, MemoryStore } from "@goal-lease/sdk";
 import { FakeClock, ScriptedModel, settle } from "@goal-lease/sdk/testing";
 import { describe, expect, it } from "vitest";
-import { readStoredGoal } from "./goal-reader.js";
+import { storedGoalWithEvents as readStoredGoal } from "../test/goal-harness.js";
 import { createGoalPlugin } from "./index.js";
 
 const owner = { id: "owner", isOwner: true };

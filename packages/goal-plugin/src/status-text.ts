@@ -26,10 +26,10 @@ export function statusText(goal: Goal, now: number): string {
   ].join("\n");
 }
 
-/** The last `count` events, one line each, timed from the goal's start. */
-export function eventsText(goal: Goal, count: number): string {
-  const shown = goal.events.slice(-count);
-  const header = `Last ${shown.length} of ${goal.events.length + goal.droppedEvents} events for ${quote(goal.objective, 80)}:`;
+/** The last `count` of a goal's events, one line each, timed from the goal's start. */
+export function eventsText(goal: Goal, events: readonly GoalEvent[], count: number): string {
+  const shown = events.slice(-count);
+  const header = `Last ${shown.length} of ${events.length} events for ${quote(goal.objective, 80)}:`;
   return [
     header,
     ...shown.map(

@@ -1,4 +1,4 @@
-import type { HostEvent, ModelMessage, SendResult } from "@goal-lease/sdk";
+import type { HostEvent, HostStore, ModelMessage, SendResult } from "@goal-lease/sdk";
 import {
   createTestHost,
   ScriptedModel,
@@ -6,7 +6,14 @@ import {
   type ScriptedStep,
   type TestHost,
 } from "@goal-lease/sdk/testing";
-import { createGoalPlugin, type Goal, type GoalPluginOptions } from "../src/index.js";
+import {
+  createGoalPlugin,
+  type Goal,
+  type GoalEvent,
+  type GoalPluginOptions,
+  readStoredGoal,
+  readStoredGoalEvents,
+} from "../src/index.js";
 
 /** The session owner. */
 export const owner = Object.freeze({ id: "owner", isOwner: true });
@@ -37,7 +44,7 @@ export interface GoalHarness extends TestHost {
   ): Promise<SendResult>;
   /** Runs a command and returns its reply. */
   command(text: string, sessionKey?: string): Promise<string>;
-  goal(sessionKey?: string): Promise<Goal | undefined>;
+  goal(sessionKey?: string): Promise<GoalWithEvents | undefined>;
   /** Runs a command as `sender` and returns its reply. */
   commandAs(text: string, sender: { id: string; isOwner: boolean }, sessionKey?: string): Promise<string>;
   /** The tool results a session's transcript holds, oldest first. */
@@ -88,9 +95,18 @@ export async function createGoalHarness(
       });
       return entries.flatMap(({ message }) => (message.role === "tool" ? [message] : []));
     },
-    async goal(sessionKey = "s1") {
-      const entry = await testHost.store.readState("goal", sessionKey, "goal");
-      return entry?.value as unknown as Goal | undefined;
-    },
+    goal: (sessionKey = "s1") => storedGoalWithEvents(testHost.store, sessionKey),
   };
+}
+
+/** A stored goal with its events, as `/goal events` reads them from the store's log. */
+export type GoalWithEvents = Goal & { events: GoalEvent[] };
+
+/** A session's stored goal with its events attached, for checks on both. */
+export async function storedGoalWithEvents(
+  store: HostStore,
+  sessionKey: string,
+): Promise<GoalWithEvents | undefined> {
+  const goal = await readStoredGoal(store, sessionKey);
+  return goal && { ...goal, events: await readStoredGoalEvents(store, sessionKey, goal) };
 }

@@ -82,3 +82,4 @@ export type {
   TranscriptEntry,
   WriteOptions,
 } from "./store/store.js";
+export { maxLogEntries } from "./store/store.js";

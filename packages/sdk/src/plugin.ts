@@ -110,14 +110,22 @@ export interface PluginHooks {
 /** Versioned plugin state, scoped to the plugin and the context's session. */
 export interface PluginStateApi {
   get(context: SessionContext, key: string): Promise<StateEntry | undefined>;
-  /** Compare-and-set: writes only if the stored version is `expectedVersion` (0 = not stored yet). */
+  /**
+   * Compare-and-set: writes only if the stored version is `expectedVersion` (0 = not stored yet). `log`
+   * entries are appended to the key's log in the same transaction, only if the value was written.
+   */
   set(
     context: SessionContext,
     key: string,
     value: JsonValue,
-    options: { expectedVersion: number },
+    options: { expectedVersion: number; log?: readonly JsonValue[] },
   ): Promise<StateWriteResult>;
+  /** Deletes the value and its log. */
   delete(context: SessionContext, key: string): Promise<void>;
+  /** Appends to the key's append-only log (the last 1,000 entries are kept), without touching the value. */
+  append(context: SessionContext, key: string, entries: readonly JsonValue[]): Promise<void>;
+  /** The last `limit` entries of the key's log, oldest first. */
+  log(context: SessionContext, key: string, options: { limit: number }): Promise<JsonValue[]>;
 }
 
 /** What a plugin gets at registration. Everything that routes takes a host-minted context. */

@@ -1,4 +1,9 @@
-import { readStoredGoal, renderGoalEvents, renderGoalStatus } from "@goal-lease/goal-plugin";
+import {
+  readStoredGoal,
+  readStoredGoalEvents,
+  renderGoalEvents,
+  renderGoalStatus,
+} from "@goal-lease/goal-plugin";
 import { GoalLeaseError, type HostStore } from "@goal-lease/sdk";
 import { type CliIo, writeLine } from "../cli-io.js";
 import { openStore } from "../open-host.js";
@@ -54,7 +59,10 @@ export async function showEvents(
       return;
     }
     writeLine(io.stdout, `session ${sessionKey}`);
-    writeLine(io.stdout, renderGoalEvents(goal, options.count));
+    writeLine(
+      io.stdout,
+      renderGoalEvents(goal, await readStoredGoalEvents(store, sessionKey, goal), options.count),
+    );
   });
 }
 

@@ -1,7 +1,7 @@
 // The invariants of a crash run, checked on what the store kept and what every process journaled.
 import { DatabaseSync } from "node:sqlite";
 import { SqliteStore } from "@goal-lease/sdk";
-import type { Goal } from "../../dist/index.js";
+import { readStoredGoal, readStoredGoalEvents } from "../../dist/index.js";
 import type { JournalLine } from "./journal.ts";
 
 /** A user's answered command, as the session's owner answered it (its answer time, its reply). */
@@ -49,7 +49,7 @@ export async function checkRun(storePath: string, journal: readonly JournalLine[
   const store = SqliteStore.open(storePath);
   try {
     for (const sessionKey of sessionKeys) {
-      const goal = (await store.readState("goal", sessionKey, "goal"))?.value as unknown as Goal | undefined;
+      const goal = await readStoredGoal(store, sessionKey);
       if (!goal) {
         counts.lost++;
         continue;
@@ -70,7 +70,7 @@ export async function checkRun(storePath: string, journal: readonly JournalLine[
 
       // A continuation may not start after a stop was answered, unless the user said "go" again since: a
       // resume or a start, dated when it took effect (the goal's own log), no later than the turn's start.
-      const goes = goal.events
+      const goes = (await readStoredGoalEvents(store, sessionKey, goal))
         .filter(
           (event) =>
             (event.type === "status" && event.to === "active" && event.by === "user") ||

@@ -81,8 +81,7 @@ async function userActs(): Promise<void> {
   const sessionKey = pick(sessionsOf(round, sessionCount)) as string;
   const goal = await goalOf(sessionKey);
   if (!goal) return;
-  const last = goal.events.findLast((event) => event.type === "status");
-  const interrupted = last?.type === "status" && last.by === "gate" && /interrupted/.test(last.reason);
+  const interrupted = /interrupted/.test(goal.statusReason ?? "");
   let text: string | undefined;
   if (goal.status === "active" && random() < 0.6) text = `/goal ${pick(["pause", "pause", "clear", "done"])}`;
   else if (goal.status === "paused" && (interrupted || random() < 0.3)) text = "/goal resume";

@@ -15,6 +15,7 @@ import type {
   TranscriptEntry,
   WriteOptions,
 } from "./store.js";
+import { maxLogEntries } from "./store.js";
 
 const slotId = (slot: LeaseSlot) => JSON.stringify([slot.pluginId, slot.sessionKey, slot.leaseKey]);
 const stateId = (pluginId: string, scope: string, key: string) => JSON.stringify([pluginId, scope, key]);
@@ -27,6 +28,7 @@ export class MemoryStore implements HostStore {
   readonly #sessions = new Map<string, SessionRecord>();
   readonly #transcripts = new Map<string, TranscriptEntry[]>();
   readonly #state = new Map<string, { json: string; version: number }>();
+  readonly #logs = new Map<string, string[]>();
   readonly #leases = new Map<string, LeaseRecord>();
   readonly #started = new Map<string, LeaseRecord>();
   /** Each session's owner and token; the claim lives as long as the owner's entry in `#hosts`. */
@@ -151,7 +153,7 @@ export class MemoryStore implements HostStore {
     key: string,
     value: JsonValue,
     expectedVersion: number,
-    options?: WriteOptions,
+    options?: WriteOptions & { log?: readonly JsonValue[] },
   ): Promise<StateWriteResult> {
     this.#fence(scope, options);
     const id = stateId(pluginId, scope, key);
@@ -159,12 +161,38 @@ export class MemoryStore implements HostStore {
     if ((current?.version ?? 0) !== expectedVersion) return { status: "conflict", current: toEntry(current) };
     const version = expectedVersion + 1;
     this.#state.set(id, { json: JSON.stringify(value), version });
+    if (options?.log) this.#append(id, options.log);
     return { status: "written", version };
   }
 
   async deleteState(pluginId: string, scope: string, key: string, options?: WriteOptions) {
     this.#fence(scope, options);
-    return this.#state.delete(stateId(pluginId, scope, key));
+    const id = stateId(pluginId, scope, key);
+    this.#logs.delete(id);
+    return this.#state.delete(id);
+  }
+
+  async appendLog(
+    pluginId: string,
+    scope: string,
+    key: string,
+    entries: readonly JsonValue[],
+    options?: WriteOptions,
+  ) {
+    this.#fence(scope, options);
+    this.#append(stateId(pluginId, scope, key), entries);
+  }
+
+  async readLog(pluginId: string, scope: string, key: string, options: { limit: number }) {
+    const log = this.#logs.get(stateId(pluginId, scope, key)) ?? [];
+    return log.slice(-Math.max(0, options.limit)).map((json) => JSON.parse(json) as JsonValue);
+  }
+
+  #append(id: string, entries: readonly JsonValue[]): void {
+    const log = this.#logs.get(id) ?? [];
+    log.push(...entries.map((entry) => JSON.stringify(entry)));
+    if (log.length > maxLogEntries) log.splice(0, log.length - maxLogEntries);
+    this.#logs.set(id, log);
   }
 
   async putLease(record: LeaseRecord, options?: WriteOptions & { ifState?: StateCondition }) {

@@ -1,5 +1,5 @@
 /** The schema version this build writes; stored in the file's `PRAGMA user_version`. */
-export const currentSchemaVersion = 2;
+export const currentSchemaVersion = 3;
 
 /**
  * Migrations by the version they produce. Version 1 is the first format; a new format appends a step here
@@ -88,6 +88,20 @@ export const migrations: readonly { version: number; sql: string }[] = [
       CREATE INDEX session_inbox_pending ON session_inbox (posted_at) WHERE answered_at IS NULL;
       CREATE INDEX leases_by_session ON leases (session_key);
       CREATE INDEX started_leases_by_session ON started_leases (session_key);
+    `,
+  },
+  {
+    // Plugin logs: append-only entries beside a state key, read only when asked (a goal's event log).
+    version: 3,
+    sql: `
+      CREATE TABLE plugin_log (
+        plugin_id TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (plugin_id, scope, key, seq)
+      ) STRICT, WITHOUT ROWID;
     `,
   },
 ];

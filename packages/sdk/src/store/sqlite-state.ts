@@ -1,7 +1,7 @@
 import type { JsonValue } from "../json.js";
 import type { Query } from "./sqlite-owners.js";
 import { type Row, toState } from "./sqlite-rows.js";
-import type { StateEntry, StateWriteResult } from "./store.js";
+import { maxLogEntries, type StateEntry, type StateWriteResult } from "./store.js";
 
 // The plugin-state statements of SqliteStore; a write runs inside the transaction the store opened for it.
 
@@ -40,4 +40,48 @@ export function deleteState(query: Query, pluginId: string, scope: string, key: 
     key,
   );
   return Number(result.changes) > 0;
+}
+
+/** Appends to the log of (plugin, scope, key), dropping entries past the last {@link maxLogEntries}. */
+export function appendLog(
+  query: Query,
+  log: { pluginId: string; scope: string; key: string },
+  entries: readonly JsonValue[],
+): void {
+  if (entries.length === 0) return;
+  const { pluginId, scope, key } = log;
+  const last = query(
+    "SELECT max(seq) AS seq FROM plugin_log WHERE plugin_id = ? AND scope = ? AND key = ?",
+  ).get(pluginId, scope, key) as { seq: number | null } | undefined;
+  let seq = Number(last?.seq ?? 0);
+  const insert = query("INSERT INTO plugin_log (plugin_id, scope, key, seq, value) VALUES (?, ?, ?, ?, ?)");
+  for (const entry of entries) insert.run(pluginId, scope, key, ++seq, JSON.stringify(entry));
+  if (seq > maxLogEntries) {
+    query("DELETE FROM plugin_log WHERE plugin_id = ? AND scope = ? AND key = ? AND seq <= ?").run(
+      pluginId,
+      scope,
+      key,
+      seq - maxLogEntries,
+    );
+  }
+}
+
+/** The last `limit` entries of a log, oldest first. */
+export function readLog(
+  query: Query,
+  log: { pluginId: string; scope: string; key: string },
+  limit: number,
+): JsonValue[] {
+  const rows = query(
+    "SELECT value FROM plugin_log WHERE plugin_id = ? AND scope = ? AND key = ? ORDER BY seq DESC LIMIT ?",
+  ).all(log.pluginId, log.scope, log.key, Math.max(0, limit)) as { value: string }[];
+  return rows.reverse().map((row) => JSON.parse(row.value) as JsonValue);
+}
+
+export function deleteLog(query: Query, log: { pluginId: string; scope: string; key: string }): void {
+  query("DELETE FROM plugin_log WHERE plugin_id = ? AND scope = ? AND key = ?").run(
+    log.pluginId,
+    log.scope,
+    log.key,
+  );
 }

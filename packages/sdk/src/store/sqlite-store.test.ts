@@ -28,6 +28,11 @@ describe("SqliteStore formats", () => {
       expect(await store.readTranscript("chat-1", { generation: 1, limit: 10 })).toHaveLength(2);
       expect(await store.readState("goal", "chat-1", "goal")).toMatchObject({ version: 1 });
       expect(await store.listLeases()).toMatchObject([{ id: "lease-fixture", dueAt: 1_767_225_660_003 }]);
+      // Logs came with version 3; an older file migrated to it has an empty one, and takes appends.
+      const version = Number(/v(\d+)\.db$/.exec(fixture)?.[1]);
+      expect(await store.readLog("goal", "chat-1", "goal", { limit: 10 })).toHaveLength(version >= 3 ? 1 : 0);
+      await store.appendLog("goal", "chat-1", "goal", [{ type: "later" }]);
+      expect((await store.readLog("goal", "chat-1", "goal", { limit: 1 }))[0]).toEqual({ type: "later" });
       await store.close();
     },
   );

@@ -189,15 +189,36 @@ export class SqliteStore implements HostStore {
     key: string,
     value: JsonValue,
     expectedVersion: number,
-    options?: WriteOptions,
+    options?: WriteOptions & { log?: readonly JsonValue[] },
   ): Promise<StateWriteResult> {
-    return this.#write(scope, options, () =>
-      state.writeState(this.#query, { pluginId, scope, key, value }, expectedVersion),
-    );
+    return this.#write(scope, options, () => {
+      const result = state.writeState(this.#query, { pluginId, scope, key, value }, expectedVersion);
+      if (result.status === "written" && options?.log) {
+        state.appendLog(this.#query, { pluginId, scope, key }, options.log);
+      }
+      return result;
+    });
   }
 
   async deleteState(pluginId: string, scope: string, key: string, options?: WriteOptions) {
-    return this.#write(scope, options, () => state.deleteState(this.#query, pluginId, scope, key));
+    return this.#write(scope, options, () => {
+      state.deleteLog(this.#query, { pluginId, scope, key });
+      return state.deleteState(this.#query, pluginId, scope, key);
+    });
+  }
+
+  async appendLog(
+    pluginId: string,
+    scope: string,
+    key: string,
+    entries: readonly JsonValue[],
+    options?: WriteOptions,
+  ) {
+    await this.#write(scope, options, () => state.appendLog(this.#query, { pluginId, scope, key }, entries));
+  }
+
+  async readLog(pluginId: string, scope: string, key: string, options: { limit: number }) {
+    return this.#read(() => state.readLog(this.#query, { pluginId, scope, key }, options.limit));
   }
 
   async putLease(record: LeaseRecord, options?: WriteOptions & { ifState?: StateCondition }) {

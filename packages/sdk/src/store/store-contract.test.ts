@@ -102,6 +102,40 @@ describe.each(stores)("store contract: %s", (_name, open) => {
     expect(await store.writeState("goal", "s1", "goal", null, 0)).toEqual({ status: "written", version: 1 });
   });
 
+  it("keeps a plugin log beside its state: appended with a write that lands, read only when asked", async () => {
+    store = open();
+    await store.appendLog("goal", "s1", "goal", [{ n: 1 }, { n: 2 }]);
+    expect(await store.readState("goal", "s1", "goal")).toBeUndefined();
+    await store.writeState("goal", "s1", "goal", { v: 1 }, 0, { log: [{ n: 3 }] });
+    // A write that loses the compare-and-set appends nothing.
+    await store.writeState("goal", "s1", "goal", { v: 9 }, 0, { log: [{ n: 99 }] });
+    expect(await store.readLog("goal", "s1", "goal", { limit: 10 })).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect(await store.readLog("goal", "s1", "goal", { limit: 2 })).toEqual([{ n: 2 }, { n: 3 }]);
+    expect(await store.readLog("goal", "s2", "goal", { limit: 10 })).toEqual([]);
+    expect(await store.readLog("other", "s1", "goal", { limit: 10 })).toEqual([]);
+    const copy = await store.readLog("goal", "s1", "goal", { limit: 1 });
+    (copy[0] as { n: number }).n = 42;
+    expect(await store.readLog("goal", "s1", "goal", { limit: 1 })).toEqual([{ n: 3 }]);
+    await store.deleteState("goal", "s1", "goal");
+    expect(await store.readLog("goal", "s1", "goal", { limit: 10 })).toEqual([]);
+  });
+
+  it("keeps the last 1,000 entries of a log", async () => {
+    store = open();
+    for (let batch = 0; batch < 11; batch++) {
+      await store.appendLog(
+        "goal",
+        "s1",
+        "goal",
+        Array.from({ length: 100 }, (_, index) => batch * 100 + index),
+      );
+    }
+    const kept = await store.readLog("goal", "s1", "goal", { limit: 5_000 });
+    expect(kept).toHaveLength(1_000);
+    expect(kept[0]).toBe(100);
+    expect(kept.at(-1)).toBe(1_099);
+  });
+
   it("keeps one pending lease per slot and reports what it replaced", async () => {
     store = open();
     expect(await store.putLease(lease())).toEqual({ replaced: undefined });

@@ -27,6 +27,9 @@ export interface StateEntry {
   version: number;
 }
 
+/** How many entries a plugin log keeps: older ones are dropped as new ones come. */
+export const maxLogEntries = 1_000;
+
 /** Outcome of a compare-and-set write: `expectedVersion` 0 means "must not exist yet". */
 export type StateWriteResult =
   | { status: "written"; version: number }
@@ -153,15 +156,31 @@ export interface HostStore {
 
   /** A fresh copy on every call: the caller may change it without touching what is stored. */
   readState(pluginId: string, scope: string, key: string): Promise<StateEntry | undefined>;
+  /** With `log`, those entries are appended to the key's log in the same transaction, if the value is written. */
   writeState(
     pluginId: string,
     scope: string,
     key: string,
     value: JsonValue,
     expectedVersion: number,
-    options?: WriteOptions,
+    options?: WriteOptions & { log?: readonly JsonValue[] },
   ): Promise<StateWriteResult>;
+  /** Deletes the value and its log. */
   deleteState(pluginId: string, scope: string, key: string, options?: WriteOptions): Promise<boolean>;
+
+  /**
+   * Appends to the append-only log beside state `key` (which need not exist), keeping the last
+   * {@link maxLogEntries}. A log is read only when asked, so what a plugin records costs no state read.
+   */
+  appendLog(
+    pluginId: string,
+    scope: string,
+    key: string,
+    entries: readonly JsonValue[],
+    options?: WriteOptions,
+  ): Promise<void>;
+  /** The last `limit` entries of the log, oldest first; fresh copies. */
+  readLog(pluginId: string, scope: string, key: string, options: { limit: number }): Promise<JsonValue[]>;
 
   /**
    * Stores `record` as the slot's pending lease, replacing (and returning) any pending one. With `ifState`,

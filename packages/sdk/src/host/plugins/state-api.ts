@@ -1,6 +1,7 @@
 import { GoalLeaseError } from "../../errors.js";
 import type { JsonValue } from "../../json.js";
 import type { PluginStateApi } from "../../plugin.js";
+import { maxLogEntries } from "../../store/store.js";
 import type { PluginHost } from "./plugin-host.js";
 import { type PluginCaller, resolveContext } from "./resolve-context.js";
 
@@ -41,14 +42,33 @@ export function createStateApi(host: PluginHost, caller: PluginCaller): PluginSt
   };
   const api: PluginStateApi = {
     get: async (context, key) => host.store.readState(pluginId, scopeOf(context, key), key),
-    set: async (context, key, value, { expectedVersion }) => {
+    set: async (context, key, value, { expectedVersion, log }) => {
       const scope = scopeOf(context, key);
       checkJson(value);
-      return host.store.writeState(pluginId, scope, key, value, expectedVersion, fenceOf(host, scope));
+      if (log) checkLog(log);
+      return host.store.writeState(pluginId, scope, key, value, expectedVersion, {
+        ...fenceOf(host, scope),
+        log,
+      });
     },
     delete: async (context, key) => {
       const scope = scopeOf(context, key);
       await host.store.deleteState(pluginId, scope, key, fenceOf(host, scope));
+    },
+    append: async (context, key, entries) => {
+      const scope = scopeOf(context, key);
+      checkLog(entries);
+      await host.store.appendLog(pluginId, scope, key, entries, fenceOf(host, scope));
+    },
+    log: async (context, key, { limit }) => {
+      const scope = scopeOf(context, key);
+      if (!Number.isInteger(limit) || limit < 0) {
+        throw new GoalLeaseError({
+          code: "invalid_state_value",
+          message: `A log limit must be a whole number of entries, not ${JSON.stringify(limit)}.`,
+        });
+      }
+      return host.store.readLog(pluginId, scope, key, { limit: Math.min(limit, maxLogEntries) });
     },
   };
   return Object.freeze(api);
@@ -57,6 +77,19 @@ export function createStateApi(host: PluginHost, caller: PluginCaller): PluginSt
 /** The host's right to write the session, which every write of its state carries. */
 function fenceOf(host: PluginHost, sessionKey: string) {
   return { fence: host.session(sessionKey)?.fence };
+}
+
+/** At most this many entries per append, so one call cannot flush a log. */
+const maxAppendEntries = 100;
+
+function checkLog(entries: readonly JsonValue[]): void {
+  if (!Array.isArray(entries) || entries.length > maxAppendEntries) {
+    throw new GoalLeaseError({
+      code: "invalid_state_value",
+      message: `Log entries come as an array of at most ${maxAppendEntries}.`,
+    });
+  }
+  for (const entry of entries) checkJson(entry);
 }
 
 function checkJson(value: JsonValue): void {
