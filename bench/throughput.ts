@@ -16,7 +16,10 @@ export async function measureThroughput(store: HostStore, sessions: number, turn
   return { turns: sessions * turns, seconds, turnsPerSecond: (sessions * turns) / seconds };
 }
 
-/** The floor: per turn, the model call that asks for goal_status, the tool call, and the model call after it. */
+/**
+ * The floor: per turn, the one model call (it reports with goal_status, which closes the turn) and the tool
+ * call, then a `setImmediate` for the dispatch; no state, validation, persistence, events or hooks.
+ */
 export async function measureBareLoop(sessions: number, turns: number) {
   const model = instantModel();
   const signal = new AbortController().signal;
@@ -30,26 +33,8 @@ export async function measureBareLoop(sessions: number, turns: number) {
           messages: [{ role: "user", origin: "continuation", content: `Goal continuation ${turn + 1}` }],
           tools: [],
         };
-        const first = await model.generate(request, { signal });
-        const call = first.toolCalls[0];
-        const result = JSON.stringify(tool(call?.input));
-        await model.generate(
-          {
-            ...request,
-            messages: [
-              ...request.messages,
-              { role: "assistant", content: first.text, toolCalls: first.toolCalls },
-              {
-                role: "tool",
-                toolCallId: call?.id ?? "",
-                toolName: "goal_status",
-                content: result,
-                isError: false,
-              },
-            ],
-          },
-          { signal },
-        );
+        const response = await model.generate(request, { signal });
+        JSON.stringify(tool(response.toolCalls[0]?.input));
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }),
