@@ -7,12 +7,8 @@ import { createTestHost, ScriptedModel, type ScriptedReply } from "@goal-lease/s
 const report = (status: "continue" | "done", note: string): ScriptedReply => ({
   toolCalls: [{ name: "goal_status", input: { status, note } }],
 });
-const model = new ScriptedModel([
-  report("continue", "drafted"),
-  { text: "ok" },
-  report("done", "shipped"),
-  { text: "ok" },
-]);
+// A turn that ends with words continues the goal; the report stops it.
+const model = new ScriptedModel([{ text: "Drafted the notes." }, report("done", "shipped")]);
 const { host, store, settle, dispose } = await createTestHost({
   model,
   store: new MemoryStore(),

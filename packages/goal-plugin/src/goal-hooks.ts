@@ -16,7 +16,13 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController): v
     await controller.store.log(context, goal, [{ at: controller.now(), type: "continuation-started", turn }]);
   });
 
-  api.on("turn-end", (event, context) => onTurnEnd(controller, event, context));
+  api.on("turn-end", async (event, context) => {
+    try {
+      await onTurnEnd(controller, event, context);
+    } finally {
+      controller.store.forgetTurn(context);
+    }
+  });
 
   api.on("prompt-context", async (context) => {
     const goal = await controller.store.read(context);

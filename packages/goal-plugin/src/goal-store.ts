@@ -28,6 +28,12 @@ export class GoalFormatError extends Error {
  */
 export class GoalStore {
   readonly #api: PluginApi;
+  /**
+   * The goal as the running turn of each session read it, so a turn reads its goal once however many of
+   * its hooks ask. Any write of the session's goal in this process (a report, a command typed meanwhile)
+   * drops it; no other process writes the goal of a session this one owns.
+   */
+  readonly #turnReads = new Map<string, { turnId: string; json: string | undefined; version: number }>();
 
   constructor(api: PluginApi) {
     this.#api = api;
@@ -57,6 +63,8 @@ export class GoalStore {
     change: (goal: Goal | undefined) => Goal | undefined | Promise<Goal | undefined>,
   ): Promise<GoalEntry | undefined> {
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      // A retry reads what the store has now, never the turn's copy that lost the race.
+      if (attempt > 0) this.#turnReads.delete(context.sessionKey);
       const entry = await this.readEntry(context);
       // The store hands out a fresh copy on every read, so `change` may mutate it freely.
       const next = await change(entry?.goal);
@@ -69,6 +77,7 @@ export class GoalStore {
       delete (next as LegacyGoalFields).events;
       delete (next as LegacyGoalFields).droppedEvents;
       const log = [...legacy, ...takeEvents(next)] as unknown as JsonValue[];
+      this.#turnReads.delete(context.sessionKey);
       const written = await this.#api.state.set(context, goalKey, next as unknown as JsonValue, {
         expectedVersion: entry?.version ?? 0,
         log,
@@ -91,19 +100,41 @@ export class GoalStore {
 
   /** Deletes the goal without reading it: the way out when it cannot be read. */
   async discard(context: SessionContext): Promise<void> {
+    this.#turnReads.delete(context.sessionKey);
     await this.#api.state.delete(context, goalKey);
   }
 
-  /** The goal and its version in the store, which a continuation request can be made conditional on. */
-  async readEntry(context: SessionContext): Promise<GoalEntry | undefined> {
-    const entry = await this.#api.state.get(context, goalKey);
-    if (!entry) return undefined;
-    const goal = entry.value as unknown as Goal;
-    if (goal?.formatVersion !== 1) {
-      throw new GoalFormatError(
-        `The stored goal has format ${JSON.stringify(goal?.formatVersion)}; this version reads format 1. Upgrade goal-lease, or clear the goal to start over.`,
-      );
-    }
-    return { goal, version: entry.version };
+  /** The session's turn has ended: its copy of the goal is dropped. */
+  forgetTurn(context: SessionContext): void {
+    this.#turnReads.delete(context.sessionKey);
   }
+
+  /**
+   * The goal and its version in the store, which a continuation request can be made conditional on; a
+   * fresh copy every time. Within a turn, the store is read once.
+   */
+  async readEntry(context: SessionContext): Promise<GoalEntry | undefined> {
+    const turnId = context.turn?.id;
+    const copy = turnId === undefined ? undefined : this.#turnReads.get(context.sessionKey);
+    if (copy !== undefined && copy.turnId === turnId) {
+      return copy.json === undefined ? undefined : checked(JSON.parse(copy.json), copy.version);
+    }
+    const entry = await this.#api.state.get(context, goalKey);
+    if (turnId !== undefined) {
+      const json = entry ? JSON.stringify(entry.value) : undefined;
+      this.#turnReads.set(context.sessionKey, { turnId, json, version: entry?.version ?? 0 });
+    }
+    return entry ? checked(entry.value, entry.version) : undefined;
+  }
+}
+
+/** A stored goal of the format this version reads, or a {@link GoalFormatError} that says what to do. */
+function checked(value: unknown, version: number): GoalEntry {
+  const goal = value as Goal;
+  if (goal?.formatVersion !== 1) {
+    throw new GoalFormatError(
+      `The stored goal has format ${JSON.stringify(goal?.formatVersion)}; this version reads format 1. Upgrade goal-lease, or clear the goal to start over.`,
+    );
+  }
+  return { goal, version };
 }
