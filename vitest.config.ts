@@ -29,6 +29,8 @@ const roots = [
 export default defineConfig({
   resolve: { alias },
   test: {
+    // One PostgreSQL server for the run: the stores' contract suites run on it as on SQLite and memory.
+    globalSetup: [source("./test/postgres-global-setup.ts")],
     projects: roots
       .filter((root) => existsSync(source(`./${root}/package.json`)))
       .map((root) => ({

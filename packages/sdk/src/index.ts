@@ -66,6 +66,8 @@ export {
 export type { Sender, SessionContext, TurnKind } from "./session-context.js";
 export { defaultStorePath, storePathVariable } from "./store/default-store-path.js";
 export { MemoryStore } from "./store/memory-store.js";
+export type { PostgresStoreOptions } from "./store/postgres/postgres-connect.js";
+export { PostgresStore } from "./store/postgres/postgres-store.js";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite-store.js";
 export type {
   AcquireResult,

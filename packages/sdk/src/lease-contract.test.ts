@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, expectTypeOf, it, onTestFinished } from "vitest";
 import { hoppingStore } from "../test/hopping-store.js";
+import { freshPostgresStore } from "../test/postgres-store.js";
 import { contextFor, createProbe, owner, type Probe } from "../test/probe-plugin.js";
 import type { HostEvent, HostEventName } from "./events.js";
 import { createHost, Host } from "./host/host.js";
@@ -75,6 +76,25 @@ const harnesses: [string, MakeHarness][] = [
         settle: () => settle(host, clock),
         dispose: async () => {
           await host.close();
+          model.verify();
+        },
+      };
+    },
+  ],
+  [
+    "createHost on PostgresStore",
+    async ({ model, plugins, store }) => {
+      const clock = new FakeClock();
+      const owned = store ?? (await freshPostgresStore());
+      const host = await createHost({ model, plugins, clock, store: owned });
+      return {
+        host,
+        clock,
+        store: owned,
+        settle: () => settle(host, clock),
+        dispose: async () => {
+          await host.close();
+          if (!store) await owned.close();
           model.verify();
         },
       };

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { freshPostgresStore } from "../../test/postgres-store.js";
 import { MemoryStore } from "./memory-store.js";
 import { SqliteStore } from "./sqlite-store.js";
 import type { HostStore, LeaseRecord, LeaseSlot } from "./store.js";
@@ -100,14 +101,16 @@ async function applyToStore(store: HostStore, op: Operation): Promise<unknown> {
 
 const byId = (records: LeaseRecord[]) => [...records].sort((left, right) => left.id.localeCompare(right.id));
 
-describe.each([
-  ["MemoryStore", () => new MemoryStore()],
-  ["SqliteStore", () => SqliteStore.open(":memory:")],
-])("lease store against a reference model: %s", (_name, open) => {
+// PostgreSQL runs fewer cases: each takes a fresh schema on the server.
+describe.each<[string, () => HostStore | Promise<HostStore>, number]>([
+  ["MemoryStore", () => new MemoryStore(), 200],
+  ["SqliteStore", () => SqliteStore.open(":memory:"), 200],
+  ["PostgresStore", () => freshPostgresStore(), 30],
+])("lease store against a reference model: %s", (_name, open, numRuns) => {
   it("agrees with the model on every result and on the final state", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(operation, { maxLength: 40 }), async (operations) => {
-        const store = open();
+        const store = await open();
         const model = new LeaseModel();
         try {
           for (const op of operations) expect(await applyToStore(store, op)).toEqual(model.apply(op));
@@ -122,7 +125,7 @@ describe.each([
           await store.close();
         }
       }),
-      { numRuns: 200 },
+      { numRuns },
     );
   });
 });

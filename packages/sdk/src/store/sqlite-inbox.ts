@@ -1,29 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { type Row, toCommand } from "./rows.js";
 import type { Query } from "./sqlite-owners.js";
 import type { InboxCommand } from "./store.js";
-
-type CommandRow = {
-  id: string;
-  session_key: string;
-  text: string;
-  sender_id: string;
-  sender_is_owner: number;
-  posted_at: number;
-  reply: string | null;
-  answered_at: number | null;
-};
-
-const toCommand = (row: CommandRow): InboxCommand => {
-  const command: InboxCommand = {
-    id: String(row.id),
-    sessionKey: String(row.session_key),
-    text: String(row.text),
-    sender: { id: String(row.sender_id), isOwner: Number(row.sender_is_owner) === 1 },
-    postedAt: Number(row.posted_at),
-  };
-  if (row.answered_at !== null) command.answer = { reply: String(row.reply), at: Number(row.answered_at) };
-  return command;
-};
 
 export function postCommand(query: Query, command: Omit<InboxCommand, "id" | "answer">): InboxCommand {
   const posted: InboxCommand = { ...command, id: randomUUID() };
@@ -42,7 +20,7 @@ export function postCommand(query: Query, command: Omit<InboxCommand, "id" | "an
 }
 
 export function getCommand(query: Query, id: string): InboxCommand | undefined {
-  const row = query("SELECT * FROM session_inbox WHERE id = ?").get(id) as CommandRow | undefined;
+  const row = query("SELECT * FROM session_inbox WHERE id = ?").get(id) as Row | undefined;
   return row ? toCommand(row) : undefined;
 }
 
@@ -53,7 +31,7 @@ export function listPendingCommands(query: Query, sessionKey?: string): InboxCom
       : query(
           "SELECT * FROM session_inbox WHERE answered_at IS NULL AND session_key = ? ORDER BY posted_at",
         ).all(sessionKey);
-  return (rows as CommandRow[]).map(toCommand);
+  return (rows as Row[]).map(toCommand);
 }
 
 /** Inside a write transaction: records the answer unless there is one already. */

@@ -1,5 +1,5 @@
+import { leaseValues, type Row, toLease } from "./rows.js";
 import { checkFence, type Query } from "./sqlite-owners.js";
-import { leaseValues, type Row, toLease } from "./sqlite-rows.js";
 import type { Fence, LeaseRecord, LeaseSlot, StateCondition } from "./store.js";
 
 // The lease statements of SqliteStore; each runs inside the transaction the store opened for it.

@@ -1,26 +1,18 @@
 import type { StatementSync } from "node:sqlite";
 import { acquisition, staleFence } from "./ownership.js";
+import { type Row, toOwner } from "./rows.js";
 import type { AcquireResult, Fence, SessionOwner } from "./store.js";
 
 /** Prepares (or reuses) a statement on the store's open database. */
 export type Query = (sql: string) => StatementSync;
-
-type OwnerRow = { session_key: string; owner_id: string; token: number; expires_at: number };
 
 // A session's claim lives as long as its owner's host row, unless the owner released it.
 const ownerColumns = `o.session_key, o.owner_id, o.token,
   CASE WHEN o.released = 1 THEN 0 ELSE coalesce(h.expires_at, 0) END AS expires_at
   FROM session_owners AS o LEFT JOIN hosts AS h ON h.owner_id = o.owner_id`;
 
-const toOwner = (row: OwnerRow): SessionOwner => ({
-  sessionKey: String(row.session_key),
-  ownerId: String(row.owner_id),
-  token: Number(row.token),
-  expiresAt: Number(row.expires_at),
-});
-
 function currentOwner(query: Query, sessionKey: string): SessionOwner | undefined {
-  const row = query(`SELECT ${ownerColumns} WHERE o.session_key = ?`).get(sessionKey) as OwnerRow | undefined;
+  const row = query(`SELECT ${ownerColumns} WHERE o.session_key = ?`).get(sessionKey) as Row | undefined;
   return row ? toOwner(row) : undefined;
 }
 
@@ -73,7 +65,7 @@ export function releaseOwner(query: Query, ownerId: string, sessionKeys?: readon
 }
 
 export function listOwners(query: Query): SessionOwner[] {
-  return (query(`SELECT ${ownerColumns}`).all() as OwnerRow[]).map(toOwner);
+  return (query(`SELECT ${ownerColumns}`).all() as Row[]).map(toOwner);
 }
 
 /** Sessions with leases, started leases or unanswered commands whose owner is absent or expired at `now`. */

@@ -2,6 +2,7 @@ import { type Stats, statSync } from "node:fs";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { GoalLeaseError, HostUsageError, StoreUnavailableError } from "../errors.js";
 import type { JsonValue } from "../json.js";
+import { type Row, toSession } from "./rows.js";
 import * as inbox from "./sqlite-inbox.js";
 import * as leases from "./sqlite-leases.js";
 import { openDatabase, prepareFile } from "./sqlite-open.js";
@@ -15,7 +16,6 @@ import {
   releaseOwner,
   renewOwner,
 } from "./sqlite-owners.js";
-import { type Row, toSession } from "./sqlite-rows.js";
 import * as state from "./sqlite-state.js";
 import * as transcript from "./sqlite-transcript.js";
 import type {

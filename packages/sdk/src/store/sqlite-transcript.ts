@@ -1,6 +1,5 @@
-import type { ModelMessage } from "../model.js";
+import { type Row, toTranscriptEntry } from "./rows.js";
 import type { Query } from "./sqlite-owners.js";
-import type { Row } from "./sqlite-rows.js";
 import type { TranscriptEntry } from "./store.js";
 
 // The transcript statements of SqliteStore; an append runs inside the transaction the store opened for it.
@@ -28,14 +27,5 @@ export function readTranscript(
   const rows = query(
     "SELECT * FROM transcript WHERE session_key = ? AND generation = ? ORDER BY id DESC LIMIT ?",
   ).all(sessionKey, options.generation, options.limit) as Row[];
-  return rows.reverse().map((row) => {
-    const entry: TranscriptEntry = {
-      generation: Number(row.generation),
-      turnId: String(row.turn_id),
-      at: Number(row.at),
-      message: JSON.parse(String(row.message)) as ModelMessage,
-    };
-    if (row.lease_id !== null) entry.leaseId = String(row.lease_id);
-    return entry;
-  });
+  return rows.reverse().map(toTranscriptEntry);
 }

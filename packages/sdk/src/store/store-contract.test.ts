@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { freshPostgresStore } from "../../test/postgres-store.js";
 import { MemoryStore } from "./memory-store.js";
 import { SqliteStore } from "./sqlite-store.js";
 import type { HostStore, LeaseRecord, TranscriptEntry } from "./store.js";
@@ -11,9 +12,10 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 let fileCount = 0;
 
 /** Every store implementation must pass this suite unchanged. */
-const stores: [string, () => HostStore][] = [
+const stores: [string, () => HostStore | Promise<HostStore>][] = [
   ["MemoryStore", () => new MemoryStore()],
   ["SqliteStore (file)", () => SqliteStore.open(join(directory, `contract-${++fileCount}.db`))],
+  ["PostgresStore", () => freshPostgresStore()],
 ];
 
 const lease = (overrides: Partial<LeaseRecord> = {}): LeaseRecord => ({
@@ -40,7 +42,7 @@ describe.each(stores)("store contract: %s", (_name, open) => {
   afterEach(async () => store?.close());
 
   it("stores, updates and lists sessions", async () => {
-    store = open();
+    store = await open();
     expect(await store.getSession("s1")).toBeUndefined();
     await store.putSession({
       sessionKey: "s1",
@@ -69,7 +71,7 @@ describe.each(stores)("store contract: %s", (_name, open) => {
   });
 
   it("reads the last entries of one generation, oldest first, and keeps lease ids", async () => {
-    store = open();
+    store = await open();
     await store.appendTranscript("s1", [entry("t1", "a"), entry("t1", "b"), entry("t2", "c", 2)]);
     await store.appendTranscript("s1", [{ ...entry("t3", "d"), leaseId: "lease-9" }]);
     await store.appendTranscript("s2", [entry("t4", "other session")]);
@@ -81,7 +83,7 @@ describe.each(stores)("store contract: %s", (_name, open) => {
   });
 
   it("writes plugin state with compare-and-set versions", async () => {
-    store = open();
+    store = await open();
     expect(await store.writeState("goal", "s1", "goal", { n: 1 }, 0)).toEqual({
       status: "written",
       version: 1,
@@ -103,7 +105,7 @@ describe.each(stores)("store contract: %s", (_name, open) => {
   });
 
   it("keeps a plugin log beside its state: appended with a write that lands, read only when asked", async () => {
-    store = open();
+    store = await open();
     await store.appendLog("goal", "s1", "goal", [{ n: 1 }, { n: 2 }]);
     expect(await store.readState("goal", "s1", "goal")).toBeUndefined();
     await store.writeState("goal", "s1", "goal", { v: 1 }, 0, { log: [{ n: 3 }] });
@@ -121,7 +123,7 @@ describe.each(stores)("store contract: %s", (_name, open) => {
   });
 
   it("keeps the last 1,000 entries of a log", async () => {
-    store = open();
+    store = await open();
     for (let batch = 0; batch < 11; batch++) {
       await store.appendLog(
         "goal",
@@ -137,7 +139,7 @@ describe.each(stores)("store contract: %s", (_name, open) => {
   });
 
   it("keeps one pending lease per slot and reports what it replaced", async () => {
-    store = open();
+    store = await open();
     expect(await store.putLease(lease())).toEqual({ replaced: undefined });
     expect(await store.putLease(lease({ id: "lease-2", message: "newer" }))).toEqual({ replaced: lease() });
     await store.putLease(lease({ id: "lease-3", leaseKey: "other" }));
@@ -153,7 +155,7 @@ describe.each(stores)("store contract: %s", (_name, open) => {
   });
 
   it("claims a lease once, moving it to the started set until finished", async () => {
-    store = open();
+    store = await open();
     await store.putLease(lease());
     expect(await store.claimLease(lease(), "wrong-id")).toBeUndefined();
     expect(await store.claimLease(lease(), "lease-1")).toEqual(lease());
@@ -168,7 +170,7 @@ describe.each(stores)("store contract: %s", (_name, open) => {
   });
 
   it("hands out copies, so callers cannot change stored values", async () => {
-    store = open();
+    store = await open();
     await store.writeState("goal", "s1", "goal", { list: [1] }, 0);
     const read = await store.readState("goal", "s1", "goal");
     (read as unknown as { value: { list: number[] } }).value.list.push(2);

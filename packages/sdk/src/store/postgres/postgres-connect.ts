@@ -1,0 +1,109 @@
+import type { Pool, PoolClient } from "pg";
+import { GoalLeaseError, StoreUnavailableError } from "../../errors.js";
+import { currentPostgresSchemaVersion, postgresMigrations } from "./postgres-schema.js";
+
+/** Options of {@link PostgresStore.open}. */
+export interface PostgresStoreOptions {
+  /** The schema (namespace) the tables live in; `goal_lease` unless set. Created if missing. */
+  schema?: string;
+  /** Connections the store keeps; 10 unless set. */
+  maxConnections?: number;
+  /** How long to wait for the server when connecting, in ms; 5,000 unless set. */
+  connectTimeoutMs?: number;
+}
+
+/** What to call a server in messages: its host, port and database, never the password. */
+export function describeServer(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `PostgreSQL at ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    return "PostgreSQL";
+  }
+}
+
+/** A one-line error saying what to do, for a failure talking to the server. */
+export function storeFailure(server: string, error: unknown): GoalLeaseError {
+  if (error instanceof GoalLeaseError) return error;
+  const code = (error as { code?: string })?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === "28P01" || code === "28000") {
+    return new StoreUnavailableError({
+      message: `${server} refused the login (${message}); check the user and password in the store URL.`,
+      cause: error,
+    });
+  }
+  if (code === "3D000") {
+    return new StoreUnavailableError({
+      message: `${server}: ${message}; create the database or name another in the store URL.`,
+      cause: error,
+    });
+  }
+  if (
+    code === "ECONNREFUSED" ||
+    code === "ENOTFOUND" ||
+    code === "ETIMEDOUT" ||
+    code === "57P01" ||
+    code === "57P03" ||
+    /timeout|terminat|connection|ECONNRESET/i.test(message)
+  ) {
+    return new StoreUnavailableError({
+      message: `${server} is not reachable (${code ?? message}); start it or check the store URL, then retry.`,
+      cause: error,
+    });
+  }
+  return new StoreUnavailableError({ message: `${server}: ${message}.`, cause: error });
+}
+
+/** Brings the schema up to date under an advisory lock, so hosts starting together migrate once. */
+export async function migrate(client: PoolClient, schema: string, server: string): Promise<void> {
+  await client.query("SELECT pg_advisory_lock(hashtextextended('goal-lease migrate', 0))");
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.goal_lease_schema (version INTEGER NOT NULL)`);
+    const found = await client.query(`SELECT max(version) AS version FROM ${schema}.goal_lease_schema`);
+    const version = Number(found.rows[0]?.version ?? 0);
+    if (version > currentPostgresSchemaVersion) {
+      throw new StoreUnavailableError({
+        message: `${server} schema ${schema} has version ${version}, newer than this goal-lease reads (${currentPostgresSchemaVersion}); upgrade goal-lease or use another schema.`,
+      });
+    }
+    for (const step of postgresMigrations.filter((migration) => migration.version > version)) {
+      await client.query("BEGIN");
+      try {
+        await client.query(`SET LOCAL search_path TO ${schema}`);
+        await client.query(step.sql);
+        await client.query(`INSERT INTO ${schema}.goal_lease_schema (version) VALUES ($1)`, [step.version]);
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK");
+        throw error;
+      }
+    }
+  } finally {
+    await client.query("SELECT pg_advisory_unlock(hashtextextended('goal-lease migrate', 0))");
+  }
+}
+
+/** A schema name this store will put into SQL: letters, digits and `_` only. */
+export function checkedSchema(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new StoreUnavailableError({
+      message: `Invalid PostgreSQL schema name ${JSON.stringify(schema)}: use 1-63 lower-case letters, digits or "_".`,
+    });
+  }
+  return schema;
+}
+
+/** Connects once to check the server and bring the schema up to date; the first failure, in one line. */
+export async function prepare(pool: Pool, schema: string, server: string): Promise<void> {
+  let client: PoolClient | undefined;
+  try {
+    client = await pool.connect();
+    await migrate(client, schema, server);
+  } catch (error) {
+    throw storeFailure(server, error);
+  } finally {
+    client?.release();
+  }
+}
