@@ -2,14 +2,23 @@
 // folder, listening on a free loopback port, run by an unprivileged user (PostgreSQL refuses root). Needs
 // the server binaries (Debian's `postgresql` package); `.ci/run` installs it when it is missing.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** A running test server: its URL, and the means to stop, start again and remove it. */
 export interface PostgresServer {
-  /** `postgres://goal_lease@127.0.0.1:<port>/goal_lease` */
+  /** `postgres://goal_lease:<password>@127.0.0.1:<port>/postgres` */
   readonly url: string;
   readonly port: number;
   stop(): void;
@@ -36,6 +45,10 @@ export function postgresBinaries(): string {
   return join(root, versions[0], "bin");
 }
 
+/** The test cluster's password for its user, `goal_lease`. */
+export const postgresTestPassword = "goal-lease-test";
+const password = postgresTestPassword;
+
 /** Starts a fresh server; call `remove()` when done. */
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = postgresBinaries();
@@ -58,14 +71,29 @@ export async function startPostgres(): Promise<PostgresServer> {
     chownSync(folder, uid, gid);
   }
   chmodSync(folder, 0o700);
-  run("initdb", ["-D", data, "-U", "goal_lease", "--auth=trust", "-E", "UTF8", "--no-sync", "-A", "trust"]);
+  // Connections over TCP log in with a password, as a real deployment's do.
+  const passwordFile = join(folder, "password");
+  writeFileSync(passwordFile, `${password}\n`);
+  if (asRoot) chownSync(passwordFile, ownerOf(folder).uid, ownerOf(folder).gid);
+  run("initdb", [
+    "-D",
+    data,
+    "-U",
+    "goal_lease",
+    "-E",
+    "UTF8",
+    "--no-sync",
+    "--auth-local=trust",
+    "--auth-host=scram-sha-256",
+    `--pwfile=${passwordFile}`,
+  ]);
   const port = await freePort();
   const options = `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
   const start = () => run("pg_ctl", ["-D", data, "-o", options, "-l", join(folder, "log"), "-w", "start"]);
   const stop = () => run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
   start();
   const server: PostgresServer = {
-    url: `postgres://goal_lease@127.0.0.1:${port}/postgres`,
+    url: `postgres://goal_lease:${password}@127.0.0.1:${port}/postgres`,
     port,
     stop,
     start,
@@ -90,4 +118,9 @@ function freePort(): Promise<number> {
       probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
     });
   });
+}
+
+function ownerOf(path: string): { uid: number; gid: number } {
+  const { uid, gid } = statSync(path);
+  return { uid, gid };
 }
