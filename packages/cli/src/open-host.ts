@@ -2,26 +2,31 @@ import { existsSync } from "node:fs";
 import { createGoalPlugin } from "@goal-lease/goal-plugin";
 import {
   createHost,
-  defaultStorePath,
+  defaultStoreLocation,
+  describeStore,
   GoalLeaseError,
   type Host,
   type HostStore,
+  isPostgresUrl,
   MemoryStore,
   type Model,
+  openStore as openStoreAt,
   type PluginDefinition,
-  SqliteStore,
 } from "@goal-lease/sdk";
 
 /** A host as the CLI runs it: the goal plugin loaded, over the store the user chose. */
 export interface CliHost {
   host: Host;
   store: HostStore;
-  /** Where state lives, for the banner: a path or "memory". */
+  /** Where state lives, for the banner: a path, a server (never its password) or "memory". */
   location: string;
   close(): Promise<void>;
 }
 
-/** Opens the store (`--store`, else `$GOAL_LEASE_STATE`, else `~/.goal-lease/state.db`) and starts a host on it. */
+/**
+ * Opens the store (`--store`, else `$GOAL_LEASE_STORE`, else `~/.goal-lease/state.db`: a file, or a
+ * PostgreSQL URL) and starts a host on it.
+ */
 export async function openCliHost(options: {
   model: Model;
   storePath?: string;
@@ -32,8 +37,8 @@ export async function openCliHost(options: {
   /** Plugins to load beside the goal plugin (`--plugin`). */
   plugins?: readonly PluginDefinition[];
 }): Promise<CliHost> {
-  const location = options.inMemory ? "memory" : (options.storePath ?? defaultStorePath(options.env));
-  const store = options.inMemory ? new MemoryStore() : SqliteStore.open(location);
+  const location = options.inMemory ? "memory" : (options.storePath ?? defaultStoreLocation(options.env));
+  const store = options.inMemory ? new MemoryStore() : await openStoreAt(location);
   try {
     // A model call may try its request three times (the SDK's retries), each up to the request timeout.
     const limits =
@@ -43,7 +48,7 @@ export async function openCliHost(options: {
     return {
       host,
       store,
-      location,
+      location: describeStore(location),
       async close() {
         await host.close();
         await store.close();
@@ -55,12 +60,15 @@ export async function openCliHost(options: {
   }
 }
 
-/** Opens an existing store for status, events and sessions; a missing file is an error, never created. */
-export function openStore(
+/** Opens an existing store for status, events and sessions; a missing one is an error, never created. */
+export async function openStore(
   storePath: string | undefined,
   env: NodeJS.ProcessEnv,
-): { store: HostStore; location: string } {
-  const location = storePath ?? defaultStorePath(env);
+): Promise<{ store: HostStore; location: string }> {
+  const location = storePath ?? defaultStoreLocation(env);
+  if (isPostgresUrl(location)) {
+    return { store: await openStoreAt(location, { readOnly: true }), location: describeStore(location) };
+  }
   if (!existsSync(location)) {
     throw new GoalLeaseError({
       code: "store_missing",
@@ -68,5 +76,5 @@ export function openStore(
     });
   }
   // Status views only read: a store in a folder the user may only read can still be shown.
-  return { store: SqliteStore.open(location, { readOnly: true }), location };
+  return { store: await openStoreAt(location, { readOnly: true }), location };
 }

@@ -92,7 +92,10 @@ export function createProgram(io: CliIo): Command {
     .command("status")
     .description("show goals: every session's, or one session's in full")
     .option("--session <key>", "one session")
-    .option("--store <path>", "state file (default ~/.goal-lease/state.db or $GOAL_LEASE_STATE)")
+    .option(
+      "--store <path>",
+      "the store: a file, or a postgres:// URL (default $GOAL_LEASE_STORE, else ~/.goal-lease/state.db)",
+    )
     .action((options: { session?: string; store?: string }) => showStatus(io, options).catch(fail));
 
   program
@@ -100,7 +103,7 @@ export function createProgram(io: CliIo): Command {
     .description("show a goal's event log (the most recently changed goal by default)")
     .option("--session <key>", "one session")
     .option("-n <count>", "how many events, at most 50", countParser("-n", 50), 10)
-    .option("--store <path>", "state file")
+    .option("--store <store>", "the store: a file, or a postgres:// URL")
     .action((options: { session?: string; store?: string; n: number }) =>
       showEvents(io, { session: options.session, store: options.store, count: options.n }).catch(fail),
     );
@@ -108,7 +111,7 @@ export function createProgram(io: CliIo): Command {
   program
     .command("sessions")
     .description("list the sessions in the store")
-    .option("--store <path>", "state file")
+    .option("--store <store>", "the store: a file, or a postgres:// URL")
     .action((options: { store?: string }) => showSessions(io, options).catch(fail));
 
   program
@@ -116,7 +119,10 @@ export function createProgram(io: CliIo): Command {
     .description(
       "serve goal_status and goal_view over MCP (stdio) for Claude Code or Codex; under Claude Code, also its hooks",
     )
-    .option("--store <path>", "state file (default ~/.goal-lease/state.db or $GOAL_LEASE_STATE)")
+    .option(
+      "--store <path>",
+      "the store: a file, or a postgres:// URL (default $GOAL_LEASE_STORE, else ~/.goal-lease/state.db)",
+    )
     // The MCP SDK loads only for this command, so the hook (run on every Claude Code event) starts fast.
     .action(async (options: { store?: string }) =>
       (await import("./commands/mcp.js")).runMcp(io, options).catch(fail),
@@ -170,7 +176,10 @@ function withModelOptions(command: Command): Command {
       "how long one model request may take, e.g. 30s (default 2m); a rate limit, a 5xx or a timeout is tried twice more",
       durationParser,
     )
-    .option("--store <path>", "state file (default ~/.goal-lease/state.db or $GOAL_LEASE_STATE)");
+    .option(
+      "--store <path>",
+      "the store: a file, or a postgres:// URL (default $GOAL_LEASE_STORE, else ~/.goal-lease/state.db)",
+    );
 }
 
 function countParser(flag: string, max: number) {

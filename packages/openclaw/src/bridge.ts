@@ -3,8 +3,9 @@ import {
   type ContinuationDelivery,
   createHost,
   type Host,
+  openStore,
   type PluginDefinition,
-  SqliteStore,
+  storeVariable,
   type TurnOutcome,
 } from "@goal-lease/sdk";
 import { AgentRuns, type RunDecision } from "./agent-runs.js";
@@ -40,13 +41,17 @@ export class OpenClawBridge {
     );
   }
 
-  /** Opens the store under OpenClaw's state directory; pending leases are re-armed, interrupted ones reported. */
+  /**
+   * Opens the store (`$GOAL_LEASE_STORE` in the gateway's environment, a file or a PostgreSQL URL, else one
+   * under OpenClaw's state directory); pending leases are re-armed, interrupted ones reported.
+   */
   static async start(
     runtime: OpenClawRuntime,
     plugins: readonly PluginDefinition[],
   ): Promise<OpenClawBridge> {
     const bridge = new OpenClawBridge(runtime);
-    const store = SqliteStore.open(bridgeStorePath(runtime.state.resolveStateDir()));
+    const configured = process.env[storeVariable]?.trim();
+    const store = await openStore(configured || bridgeStorePath(runtime.state.resolveStateDir()));
     try {
       bridge.#host = await createHost({
         store,

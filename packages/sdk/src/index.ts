@@ -64,8 +64,14 @@ export {
   type TurnUsage,
 } from "./plugin.js";
 export type { Sender, SessionContext, TurnKind } from "./session-context.js";
-export { defaultStorePath, storePathVariable } from "./store/default-store-path.js";
 export { MemoryStore } from "./store/memory-store.js";
+export {
+  defaultStoreLocation,
+  describeStore,
+  isPostgresUrl,
+  openStore,
+  storeVariable,
+} from "./store/open-store.js";
 export type { PostgresStoreOptions } from "./store/postgres/postgres-connect.js";
 export { PostgresStore } from "./store/postgres/postgres-store.js";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite-store.js";

@@ -1,5 +1,5 @@
 import { rmSync } from "node:fs";
-import { defaultStorePath, SqliteStore } from "@goal-lease/sdk";
+import { defaultStoreLocation, openStore } from "@goal-lease/sdk";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { claudeCode, codex } from "../agents/agent-dialect.js";
 import { startAgentHost } from "../agents/agent-host.js";
@@ -18,7 +18,7 @@ const maxMessageBytes = 1_048_576;
  * the CLI's store, shared with the agent's other processes, each serving its own sessions.
  */
 export async function runMcp(io: CliIo, options: { store?: string }): Promise<void> {
-  const store = SqliteStore.open(options.store ?? defaultStorePath(io.env));
+  const store = await openStore(options.store ?? defaultStoreLocation(io.env));
   // Codex's plugin says so in the server's environment; Claude Code marks every process it starts.
   const agent =
     io.env.GOAL_LEASE_AGENT === "codex" ? codex : io.env.CLAUDECODE === "1" ? claudeCode : undefined;

@@ -105,7 +105,7 @@ async function withStore(
   storePath: string | undefined,
   work: (store: HostStore) => Promise<void>,
 ): Promise<void> {
-  const { store } = openStore(storePath, io.env);
+  const { store } = await openStore(storePath, io.env);
   try {
     await work(store);
   } finally {

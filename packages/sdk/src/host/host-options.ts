@@ -11,7 +11,7 @@ export interface HostOptions {
   model?: Model;
   /** The embedding host that runs the model turns; `host.external` then reports them. */
   externalTurns?: ExternalTurnRunner;
-  /** Where sessions, transcripts, plugin state and leases live; the SQLite file at `defaultStorePath()` unless set. */
+  /** Where sessions, transcripts, plugin state and leases live; `openStore(defaultStoreLocation())` unless set. */
   store?: HostStore;
   clock?: Clock;
   plugins?: readonly PluginDefinition[];

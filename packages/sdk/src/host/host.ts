@@ -3,8 +3,7 @@ import { HostUsageError } from "../errors.js";
 import { EventBus, type HostEventListener, type HostEventName } from "../events.js";
 import type { PluginDefinition } from "../plugin.js";
 import { ContextMinter } from "../session-context.js";
-import { defaultStorePath } from "../store/default-store-path.js";
-import { SqliteStore } from "../store/sqlite-store.js";
+import { defaultStoreLocation, openStore } from "../store/open-store.js";
 import type { HostStore, LeaseRecord } from "../store/store.js";
 import { CommandInbox } from "./commands/command-inbox.js";
 import { parseCommand, runCommand } from "./commands/commands.js";
@@ -53,12 +52,10 @@ export class Host {
   readonly #background: HostBackground;
   readonly #queue: SessionQueue;
 
-  private constructor(options: HostOptions) {
+  private constructor(options: HostOptions, store: HostStore, ownsStore: boolean) {
     const clock: Clock = options.clock ?? systemClock;
     const events = new EventBus(() => clock.now());
-    this.#ownsStore = options.store === undefined;
-    // Durable by default: a host that was not given a store keeps its state in the embedded SQLite file.
-    const store = options.store ?? SqliteStore.open(defaultStorePath());
+    this.#ownsStore = ownsStore;
     this.#ownership = new SessionOwnership(store, clock, options.ownership);
     const sessions = new SessionTable(store, this.#ownership);
     this.#sessions = sessions;
@@ -106,7 +103,10 @@ export class Host {
         message: "createHost needs a model, or externalTurns when an embedding host runs the turns.",
       });
     }
-    const host = new Host(options);
+    // Durable by default: a host that was not given a store keeps its state where GOAL_LEASE_STORE says,
+    // else in the embedded SQLite file.
+    const store = options.store ?? (await openStore(defaultStoreLocation()));
+    const host = new Host(options, store, options.store === undefined);
     try {
       for (const plugin of options.plugins ?? []) await host.loadPlugin(plugin);
       if (options.recovery !== "per-session") await host.#recovery.orphans();

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterAll, describe, expect, it } from "vitest";
 import { StoreUnavailableError } from "../errors.js";
-import { defaultStorePath } from "./default-store-path.js";
+import { defaultStoreLocation, describeStore } from "./open-store.js";
 import { currentSchemaVersion } from "./sqlite-schema.js";
 import { SqliteStore } from "./sqlite-store.js";
 
@@ -139,9 +139,12 @@ describe("SqliteStore failures", () => {
     );
   });
 
-  it("names the default path and honours GOAL_LEASE_STATE", () => {
-    expect(defaultStorePath({})).toMatch(/\.goal-lease\/state\.db$/);
-    expect(defaultStorePath({ GOAL_LEASE_STATE: "/tmp/elsewhere.db" })).toBe("/tmp/elsewhere.db");
+  it("names the default store, and honours GOAL_LEASE_STORE, then the older GOAL_LEASE_STATE", () => {
+    expect(defaultStoreLocation({})).toMatch(/\.goal-lease\/state\.db$/);
+    expect(defaultStoreLocation({ GOAL_LEASE_STATE: "/tmp/elsewhere.db" })).toBe("/tmp/elsewhere.db");
+    const url = "postgres://u@db:5432/goals";
+    expect(defaultStoreLocation({ GOAL_LEASE_STORE: url, GOAL_LEASE_STATE: "/tmp/x.db" })).toBe(url);
+    expect(describeStore("postgres://u:secret@db:5432/goals")).toBe("PostgreSQL at db:5432/goals");
   });
 });
 

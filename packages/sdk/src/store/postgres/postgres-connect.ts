@@ -10,6 +10,8 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** How long to wait for the server when connecting, in ms; 5,000 unless set. */
   connectTimeoutMs?: number;
+  /** Only read (status views): the schema is neither created nor migrated, and must exist. */
+  readOnly?: boolean;
 }
 
 /** What to call a server in messages: its host, port and database, never the password. */
@@ -55,19 +57,35 @@ export function storeFailure(server: string, error: unknown): GoalLeaseError {
   return new StoreUnavailableError({ message: `${server}: ${message}.`, cause: error });
 }
 
+/** Checks, without writing, that the schema holds a store this version reads. */
+async function checkVersion(client: PoolClient, schema: string, server: string): Promise<void> {
+  const found = await client.query("SELECT to_regclass($1) AS table", [`${schema}.goal_lease_schema`]);
+  if (found.rows[0]?.table === null) {
+    throw new StoreUnavailableError({
+      message: `${server} has no goal-lease store in schema ${schema} yet; run goal-lease run or chat on it first, or pass another --store.`,
+    });
+  }
+  const { rows } = await client.query(`SELECT max(version) AS version FROM ${schema}.goal_lease_schema`);
+  tooNew(Number(rows[0]?.version ?? 0), schema, server);
+}
+
+function tooNew(version: number, schema: string, server: string): void {
+  if (version > currentPostgresSchemaVersion) {
+    throw new StoreUnavailableError({
+      message: `${server} schema ${schema} has version ${version}, newer than this goal-lease reads (${currentPostgresSchemaVersion}); upgrade goal-lease or use another schema.`,
+    });
+  }
+}
+
 /** Brings the schema up to date under an advisory lock, so hosts starting together migrate once. */
-export async function migrate(client: PoolClient, schema: string, server: string): Promise<void> {
+async function migrate(client: PoolClient, schema: string, server: string): Promise<void> {
   await client.query("SELECT pg_advisory_lock(hashtextextended('goal-lease migrate', 0))");
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.goal_lease_schema (version INTEGER NOT NULL)`);
     const found = await client.query(`SELECT max(version) AS version FROM ${schema}.goal_lease_schema`);
     const version = Number(found.rows[0]?.version ?? 0);
-    if (version > currentPostgresSchemaVersion) {
-      throw new StoreUnavailableError({
-        message: `${server} schema ${schema} has version ${version}, newer than this goal-lease reads (${currentPostgresSchemaVersion}); upgrade goal-lease or use another schema.`,
-      });
-    }
+    tooNew(version, schema, server);
     for (const step of postgresMigrations.filter((migration) => migration.version > version)) {
       await client.query("BEGIN");
       try {
@@ -95,12 +113,20 @@ export function checkedSchema(schema: string): string {
   return schema;
 }
 
-/** Connects once to check the server and bring the schema up to date; the first failure, in one line. */
-export async function prepare(pool: Pool, schema: string, server: string): Promise<void> {
+/**
+ * Connects once to check the server and bring the schema up to date (or, read-only, to check it); the
+ * first failure, in one line.
+ */
+export async function prepare(
+  pool: Pool,
+  schema: string,
+  server: string,
+  options: { readOnly?: boolean },
+): Promise<void> {
   let client: PoolClient | undefined;
   try {
     client = await pool.connect();
-    await migrate(client, schema, server);
+    await (options.readOnly ? checkVersion : migrate)(client, schema, server);
   } catch (error) {
     throw storeFailure(server, error);
   } finally {

@@ -89,7 +89,7 @@ export class PostgresStore implements HostStore {
     // An idle connection the server dropped (a restart) is replaced at the next use, not fatal.
     pool.on("error", () => undefined);
     try {
-      await prepare(pool, schema, describeServer(url));
+      await prepare(pool, schema, describeServer(url), options);
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw error;
