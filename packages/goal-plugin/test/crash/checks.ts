@@ -1,6 +1,5 @@
 // The invariants of a crash run, checked on what the store kept and what every process journaled.
-import { DatabaseSync } from "node:sqlite";
-import { SqliteStore } from "@goal-lease/sdk";
+import type { HostStore } from "@goal-lease/sdk";
 import { readStoredGoal, readStoredGoalEvents } from "../../dist/index.js";
 import type { JournalLine } from "./journal.ts";
 
@@ -13,7 +12,12 @@ interface Answered {
 
 const stops = /^Goal (paused|cleared|marked done)/;
 
-export async function checkRun(storePath: string, journal: readonly JournalLine[], sessionKeys: string[]) {
+export async function checkRun(
+  store: HostStore,
+  journal: readonly JournalLine[],
+  sessionKeys: string[],
+  commandIds: readonly string[],
+) {
   const counts = {
     goals: 0,
     lost: 0,
@@ -27,7 +31,7 @@ export async function checkRun(storePath: string, journal: readonly JournalLine[
     liveTurnsInterrupted: 0,
     stuck: 0,
   };
-  const userStops = inboxAnswers(storePath).filter((answer) => stops.test(answer.reply));
+  const userStops = (await answers(store, commandIds)).filter((answer) => stops.test(answer.reply));
   counts.userStops = userStops.length;
 
   // A turn is "live" while the process that admitted it runs: only a killed process's turn may be reported.
@@ -46,61 +50,49 @@ export async function checkRun(storePath: string, journal: readonly JournalLine[
     if (death === undefined || death > line.at) counts.liveTurnsInterrupted++;
   }
 
-  const store = SqliteStore.open(storePath);
-  try {
-    for (const sessionKey of sessionKeys) {
-      const goal = await readStoredGoal(store, sessionKey);
-      if (!goal) {
-        counts.lost++;
-        continue;
-      }
-      counts.goals++;
-      if (goal.status === "active") counts.stuck++;
-      const transcript = await store.readTranscript(sessionKey, { generation: 1, limit: 1_000_000 });
-      const continuations = transcript.filter(
-        (entry) => entry.message.role === "user" && entry.message.origin === "continuation",
-      );
-      counts.continuationTurns += continuations.length;
-      const perLease = new Map<string, number>();
-      for (const entry of continuations)
-        perLease.set(String(entry.leaseId), (perLease.get(String(entry.leaseId)) ?? 0) + 1);
-      counts.leasesWithTwoTurns += [...perLease.values()].filter((count) => count > 1).length;
-      if (goal.continuations > goal.limits.maxTurns) counts.overCap++;
-      if (goal.tokensUsed > goal.limits.tokenBudget) counts.overBudget++;
-
-      // A continuation may not start after a stop was answered, unless the user said "go" again since: a
-      // resume or a start, dated when it took effect (the goal's own log), no later than the turn's start.
-      const goes = (await readStoredGoalEvents(store, sessionKey, goal))
-        .filter(
-          (event) =>
-            (event.type === "status" && event.to === "active" && event.by === "user") ||
-            event.type === "created",
-        )
-        .map((event) => event.at);
-      for (const turn of continuations) {
-        const stop = userStops.findLast((answer) => answer.sessionKey === sessionKey && answer.at < turn.at);
-        if (stop && !goes.some((at) => at > stop.at && at <= turn.at)) counts.turnsAfterUserStop++;
-      }
+  for (const sessionKey of sessionKeys) {
+    const goal = await readStoredGoal(store, sessionKey);
+    if (!goal) {
+      counts.lost++;
+      continue;
     }
-  } finally {
-    await store.close();
+    counts.goals++;
+    if (goal.status === "active") counts.stuck++;
+    const transcript = await store.readTranscript(sessionKey, { generation: 1, limit: 1_000_000 });
+    const continuations = transcript.filter(
+      (entry) => entry.message.role === "user" && entry.message.origin === "continuation",
+    );
+    counts.continuationTurns += continuations.length;
+    const perLease = new Map<string, number>();
+    for (const entry of continuations)
+      perLease.set(String(entry.leaseId), (perLease.get(String(entry.leaseId)) ?? 0) + 1);
+    counts.leasesWithTwoTurns += [...perLease.values()].filter((count) => count > 1).length;
+    if (goal.continuations > goal.limits.maxTurns) counts.overCap++;
+    if (goal.tokensUsed > goal.limits.tokenBudget) counts.overBudget++;
+
+    // A continuation may not start after a stop was answered, unless the user said "go" again since: a
+    // resume or a start, dated when it took effect (the goal's own log), no later than the turn's start.
+    const goes = (await readStoredGoalEvents(store, sessionKey, goal))
+      .filter(
+        (event) =>
+          (event.type === "status" && event.to === "active" && event.by === "user") ||
+          event.type === "created",
+      )
+      .map((event) => event.at);
+    for (const turn of continuations) {
+      const stop = userStops.findLast((answer) => answer.sessionKey === sessionKey && answer.at < turn.at);
+      if (stop && !goes.some((at) => at > stop.at && at <= turn.at)) counts.turnsAfterUserStop++;
+    }
   }
   return counts;
 }
 
-/** Every command the user sent through the store, with its owner's reply and answer time. */
-function inboxAnswers(storePath: string): Answered[] {
-  const db = new DatabaseSync(storePath, { readOnly: true });
-  try {
-    const rows = db
-      .prepare("SELECT session_key, reply, answered_at FROM session_inbox WHERE answered_at IS NOT NULL")
-      .all() as { session_key: string; reply: string; answered_at: number }[];
-    return rows.map((row) => ({
-      sessionKey: row.session_key,
-      at: Number(row.answered_at),
-      reply: row.reply,
-    }));
-  } finally {
-    db.close();
-  }
+/** Every command the user sent through the store and its owner answered, with the reply and answer time. */
+async function answers(store: HostStore, commandIds: readonly string[]): Promise<Answered[]> {
+  const commands = await Promise.all(commandIds.map((id) => store.getCommand(id)));
+  return commands.flatMap((command) =>
+    command?.answer
+      ? [{ sessionKey: command.sessionKey, at: command.answer.at, reply: command.answer.reply }]
+      : [],
+  );
 }

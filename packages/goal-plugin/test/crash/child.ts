@@ -1,9 +1,9 @@
-// One crash-run host process. It shares the SQLite store with the other hosts, takes over the sessions of
+// One crash-run host process. It shares the store (a SQLite file or a PostgreSQL URL) with the other hosts, takes over the sessions of
 // those that die (recovery "continuous"), opens the current round's sessions nobody owns and starts their
 // goals, and applies the commands the harness (the user, in another process) sends. Runs until SIGTERM.
 // Usage: node child.ts STORE JOURNAL PLAN
 import { readFileSync } from "node:fs";
-import { createHost, type Host, SessionOwnedError, SqliteStore } from "@goal-lease/sdk";
+import { createHost, type Host, type HostStore, openStore, SessionOwnedError } from "@goal-lease/sdk";
 import { createGoalPlugin } from "../../dist/index.js";
 import { crashModel } from "./crash-model.ts";
 import { Journal } from "./journal.ts";
@@ -11,19 +11,20 @@ import { crashLimits, ownershipTtlMs, type Plan } from "./plan.ts";
 
 const [storePath = "", journalPath = "", planPath = ""] = process.argv.slice(2);
 const owner = { id: "owner", isOwner: true };
-const store = SqliteStore.open(storePath);
 const journal = new Journal(journalPath);
 // Stopped by the harness at the end, possibly while still starting: close what there is, exit 0.
 let host: Host | undefined;
+let store: HostStore | undefined;
 let loop: NodeJS.Timeout | undefined;
 let stopping = false;
 process.once("SIGTERM", async () => {
   stopping = true;
   clearInterval(loop);
   await host?.close();
-  await store.close();
+  await store?.close();
   process.exit(0);
 });
+store = await openStore(storePath);
 const started = await createHost({
   model: crashModel,
   store,
@@ -33,6 +34,8 @@ const started = await createHost({
   inboxPollMs: 25,
 });
 host = started;
+// The harness stops a host only once it is up: before that, a SIGTERM finds no handler yet (module loading).
+journal.append({ kind: "ready" });
 started.on("lease-admitted", ({ sessionKey, leaseId }) =>
   journal.append({ kind: "admitted", sessionKey, leaseId }),
 );
@@ -52,7 +55,7 @@ async function openAndStart(): Promise<void> {
       throw error;
     }
     opened.add(sessionKey);
-    if (await store.readState("goal", sessionKey, "goal")) continue;
+    if (await started.store.readState("goal", sessionKey, "goal")) continue;
     const text = `/goal start crash goal ${index} finishes at ${2 + (index % 7)}`;
     const result = await started.send({ sessionKey, text, sender: owner });
     journal.append({

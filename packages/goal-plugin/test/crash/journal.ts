@@ -6,7 +6,10 @@ export type JournalEvent =
   | { kind: "admitted"; sessionKey: string; leaseId: string }
   | { kind: "interrupted"; sessionKey: string; leaseId: string }
   | { kind: "user"; sessionKey: string; text: string; commandId: string }
-  | { kind: "kill"; victim: number };
+  | { kind: "kill"; victim: number }
+  | { kind: "ready" }
+  | { kind: "db-stop" }
+  | { kind: "db-start" };
 
 export type JournalLine = JournalEvent & { pid: number; at: number };
 

@@ -26,11 +26,10 @@ export class LeaseRecovery {
   /** Takes over and recovers every session of the store that has work and no live owner. */
   async orphans(): Promise<void> {
     const orphaned = await this.#host.store.listOrphanedSessions(this.#host.clock.now());
+    // Read before taking the sessions: a turn this host starts there once they are its own is live.
+    const started = await this.#host.store.listStartedLeases();
     const adopted = await this.#sessions.adopt(orphaned);
-    const [started, pending] = await Promise.all([
-      this.#host.store.listStartedLeases(),
-      this.#host.store.listLeases(),
-    ]);
+    const pending = await this.#host.store.listLeases();
     await this.#recover(adopted, started, pending, "taken-over");
   }
 
@@ -40,6 +39,7 @@ export class LeaseRecovery {
    */
   async session(sessionKey: string, reason: "opened" | "taken-over" = "taken-over"): Promise<void> {
     if (this.#recovered.has(sessionKey)) return;
+    const started = await this.#host.store.listStartedLeases(sessionKey);
     const adopted = await this.#sessions.adopt([sessionKey]);
     if (!adopted.has(sessionKey) && (await this.#host.store.getSession(sessionKey))) {
       const owner = (await this.#host.store.listOwners()).find((entry) => entry.sessionKey === sessionKey);
@@ -49,10 +49,7 @@ export class LeaseRecovery {
       });
     }
     this.#recovered.add(sessionKey);
-    const [started, pending] = await Promise.all([
-      this.#host.store.listStartedLeases(sessionKey),
-      this.#host.store.listLeases(sessionKey),
-    ]);
+    const pending = await this.#host.store.listLeases(sessionKey);
     await this.#recover(adopted, started, pending, reason);
   }
 
@@ -93,8 +90,9 @@ export class LeaseRecovery {
       emitLeaseDropped(host, lease, session.open ? "session_reset" : "session_closed");
     }
     for (const [sessionKey, session] of adopted) {
-      if (!session.open || armed.has(sessionKey)) continue;
+      // Recovered once: opening it later must not take this host's own turns there for a dead one's.
       this.#recovered.add(sessionKey);
+      if (!session.open || armed.has(sessionKey)) continue;
       await callHooks(host, session, "session-ready", (handler, context) => handler({ reason }, context));
     }
   }

@@ -488,6 +488,8 @@ export class PostgresStore implements HostStore {
     } catch (error) {
       throw storeFailure(this.#server, error);
     }
+    // A connection the server drops between two statements says so here too; the statement fails with it.
+    client.on("error", ignore);
     try {
       await client.query("BEGIN");
       const result = await work(client);
@@ -497,6 +499,7 @@ export class PostgresStore implements HostStore {
       await client.query("ROLLBACK").catch(() => undefined);
       throw storeFailure(this.#server, error);
     } finally {
+      client.off("error", ignore);
       client.release();
     }
   }
@@ -558,3 +561,5 @@ async function appendLog(
     [log.pluginId, log.scope, log.key],
   );
 }
+
+function ignore(): void {}

@@ -28,6 +28,8 @@ export function watchInbox(options: {
       if (retried) return;
       retried = true;
       next.removeAllListeners();
+      // A connection being torn down may still report its socket's end; that is expected now.
+      next.on("error", () => undefined);
       next.end().catch(() => undefined);
       if (client === next) client = undefined;
       if (stopped) return;
