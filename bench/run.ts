@@ -11,6 +11,13 @@ import { measureDispatch, measureSetImmediate } from "./dispatch-latency.ts";
 import { measureDurableWrites } from "./durable-writes.ts";
 import { measureHookStart } from "./hook-start.ts";
 import { round } from "./lib.ts";
+import {
+  measureCrossHost,
+  measureHosts,
+  measurePostgresDispatch,
+  measureRawInserts,
+  startPostgres,
+} from "./postgres.ts";
 import { measureIdleMemory, measureRecovery } from "./scale.ts";
 import { measureBareLoop, measureThroughput } from "./throughput.ts";
 
@@ -24,6 +31,7 @@ const size = values.smoke
       recovery: 2_000,
       writes: 1_000,
       hookStarts: 5,
+      postgres: { inserts: 300, sessions: 10, turns: 5, continuations: 100, crossHost: 10 },
     }
   : {
       continuations: 10_000,
@@ -33,6 +41,7 @@ const size = values.smoke
       recovery: 100_000,
       writes: 20_000,
       hookStarts: 41,
+      postgres: { inserts: 5_000, sessions: 100, turns: 20, continuations: 2_000, crossHost: 100 },
     };
 const directory = mkdtempSync(join(tmpdir(), "goal-lease-bench-"));
 const rows: [string, string, string, string][] = [];
@@ -116,6 +125,42 @@ row(
   `raw query of those rows ${round(recovery.rawSeconds, 3)} s; ${round(ofQuery, 1)}x`,
   `<= 1 s: ${met(recovery.seconds <= 1)}; <= 3x the query: ${met(ofQuery <= 3)}`,
 );
+
+// PostgreSQL, on a server this run starts: several host processes, one server.
+const server = await startPostgres();
+try {
+  const raw = await measureRawInserts(server, size.postgres.inserts);
+  figures.postgresRawInserts = raw;
+  for (const processes of [1, 2, 3]) {
+    const result = await measureHosts(server, processes, size.postgres.sessions, size.postgres.turns);
+    figures[`postgres_hosts_${processes}`] = result;
+    const ratio = result.turnsPerSecond / raw.insertsPerSecond;
+    row(
+      `throughput, postgres, ${processes} host process${processes === 1 ? "" : "es"} x ${size.postgres.sessions} sessions x ${size.postgres.turns}`,
+      `${Math.round(result.turnsPerSecond).toLocaleString("en-US")} turns/s`,
+      `raw single-row inserts through pg ${Math.round(raw.insertsPerSecond).toLocaleString("en-US")}/s; ${round(ratio, 3)}x`,
+      "-",
+    );
+  }
+  const within = await measurePostgresDispatch(server, size.postgres.continuations);
+  figures.dispatch_postgres = within;
+  row(
+    "dispatch latency, postgres, within one host (ms)",
+    `p50 ${round(within.p50)} p99 ${round(within.p99)} max ${round(within.max)}`,
+    `memory store p99 ${round(memoryP99)}`,
+    "-",
+  );
+  const across = await measureCrossHost(server, size.postgres.crossHost);
+  figures.crossHost_postgres = across;
+  row(
+    "command from another host to the owner's next continuation, postgres (ms)",
+    `p50 ${round(across.p50)} p99 ${round(across.p99)} max ${round(across.max)}`,
+    "LISTEN/NOTIFY, no polling",
+    "-",
+  );
+} finally {
+  server.remove();
+}
 
 const hook = await measureHookStart(size.hookStarts);
 figures.hookStart = hook;
