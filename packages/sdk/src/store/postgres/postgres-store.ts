@@ -42,8 +42,8 @@ const ownerColumns = `o.session_key, o.owner_id, o.token,
   CASE WHEN o.released THEN 0 ELSE coalesce(h.expires_at, 0) END AS expires_at
   FROM session_owners AS o LEFT JOIN hosts AS h ON h.owner_id = o.owner_id`;
 
-/** Prunes a log every this many appends, to the last {@link maxLogEntries}. */
-const pruneEvery = 50;
+/** What the database raises for a write whose fence is no longer the session's owner. */
+const staleFenceCode = "GLF01";
 
 /** The notification channel that tells a session's owner a command was posted for it. */
 export const inboxChannel = "goal_lease_inbox";
@@ -271,21 +271,14 @@ export class PostgresStore implements HostStore {
 
   async appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[], options?: WriteOptions) {
     if (entries.length === 0) return;
-    await this.#write(sessionKey, options, (client) =>
-      client.query(
-        `INSERT INTO transcript (session_key, generation, turn_id, at, lease_id, message)
-         SELECT $1, g, t, a, l, m FROM unnest($2::int[], $3::text[], $4::bigint[], $5::text[], $6::text[])
-           WITH ORDINALITY AS e(g, t, a, l, m, n) ORDER BY n`,
-        [
-          sessionKey,
-          entries.map((entry) => entry.generation),
-          entries.map((entry) => entry.turnId),
-          entries.map((entry) => entry.at),
-          entries.map((entry) => entry.leaseId ?? null),
-          entries.map((entry) => JSON.stringify(entry.message)),
-        ],
-      ),
-    );
+    await this.#call(sessionKey, options, "SELECT append_transcript($1, $2, $3, $4, $5, $6, $7, $8)", [
+      sessionKey,
+      entries.map((entry) => entry.generation),
+      entries.map((entry) => entry.turnId),
+      entries.map((entry) => entry.at),
+      entries.map((entry) => entry.leaseId ?? null),
+      entries.map((entry) => JSON.stringify(entry.message)),
+    ]);
   }
 
   async readTranscript(sessionKey: string, options: { generation: number; limit: number }) {
@@ -312,30 +305,25 @@ export class PostgresStore implements HostStore {
     expectedVersion: number,
     options?: WriteOptions & { log?: readonly JsonValue[] },
   ): Promise<StateWriteResult> {
-    return this.#write(scope, options, async (client) => {
-      const json = JSON.stringify(value);
-      const written =
-        expectedVersion === 0
-          ? await client.query(
-              `INSERT INTO plugin_state (plugin_id, scope, key, value, version) VALUES ($1, $2, $3, $4, 1)
-               ON CONFLICT DO NOTHING RETURNING version`,
-              [pluginId, scope, key, json],
-            )
-          : await client.query(
-              `UPDATE plugin_state SET value = $4, version = version + 1
-               WHERE plugin_id = $1 AND scope = $2 AND key = $3 AND version = $5 RETURNING version`,
-              [pluginId, scope, key, json, expectedVersion],
-            );
-      if (written.rows[0] === undefined) {
-        const { rows } = await client.query(
-          "SELECT value, version FROM plugin_state WHERE plugin_id = $1 AND scope = $2 AND key = $3",
-          [pluginId, scope, key],
-        );
-        return { status: "conflict", current: rows[0] ? toState(rows[0]) : undefined };
-      }
-      if (options?.log) await appendLog(client, { pluginId, scope, key }, options.log);
-      return { status: "written", version: Number(written.rows[0].version) };
-    });
+    const { rows } = await this.#call(
+      scope,
+      options,
+      "SELECT * FROM write_state($1, $2, $3, $4, $5, $6, $7, $8)",
+      [
+        pluginId,
+        scope,
+        key,
+        JSON.stringify(value),
+        expectedVersion,
+        options?.log?.map((entry) => JSON.stringify(entry)) ?? null,
+      ],
+    );
+    const row = rows[0];
+    if (row && row.written !== null) return { status: "written", version: Number(row.written) };
+    const current = row
+      ? toState({ value: row.current_value ?? null, version: row.current_version ?? null })
+      : undefined;
+    return { status: "conflict", current };
   }
 
   async deleteState(pluginId: string, scope: string, key: string, options?: WriteOptions) {
@@ -361,7 +349,12 @@ export class PostgresStore implements HostStore {
     options?: WriteOptions,
   ) {
     if (entries.length === 0) return;
-    await this.#write(scope, options, (client) => appendLog(client, { pluginId, scope, key }, entries));
+    await this.#call(scope, options, "SELECT append_log($1, $2, $3, $4, $5, $6)", [
+      pluginId,
+      scope,
+      key,
+      entries.map((entry) => JSON.stringify(entry)),
+    ]);
   }
 
   async readLog(pluginId: string, scope: string, key: string, options: { limit: number }) {
@@ -377,29 +370,15 @@ export class PostgresStore implements HostStore {
     record: LeaseRecord,
     options?: WriteOptions & { ifState?: StateCondition },
   ): Promise<{ replaced: LeaseRecord | undefined } | { conflict: { version: number } }> {
-    return this.#write(record.sessionKey, options, async (client) => {
-      if (options?.ifState) {
-        const { rows } = await client.query(
-          "SELECT version FROM plugin_state WHERE plugin_id = $1 AND scope = $2 AND key = $3",
-          [record.pluginId, record.sessionKey, options.ifState.key],
-        );
-        const version = rows[0] ? Number(rows[0].version) : 0;
-        if (version !== options.ifState.version) return { conflict: { version } };
-      }
-      const { rows } = await client.query(
-        "SELECT * FROM leases WHERE plugin_id = $1 AND session_key = $2 AND lease_key = $3",
-        [record.pluginId, record.sessionKey, record.leaseKey],
-      );
-      await client.query(
-        `INSERT INTO leases (plugin_id, session_key, lease_key, id, message, created_at, due_at, generation)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (plugin_id, session_key, lease_key) DO UPDATE SET id = excluded.id,
-           message = excluded.message, created_at = excluded.created_at, due_at = excluded.due_at,
-           generation = excluded.generation`,
-        [...leaseValues(record)],
-      );
-      return { replaced: rows[0] ? toLease(rows[0]) : undefined };
-    });
+    const { rows } = await this.#call(
+      record.sessionKey,
+      options,
+      "SELECT * FROM put_lease($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+      [...leaseValues(record), options?.ifState?.key ?? null, options?.ifState?.version ?? 0],
+    );
+    const row = rows[0];
+    if (row && row.conflict_version !== null) return { conflict: { version: Number(row.conflict_version) } };
+    return { replaced: row?.replaced ? toLease(row.replaced as unknown as Row) : undefined };
   }
 
   async getLease(slot: LeaseSlot) {
@@ -411,14 +390,13 @@ export class PostgresStore implements HostStore {
   }
 
   async deleteLease(slot: LeaseSlot, expectedId?: string, options?: WriteOptions) {
-    return this.#write(slot.sessionKey, options, async (client) => {
-      const { rows } = await client.query(
-        `DELETE FROM leases WHERE plugin_id = $1 AND session_key = $2 AND lease_key = $3
-           AND ($4::text IS NULL OR id = $4) RETURNING *`,
-        [slot.pluginId, slot.sessionKey, slot.leaseKey, expectedId ?? null],
-      );
-      return rows[0] ? toLease(rows[0]) : undefined;
-    });
+    const { rows } = await this.#call(
+      slot.sessionKey,
+      options,
+      "SELECT * FROM delete_lease($1, $2, $3, $4, $5, $6)",
+      [slot.pluginId, slot.sessionKey, slot.leaseKey, expectedId ?? null],
+    );
+    return rows[0] ? toLease(rows[0]) : undefined;
   }
 
   async deleteSessionLeases(sessionKey: string, options?: WriteOptions) {
@@ -435,26 +413,18 @@ export class PostgresStore implements HostStore {
   }
 
   async claimLease(slot: LeaseSlot, id: string, options?: WriteOptions) {
-    return this.#write(slot.sessionKey, options, async (client) => {
-      const { rows } = await client.query(
-        `WITH claimed AS (
-           DELETE FROM leases WHERE plugin_id = $1 AND session_key = $2 AND lease_key = $3 AND id = $4
-           RETURNING plugin_id, session_key, lease_key, id, message, created_at, due_at, generation
-         )
-         INSERT INTO started_leases (plugin_id, session_key, lease_key, id, message, created_at, due_at, generation)
-         SELECT * FROM claimed RETURNING *`,
-        [slot.pluginId, slot.sessionKey, slot.leaseKey, id],
-      );
-      return rows[0] ? toLease(rows[0]) : undefined;
-    });
+    const { rows } = await this.#call(
+      slot.sessionKey,
+      options,
+      "SELECT * FROM claim_lease($1, $2, $3, $4, $5, $6)",
+      [slot.pluginId, slot.sessionKey, slot.leaseKey, id],
+    );
+    return rows[0] ? toLease(rows[0]) : undefined;
   }
 
   async finishLease(id: string, options?: WriteOptions) {
-    const { rows } = await this.#query("SELECT session_key FROM started_leases WHERE id = $1", [id]);
-    if (!rows[0]) return;
-    await this.#write(String(rows[0].session_key), options, (client) =>
-      client.query("DELETE FROM started_leases WHERE id = $1", [id]),
-    );
+    // The session is the started lease's own, found inside the call; a stale fence is named by its id.
+    await this.#call(`lease ${id}`, options, "SELECT finish_lease($1, $2, $3)", [id]);
   }
 
   async listStartedLeases(sessionKey?: string) {
@@ -505,18 +475,43 @@ export class PostgresStore implements HostStore {
   }
 
   /**
+   * One write to a session in one round trip: a database function that takes the session's lock, checks
+   * the fence (the last two parameters) and writes, as one statement, so one transaction.
+   */
+  async #call(
+    sessionKey: string,
+    options: WriteOptions | undefined,
+    sql: string,
+    values: unknown[],
+  ): Promise<{ rows: Row[] }> {
+    const fence = options?.fence;
+    try {
+      return await this.#pool.query(sql, [...values, fence?.ownerId ?? null, fence?.token ?? null]);
+    } catch (error) {
+      if ((error as { code?: string })?.code === staleFenceCode && fence)
+        staleFence(undefined, sessionKey, fence);
+      throw storeFailure(this.#server, error);
+    }
+  }
+
+  /**
    * A transaction that writes to a session, holding the session's lock (one writer per session, and no
    * acquisition in between); with a fence, applied only while the fence is the session's owner.
    */
   #write<T>(sessionKey: string, options: WriteOptions | undefined, work: (client: PoolClient) => Promise<T>) {
     return this.#transaction(async (client) => {
       const fence = options?.fence;
-      const { rows } = await client.query("SELECT lock_session($1, $2, $3) AS ok", [
-        sessionKey,
-        fence?.ownerId ?? null,
-        fence?.token ?? null,
-      ]);
-      if (fence && rows[0]?.ok !== true) staleFence(undefined, sessionKey, fence);
+      try {
+        await client.query("SELECT fence_session($1, $2, $3)", [
+          sessionKey,
+          fence?.ownerId ?? null,
+          fence?.token ?? null,
+        ]);
+      } catch (error) {
+        if ((error as { code?: string })?.code === staleFenceCode && fence)
+          staleFence(undefined, sessionKey, fence);
+        throw error;
+      }
       return work(client);
     });
   }
@@ -538,28 +533,6 @@ function ownerAt(
   options: { now: number; ttlMs: number },
 ): SessionOwner {
   return { sessionKey, ownerId, token: taken.get(sessionKey) ?? 0, expiresAt: options.now + options.ttlMs };
-}
-
-async function appendLog(
-  client: Query,
-  log: { pluginId: string; scope: string; key: string },
-  entries: readonly JsonValue[],
-): Promise<void> {
-  const { rows } = await client.query(
-    `INSERT INTO plugin_log (plugin_id, scope, key, value)
-     SELECT $1, $2, $3, v FROM unnest($4::text[]) WITH ORDINALITY AS e(v, n) ORDER BY n RETURNING id`,
-    [log.pluginId, log.scope, log.key, entries.map((entry) => JSON.stringify(entry))],
-  );
-  const last = Number(rows.at(-1)?.id ?? 0);
-  // Ids are shared by all logs, so this prunes about once per fifty appends to any one log.
-  if (Math.floor(last / pruneEvery) === Math.floor((last - rows.length) / pruneEvery)) return;
-  await client.query(
-    `DELETE FROM plugin_log WHERE plugin_id = $1 AND scope = $2 AND key = $3 AND id <= (
-       SELECT id FROM plugin_log WHERE plugin_id = $1 AND scope = $2 AND key = $3
-       ORDER BY id DESC OFFSET ${maxLogEntries} LIMIT 1
-     )`,
-    [log.pluginId, log.scope, log.key],
-  );
 }
 
 function ignore(): void {}
