@@ -60,6 +60,11 @@ export class PostgresStore implements HostStore {
   readonly #server: string;
   readonly #url: string;
   readonly #schema: string;
+  /**
+   * Each session's writes in flight, chained: applied in the order they were called, as the host's lease
+   * scheduler expects of every store, although the pool's connections could run them in any order.
+   */
+  readonly #sessionWrites = new Map<string, Promise<unknown>>();
 
   private constructor(pool: Pool, url: string, schema: string) {
     if (pool === undefined) {
@@ -485,13 +490,30 @@ export class PostgresStore implements HostStore {
     values: unknown[],
   ): Promise<{ rows: Row[] }> {
     const fence = options?.fence;
-    try {
-      return await this.#pool.query(sql, [...values, fence?.ownerId ?? null, fence?.token ?? null]);
-    } catch (error) {
-      if ((error as { code?: string })?.code === staleFenceCode && fence)
-        staleFence(undefined, sessionKey, fence);
-      throw storeFailure(this.#server, error);
-    }
+    return this.#inOrder(sessionKey, async () => {
+      try {
+        return await this.#pool.query(sql, [...values, fence?.ownerId ?? null, fence?.token ?? null]);
+      } catch (error) {
+        if ((error as { code?: string })?.code === staleFenceCode && fence)
+          staleFence(undefined, sessionKey, fence);
+        throw storeFailure(this.#server, error);
+      }
+    });
+  }
+
+  /** Runs `work` after the session's earlier writes have settled, whatever became of them. */
+  #inOrder<T>(sessionKey: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.#sessionWrites.get(sessionKey) ?? Promise.resolve();
+    const result = previous.then(work, work);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#sessionWrites.set(sessionKey, settled);
+    void settled.then(() => {
+      if (this.#sessionWrites.get(sessionKey) === settled) this.#sessionWrites.delete(sessionKey);
+    });
+    return result;
   }
 
   /**
@@ -499,21 +521,23 @@ export class PostgresStore implements HostStore {
    * acquisition in between); with a fence, applied only while the fence is the session's owner.
    */
   #write<T>(sessionKey: string, options: WriteOptions | undefined, work: (client: PoolClient) => Promise<T>) {
-    return this.#transaction(async (client) => {
-      const fence = options?.fence;
-      try {
-        await client.query("SELECT fence_session($1, $2, $3)", [
-          sessionKey,
-          fence?.ownerId ?? null,
-          fence?.token ?? null,
-        ]);
-      } catch (error) {
-        if ((error as { code?: string })?.code === staleFenceCode && fence)
-          staleFence(undefined, sessionKey, fence);
-        throw error;
-      }
-      return work(client);
-    });
+    return this.#inOrder(sessionKey, () =>
+      this.#transaction(async (client) => {
+        const fence = options?.fence;
+        try {
+          await client.query("SELECT fence_session($1, $2, $3)", [
+            sessionKey,
+            fence?.ownerId ?? null,
+            fence?.token ?? null,
+          ]);
+        } catch (error) {
+          if ((error as { code?: string })?.code === staleFenceCode && fence)
+            staleFence(undefined, sessionKey, fence);
+          throw error;
+        }
+        return work(client);
+      }),
+    );
   }
 }
 
