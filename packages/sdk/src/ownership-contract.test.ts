@@ -139,6 +139,27 @@ describe.each(stores)("one live owner per session, and the user wins: %s", (_nam
     expect(later.events.starts).toEqual([]);
   });
 
+  it("8: opening a session twice at once recovers it once: the turn it starts there is never called interrupted", async () => {
+    const store = await makeStore(() => 1);
+    const clock = new FakeClock();
+    const first = await hostOn(store, new FakeClock(clock.now()));
+    // A dead process: it never closes, and left a continuation due now.
+    hosts.splice(hosts.indexOf(first.host), 1);
+    await first.host.openSession({ sessionKey: "s1" });
+    await lease(first.probe, await contextFor(first.host, first.probe, "s1"), 1);
+    await clock.advance(ttlMs + 1);
+    const later = await hostOn(store, clock, [{ text: "went on" }], "per-session");
+    await Promise.all([
+      later.host.openSession({ sessionKey: "s1" }),
+      later.host.openSession({ sessionKey: "s1" }),
+      later.host.openSession({ sessionKey: "s1" }),
+    ]);
+    await settle(later.host, clock);
+    expect(later.events.starts).toEqual(["s1"]);
+    expect(later.events.interrupted).toEqual([]);
+    expect(await store.listStartedLeases()).toEqual([]);
+  });
+
   it("8: a host that lost its session writes nothing there: its requests are refused, and it hears it lost it", async () => {
     const store = await makeStore();
     const clock = new FakeClock();

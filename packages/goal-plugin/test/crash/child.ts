@@ -42,6 +42,9 @@ started.on("lease-admitted", ({ sessionKey, leaseId }) =>
 started.on("lease-interrupted", ({ sessionKey, leaseId }) =>
   journal.append({ kind: "interrupted", sessionKey, leaseId }),
 );
+// For reading a failed run: sessions this host lost, and what went wrong in its background.
+started.on("session-lost", ({ sessionKey }) => journal.append({ kind: "lost", sessionKey }));
+started.on("host-error", ({ message }) => journal.append({ kind: "host-error", message }));
 
 const opened = new Set<string>();
 async function openAndStart(): Promise<void> {
@@ -66,6 +69,14 @@ async function openAndStart(): Promise<void> {
   }
 }
 
+// One pass at a time: a slow store must not have two passes open the same sessions at once.
+let passing = false;
 loop = setInterval(() => {
-  if (!stopping) void openAndStart().catch((error) => process.stderr.write(`crash host: ${error}\n`));
+  if (stopping || passing) return;
+  passing = true;
+  void openAndStart()
+    .catch((error) => process.stderr.write(`crash host: ${error}\n`))
+    .finally(() => {
+      passing = false;
+    });
 }, 50);

@@ -8,6 +8,8 @@ export type JournalEvent =
   | { kind: "user"; sessionKey: string; text: string; commandId: string }
   | { kind: "kill"; victim: number }
   | { kind: "ready" }
+  | { kind: "lost"; sessionKey: string }
+  | { kind: "host-error"; message: string }
   | { kind: "db-stop" }
   | { kind: "db-start" };
 

@@ -78,8 +78,10 @@ export class HostBackground {
     if (this.#stopped) return;
     const { sessions, ownership, recovery, work } = this.#parts;
     try {
+      // Only sessions held before the renewal can be missing from it: one taken meanwhile is ours.
+      const claimed = [...sessions.values()].filter((session) => session.fence);
       const held = await ownership.renew();
-      for (const session of [...sessions.values()]) {
+      for (const session of claimed) {
         if (session.fence && !held.has(session.record.sessionKey)) this.#lose(session);
       }
       if (this.#options.continuous) await work.track(recovery.orphans());

@@ -17,6 +17,8 @@ export class LeaseRecovery {
   readonly #host: LeaseHost;
   readonly #sessions: SessionTable;
   readonly #recovered = new Set<string>();
+  /** Recoveries of single sessions under way: a second open of the same session waits for the first. */
+  readonly #recovering = new Map<string, Promise<void>>();
 
   constructor(host: LeaseHost, sessions: SessionTable) {
     this.#host = host;
@@ -39,6 +41,18 @@ export class LeaseRecovery {
    */
   async session(sessionKey: string, reason: "opened" | "taken-over" = "taken-over"): Promise<void> {
     if (this.#recovered.has(sessionKey)) return;
+    const under = this.#recovering.get(sessionKey);
+    if (under) return under;
+    const recovering = this.#recoverSession(sessionKey, reason);
+    this.#recovering.set(sessionKey, recovering);
+    try {
+      await recovering;
+    } finally {
+      this.#recovering.delete(sessionKey);
+    }
+  }
+
+  async #recoverSession(sessionKey: string, reason: "opened" | "taken-over"): Promise<void> {
     const started = await this.#host.store.listStartedLeases(sessionKey);
     const adopted = await this.#sessions.adopt([sessionKey]);
     if (!adopted.has(sessionKey) && (await this.#host.store.getSession(sessionKey))) {
