@@ -23,10 +23,10 @@ export function defaultStoreLocation(env: NodeJS.ProcessEnv = process.env): stri
 }
 
 /** Opens the store at `location`: `postgres://...` on a PostgreSQL server, anything else a SQLite file. */
-export function openStore(location: string, options: { readOnly?: boolean } = {}): Promise<HostStore> {
+export async function openStore(location: string, options: { readOnly?: boolean } = {}): Promise<HostStore> {
   return isPostgresUrl(location)
     ? PostgresStore.open(location, options)
-    : Promise.resolve(SqliteStore.open(location, options));
+    : SqliteStore.open(location, options);
 }
 
 /** How to show a store's location to a person: a PostgreSQL URL without its password. */
