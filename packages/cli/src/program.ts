@@ -6,6 +6,7 @@ import { runDemo } from "./commands/demo.js";
 import { runHook } from "./commands/hook.js";
 import { showEvents, showSessions, showStatus } from "./commands/read-store.js";
 import { type RunOptions, resumeGoal, runGoal } from "./commands/run.js";
+import { runWake } from "./commands/wake.js";
 import { exitCodes } from "./exit-codes.js";
 
 /** Builds a fresh `goal-lease` program that writes only to `io`. Actions end by throwing a CommanderError
@@ -40,7 +41,7 @@ export function createProgram(io: CliIo): Command {
         .default(150)
         .argParser(wholeNumber("--delay", 0, 10_000)),
     )
-    .option("--store <path>", "keep the demo's state in this file instead of memory")
+    .option("--store <store>", "keep the demo's state in this file instead of memory")
     .action(async (options: { delay: number; store?: string }) =>
       finish(await runDemo(io, { delayMs: options.delay, store: options.store }).catch(fail)),
     );
@@ -93,7 +94,7 @@ export function createProgram(io: CliIo): Command {
     .description("show goals: every session's, or one session's in full")
     .option("--session <key>", "one session")
     .option(
-      "--store <path>",
+      "--store <store>",
       "the store: a file, or a postgres:// URL (default $GOAL_LEASE_STORE, else ~/.goal-lease/state.db)",
     )
     .action((options: { session?: string; store?: string }) => showStatus(io, options).catch(fail));
@@ -109,6 +110,18 @@ export function createProgram(io: CliIo): Command {
     );
 
   program
+    .command("wake")
+    .description(
+      "end a waiting goal's wait from any shell: its next continuation runs now, in its own process",
+    )
+    .requiredOption("--session <key>", "the session whose goal to wake")
+    .option("--note <text>", "why, for the goal's log")
+    .option("--store <store>", "the store: a file, or a postgres:// URL")
+    .action(async (options: { session: string; note?: string; store?: string }) =>
+      finish(await runWake(io, options).catch(fail)),
+    );
+
+  program
     .command("sessions")
     .description("list the sessions in the store")
     .option("--store <store>", "the store: a file, or a postgres:// URL")
@@ -120,7 +133,7 @@ export function createProgram(io: CliIo): Command {
       "serve goal_status and goal_view over MCP (stdio) for Claude Code or Codex; under Claude Code, also its hooks",
     )
     .option(
-      "--store <path>",
+      "--store <store>",
       "the store: a file, or a postgres:// URL (default $GOAL_LEASE_STORE, else ~/.goal-lease/state.db)",
     )
     // The MCP SDK loads only for this command, so the hook (run on every Claude Code event) starts fast.
@@ -177,7 +190,7 @@ function withModelOptions(command: Command): Command {
       durationParser,
     )
     .option(
-      "--store <path>",
+      "--store <store>",
       "the store: a file, or a postgres:// URL (default $GOAL_LEASE_STORE, else ~/.goal-lease/state.db)",
     );
 }

@@ -58,7 +58,7 @@ export class GoalActions {
 
   async pause(context: SessionContext, note: string): Promise<string> {
     const goal = await this.#controller.store.read(context);
-    if (goal?.status !== "active") return this.#notIn(goal, "active", "pause");
+    if (goal?.status !== "active" && goal?.status !== "waiting") return this.#notIn(goal, "active", "pause");
     const stopped = await this.#controller.stop(context, {
       goalId: goal.id,
       to: "paused",
@@ -100,6 +100,9 @@ export class GoalActions {
           flags.timeBudgetMs === undefined
             ? goal.limits.timeBudgetMs
             : elapsedMs(goal, now) + flags.timeBudgetMs,
+        ...((flags.maxWaitMs ?? goal.limits.maxWaitMs) === undefined
+          ? {}
+          : { maxWaitMs: flags.maxWaitMs ?? goal.limits.maxWaitMs }),
       };
       goal.limits = raised;
       const spent = capHit(goal, goal.continuations) ?? budgetHit(goal, now);
@@ -125,6 +128,15 @@ export class GoalActions {
     if (goal?.status !== "active")
       return "Goal resumed, but the next continuation could not be scheduled; it waits for you.";
     return `Goal resumed. Limits: ${describeLimits(resumed.goal.limits)}.`;
+  }
+
+  /** Ends a waiting goal's wait: its one continuation runs now. */
+  async wake(context: SessionContext, note: string): Promise<string> {
+    const goal = await this.#controller.store.read(context);
+    if (goal?.status !== "waiting") return this.#notIn(goal, "waiting", "wake");
+    const woken = await this.#controller.wake(context, note || "woken by the user");
+    if (woken?.status === "waiting") return "Goal woken: its next continuation runs now.";
+    return `The goal is ${woken?.status ?? "gone"}, not woken: ${lastReason(woken)}`;
   }
 
   async done(context: SessionContext, note: string): Promise<string> {

@@ -6,15 +6,16 @@ import { statusText } from "./status-text.js";
 /** Longest objective a user may set. */
 export const maxObjectiveChars = 4_000;
 
-const changing = new Set(["start", "pause", "resume", "done", "edit", "clear"]);
+const changing = new Set(["start", "pause", "resume", "wake", "done", "edit", "clear"]);
 
 /** The usage lines of every subcommand. */
 export function usage(name: string): string {
   return [
-    `/${name} start <objective> [--max-turns N] [--budget TOKENS] [--time DURATION]`,
+    `/${name} start <objective> [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION]`,
     `/${name} [status]`,
     `/${name} pause [note]`,
-    `/${name} resume [note] [--max-turns N] [--budget TOKENS] [--time DURATION]`,
+    `/${name} resume [note] [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION]`,
+    `/${name} wake [note]`,
     `/${name} done [note]`,
     `/${name} edit <objective>`,
     `/${name} clear`,
@@ -61,6 +62,7 @@ export function goalCommand(
             return actions.resume(context, text, flags);
           }
           case "pause":
+          case "wake":
           case "done":
             return actions[sub](context, parseArgs(rest, false).text);
           case "edit": {

@@ -61,17 +61,23 @@ export class GoalController {
     let entry = options.entry ?? (await this.store.readEntry(context));
     for (let attempt = 1; ; attempt++) {
       const goal = entry?.goal;
-      if (!entry || goal?.status !== "active") return goal;
+      if (!entry || (goal?.status !== "active" && goal?.status !== "waiting")) return goal;
       const hit = capHit(entry.goal, options.turnsUsed) ?? budgetHit(entry.goal, this.now());
       if (hit) {
         const { status: to, detail: reason } = hit;
         return this.stop(context, { goalId: entry.goal.id, to, by: "gate", reason, gate: hit });
       }
-      const message = continuationMessage({ ...entry.goal, continuations: options.turnsUsed }, this.now());
+      // A waiting goal's continuation comes due when its wait ends (or at once, once woken).
+      const waiting = entry.goal.status === "waiting";
+      const now = this.now();
+      const message = continuationMessage({ ...entry.goal, continuations: options.turnsUsed }, now, {
+        waitedFor: waiting ? entry.goal.statusReason : undefined,
+      });
       const result = await this.#api.session.workflow.requestSessionContinuationLease({
         session: context,
         leaseKey: leaseKeyOf(entry.goal),
         message,
+        delayMs: waiting ? Math.max(0, Math.round((entry.goal.wakeAt ?? now) - now)) : 0,
         condition: { stateKey: goalStateLocation.key, version: entry.version },
       });
       // The goal changed since it was read (a stop, a report, a hook): decide again on what it is now.
@@ -92,7 +98,7 @@ export class GoalController {
         if (current?.id !== id) return undefined;
         const now = this.now();
         logEvent(current, { at: now, type: "lease-failed", message: result.message });
-        if (current.status === "active") {
+        if (current.status === "active" || current.status === "waiting") {
           setStatus(
             current,
             "waiting_approval",
@@ -104,6 +110,40 @@ export class GoalController {
         return current;
       });
     }
+  }
+
+  /**
+   * The model asked to wait: the goal is `waiting` until `waitMs` from now (no turn, no tokens, no active
+   * time meanwhile), then its one continuation is due.
+   */
+  async wait(
+    context: SessionContext,
+    entry: GoalEntry,
+    options: { waitMs: number; note: string; turnsUsed: number },
+  ): Promise<Goal | undefined> {
+    const id = entry.goal.id;
+    const written = await this.store.write(context, (current) => {
+      if (current?.id !== id || current.status !== "active") return undefined;
+      const now = this.now();
+      setStatus(current, "waiting", "model", options.note, now);
+      current.wakeAt = now + options.waitMs;
+      return current;
+    });
+    if (written?.goal.status !== "waiting") return written?.goal;
+    return this.schedule(context, { turnsUsed: options.turnsUsed, entry: written });
+  }
+
+  /** Ends a goal's wait now: its one continuation comes due at once, however many wakes ask for it. */
+  async wake(context: SessionContext, note: string): Promise<Goal | undefined> {
+    const written = await this.store.write(context, (current) => {
+      if (current?.status !== "waiting") return undefined;
+      const now = this.now();
+      logEvent(current, { at: now, type: "wake-requested", note });
+      current.wakeAt = now;
+      return current;
+    });
+    if (written?.goal.status !== "waiting") return written?.goal;
+    return this.schedule(context, { turnsUsed: written.goal.continuations, entry: written });
   }
 
   /**

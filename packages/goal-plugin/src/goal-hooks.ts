@@ -1,6 +1,6 @@
 import type { PluginApi, SessionContext, TurnEndEvent } from "@goal-lease/sdk";
 import { budgetHit, noProgressRepeats, normalizeNote } from "./gates.js";
-import { countContinuation, type Goal, logEvent } from "./goal.js";
+import { countContinuation, type Goal, logEvent, setStatus } from "./goal.js";
 import { type GoalController, leaseKeyOf } from "./goal-controller.js";
 import { maxNoteChars } from "./goal-status-tool.js";
 import { contextLine } from "./messages.js";
@@ -60,6 +60,15 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController): v
   api.on("lease-admission", async (event, context) => {
     const goal = await controller.store.read(context);
     if (goal?.status === "active" && event.leaseKey === leaseKeyOf(goal)) return true;
+    // A wait's one continuation: the goal is active again for it.
+    if (goal?.status === "waiting" && event.leaseKey === leaseKeyOf(goal)) {
+      const woken = await controller.store.update(context, (current) => {
+        if (current?.id !== goal.id || current.status !== "waiting") return undefined;
+        setStatus(current, "active", "gate", "the wait is over", controller.now());
+        return current;
+      });
+      if (woken?.status === "active") return true;
+    }
     if (goal && event.leaseKey === leaseKeyOf(goal)) {
       await controller.store.log(context, goal, [{ at: controller.now(), type: "continuation-declined" }]);
     }

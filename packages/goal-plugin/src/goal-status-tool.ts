@@ -1,16 +1,25 @@
 import { defineTool, type SessionContext, type ToolDefinition } from "@goal-lease/sdk";
 import { z } from "zod";
 import { budgetHit, capHit, noProgressRepeats, normalizeNote } from "./gates.js";
+import { defaultMaxWaitMs } from "./goal.js";
 import type { GoalController } from "./goal-controller.js";
 import { leaseKeyOf } from "./goal-controller.js";
 
 /** Longest note the model may send. */
 export const maxNoteChars = 500;
 
-const input = z.object({
-  status: z.enum(["continue", "done", "blocked", "waiting_approval"]),
-  note: z.string().trim().min(1).max(maxNoteChars),
-});
+/** The longest wait the model may name; the goal's own maximum (set by the user) bounds it further. */
+const maxWaitSeconds = 7 * 86_400;
+
+const input = z
+  .object({
+    status: z.enum(["continue", "waiting", "done", "blocked", "waiting_approval"]),
+    note: z.string().trim().min(1).max(maxNoteChars),
+    wait_seconds: z.number().int().min(1).max(maxWaitSeconds).optional(),
+  })
+  .refine((report) => (report.status === "waiting") === (report.wait_seconds !== undefined), {
+    message: 'wait_seconds goes with status "waiting", and only with it',
+  });
 
 /**
  * The model's only lever: report progress and ask to continue, or stop. It acts on the goal of the session
@@ -20,7 +29,7 @@ export function goalStatusTool(controller: GoalController): ToolDefinition<typeo
   return defineTool({
     name: "goal_status",
     description:
-      'Stop the active goal: "done" when its objective is met, "blocked" if you cannot proceed, "waiting_approval" if you need the user. A turn that ends without this call continues the goal; "continue" does so too, with a note. note: what you did, in one or two sentences.',
+      'Stop the active goal: "done" when its objective is met, "blocked" if you cannot proceed, "waiting_approval" if you need the user. "waiting" with wait_seconds: nothing to do until then (CI, a deploy, a time); no turn runs meanwhile, then one continuation, or sooner if the user wakes it; note says what you wait for. A turn that ends without this call continues the goal; "continue" does so too, with a note. note: what you did, in one or two sentences.',
     input,
     endsTurn: true,
     isAvailable: async (context) => {
@@ -70,6 +79,36 @@ async function reportStatus(
   if (recorded?.goal.status !== "active")
     return { accepted: false, message: "The goal changed meanwhile; stop working on it." };
 
+  if (report.status === "waiting") {
+    const hit = capHit(recorded.goal, turnsUsed) ?? budgetHit(recorded.goal, controller.now());
+    if (hit) {
+      await controller.stop(context, {
+        goalId: goal.id,
+        to: hit.status,
+        by: "gate",
+        reason: hit.detail,
+        gate: hit,
+      });
+      return {
+        accepted: true,
+        status: hit.status,
+        message: `The goal stopped: ${hit.detail}. Wait for the user.`,
+      };
+    }
+    const waitMs = Math.min(
+      (report.wait_seconds ?? 0) * 1_000,
+      recorded.goal.limits.maxWaitMs ?? defaultMaxWaitMs,
+    );
+    const waiting = await controller.wait(context, recorded, { waitMs, note: report.note, turnsUsed });
+    if (waiting?.status !== "waiting" || waiting.wakeAt === undefined) {
+      return {
+        accepted: true,
+        status: waiting?.status,
+        message: "The wait could not be scheduled; wait for the user.",
+      };
+    }
+    return { accepted: true, status: "waiting", waitSeconds: Math.round(waitMs / 1_000) };
+  }
   if (report.status !== "continue") {
     await controller.stop(context, { goalId: goal.id, to: report.status, by: "model", reason: report.note });
     return { accepted: true, status: report.status };

@@ -1,6 +1,10 @@
-/** Where a goal stands. Only `active` goals continue; only the user moves a goal back to `active`. */
+/**
+ * Where a goal stands. Only `active` goals continue; only the user moves a goal back to `active`, except
+ * that a `waiting` goal (the model asked to wait) becomes active again once, when its wait ends.
+ */
 export type GoalStatus =
   | "active"
+  | "waiting"
   | "paused"
   | "done"
   | "blocked"
@@ -44,6 +48,7 @@ export type GoalEvent = { at: number } & (
   | { type: "continuation-failed"; turn: number; message: string }
   | { type: "user-preempted" }
   | { type: "limits-raised"; maxTurns: number; tokenBudget: number; timeBudgetMs: number }
+  | { type: "wake-requested"; note: string }
 );
 
 /** The hard gates that stop a goal whatever the model says. */
@@ -54,7 +59,12 @@ export interface GoalLimits {
   maxTurns: number;
   tokenBudget: number;
   timeBudgetMs: number;
+  /** The longest wait the model may ask for at once; absent in goals stored before waits. */
+  maxWaitMs?: number;
 }
+
+/** The longest wait a goal allows unless the user says otherwise. */
+export const defaultMaxWaitMs = 60 * 60 * 1_000;
 
 /** One goal, as stored in plugin state (format version 1). */
 export interface Goal {
@@ -67,6 +77,8 @@ export interface Goal {
   statusReason?: string;
   /** The gate that put the goal in its status, if one did. */
   statusGate?: GateName;
+  /** While `waiting`: when its one continuation comes due. */
+  wakeAt?: number;
   createdAt: number;
   updatedAt: number;
   limits: GoalLimits;
@@ -156,6 +168,7 @@ export function setStatus(
   if (to === "active") goal.activeSince = now;
   goal.status = to;
   goal.statusReason = reason;
+  if (to !== "waiting") delete goal.wakeAt;
   if (gate) goal.statusGate = gate;
   else delete goal.statusGate;
   goal.updatedAt = now;

@@ -5,9 +5,10 @@ export const limitBounds = Object.freeze({
   maxTurns: 1_000,
   tokenBudget: 100_000_000,
   timeBudgetMs: 7 * 24 * 3_600_000,
+  maxWaitMs: 7 * 24 * 3_600_000,
 });
 
-/** Raised limits from `--max-turns`, `--budget` and `--time`; only the flags given are set. */
+/** Raised limits from `--max-turns`, `--budget`, `--time` and `--max-wait`; only the flags given are set. */
 export type LimitFlags = Partial<GoalLimits>;
 
 /** Parsed arguments: the free text and the limit flags. */
@@ -25,6 +26,7 @@ const flagNames: Record<string, keyof GoalLimits> = {
   "--max-turns": "maxTurns",
   "--budget": "tokenBudget",
   "--time": "timeBudgetMs",
+  "--max-wait": "maxWaitMs",
 };
 
 /**
@@ -52,7 +54,9 @@ export function parseArgs(args: string, allowFlags: boolean): ParsedArgs {
     const value = tokens[++index];
     if (value === undefined) throw new ArgumentError(`${token} needs a value`);
     flags[name] =
-      name === "timeBudgetMs" ? parseDuration(value) : parseCount(value, token, limitBounds[name]);
+      name === "timeBudgetMs" || name === "maxWaitMs"
+        ? parseDuration(value, token)
+        : parseCount(value, token, limitBounds[name]);
   }
   return { text: words.join(" "), flags };
 }
@@ -72,15 +76,15 @@ export function parseCount(value: string, flag: string, max: number): number {
 
 const unitMs: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** Parses a duration like `90s`, `15m`, `2h` or `1h30m`. */
-export function parseDuration(value: string): number {
+/** Parses a duration like `90s`, `15m`, `2h` or `1h30m`, given as `flag`. */
+export function parseDuration(value: string, flag = "--time"): number {
   const parts = value.toLowerCase().match(/\d+[smhd]/g);
   const total =
     parts && parts.join("") === value.toLowerCase()
       ? parts.reduce((sum, part) => sum + Number(part.slice(0, -1)) * (unitMs[part.slice(-1)] ?? 0), 0)
       : Number.NaN;
   if (!Number.isFinite(total) || total < 1_000 || total > limitBounds.timeBudgetMs) {
-    throw new ArgumentError(`--time needs a duration like 30m, 2h or 1h30m (at most 7d), not "${value}"`);
+    throw new ArgumentError(`${flag} needs a duration like 30m, 2h or 1h30m (at most 7d), not "${value}"`);
   }
   return total;
 }

@@ -20,7 +20,7 @@ export function statusText(goal: Goal, now: number): string {
   ];
   return [
     `Goal: ${quote(goal.objective, 300)}`,
-    `Status: ${goal.status}${goal.status !== "active" && goal.statusReason ? ` (${quote(goal.statusReason, 200)})` : ""}`,
+    `Status: ${goal.status}${statusDetail(goal, now)}`,
     ...rows.map(([label, bar, value]) => `${label?.padEnd(13)} ${bar} ${value}`),
     `Last note: ${goal.lastNote === null ? "none" : quote(goal.lastNote, 300)}`,
   ].join("\n");
@@ -64,7 +64,17 @@ function describeEvent(event: GoalEvent): string {
       return `continuation ${event.turn} ended: ${formatCount(event.inputTokens + event.outputTokens)} tokens, ${formatDuration(event.durationMs)}`;
     case "user-preempted":
       return "user message ran ahead of the goal";
+    case "wake-requested":
+      return `woken: ${quote(event.note, 120)}`;
     case "limits-raised":
       return `limits now ${plural(event.maxTurns, "continuation")}, ${formatCount(event.tokenBudget)} tokens, ${formatDuration(event.timeBudgetMs)}`;
   }
+}
+
+/** Why a goal is where it is, and for a waiting goal when it wakes. */
+function statusDetail(goal: Goal, now: number): string {
+  if (goal.status === "active" || !goal.statusReason) return "";
+  const reason = quote(goal.statusReason, 200);
+  if (goal.status !== "waiting" || goal.wakeAt === undefined) return ` (${reason})`;
+  return ` (wakes in ${formatDuration(Math.max(0, goal.wakeAt - now))}; for ${reason})`;
 }
