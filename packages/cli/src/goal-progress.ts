@@ -70,7 +70,8 @@ export function reportContinuationStarts(
 
 /**
  * Follows one session's goal through host events and calls `report` for each step. Resolves with the
- * goal once it is no longer active; `stop()` ends the watch early.
+ * goal once it has stopped (a waiting goal has not: it runs on at its wake time); `stop()` ends the watch
+ * early.
  */
 export function watchGoal(
   host: Host,
@@ -86,7 +87,7 @@ export function watchGoal(
   const check = async () => {
     await host.idle();
     const goal = await readStoredGoal(store, sessionKey);
-    if (done || !goal || goal.status === "active") return;
+    if (done || !goal || goal.status === "active" || goal.status === "waiting") return;
     done = true;
     cleanup();
     report({ type: "goal-stopped", sessionKey, goal: summarize(goal) });
