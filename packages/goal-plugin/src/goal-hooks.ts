@@ -81,7 +81,7 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController): v
 
   api.on("session-reset", async (_event, context) => {
     const goal = await controller.store.read(context);
-    if (goal?.status === "active") {
+    if (goal?.status === "active" || goal?.status === "waiting") {
       await controller.stop(context, {
         goalId: goal.id,
         to: "paused",
@@ -120,7 +120,8 @@ async function onTurnEnd(
     return current;
   });
   const goal = entry?.goal;
-  if (!entry || goal?.status !== "active") return;
+  // A goal that has just begun to wait still answers to the gates for the turn that asked for it.
+  if (!entry || (goal?.status !== "active" && goal?.status !== "waiting")) return;
 
   if (goalTurn && event.outcome.status === "error") {
     const detail = event.outcome.message;

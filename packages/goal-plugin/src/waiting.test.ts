@@ -164,3 +164,27 @@ describe("a goal that waits", () => {
     expect(await harness.goal()).toMatchObject({ status: "done" });
   });
 });
+
+describe("a goal that waits, at its limits", () => {
+  it("stops at its token budget even when the turn that spent it asked to wait", async () => {
+    harness = await createGoalHarness([
+      { ...wait(600, "CI"), usage: { inputTokens: 900, outputTokens: 200 } },
+    ]);
+    await harness.command("/goal start spend it --budget 1k");
+    await harness.settle();
+    expect(await harness.goal()).toMatchObject({ status: "budget_limited", continuations: 1 });
+    expect(await harness.store.listLeases()).toEqual([]);
+    expect(harness.turnStarts).toHaveLength(1);
+  });
+
+  it("pauses when the session is reset during the wait", async () => {
+    harness = await createGoalHarness([wait(600, "CI")]);
+    await harness.command("/goal start reset it");
+    await harness.clock.runNext();
+    await harness.host.idle();
+    await harness.host.resetSession("s1");
+    expect(await harness.goal()).toMatchObject({ status: "paused" });
+    await harness.settle();
+    expect(harness.turnStarts).toHaveLength(1);
+  });
+});
