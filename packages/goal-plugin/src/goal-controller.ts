@@ -188,7 +188,10 @@ export class GoalController {
    */
   async reconcile(context: SessionContext): Promise<void> {
     const entry = await this.store.readEntry(context);
-    if (entry?.goal.status !== "active" || (await this.hasPendingLease(context, entry.goal))) return;
+    const status = entry?.goal.status;
+    if (!entry || (status !== "active" && status !== "waiting")) return;
+    // A waiting goal whose wake was lost is re-armed for the same wake time.
+    if (await this.hasPendingLease(context, entry.goal)) return;
     await this.schedule(context, { turnsUsed: entry.goal.continuations, entry });
   }
 

@@ -188,3 +188,34 @@ describe("a goal that waits, at its limits", () => {
     expect(harness.turnStarts).toHaveLength(1);
   });
 });
+
+describe("a goal that waits, when its wake was lost", () => {
+  it("is re-armed for its wake time by the next host that serves the session", async () => {
+    const store = new MemoryStore();
+    const clock = new FakeClock();
+    const first = await createTestHost({
+      model: new ScriptedModel([wait(600, "CI")]),
+      store,
+      clock,
+      plugins: [createGoalPlugin()],
+    });
+    await first.host.openSession({ sessionKey: "s1" });
+    await first.host.send({ sessionKey: "s1", text: "/goal start keep going", sender: owner });
+    await clock.runNext();
+    await first.host.idle();
+    await first.dispose();
+    const wakeAt = (await storedGoalWithEvents(store, "s1"))?.wakeAt;
+    // A crash between the goal's write and its lease's: the wake is gone.
+    await store.deleteSessionLeases("s1");
+    const model = new ScriptedModel([
+      { toolCalls: [{ name: "goal_status", input: { status: "done", note: "ok" } }] },
+    ]);
+    const second = await createTestHost({ model, store, clock, plugins: [createGoalPlugin()] });
+    await second.host.openSession({ sessionKey: "s1" });
+    expect((await store.listLeases())[0]?.dueAt).toBe(wakeAt);
+    await second.settle();
+    expect(model.requests).toHaveLength(1);
+    expect(await storedGoalWithEvents(store, "s1")).toMatchObject({ status: "done", continuations: 2 });
+    await second.dispose();
+  });
+});
