@@ -21,6 +21,24 @@ const wait = (seconds: number, note: string): ScriptedReply => ({
   toolCalls: [{ name: "goal_status", input: { status: "waiting", note, wait_seconds: seconds } }],
 });
 
+/** A store and clock where a host that has since stopped left session s1's goal waiting ten minutes. */
+async function leftWaiting() {
+  const store = new MemoryStore();
+  const clock = new FakeClock();
+  const first = await createTestHost({
+    model: new ScriptedModel([wait(600, "CI")]),
+    store,
+    clock,
+    plugins: [createGoalPlugin()],
+  });
+  await first.host.openSession({ sessionKey: "s1" });
+  await first.host.send({ sessionKey: "s1", text: "/goal start keep going", sender: owner });
+  await clock.runNext();
+  await first.host.idle();
+  await first.dispose();
+  return { store, clock };
+}
+
 /** Lets the host finish what it is doing without moving the fake clock. */
 async function quiet(h: GoalHarness): Promise<void> {
   await h.host.idle();
@@ -122,19 +140,7 @@ describe("a goal that waits", () => {
   });
 
   it("survives a restart: the next host runs the one continuation at the wake time, once", async () => {
-    const store = new MemoryStore();
-    const clock = new FakeClock();
-    const first = await createTestHost({
-      model: new ScriptedModel([wait(600, "CI")]),
-      store,
-      clock,
-      plugins: [createGoalPlugin()],
-    });
-    await first.host.openSession({ sessionKey: "s1" });
-    await first.host.send({ sessionKey: "s1", text: "/goal start keep going", sender: owner });
-    await clock.runNext();
-    await first.host.idle();
-    await first.dispose();
+    const { store, clock } = await leftWaiting();
     const model = new ScriptedModel([
       { toolCalls: [{ name: "goal_status", input: { status: "done", note: "ok" } }] },
     ]);
@@ -191,19 +197,7 @@ describe("a goal that waits, at its limits", () => {
 
 describe("a goal that waits, when its wake was lost", () => {
   it("is re-armed for its wake time by the next host that serves the session", async () => {
-    const store = new MemoryStore();
-    const clock = new FakeClock();
-    const first = await createTestHost({
-      model: new ScriptedModel([wait(600, "CI")]),
-      store,
-      clock,
-      plugins: [createGoalPlugin()],
-    });
-    await first.host.openSession({ sessionKey: "s1" });
-    await first.host.send({ sessionKey: "s1", text: "/goal start keep going", sender: owner });
-    await clock.runNext();
-    await first.host.idle();
-    await first.dispose();
+    const { store, clock } = await leftWaiting();
     const wakeAt = (await storedGoalWithEvents(store, "s1"))?.wakeAt;
     // A crash between the goal's write and its lease's: the wake is gone.
     await store.deleteSessionLeases("s1");

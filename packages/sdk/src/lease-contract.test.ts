@@ -43,81 +43,38 @@ type MakeHarness = (options: {
   store?: HostStore;
 }) => Promise<Harness>;
 
-/** The production host wired by hand, and the testing kit: the contract holds for both, unchanged. */
+/** The production host on a store `open` makes (unless the test brings its own), on a fake clock. */
+function createHostOn(open: () => HostStore | Promise<HostStore>): MakeHarness {
+  return async ({ model, plugins, store }) => {
+    const clock = new FakeClock();
+    const owned = store ?? (await open());
+    const host = await createHost({ model, plugins, clock, store: owned });
+    return {
+      host,
+      clock,
+      store: owned,
+      settle: () => settle(host, clock),
+      dispose: async () => {
+        await host.close();
+        if (!store) await owned.close();
+        model.verify();
+      },
+    };
+  };
+}
+
+/** The production host wired by hand on every store, and the testing kit: the contract holds unchanged. */
 const harnesses: [string, MakeHarness][] = [
-  [
-    "createHost (production)",
-    async ({ model, plugins, store = new MemoryStore() }) => {
-      const clock = new FakeClock();
-      const host = await createHost({ model, plugins, clock, store });
-      return {
-        host,
-        clock,
-        store,
-        settle: () => settle(host, clock),
-        dispose: async () => {
-          await host.close();
-          model.verify();
-        },
-      };
-    },
-  ],
+  ["createHost (production)", createHostOn(() => new MemoryStore())],
   ["createTestHost (testing kit)", (options) => createTestHost(options)],
   [
     "createHost on a store whose calls complete after event-loop hops",
-    async ({ model, plugins, store }) => {
-      const clock = new FakeClock();
-      const hopping = store ?? hoppingStore(new MemoryStore());
-      const host = await createHost({ model, plugins, clock, store: hopping });
-      return {
-        host,
-        clock,
-        store: hopping,
-        settle: () => settle(host, clock),
-        dispose: async () => {
-          await host.close();
-          model.verify();
-        },
-      };
-    },
+    createHostOn(() => hoppingStore(new MemoryStore())),
   ],
-  [
-    "createHost on PostgresStore",
-    async ({ model, plugins, store }) => {
-      const clock = new FakeClock();
-      const owned = store ?? (await freshPostgresStore());
-      const host = await createHost({ model, plugins, clock, store: owned });
-      return {
-        host,
-        clock,
-        store: owned,
-        settle: () => settle(host, clock),
-        dispose: async () => {
-          await host.close();
-          if (!store) await owned.close();
-          model.verify();
-        },
-      };
-    },
-  ],
+  ["createHost on PostgresStore", createHostOn(() => freshPostgresStore())],
   [
     "createHost on SqliteStore",
-    async ({ model, plugins, store }) => {
-      const clock = new FakeClock();
-      const owned = store ?? SqliteStore.open(join(directory, `contract-${randomUUID()}.db`));
-      const host = await createHost({ model, plugins, clock, store: owned });
-      return {
-        host,
-        clock,
-        store: owned,
-        settle: () => settle(host, clock),
-        dispose: async () => {
-          await host.close();
-          if (!store) await owned.close();
-          model.verify();
-        },
-      };
-    },
+    createHostOn(() => SqliteStore.open(join(directory, `contract-${randomUUID()}.db`))),
   ],
 ];
 

@@ -3,6 +3,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { GoalLeaseError, HostUsageError, StoreUnavailableError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import { type Row, toSession } from "./rows.js";
+import { GroupCommit } from "./sqlite-group-commit.js";
 import * as inbox from "./sqlite-inbox.js";
 import * as leases from "./sqlite-leases.js";
 import { openDatabase, prepareFile } from "./sqlite-open.js";
@@ -30,12 +31,6 @@ import type {
   TranscriptEntry,
   WriteOptions,
 } from "./store.js";
-
-/** One group commit: the promise its writes answer after. */
-interface Batch {
-  committed: Promise<void>;
-  settle(error?: unknown): void;
-}
 
 /** Options of {@link SqliteStore.open}. */
 export interface SqliteStoreOptions {
@@ -68,8 +63,8 @@ export class SqliteStore implements HostStore {
   readonly #statements = new Map<string, StatementSync>();
   /** The file as it was opened: a write refuses to go on if the path now names another file, or none. */
   readonly #file: Stats | undefined;
-  /** The open group commit: the writes of this event-loop turn, committed together at its end. */
-  #batch: Batch | undefined;
+  /** The writes of this event-loop turn, committed together at its end. */
+  readonly #group: GroupCommit;
 
   private constructor(path: string, db: DatabaseSync) {
     // JavaScript can call a private constructor; say what to call instead of failing later.
@@ -81,6 +76,10 @@ export class SqliteStore implements HostStore {
     this.path = path;
     this.#db = db;
     this.#file = path === ":memory:" ? undefined : statSync(path);
+    this.#group = new GroupCommit(db, {
+      beforeBegin: () => this.#checkFile(),
+      failure: (error) => this.#failure(error),
+    });
   }
 
   /** Opens (creating or migrating) the store at `path`; throws a one-line error naming the file on failure. */
@@ -256,7 +255,7 @@ export class SqliteStore implements HostStore {
   }
 
   async close() {
-    this.#commit();
+    this.#group.commit();
     if (this.#db.isOpen) this.#db.close();
   }
 
@@ -286,8 +285,7 @@ export class SqliteStore implements HostStore {
 
   /** A read; inside an open group commit it may see that commit's writes, so it answers once they are committed. */
   #read<T>(work: (db: DatabaseSync) => T): T | Promise<T> {
-    const result = this.#run(work);
-    return this.#batch ? this.#batch.committed.then(() => result) : result;
+    return this.#group.settled(this.#run(work));
   }
 
   /**
@@ -300,62 +298,27 @@ export class SqliteStore implements HostStore {
     work: (db: DatabaseSync) => T,
   ): Promise<T> {
     return this.#run((db) => {
-      const batch = this.#openBatch(db);
+      const committed = this.#group.join();
       db.exec("SAVEPOINT write");
       try {
         if (sessionKey !== undefined) checkFence(this.#query, sessionKey, options?.fence);
         const result = work(db);
         db.exec("RELEASE write");
-        return batch.committed.then(() => result);
+        return committed.then(() => result);
       } catch (error) {
         if (db.isTransaction) {
           db.exec("ROLLBACK TO write");
           db.exec("RELEASE write");
-        } else {
-          // SQLite rolled the whole transaction back (a full disk, an I/O error): the group's writes are lost.
-          this.#batch = undefined;
-          batch.settle(this.#failure(error));
-        }
+        } else this.#group.abandon(error);
         throw error;
       }
     });
   }
 
   /**
-   * The open group commit, or a new one: its transaction begins now and commits when this event-loop turn
-   * ends. Before it begins, the path must still name the file that was opened: a deleted or replaced store
-   * would otherwise take writes that no later process ever sees.
+   * Before a group's transaction begins, the path must still name the file that was opened: a deleted or
+   * replaced store would otherwise take writes that no later process ever sees.
    */
-  #openBatch(db: DatabaseSync): Batch {
-    if (this.#batch) return this.#batch;
-    this.#checkFile();
-    db.exec("BEGIN IMMEDIATE");
-    let settle!: (error?: unknown) => void;
-    const committed = new Promise<void>((resolve, reject) => {
-      settle = (error) => (error === undefined ? resolve() : reject(error));
-    });
-    // Callers see the failure through their own answers; this copy must not count as unhandled.
-    committed.catch(() => undefined);
-    const batch: Batch = { committed, settle };
-    this.#batch = batch;
-    setImmediate(() => this.#commit());
-    return batch;
-  }
-
-  /** Commits the open group, answering every write in it; a failed commit fails them all. */
-  #commit(): void {
-    const batch = this.#batch;
-    if (!batch) return;
-    this.#batch = undefined;
-    try {
-      this.#db.exec("COMMIT");
-      batch.settle();
-    } catch (error) {
-      if (this.#db.isOpen && this.#db.isTransaction) this.#db.exec("ROLLBACK");
-      batch.settle(this.#failure(error));
-    }
-  }
-
   #checkFile(): void {
     if (!this.#file) return;
     const now = statSync(this.path, { throwIfNoEntry: false });

@@ -28,6 +28,7 @@ export class LeaseRecovery {
   /** Takes over and recovers every session of the store that has work and no live owner. */
   async orphans(): Promise<void> {
     const orphaned = await this.#host.store.listOrphanedSessions(this.#host.clock.now());
+    if (orphaned.length === 0) return;
     // Read before taking the sessions: a turn this host starts there once they are its own is live.
     const started = await this.#host.store.listStartedLeases();
     const adopted = await this.#sessions.adopt(orphaned);

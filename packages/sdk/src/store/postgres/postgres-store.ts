@@ -1,52 +1,27 @@
 import { randomUUID } from "node:crypto";
-import type { Pool, PoolClient } from "pg";
+import type { Pool } from "pg";
 import { HostUsageError } from "../../errors.js";
 import type { JsonValue } from "../../json.js";
-import { acquisition, staleFence } from "../ownership.js";
+import { leaseValues, type Row, toCommand, toLease, toSession, toState, toTranscriptEntry } from "../rows.js";
 import {
-  leaseValues,
-  type Row,
-  toCommand,
-  toLease,
-  toOwner,
-  toSession,
-  toState,
-  toTranscriptEntry,
-} from "../rows.js";
-import {
-  type AcquireResult,
   type HostStore,
   type InboxCommand,
   type LeaseRecord,
   type LeaseSlot,
   maxLogEntries,
-  type SessionOwner,
   type SessionRecord,
   type StateCondition,
   type StateWriteResult,
   type TranscriptEntry,
   type WriteOptions,
 } from "../store.js";
-import {
-  checkedSchema,
-  describeServer,
-  type PostgresStoreOptions,
-  prepare,
-  storeFailure,
-} from "./postgres-connect.js";
+import { checkedSchema, describeServer, type PostgresStoreOptions, prepare } from "./postgres-connect.js";
+import { PostgresConnection } from "./postgres-connection.js";
+import * as owners from "./postgres-owners.js";
 import { watchInbox } from "./postgres-watch.js";
 
-type Query = Pick<PoolClient, "query">;
-
-const ownerColumns = `o.session_key, o.owner_id, o.token,
-  CASE WHEN o.released THEN 0 ELSE coalesce(h.expires_at, 0) END AS expires_at
-  FROM session_owners AS o LEFT JOIN hosts AS h ON h.owner_id = o.owner_id`;
-
-/** What the database raises for a write whose fence is no longer the session's owner. */
-const staleFenceCode = "GLF01";
-
 /** The notification channel that tells a session's owner a command was posted for it. */
-export const inboxChannel = "goal_lease_inbox";
+const inboxChannel = "goal_lease_inbox";
 
 /**
  * The {@link HostStore} for host processes on several machines: PostgreSQL through `pg`. Each method is one
@@ -56,26 +31,18 @@ export const inboxChannel = "goal_lease_inbox";
  * LISTEN/NOTIFY.
  */
 export class PostgresStore implements HostStore {
-  readonly #pool: Pool;
-  readonly #server: string;
+  readonly #db: PostgresConnection;
+  /** For the LISTEN connection, which is a connection of its own. */
   readonly #url: string;
-  readonly #schema: string;
-  /**
-   * Each session's writes in flight, chained: applied in the order they were called, as the host's lease
-   * scheduler expects of every store, although the pool's connections could run them in any order.
-   */
-  readonly #sessionWrites = new Map<string, Promise<unknown>>();
 
-  private constructor(pool: Pool, url: string, schema: string) {
+  private constructor(pool: Pool, url: string) {
     if (pool === undefined) {
       throw new HostUsageError({
         message: "Open a store with await PostgresStore.open(url), not new PostgresStore(...).",
       });
     }
-    this.#pool = pool;
+    this.#db = new PostgresConnection(pool, describeServer(url));
     this.#url = url;
-    this.#schema = schema;
-    this.#server = describeServer(url);
   }
 
   /**
@@ -99,21 +66,16 @@ export class PostgresStore implements HostStore {
       await pool.end().catch(() => undefined);
       throw error;
     }
-    return new PostgresStore(pool, url, schema);
-  }
-
-  /** The server and schema, for messages: never the password. */
-  get location(): string {
-    return `${this.#server} (schema ${this.#schema})`;
+    return new PostgresStore(pool, url);
   }
 
   async getSession(sessionKey: string) {
-    const { rows } = await this.#query("SELECT * FROM sessions WHERE session_key = $1", [sessionKey]);
+    const { rows } = await this.#db.query("SELECT * FROM sessions WHERE session_key = $1", [sessionKey]);
     return rows[0] ? toSession(rows[0]) : undefined;
   }
 
   async putSession(record: SessionRecord, options?: WriteOptions) {
-    await this.#write(record.sessionKey, options, (client) =>
+    await this.#db.write(record.sessionKey, options?.fence, (client) =>
       client.query(
         `INSERT INTO sessions (session_key, agent_id, channel, generation, created_at, closed_at)
          VALUES ($1, $2, $3, $4, $5, $6)
@@ -132,101 +94,34 @@ export class PostgresStore implements HostStore {
   }
 
   async listSessions() {
-    const { rows } = await this.#query("SELECT * FROM sessions ORDER BY created_at, session_key");
+    const { rows } = await this.#db.query("SELECT * FROM sessions ORDER BY created_at, session_key");
     return rows.map(toSession);
   }
 
-  async acquireSessions(
-    sessionKeys: readonly string[],
-    ownerId: string,
-    options: { now: number; ttlMs: number },
-  ): Promise<AcquireResult[]> {
-    return this.#transaction(async (client) => {
-      await keepAlive(client, ownerId, options);
-      // One acquirer per session at a time, in key order so two hosts never wait on each other.
-      await client.query(
-        "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT DISTINCT unnest($1::text[]) AS k ORDER BY 1) AS keys",
-        [sessionKeys],
-      );
-      const { rows } = await client.query(`SELECT ${ownerColumns} WHERE o.session_key = ANY($1)`, [
-        sessionKeys,
-      ]);
-      const current = new Map(rows.map((row: Row) => [String(row.session_key), toOwner(row)]));
-      const taken = new Map<string, number>();
-      const results = sessionKeys.map((sessionKey) => {
-        const result = acquisition(
-          taken.has(sessionKey) ? ownerAt(sessionKey, ownerId, taken, options) : current.get(sessionKey),
-          {
-            sessionKey,
-            ownerId,
-            now: options.now,
-          },
-        );
-        if (result.status === "acquired") taken.set(sessionKey, result.fence.token);
-        return result;
-      });
-      if (taken.size > 0) {
-        await client.query(
-          `INSERT INTO session_owners (session_key, owner_id, token, released)
-           SELECT k, $1, t, false FROM unnest($2::text[], $3::bigint[]) AS taken(k, t)
-           ON CONFLICT (session_key) DO UPDATE SET owner_id = excluded.owner_id, token = excluded.token, released = false`,
-          [ownerId, [...taken.keys()], [...taken.values()]],
-        );
-      }
-      return results;
-    });
+  acquireSessions(sessionKeys: readonly string[], ownerId: string, options: { now: number; ttlMs: number }) {
+    return owners.acquireSessions(this.#db, sessionKeys, ownerId, options);
   }
 
-  async renewSessions(ownerId: string, options: { now: number; ttlMs: number }) {
-    return this.#transaction(async (client) => {
-      await keepAlive(client, ownerId, options);
-      const { rows } = await client.query(
-        "SELECT session_key FROM session_owners WHERE owner_id = $1 AND NOT released",
-        [ownerId],
-      );
-      return rows.map((row: Row) => String(row.session_key));
-    });
+  renewSessions(ownerId: string, options: { now: number; ttlMs: number }) {
+    return owners.renewSessions(this.#db, ownerId, options);
   }
 
-  async releaseSessions(ownerId: string, sessionKeys?: readonly string[]) {
-    await this.#transaction(async (client) => {
-      if (!sessionKeys) {
-        await client.query("UPDATE session_owners SET released = true WHERE owner_id = $1", [ownerId]);
-        await client.query("DELETE FROM hosts WHERE owner_id = $1", [ownerId]);
-        return;
-      }
-      await client.query(
-        "UPDATE session_owners SET released = true WHERE owner_id = $1 AND session_key = ANY($2)",
-        [ownerId, sessionKeys],
-      );
-    });
+  releaseSessions(ownerId: string, sessionKeys?: readonly string[]) {
+    return owners.releaseSessions(this.#db, ownerId, sessionKeys);
   }
 
-  async listOwners() {
-    const { rows } = await this.#query(`SELECT ${ownerColumns}`);
-    return rows.map(toOwner);
+  listOwners() {
+    return owners.listOwners(this.#db);
   }
 
-  async listOrphanedSessions(now: number) {
-    const { rows } = await this.#query(
-      `SELECT session_key FROM (
-         SELECT session_key FROM leases
-         UNION SELECT session_key FROM started_leases
-         UNION SELECT session_key FROM session_inbox WHERE answered_at IS NULL
-       ) AS work
-       WHERE NOT EXISTS (
-         SELECT 1 FROM session_owners AS o JOIN hosts AS h ON h.owner_id = o.owner_id
-         WHERE o.session_key = work.session_key AND NOT o.released AND h.expires_at > $1
-       )`,
-      [now],
-    );
-    return rows.map((row: Row) => String(row.session_key));
+  listOrphanedSessions(now: number) {
+    return owners.listOrphanedSessions(this.#db, now);
   }
 
   async postCommand(command: Omit<InboxCommand, "id" | "answer">) {
     const posted: InboxCommand = { ...command, id: randomUUID() };
     // The notification goes out when the insert commits, in the same statement.
-    await this.#query(
+    await this.#db.query(
       `WITH posted AS (
          INSERT INTO session_inbox (id, session_key, text, sender_id, sender_is_owner, posted_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING session_key
@@ -237,15 +132,15 @@ export class PostgresStore implements HostStore {
   }
 
   async getCommand(id: string) {
-    const { rows } = await this.#query("SELECT * FROM session_inbox WHERE id = $1", [id]);
+    const { rows } = await this.#db.query("SELECT * FROM session_inbox WHERE id = $1", [id]);
     return rows[0] ? toCommand(rows[0]) : undefined;
   }
 
   async listPendingCommands(sessionKey?: string) {
     const { rows } =
       sessionKey === undefined
-        ? await this.#query("SELECT * FROM session_inbox WHERE answered_at IS NULL ORDER BY posted_at")
-        : await this.#query(
+        ? await this.#db.query("SELECT * FROM session_inbox WHERE answered_at IS NULL ORDER BY posted_at")
+        : await this.#db.query(
             "SELECT * FROM session_inbox WHERE answered_at IS NULL AND session_key = $1 ORDER BY posted_at",
             [sessionKey],
           );
@@ -265,7 +160,7 @@ export class PostgresStore implements HostStore {
   async answerCommand(id: string, answer: { reply: string; at: number }, options?: WriteOptions) {
     const command = await this.getCommand(id);
     if (!command) return false;
-    return this.#write(command.sessionKey, options, async (client) => {
+    return this.#db.write(command.sessionKey, options?.fence, async (client) => {
       const result = await client.query(
         "UPDATE session_inbox SET reply = $1, answered_at = $2 WHERE id = $3 AND answered_at IS NULL",
         [answer.reply, answer.at, id],
@@ -276,18 +171,23 @@ export class PostgresStore implements HostStore {
 
   async appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[], options?: WriteOptions) {
     if (entries.length === 0) return;
-    await this.#call(sessionKey, options, "SELECT append_transcript($1, $2, $3, $4, $5, $6, $7, $8)", [
+    await this.#db.call(
       sessionKey,
-      entries.map((entry) => entry.generation),
-      entries.map((entry) => entry.turnId),
-      entries.map((entry) => entry.at),
-      entries.map((entry) => entry.leaseId ?? null),
-      entries.map((entry) => JSON.stringify(entry.message)),
-    ]);
+      options?.fence,
+      "SELECT append_transcript($1, $2, $3, $4, $5, $6, $7, $8)",
+      [
+        sessionKey,
+        entries.map((entry) => entry.generation),
+        entries.map((entry) => entry.turnId),
+        entries.map((entry) => entry.at),
+        entries.map((entry) => entry.leaseId ?? null),
+        entries.map((entry) => JSON.stringify(entry.message)),
+      ],
+    );
   }
 
   async readTranscript(sessionKey: string, options: { generation: number; limit: number }) {
-    const { rows } = await this.#query(
+    const { rows } = await this.#db.query(
       "SELECT * FROM transcript WHERE session_key = $1 AND generation = $2 ORDER BY id DESC LIMIT $3",
       [sessionKey, options.generation, Math.max(0, options.limit)],
     );
@@ -295,7 +195,7 @@ export class PostgresStore implements HostStore {
   }
 
   async readState(pluginId: string, scope: string, key: string) {
-    const { rows } = await this.#query(
+    const { rows } = await this.#db.query(
       "SELECT value, version FROM plugin_state WHERE plugin_id = $1 AND scope = $2 AND key = $3",
       [pluginId, scope, key],
     );
@@ -310,9 +210,9 @@ export class PostgresStore implements HostStore {
     expectedVersion: number,
     options?: WriteOptions & { log?: readonly JsonValue[] },
   ): Promise<StateWriteResult> {
-    const { rows } = await this.#call(
+    const { rows } = await this.#db.call(
       scope,
-      options,
+      options?.fence,
       "SELECT * FROM write_state($1, $2, $3, $4, $5, $6, $7, $8)",
       [
         pluginId,
@@ -332,7 +232,7 @@ export class PostgresStore implements HostStore {
   }
 
   async deleteState(pluginId: string, scope: string, key: string, options?: WriteOptions) {
-    return this.#write(scope, options, async (client) => {
+    return this.#db.write(scope, options?.fence, async (client) => {
       await client.query("DELETE FROM plugin_log WHERE plugin_id = $1 AND scope = $2 AND key = $3", [
         pluginId,
         scope,
@@ -354,7 +254,7 @@ export class PostgresStore implements HostStore {
     options?: WriteOptions,
   ) {
     if (entries.length === 0) return;
-    await this.#call(scope, options, "SELECT append_log($1, $2, $3, $4, $5, $6)", [
+    await this.#db.call(scope, options?.fence, "SELECT append_log($1, $2, $3, $4, $5, $6)", [
       pluginId,
       scope,
       key,
@@ -363,7 +263,7 @@ export class PostgresStore implements HostStore {
   }
 
   async readLog(pluginId: string, scope: string, key: string, options: { limit: number }) {
-    const { rows } = await this.#query(
+    const { rows } = await this.#db.query(
       `SELECT value FROM plugin_log WHERE plugin_id = $1 AND scope = $2 AND key = $3
        ORDER BY id DESC LIMIT $4`,
       [pluginId, scope, key, Math.max(0, Math.min(options.limit, maxLogEntries))],
@@ -375,9 +275,9 @@ export class PostgresStore implements HostStore {
     record: LeaseRecord,
     options?: WriteOptions & { ifState?: StateCondition },
   ): Promise<{ replaced: LeaseRecord | undefined } | { conflict: { version: number } }> {
-    const { rows } = await this.#call(
+    const { rows } = await this.#db.call(
       record.sessionKey,
-      options,
+      options?.fence,
       "SELECT * FROM put_lease($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
       [...leaseValues(record), options?.ifState?.key ?? null, options?.ifState?.version ?? 0],
     );
@@ -387,7 +287,7 @@ export class PostgresStore implements HostStore {
   }
 
   async getLease(slot: LeaseSlot) {
-    const { rows } = await this.#query(
+    const { rows } = await this.#db.query(
       "SELECT * FROM leases WHERE plugin_id = $1 AND session_key = $2 AND lease_key = $3",
       [slot.pluginId, slot.sessionKey, slot.leaseKey],
     );
@@ -395,9 +295,9 @@ export class PostgresStore implements HostStore {
   }
 
   async deleteLease(slot: LeaseSlot, expectedId?: string, options?: WriteOptions) {
-    const { rows } = await this.#call(
+    const { rows } = await this.#db.call(
       slot.sessionKey,
-      options,
+      options?.fence,
       "SELECT * FROM delete_lease($1, $2, $3, $4, $5, $6)",
       [slot.pluginId, slot.sessionKey, slot.leaseKey, expectedId ?? null],
     );
@@ -405,7 +305,7 @@ export class PostgresStore implements HostStore {
   }
 
   async deleteSessionLeases(sessionKey: string, options?: WriteOptions) {
-    return this.#write(sessionKey, options, async (client) => {
+    return this.#db.write(sessionKey, options?.fence, async (client) => {
       const { rows } = await client.query("DELETE FROM leases WHERE session_key = $1 RETURNING *", [
         sessionKey,
       ]);
@@ -418,9 +318,9 @@ export class PostgresStore implements HostStore {
   }
 
   async claimLease(slot: LeaseSlot, id: string, options?: WriteOptions) {
-    const { rows } = await this.#call(
+    const { rows } = await this.#db.call(
       slot.sessionKey,
-      options,
+      options?.fence,
       "SELECT * FROM claim_lease($1, $2, $3, $4, $5, $6)",
       [slot.pluginId, slot.sessionKey, slot.leaseKey, id],
     );
@@ -429,7 +329,7 @@ export class PostgresStore implements HostStore {
 
   async finishLease(id: string, options?: WriteOptions) {
     // The session is the started lease's own, found inside the call; a stale fence is named by its id.
-    await this.#call(`lease ${id}`, options, "SELECT finish_lease($1, $2, $3)", [id]);
+    await this.#db.call(`lease ${id}`, options?.fence, "SELECT finish_lease($1, $2, $3)", [id]);
   }
 
   async listStartedLeases(sessionKey?: string) {
@@ -437,126 +337,14 @@ export class PostgresStore implements HostStore {
   }
 
   async close() {
-    await this.#pool.end().catch(() => undefined);
+    await this.#db.close();
   }
 
   async #leases(table: "leases" | "started_leases", sessionKey: string | undefined) {
     const { rows } =
       sessionKey === undefined
-        ? await this.#query(`SELECT * FROM ${table} ORDER BY due_at`)
-        : await this.#query(`SELECT * FROM ${table} WHERE session_key = $1 ORDER BY due_at`, [sessionKey]);
+        ? await this.#db.query(`SELECT * FROM ${table} ORDER BY due_at`)
+        : await this.#db.query(`SELECT * FROM ${table} WHERE session_key = $1 ORDER BY due_at`, [sessionKey]);
     return rows.map(toLease);
   }
-
-  async #query(sql: string, values?: unknown[]): Promise<{ rows: Row[] }> {
-    try {
-      return await this.#pool.query(sql, values);
-    } catch (error) {
-      throw storeFailure(this.#server, error);
-    }
-  }
-
-  async #transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    let client: PoolClient | undefined;
-    try {
-      client = await this.#pool.connect();
-    } catch (error) {
-      throw storeFailure(this.#server, error);
-    }
-    // A connection the server drops between two statements says so here too; the statement fails with it.
-    client.on("error", ignore);
-    try {
-      await client.query("BEGIN");
-      const result = await work(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw storeFailure(this.#server, error);
-    } finally {
-      client.off("error", ignore);
-      client.release();
-    }
-  }
-
-  /**
-   * One write to a session in one round trip: a database function that takes the session's lock, checks
-   * the fence (the last two parameters) and writes, as one statement, so one transaction.
-   */
-  async #call(
-    sessionKey: string,
-    options: WriteOptions | undefined,
-    sql: string,
-    values: unknown[],
-  ): Promise<{ rows: Row[] }> {
-    const fence = options?.fence;
-    return this.#inOrder(sessionKey, async () => {
-      try {
-        return await this.#pool.query(sql, [...values, fence?.ownerId ?? null, fence?.token ?? null]);
-      } catch (error) {
-        if ((error as { code?: string })?.code === staleFenceCode && fence)
-          staleFence(undefined, sessionKey, fence);
-        throw storeFailure(this.#server, error);
-      }
-    });
-  }
-
-  /** Runs `work` after the session's earlier writes have settled, whatever became of them. */
-  #inOrder<T>(sessionKey: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.#sessionWrites.get(sessionKey) ?? Promise.resolve();
-    const result = previous.then(work, work);
-    const settled = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#sessionWrites.set(sessionKey, settled);
-    void settled.then(() => {
-      if (this.#sessionWrites.get(sessionKey) === settled) this.#sessionWrites.delete(sessionKey);
-    });
-    return result;
-  }
-
-  /**
-   * A transaction that writes to a session, holding the session's lock (one writer per session, and no
-   * acquisition in between); with a fence, applied only while the fence is the session's owner.
-   */
-  #write<T>(sessionKey: string, options: WriteOptions | undefined, work: (client: PoolClient) => Promise<T>) {
-    return this.#inOrder(sessionKey, () =>
-      this.#transaction(async (client) => {
-        const fence = options?.fence;
-        try {
-          await client.query("SELECT fence_session($1, $2, $3)", [
-            sessionKey,
-            fence?.ownerId ?? null,
-            fence?.token ?? null,
-          ]);
-        } catch (error) {
-          if ((error as { code?: string })?.code === staleFenceCode && fence)
-            staleFence(undefined, sessionKey, fence);
-          throw error;
-        }
-        return work(client);
-      }),
-    );
-  }
 }
-
-async function keepAlive(client: Query, ownerId: string, options: { now: number; ttlMs: number }) {
-  await client.query(
-    `INSERT INTO hosts (owner_id, expires_at) VALUES ($1, $2)
-     ON CONFLICT (owner_id) DO UPDATE SET expires_at = excluded.expires_at`,
-    [ownerId, options.now + options.ttlMs],
-  );
-}
-
-/** The owner a session has after this call already took it for `ownerId` (the same key twice). */
-function ownerAt(
-  sessionKey: string,
-  ownerId: string,
-  taken: Map<string, number>,
-  options: { now: number; ttlMs: number },
-): SessionOwner {
-  return { sessionKey, ownerId, token: taken.get(sessionKey) ?? 0, expiresAt: options.now + options.ttlMs };
-}
-
-function ignore(): void {}
