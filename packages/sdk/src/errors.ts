@@ -46,3 +46,16 @@ export class SessionOwnedError extends GoalLeaseError {
     this.sessionKey = options.sessionKey;
   }
 }
+
+/**
+ * The model provider refused the call for a rate limit or an exhausted quota. `retryAfterMs` is set when the
+ * provider said when to try again; a goal waits that long, or backs off when it did not say.
+ */
+export class ModelUsageLimitError extends GoalLeaseError {
+  readonly retryAfterMs?: number;
+
+  constructor(options: { message: string; retryAfterMs?: number; cause?: unknown }) {
+    super({ code: "model_usage_limited", message: options.message, cause: options.cause });
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+}

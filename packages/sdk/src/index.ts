@@ -4,6 +4,7 @@ export { type Clock, systemClock, type TimerHandle, type TimerOptions } from "./
 export {
   GoalLeaseError,
   HostUsageError,
+  ModelUsageLimitError,
   PluginDefinitionError,
   SessionOwnedError,
   StoreUnavailableError,
@@ -53,6 +54,7 @@ export {
   defineCommand,
   definePlugin,
   defineTool,
+  type LeaseAdmission,
   type PluginApi,
   type PluginDefinition,
   type PluginHooks,

@@ -35,6 +35,8 @@ export interface ModelRequest {
   system: string;
   messages: ModelMessage[];
   tools: ModelToolSchema[];
+  /** The most output tokens this call may produce: set when the turn has a token ceiling. */
+  maxOutputTokens?: number;
 }
 
 /** What one model call returns. */
@@ -42,10 +44,17 @@ export interface ModelResponse {
   text: string;
   toolCalls: ModelToolCall[];
   usage: ModelUsage;
+  /** The output stopped at its token cap: the text may be cut short, and tool calls may be incomplete. */
+  truncated?: boolean;
 }
 
 /** A language model adapter: one call in, one response out, abortable through `signal`. */
 export interface Model {
   readonly id: string;
   generate(request: ModelRequest, options: { signal: AbortSignal }): Promise<ModelResponse>;
+  /**
+   * The input tokens `request` will be charged, when the adapter knows without asking the model. Without
+   * it, a host that must fit a call under a token ceiling estimates from the request's size.
+   */
+  countInputTokens?(request: ModelRequest): number;
 }

@@ -48,7 +48,11 @@ export interface TurnUsage {
 export type TurnOutcome =
   | { status: "completed" }
   | { status: "step_limit"; message: string }
-  | { status: "error"; kind: "model_error" | "model_timeout" | "host_error"; message: string };
+  /** The turn's token ceiling had no room for its next model call; with `modelCalls` 0, none was made. */
+  | { status: "token_limit"; message: string }
+  | { status: "error"; kind: "model_error" | "model_timeout" | "host_error"; message: string }
+  /** The provider refused for a rate limit or spent quota; `retryAfterMs` when it said when to try again. */
+  | { status: "error"; kind: "usage_limited"; message: string; retryAfterMs?: number };
 
 /** What a plugin learns when a turn of its session ends. */
 export interface TurnEndEvent {
@@ -65,6 +69,12 @@ export interface TurnEndEvent {
   /** The model's last text of the turn ("" if none). SECURITY: model output, untrusted data. */
   text: string;
 }
+
+/**
+ * A plugin's answer to the admission of its continuation: false declines it; `{ maxTokens }` admits it with a
+ * ceiling on the tokens (input and output of every model call) its turn may use; true or nothing admits it.
+ */
+export type LeaseAdmission = boolean | undefined | { maxTokens: number };
 
 /** Hooks a plugin can subscribe to; each receives a fresh context for the session. */
 export interface PluginHooks {
@@ -93,7 +103,7 @@ export interface PluginHooks {
   "lease-admission": (
     event: { leaseKey: string; leaseId: string },
     context: SessionContext,
-  ) => boolean | undefined | Promise<boolean | undefined>;
+  ) => LeaseAdmission | Promise<LeaseAdmission>;
   /**
    * This host starts serving a session that has no continuation pending: opened here, or taken over from
    * a process that is gone (after the turns it left unfinished were reported). A plugin re-arms here what a

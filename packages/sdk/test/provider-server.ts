@@ -10,7 +10,9 @@ export interface ReceivedRequest {
 }
 
 /** What the server does with one request: answer with a status and JSON, or never answer. */
-export type ServerReply = { status?: number; json: unknown } | { hang: true };
+export type ServerReply =
+  | { status?: number; json: unknown; headers?: Record<string, string> }
+  | { hang: true };
 
 /** A local HTTP server that plays a provider: one scripted reply per request, in order. */
 export interface ProviderServer {
@@ -55,7 +57,7 @@ export async function startProviderServer(replies: ServerReply[]): Promise<Provi
         });
         return;
       }
-      response.writeHead(reply.status ?? 200, { "content-type": "application/json" });
+      response.writeHead(reply.status ?? 200, { ...reply.headers, "content-type": "application/json" });
       response.end(JSON.stringify(reply.json));
     });
   });

@@ -78,6 +78,7 @@ export function fromAnthropicMessage(message: Anthropic.Message): ModelResponse 
         (usage?.cache_read_input_tokens ?? 0),
       outputTokens: usage?.output_tokens ?? 0,
     },
+    ...(message?.stop_reason === "max_tokens" ? { truncated: true } : {}),
   };
 }
 

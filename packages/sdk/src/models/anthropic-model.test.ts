@@ -212,6 +212,73 @@ describe("createAnthropicModel through the official SDK", () => {
     expect(requests).toHaveLength(2);
   });
 
+  it("ends the turn as usage_limited with the retry time of a 429's retry-after", async () => {
+    const { origin } = await harness.serve([
+      {
+        ...errorReply(429, "rate_limit_error", "This request would exceed your rate limit."),
+        headers: { "retry-after": "45" },
+      },
+    ]);
+    const turn = await harness.userTurn(localModel(origin));
+    expect(turn.outcome).toEqual({
+      status: "error",
+      kind: "usage_limited",
+      retryAfterMs: 45_000,
+      message: expect.stringContaining("(429, retry in 45 s): This request would exceed your rate limit."),
+    });
+  });
+
+  it("reads the latest rate-limit reset when a 429 has no retry-after", async () => {
+    const now = Date.now();
+    const { origin } = await harness.serve([
+      {
+        ...errorReply(429, "rate_limit_error", "Output tokens per minute exceeded."),
+        headers: {
+          "anthropic-ratelimit-requests-reset": new Date(now + 10_000).toISOString(),
+          "anthropic-ratelimit-output-tokens-reset": new Date(now + 300_000).toISOString(),
+        },
+      },
+    ]);
+    const turn = await harness.userTurn(localModel(origin));
+    const outcome = turn.outcome as { retryAfterMs?: number };
+    expect(outcome).toMatchObject({ kind: "usage_limited" });
+    expect(outcome.retryAfterMs).toBeGreaterThan(250_000);
+    expect(outcome.retryAfterMs).toBeLessThanOrEqual(300_000);
+  });
+
+  it("reads a spent credit balance as a usage limit with no retry time", async () => {
+    const { origin } = await harness.serve([
+      errorReply(
+        400,
+        "invalid_request_error",
+        "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.",
+      ),
+    ]);
+    const turn = await harness.userTurn(localModel(origin));
+    expect(turn.outcome).toEqual({
+      status: "error",
+      kind: "usage_limited",
+      message: expect.stringContaining("(400, it gave no retry time): Your credit balance is too low"),
+    });
+  });
+
+  it("caps max_tokens at the call's ceiling and reads stop_reason max_tokens as cut short", async () => {
+    const cut = message([text("cut")]) as { json: Record<string, unknown> };
+    const { origin, requests } = await harness.serve([{ json: { ...cut.json, stop_reason: "max_tokens" } }]);
+    const model = localModel(origin);
+    const request = {
+      system: "",
+      messages: [{ role: "user" as const, origin: "user" as const, content: "hi" }],
+      tools: [],
+    };
+    const response = await model.generate(
+      { ...request, maxOutputTokens: 120 },
+      { signal: new AbortController().signal },
+    );
+    expect(requests[0]?.body).toMatchObject({ max_tokens: 120 });
+    expect(response).toMatchObject({ text: "cut", truncated: true });
+  });
+
   it("ends the turn with model_error when the endpoint is unreachable", async () => {
     const origin = await closedPortOrigin();
     const turn = await harness.userTurn(localModel(origin));

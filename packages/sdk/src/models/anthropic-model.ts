@@ -13,6 +13,7 @@ import type { Model, ModelRequest, ModelResponse } from "../model.js";
 import { fromAnthropicMessage, toAnthropicMessages, toAnthropicTools } from "./anthropic-messages.js";
 import { describeEndpoint } from "./provider-endpoint.js";
 import { type ProviderFailure, providerError, statusDetail } from "./provider-error.js";
+import { retryAfterMs } from "./retry-after.js";
 import { sdkLogLevel } from "./sdk-log-level.js";
 
 const anthropicBaseURL = "https://api.anthropic.com";
@@ -80,7 +81,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
         message = await client.messages.create(
           {
             model: options.model,
-            max_tokens: maxTokens,
+            max_tokens: Math.min(maxTokens, request.maxOutputTokens ?? maxTokens),
             ...(request.system !== "" ? { system: request.system } : {}),
             messages: toAnthropicMessages(request.messages),
             ...(request.tools.length > 0 ? { tools: toAnthropicTools(request.tools) } : {}),
@@ -95,16 +96,35 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
   };
 }
 
+const rateLimitResets = [
+  "anthropic-ratelimit-requests-reset",
+  "anthropic-ratelimit-tokens-reset",
+  "anthropic-ratelimit-input-tokens-reset",
+  "anthropic-ratelimit-output-tokens-reset",
+];
+
 function classify(error: unknown): ProviderFailure {
   // Subclasses first: an abort and a timeout are also API and connection errors to the SDK.
   if (error instanceof APIUserAbortError) return { kind: "aborted", cause: error };
   if (error instanceof APIConnectionTimeoutError) return { kind: "timeout", cause: error };
   if (error instanceof APIConnectionError) return { kind: "unreachable", cause: error };
   if (error instanceof APIError && typeof error.status === "number") {
+    const detail = statusDetail(error, error.status, error.apiMessage);
+    // A rate limit, or a spent prepaid balance: Anthropic answers the latter with a 400 that says so.
+    if (error.status === 429 || (error.status === 400 && /credit balance is too low/i.test(detail))) {
+      return {
+        kind: "usage_limit",
+        status: error.status,
+        detail,
+        retryAfterMs:
+          error.status === 429 ? retryAfterMs(error.headers, Date.now(), rateLimitResets) : undefined,
+        cause: error,
+      };
+    }
     return {
       kind: "status",
       status: error.status,
-      detail: statusDetail(error, error.status, error.apiMessage),
+      detail,
       cause: error,
     };
   }

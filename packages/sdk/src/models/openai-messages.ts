@@ -51,7 +51,8 @@ export function toOpenAITools(tools: readonly ModelToolSchema[]): OpenAI.ChatCom
 
 /** A Chat Completions response as our response; undefined when it has no choice to read. */
 export function fromOpenAICompletion(completion: OpenAI.ChatCompletion): ModelResponse | undefined {
-  const message = completion?.choices?.[0]?.message;
+  const choice = completion?.choices?.[0];
+  const message = choice?.message;
   if (!message) return undefined;
   const toolCalls: ModelToolCall[] = (message.tool_calls ?? []).map((call) =>
     call.type === "custom"
@@ -70,5 +71,6 @@ export function fromOpenAICompletion(completion: OpenAI.ChatCompletion): ModelRe
       inputTokens: completion.usage?.prompt_tokens ?? 0,
       outputTokens: completion.usage?.completion_tokens ?? 0,
     },
+    ...(choice.finish_reason === "length" ? { truncated: true } : {}),
   };
 }

@@ -205,6 +205,88 @@ describe("createOpenAIModel through the official SDK", () => {
     expect(requests).toHaveLength(2);
   });
 
+  it("ends the turn as usage_limited with the retry time of a 429's Retry-After", async () => {
+    const { origin } = await harness.serve([
+      {
+        ...errorReply(
+          429,
+          "Rate limit reached for gpt-4o-mini on tokens per min.",
+          "tokens",
+          "rate_limit_exceeded",
+        ),
+        headers: { "retry-after": "20", "x-ratelimit-reset-tokens": "6m0s" },
+      },
+    ]);
+    const turn = await harness.userTurn(localModel(origin));
+    expect(turn.outcome).toEqual({
+      status: "error",
+      kind: "usage_limited",
+      retryAfterMs: 20_000,
+      message: expect.stringContaining("refused for a usage limit (429, retry in 20 s): Rate limit reached"),
+    });
+  });
+
+  it("reads the rate-limit reset headers when a 429 has no Retry-After", async () => {
+    const { origin } = await harness.serve([
+      {
+        ...errorReply(429, "Rate limit reached for requests.", "requests", "rate_limit_exceeded"),
+        headers: { "x-ratelimit-reset-requests": "1m30s", "x-ratelimit-reset-tokens": "250ms" },
+      },
+    ]);
+    const turn = await harness.userTurn(localModel(origin));
+    expect(turn.outcome).toMatchObject({ kind: "usage_limited", retryAfterMs: 90_000 });
+  });
+
+  it("gives no retry time for a spent quota, whatever the rate headers say", async () => {
+    const { origin } = await harness.serve([
+      {
+        ...errorReply(
+          429,
+          "You exceeded your current quota, please check your plan and billing details.",
+          "insufficient_quota",
+          "insufficient_quota",
+        ),
+        headers: { "x-ratelimit-reset-requests": "1s" },
+      },
+    ]);
+    const turn = await harness.userTurn(localModel(origin));
+    expect(turn.outcome).toEqual({
+      status: "error",
+      kind: "usage_limited",
+      message: expect.stringContaining("(429, it gave no retry time): You exceeded your current quota"),
+    });
+  });
+
+  it("caps the output at the call's ceiling and reads finish_reason length as cut short", async () => {
+    const { origin, requests } = await harness.serve([
+      {
+        json: {
+          ...(completion({ content: "cut" }) as { json: object }).json,
+          choices: [
+            {
+              index: 0,
+              message: { role: "assistant", content: "cut", refusal: null },
+              logprobs: null,
+              finish_reason: "length",
+            },
+          ],
+        },
+      },
+    ]);
+    const model = localModel(origin, { maxTokens: 500 });
+    const request = {
+      system: "",
+      messages: [{ role: "user" as const, origin: "user" as const, content: "hi" }],
+      tools: [],
+    };
+    const response = await model.generate(
+      { ...request, maxOutputTokens: 120 },
+      { signal: new AbortController().signal },
+    );
+    expect(requests[0]?.body).toMatchObject({ max_tokens: 120 });
+    expect(response).toMatchObject({ text: "cut", truncated: true });
+  });
+
   it("fails in one line when the endpoint answers without choices", async () => {
     const { origin } = await harness.serve([
       { json: { id: "chatcmpl-test", object: "chat.completion", choices: [] } },

@@ -7,6 +7,7 @@ import type { Model, ModelRequest, ModelResponse } from "../model.js";
 import { fromOpenAICompletion, toOpenAIMessages, toOpenAITools } from "./openai-messages.js";
 import { describeEndpoint } from "./provider-endpoint.js";
 import { type ProviderFailure, providerError, statusDetail } from "./provider-error.js";
+import { retryAfterMs } from "./retry-after.js";
 import { sdkLogLevel } from "./sdk-log-level.js";
 
 const openAIBaseURL = "https://api.openai.com/v1";
@@ -71,12 +72,11 @@ export function createOpenAIModel(options: OpenAIModelOptions): Model {
     logLevel: sdkLogLevel(env.OPENAI_LOG),
   });
   // OpenAI's newer models refuse `max_tokens`; most compatible servers only know it.
-  const tokenLimit =
-    options.maxTokens === undefined
-      ? {}
-      : customBaseURL
-        ? { max_tokens: options.maxTokens }
-        : { max_completion_tokens: options.maxTokens };
+  const tokenLimit = (request: ModelRequest) => {
+    const cap = lowest(options.maxTokens, request.maxOutputTokens);
+    if (cap === undefined) return {};
+    return customBaseURL ? { max_tokens: cap } : { max_completion_tokens: cap };
+  };
 
   return {
     id: `openai:${options.model}`,
@@ -88,7 +88,7 @@ export function createOpenAIModel(options: OpenAIModelOptions): Model {
             model: options.model,
             messages: toOpenAIMessages(request),
             ...(request.tools.length > 0 ? { tools: toOpenAITools(request.tools) } : {}),
-            ...tokenLimit,
+            ...tokenLimit(request),
           },
           { signal },
         );
@@ -107,13 +107,31 @@ export function createOpenAIModel(options: OpenAIModelOptions): Model {
   };
 }
 
+const rateLimitResets = ["x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"];
+
+function lowest(...caps: (number | undefined)[]): number | undefined {
+  const given = caps.filter((cap): cap is number => cap !== undefined);
+  return given.length > 0 ? Math.min(...given) : undefined;
+}
+
 function classify(error: unknown): ProviderFailure {
   // Subclasses first: an abort and a timeout are also API and connection errors to the SDK.
   if (error instanceof APIUserAbortError) return { kind: "aborted", cause: error };
   if (error instanceof APIConnectionTimeoutError) return { kind: "timeout", cause: error };
   if (error instanceof APIConnectionError) return { kind: "unreachable", cause: error };
   if (error instanceof APIError && typeof error.status === "number") {
-    const body = error.error as { message?: unknown } | undefined;
+    const body = error.error as { message?: unknown; code?: unknown } | undefined;
+    if (error.status === 429) {
+      // A spent quota has no reset time: the rate-limit headers describe the rate, not the quota.
+      const quota = body?.code === "insufficient_quota";
+      return {
+        kind: "usage_limit",
+        status: 429,
+        detail: statusDetail(error, 429, body?.message),
+        retryAfterMs: quota ? undefined : retryAfterMs(error.headers, Date.now(), rateLimitResets),
+        cause: error,
+      };
+    }
     return {
       kind: "status",
       status: error.status,

@@ -1,8 +1,11 @@
-import { GoalLeaseError } from "../errors.js";
+import { GoalLeaseError, ModelUsageLimitError } from "../errors.js";
+import { formatWait } from "./format-wait.js";
 
 /** Why a provider request failed, as the adapter tells it apart with the provider SDK's own error classes. */
 export type ProviderFailure =
   | { kind: "status"; status: number; detail: string; cause: unknown }
+  /** A rate limit or a spent quota; `retryAfterMs` when the provider said when to try again. */
+  | { kind: "usage_limit"; status: number; detail: string; retryAfterMs?: number; cause: unknown }
   | { kind: "unreachable"; cause: unknown }
   | { kind: "timeout"; cause: unknown }
   | { kind: "aborted"; cause: unknown }
@@ -18,6 +21,16 @@ export function providerError(endpoint: string, failure: ProviderFailure, timeou
         message: `${endpoint} returned ${failure.status}: ${oneLine(failure.detail)}`,
         cause,
       });
+    case "usage_limit": {
+      const { retryAfterMs } = failure;
+      const when =
+        retryAfterMs === undefined ? "it gave no retry time" : `retry in ${formatWait(retryAfterMs)}`;
+      return new ModelUsageLimitError({
+        message: `${endpoint} refused for a usage limit (${failure.status}, ${when}): ${oneLine(failure.detail)}`,
+        retryAfterMs,
+        cause,
+      });
+    }
     case "unreachable":
       return new GoalLeaseError({
         code: "model_unreachable",

@@ -37,7 +37,7 @@ export async function admitAndRun(
   host: LeaseHost,
   session: SessionState,
   lease: LeaseRecord,
-  runContinuation: (claimed: LeaseRecord) => Promise<unknown>,
+  runContinuation: (claimed: LeaseRecord, admitted: { maxTokens?: number }) => Promise<unknown>,
 ): Promise<void> {
   const fence = { fence: session.fence };
   const stale = staleReason(host, session, lease);
@@ -61,7 +61,8 @@ export async function admitAndRun(
     emitLeaseDropped(host, lease, "not_current");
     return;
   }
-  const declined = await declinedByPlugin(host, session, claimed);
+  const admission = await askPlugin(host, session, claimed);
+  const declined = admission === "declined";
   // Withdrawn meanwhile by a clear, a replacement or a reset: its own event was emitted then.
   const withdrawn = session.admitting !== lease;
   session.admitting = undefined;
@@ -94,21 +95,23 @@ export async function admitAndRun(
     return;
   }
   try {
-    await runContinuation(claimed);
+    await runContinuation(claimed, admission === "declined" ? {} : admission);
   } finally {
     await host.store.finishLease(leaseId, { fence: session.fence });
   }
 }
 
 /**
- * Whether the lease's plugin declines it in its `lease-admission` hook. A hook that throws declines too:
+ * The answer of the lease's plugin in its `lease-admission` hook: declined, or admitted with the token
+ * ceiling it set. A hook that throws, or answers with a ceiling that is not a whole number >= 0, declines:
  * when a plugin cannot say its continuation is still wanted, none starts.
  */
-export async function declinedByPlugin(
+export async function askPlugin(
   host: LeaseHost,
   session: SessionState,
   lease: LeaseRecord,
-): Promise<boolean> {
+): Promise<"declined" | { maxTokens?: number }> {
+  let maxTokens: number | undefined;
   for (const { pluginId, handler } of host.registry.hooks("lease-admission")) {
     if (pluginId !== lease.pluginId) continue;
     try {
@@ -117,17 +120,25 @@ export async function declinedByPlugin(
         generation: lease.generation,
         origin: "hook",
       });
-      if ((await handler({ leaseKey: lease.leaseKey, leaseId: lease.id }, context)) === false) return true;
+      const answer = await handler({ leaseKey: lease.leaseKey, leaseId: lease.id }, context);
+      if (answer === false) return "declined";
+      if (typeof answer === "object" && answer !== null) {
+        const ceiling = answer.maxTokens;
+        if (!Number.isSafeInteger(ceiling) || ceiling < 0) {
+          throw new Error(`it answered maxTokens ${String(ceiling)}; a ceiling is a whole number >= 0`);
+        }
+        maxTokens = Math.min(ceiling, maxTokens ?? ceiling);
+      }
     } catch (error) {
       host.events.emit("plugin-error", {
         pluginId,
         hook: "lease-admission",
         message: error instanceof Error ? error.message : String(error),
       });
-      return true;
+      return "declined";
     }
   }
-  return false;
+  return maxTokens === undefined ? {} : { maxTokens };
 }
 
 /** Why a lease may no longer start a turn in `session`, if it may not. */

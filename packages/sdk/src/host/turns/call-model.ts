@@ -1,12 +1,24 @@
 import type { Clock } from "../../clock.js";
+import { ModelUsageLimitError } from "../../errors.js";
 import type { Model, ModelRequest, ModelResponse } from "../../model.js";
+import type { TurnOutcome } from "../../plugin.js";
 
-/** Why a model call failed: it threw, or it ran past the host's timeout. */
+/** Why a model call failed: it threw, the provider refused it for a usage limit, or it ran past the timeout. */
 export class ModelCallFailure {
   constructor(
-    readonly kind: "model_error" | "model_timeout",
+    readonly kind: "model_error" | "model_timeout" | "usage_limited",
     readonly message: string,
+    readonly retryAfterMs?: number,
   ) {}
+
+  /** How the turn ends because of it. */
+  outcome(): TurnOutcome {
+    const { kind, message, retryAfterMs } = this;
+    if (kind !== "usage_limited") return { status: "error", kind, message };
+    return retryAfterMs === undefined
+      ? { status: "error", kind, message }
+      : { status: "error", kind, message, retryAfterMs };
+  }
 }
 
 /**
@@ -35,9 +47,7 @@ export async function callModel(
       // Through a resolved promise, so an adapter that throws instead of rejecting is caught the same way.
       Promise.resolve()
         .then(() => model.generate(request, { signal: controller.signal }))
-        .then(checkResponse, (error: unknown) => {
-          return new ModelCallFailure("model_error", `Model ${model.id} failed: ${describe(error)}`);
-        }),
+        .then(checkResponse, (error: unknown) => failureOf(model, error)),
       timeout,
     ]);
   } finally {
@@ -56,6 +66,21 @@ function checkResponse(response: ModelResponse): ModelResponse | ModelCallFailur
     Number.isFinite(response.usage?.outputTokens);
   return valid ? response : new ModelCallFailure("model_error", "Model returned a malformed response.");
 }
+
+function failureOf(model: Model, error: unknown): ModelCallFailure {
+  const message = `Model ${model.id} failed: ${describe(error)}`;
+  if (!(error instanceof ModelUsageLimitError)) return new ModelCallFailure("model_error", message);
+  const { retryAfterMs } = error;
+  // A provider's hint is bounded: a wait longer than a week is no longer a retry time.
+  const valid = retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs >= 0;
+  return new ModelCallFailure(
+    "usage_limited",
+    message,
+    valid ? Math.min(Math.ceil(retryAfterMs), maxRetryAfterMs) : undefined,
+  );
+}
+
+const maxRetryAfterMs = 7 * 24 * 60 * 60 * 1_000;
 
 function describe(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

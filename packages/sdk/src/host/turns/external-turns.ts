@@ -5,7 +5,7 @@ import type { Model, ModelToolSchema, ModelUsage } from "../../model.js";
 import type { TurnOutcome } from "../../plugin.js";
 import type { Sender, TurnKind } from "../../session-context.js";
 import type { LeaseRecord } from "../../store/store.js";
-import { declinedByPlugin, emitLeaseDropped, staleReason } from "../leases/admission.js";
+import { askPlugin, emitLeaseDropped, staleReason } from "../leases/admission.js";
 import { waitingDelivery, withdrawDelivery } from "../leases/delivery.js";
 import { callHooks, hostSender, mintContext } from "../plugins/plugin-hooks.js";
 import type { SessionState, TurnIdentity } from "../sessions/session-state.js";
@@ -93,7 +93,8 @@ export class ExternalTurns {
       if (lease?.id !== input.continuationOf) return { kind: "dropped", reason: "not_current" };
       const stale = staleReason(this.#host, session, lease);
       const refused =
-        stale ?? ((await declinedByPlugin(this.#host, session, lease)) ? "plugin_declined" : undefined);
+        stale ??
+        ((await askPlugin(this.#host, session, lease)) === "declined" ? "plugin_declined" : undefined);
       // Withdrawn while the plugin was asked (a clear, a replacement, a reset): its own event was emitted then.
       if (waitingDelivery(session)?.id !== lease.id) return { kind: "dropped", reason: "not_current" };
       if (refused) {

@@ -1,10 +1,11 @@
-import type { ModelMessage, ModelToolCall } from "../../model.js";
+import type { ModelMessage, ModelRequest, ModelToolCall } from "../../model.js";
 import type { TurnOutcome, TurnUsage } from "../../plugin.js";
 import type { TranscriptEntry } from "../../store/store.js";
 import { type Invocation, mintContext } from "../plugins/plugin-hooks.js";
 import type { RegisteredTool } from "../plugins/plugin-registry.js";
 import type { SessionState } from "../sessions/session-state.js";
 import { callModel, ModelCallFailure } from "./call-model.js";
+import { fitUnderCeiling } from "./token-ceiling.js";
 import { executeToolCall } from "./tool-executor.js";
 import { storableToolCall } from "./tool-input.js";
 import type { TurnHost } from "./turn-host.js";
@@ -27,35 +28,55 @@ export async function runModelLoop(
     messages: ModelMessage[];
     tools: ReadonlyMap<string, RegisteredTool>;
     usage: TurnUsage;
+    /** The turn's token ceiling, input and output of all its calls, when its lease was admitted with one. */
+    maxTokens?: number;
     entry: (message: ModelMessage) => TranscriptEntry;
     invocation: Omit<Invocation, "origin">;
   },
   result: LoopResult,
 ): Promise<void> {
-  const { session, turnId, system, messages, tools, usage, entry, invocation } = turn;
+  const { session, turnId, system, messages, tools, usage, maxTokens, entry, invocation } = turn;
   const { sessionKey } = session.record;
   const modelTools = [...tools.values()].map((tool) => tool.modelSchema);
   for (let step = 1; step <= host.limits.maxModelCallsPerTurn; step++) {
+    const request: ModelRequest = { system, messages: [...messages], tools: modelTools };
+    if (maxTokens !== undefined) {
+      const fit = fitUnderCeiling(host, session, request, usage, maxTokens);
+      if ("outcome" in fit) {
+        result.outcome = fit.outcome;
+        return;
+      }
+      request.maxOutputTokens = fit.maxOutputTokens;
+    }
     host.events.emit("model-call", { sessionKey, turnId, step });
-    const response = await callModel(
-      host.model,
-      { system, messages: [...messages], tools: modelTools },
-      { clock: host.clock, timeoutMs: host.limits.modelTimeoutMs },
-    );
+    const response = await callModel(host.model, request, {
+      clock: host.clock,
+      timeoutMs: host.limits.modelTimeoutMs,
+    });
     usage.modelCalls++;
     if (response instanceof ModelCallFailure) {
-      result.outcome = { status: "error", kind: response.kind, message: response.message };
+      result.outcome = response.outcome();
       return;
     }
     usage.inputTokens += response.usage.inputTokens;
     usage.outputTokens += response.usage.outputTokens;
+    session.inputTokens.measure(request, response.usage.inputTokens);
     result.text = response.text;
-    const calls: ModelToolCall[] = response.toolCalls;
+    // Cut off at the ceiling, the last tool call may be half-written: none of them runs, and the turn ends.
+    const cut = response.truncated === true && request.maxOutputTokens !== undefined;
+    const calls: ModelToolCall[] = cut ? [] : response.toolCalls;
     // The model's inputs as they may be kept: one nested too deep is not stored (nor sent back) as it came.
     const kept = calls.map((call) => storableToolCall(call, host.limits.maxToolInputChars));
     const assistant: ModelMessage = { role: "assistant", content: response.text, toolCalls: kept };
     messages.push(assistant);
     result.produced.push(entry(assistant));
+    if (cut) {
+      result.outcome = {
+        status: "token_limit",
+        message: `The turn stopped: the model's output reached the turn's token ceiling of ${maxTokens}.`,
+      };
+      return;
+    }
     if (calls.length === 0) {
       result.outcome = { status: "completed" };
       return;

@@ -1,19 +1,21 @@
 import { randomUUID } from "node:crypto";
 import type { ModelMessage } from "../../model.js";
-import type { TurnUsage } from "../../plugin.js";
+import type { TurnOutcome, TurnUsage } from "../../plugin.js";
 import type { Sender } from "../../session-context.js";
 import type { LeaseRecord, TranscriptEntry } from "../../store/store.js";
+import type { RegisteredTool } from "../plugins/plugin-registry.js";
 import type { SessionState, TurnIdentity } from "../sessions/session-state.js";
 import type { TurnResult } from "../sessions/turn-result.js";
 import { type LoopResult, runModelLoop } from "./model-loop.js";
 import { buildPrompt, offeredTools } from "./prompt.js";
+import { fitUnderCeiling } from "./token-ceiling.js";
 import type { TurnHost } from "./turn-host.js";
 import { announceTurnEnd, announceTurnStart, turnInvocation } from "./turn-notices.js";
 
 /** The input that starts a turn: a person's text, or an admitted continuation lease. */
 export type TurnInput =
   | { kind: "user"; text: string; sender: Sender }
-  | { kind: "continuation"; lease: LeaseRecord };
+  | { kind: "continuation"; lease: LeaseRecord; maxTokens?: number };
 
 /**
  * Runs one turn: prompt, model, tool calls with fresh contexts, looped up to the host's bound; then the
@@ -43,20 +45,29 @@ export async function runTurn(host: TurnHost, session: SessionState, input: Turn
   const invocation = turnInvocation(identity);
   const usage: TurnUsage = { inputTokens: 0, outputTokens: 0, durationMs: 0, modelCalls: 0 };
   const loop: LoopResult = { outcome: { status: "completed" }, text: "", toolCalls: [], produced: [] };
+  const maxTokens = input.kind === "continuation" ? input.maxTokens : undefined;
   try {
     const { system, history } = await buildPrompt(host, session, invocation);
-    // The input is on record before the model sees it, so a crash mid-turn never loses what the user typed.
-    // The input is dated when the turn started: for a continuation, the moment it was admitted.
-    const input = { ...entry(inputMessage), at: startedAt, leaseId: lease?.id };
-    await host.store.appendTranscript(sessionKey, [input], {
-      fence: session.fence,
-    });
     const tools = await offeredTools(host, session, invocation);
-    await runModelLoop(
-      host,
-      { session, turnId, system, messages: [...history, inputMessage], tools, usage, entry, invocation },
-      loop,
-    );
+    const messages = [...history, inputMessage];
+    const unfit =
+      maxTokens === undefined
+        ? undefined
+        : firstCallUnfit(host, session, { system, messages, tools }, usage, maxTokens);
+    if (unfit) {
+      // Not started: no model call, and nothing on record that a later turn would read as unanswered.
+      loop.outcome = unfit;
+    } else {
+      // The input is on record before the model sees it, so a crash mid-turn never loses what the user typed.
+      // The input is dated when the turn started: for a continuation, the moment it was admitted.
+      const input = { ...entry(inputMessage), at: startedAt, leaseId: lease?.id };
+      await host.store.appendTranscript(sessionKey, [input], { fence: session.fence });
+      await runModelLoop(
+        host,
+        { session, turnId, system, messages, tools, usage, maxTokens, entry, invocation },
+        loop,
+      );
+    }
     if (loop.produced.length > 0)
       await host.store.appendTranscript(sessionKey, loop.produced, { fence: session.fence });
   } catch (error) {
@@ -71,6 +82,18 @@ export async function runTurn(host: TurnHost, session: SessionState, input: Turn
   usage.durationMs = host.clock.now() - startedAt;
   await announceTurnEnd(host, session, identity, { outcome, usage, toolCalls, text });
   return { turnId, kind: input.kind, outcome, text, usage };
+}
+
+function firstCallUnfit(
+  host: TurnHost,
+  session: SessionState,
+  prompt: { system: string; messages: ModelMessage[]; tools: ReadonlyMap<string, RegisteredTool> },
+  usage: TurnUsage,
+  maxTokens: number,
+): TurnOutcome | undefined {
+  const tools = [...prompt.tools.values()].map((tool) => tool.modelSchema);
+  const fit = fitUnderCeiling(host, session, { ...prompt, tools }, usage, maxTokens);
+  return "outcome" in fit ? fit.outcome : undefined;
 }
 
 function describe(error: unknown): string {

@@ -51,8 +51,8 @@ export class SessionQueue {
 
   async #admit(session: SessionState, lease: LeaseRecord): Promise<void> {
     await this.#hooks.beforeAdmission(session);
-    await admitAndRun(this.#host, session, lease, (claimed) =>
-      runTurn(this.#host, session, { kind: "continuation", lease: claimed }),
+    await admitAndRun(this.#host, session, lease, (claimed, { maxTokens }) =>
+      runTurn(this.#host, session, { kind: "continuation", lease: claimed, maxTokens }),
     );
   }
 

@@ -14,6 +14,8 @@ export interface HostLimits {
   maxUserTextChars: number;
   /** Size of one plugin's prompt-context line. */
   maxContextLineChars: number;
+  /** Under a token ceiling, a model call is made only if it may produce at least this many output tokens. */
+  minOutputTokens: number;
 }
 
 /** The limits used where `HostOptions.limits` says nothing. */
@@ -25,4 +27,5 @@ export const defaultHostLimits: HostLimits = Object.freeze({
   maxToolOutputChars: 16_000,
   maxUserTextChars: 32_000,
   maxContextLineChars: 500,
+  minOutputTokens: 16,
 });
