@@ -1,4 +1,11 @@
-import { elapsedMs, formatCount, formatDuration, type Goal, readStoredGoal } from "@goal-lease/goal-plugin";
+import {
+  elapsedMs,
+  formatCount,
+  formatDuration,
+  type Goal,
+  hasWakeTime,
+  readStoredGoal,
+} from "@goal-lease/goal-plugin";
 import type { Host, HostStore } from "@goal-lease/sdk";
 
 /** One thing worth telling a person or a script while a goal runs. */
@@ -70,7 +77,8 @@ export function reportContinuationStarts(
 
 /**
  * Follows one session's goal through host events and calls `report` for each step. Resolves with the
- * goal once it has stopped (a waiting goal has not: it runs on at its wake time); `stop()` ends the watch
+ * goal once it has stopped (a goal with a wake time, waiting or retrying a usage limit, has not: it runs on
+ * then); `stop()` ends the watch
  * early.
  */
 export function watchGoal(
@@ -87,7 +95,7 @@ export function watchGoal(
   const check = async () => {
     await host.idle();
     const goal = await readStoredGoal(store, sessionKey);
-    if (done || !goal || goal.status === "active" || goal.status === "waiting") return;
+    if (done || !goal || goal.status === "active" || hasWakeTime(goal)) return;
     done = true;
     cleanup();
     report({ type: "goal-stopped", sessionKey, goal: summarize(goal) });

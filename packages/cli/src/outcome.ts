@@ -12,6 +12,7 @@ export function exitCodeFor(goal: Goal | undefined): ExitCode {
     case "turn_limited":
     case "budget_limited":
     case "time_limited":
+    case "usage_limited":
       return exitCodes.limitReached;
     case "waiting_approval":
       return exitCodes.waitingApproval;

@@ -83,34 +83,84 @@ describe("continuation cap", () => {
 });
 
 describe("token budget", () => {
-  it("stops at budget_limited once the goal's turns have used the budget", async () => {
-    // Each turn is one model call of 15 tokens: 15, 30, 45, then 60 passes the budget of 50.
-    harness = await createGoalHarness(continuing(4));
+  it("holds: a turn whose input does not fit in what is left is not started", async () => {
+    // Each turn is one model call of 10 input and 5 output tokens. After 30 of 50, the next call's 10 input
+    // tokens and the 16 output tokens a call must be allowed do not fit in 20.
+    harness = await createGoalHarness(continuing(2));
     await harness.command("/goal start summarize the logs --budget 50");
     await harness.settle();
-    expect(harness.turnStarts).toHaveLength(4);
+    expect(harness.model.requests).toHaveLength(2);
     const goal = await harness.goal();
-    expect(goal).toMatchObject({ status: "budget_limited", tokensUsed: 60, continuations: 4 });
+    expect(goal).toMatchObject({
+      status: "budget_limited",
+      tokensUsed: 30,
+      continuations: 2,
+      statusReason:
+        "30 of 50 tokens used; the turn was not started: its next model call needs about 10 input tokens and 20 of its 20 remain.",
+    });
     expect(gates(goal?.events)).toEqual(["token_budget"]);
     expect(await harness.store.listLeases()).toEqual([]);
   });
 
-  it("counts the usage a turn reports", async () => {
-    const expensive: ScriptedStep[] = [{ text: "reading", usage: { inputTokens: 1_000, outputTokens: 100 } }];
-    harness = await createGoalHarness(expensive);
+  it("holds: each call's output is capped at what is left, so the goal ends at its budget, not past it", async () => {
+    const long: ScriptedStep[] = [
+      { text: "a very long report", usage: { inputTokens: 400, outputTokens: 2_000 } },
+    ];
+    harness = await createGoalHarness(long);
+    await harness.command("/goal start summarize the logs --budget 1k");
+    await harness.settle();
+    expect(harness.model.requests[0]?.maxOutputTokens).toBe(600);
+    expect(await harness.goal()).toMatchObject({
+      status: "budget_limited",
+      tokensUsed: 1_000,
+      continuations: 1,
+      statusReason:
+        "1,000 of 1,000 tokens used; the turn stopped: the model's output reached the turn's token ceiling of 1000.",
+    });
+    expect(await harness.command("/goal status")).toContain("Tokens        [##########] 1,000/1,000");
+  });
+
+  it("gives the model one wrap-up turn when less is left than a turn costs, then stops", async () => {
+    harness = await createGoalHarness([
+      { text: "did the first half", usage: { inputTokens: 300, outputTokens: 300 } },
+      { text: "left it tidy", usage: { inputTokens: 320, outputTokens: 60 } },
+    ]);
+    await harness.command("/goal start summarize the logs --budget 1k");
+    await harness.settle();
+    const [, wrapUp] = harness.model.requests;
+    expect(wrapUp?.maxOutputTokens).toBe(80);
+    expect(wrapUp?.messages.at(-1)?.content).toContain(
+      "This is the goal's last turn: only 400 tokens of its budget remain. Wrap up:",
+    );
+    const goal = await harness.goal();
+    expect(goal).toMatchObject({
+      status: "budget_limited",
+      tokensUsed: 980,
+      continuations: 2,
+      lastNote: "left it tidy",
+      statusReason: "980 of 1,000 tokens used; the wrap-up turn has ended",
+    });
+    expect(goal?.events).toContainEqual(expect.objectContaining({ type: "wrap-up", tokensLeft: 400 }));
+    expect(await harness.store.listLeases()).toEqual([]);
+  });
+
+  it("ends as done when the model finishes in its wrap-up turn", async () => {
+    harness = await createGoalHarness([
+      { text: "most of it", usage: { inputTokens: 300, outputTokens: 300 } },
+      { ...report("done", "finished in time"), usage: { inputTokens: 320, outputTokens: 40 } },
+    ]);
     await harness.command("/goal start summarize the logs --budget 1k");
     await harness.settle();
     expect(await harness.goal()).toMatchObject({
-      status: "budget_limited",
-      tokensUsed: 1_100,
-      continuations: 1,
+      status: "done",
+      tokensUsed: 960,
+      lastNote: "finished in time",
     });
-    expect(await harness.command("/goal status")).toContain("Tokens        [##########] 1,100/1,000");
   });
 
-  it("resumes with a raised budget, and refuses a resume that does not raise it", async () => {
+  it("resumes with a raised budget, keeping its history, and refuses a resume that does not raise it", async () => {
     harness = await createGoalHarness([
-      ...continuing(4),
+      ...continuing(2),
       ...turn("continue", "more"),
       ...turn("done", "finished"),
     ]);
@@ -120,19 +170,22 @@ describe("token budget", () => {
     expect(limited?.status).toBe("budget_limited");
 
     const refusal = await harness.command("/goal resume");
-    expect(refusal).toMatch(/^Cannot resume: 60 of 50 tokens used/);
-    expect(refusal).toContain("--budget");
+    expect(refusal).toMatch(/^Cannot resume: 30 of 50 tokens used; the turn was not started/);
+    expect(refusal).toContain("Resume with --budget TOKENS to allow more.");
     expect(await harness.goal()).toEqual(limited);
 
-    expect(await harness.command("/goal resume --budget 1000")).toContain("1,060 tokens");
+    expect(await harness.command("/goal resume --budget 1000")).toContain("1,030 tokens");
     await harness.settle();
-    expect(harness.turnStarts).toHaveLength(6);
+    expect(harness.model.requests).toHaveLength(4);
     const goal = await harness.goal();
-    expect(goal).toMatchObject({ status: "done", tokensUsed: 90, continuations: 6, lastNote: "finished" });
-    expect(goal?.limits.tokenBudget).toBe(1_060);
+    expect(goal).toMatchObject({ status: "done", tokensUsed: 60, continuations: 4, lastNote: "finished" });
+    expect(goal?.limits.tokenBudget).toBe(1_030);
     expect(goal?.events).toContainEqual(
-      expect.objectContaining({ type: "limits-raised", tokenBudget: 1_060 }),
+      expect.objectContaining({ type: "limits-raised", tokenBudget: 1_030 }),
     );
+    // Raised in place: the turns before the raise are still the goal's.
+    const ended = goal?.events.filter((event) => event.type === "continuation-ended") ?? [];
+    expect(ended.map((event) => event.type === "continuation-ended" && event.turn)).toEqual([1, 2, 3, 4]);
   });
 });
 

@@ -2,7 +2,15 @@ import { randomUUID } from "node:crypto";
 import type { SessionContext } from "@goal-lease/sdk";
 import { formatCount, formatDuration, plural, quote } from "./format.js";
 import { budgetHit, capHit } from "./gates.js";
-import { elapsedMs, type Goal, type GoalLimits, logEvent, resumableStatuses, setStatus } from "./goal.js";
+import {
+  elapsedMs,
+  type Goal,
+  type GoalLimits,
+  hasWakeTime,
+  logEvent,
+  resumableStatuses,
+  setStatus,
+} from "./goal.js";
 import { clearFailureOf, type GoalController } from "./goal-controller.js";
 import { GoalFormatError } from "./goal-store.js";
 import type { LimitFlags } from "./parse-args.js";
@@ -58,7 +66,7 @@ export class GoalActions {
 
   async pause(context: SessionContext, note: string): Promise<string> {
     const goal = await this.#controller.store.read(context);
-    if (goal?.status !== "active" && goal?.status !== "waiting") return this.#notIn(goal, "active", "pause");
+    if (goal?.status !== "active" && !hasWakeTime(goal)) return this.#notIn(goal, "active", "pause");
     const stopped = await this.#controller.stop(context, {
       goalId: goal.id,
       to: "paused",
@@ -105,7 +113,12 @@ export class GoalActions {
           : { maxWaitMs: flags.maxWaitMs ?? goal.limits.maxWaitMs }),
       };
       goal.limits = raised;
-      const spent = capHit(goal, goal.continuations) ?? budgetHit(goal, now);
+      // A goal the token ceiling stopped short of its budget has too little left for a turn: only more helps.
+      const unraised =
+        goal.statusGate === "token_budget" && flags.tokenBudget === undefined
+          ? { gate: "token_budget" as const, detail: goal.statusReason ?? "the token budget is spent" }
+          : undefined;
+      const spent = capHit(goal, goal.continuations) ?? budgetHit(goal, now) ?? unraised;
       if (spent) {
         const flag = {
           turn_cap: "--max-turns N",
@@ -117,6 +130,8 @@ export class GoalActions {
       }
       if (Object.keys(flags).length > 0) logEvent(goal, { at: now, type: "limits-raised", ...raised });
       goal.repeatedNote = null;
+      delete goal.wrapUp;
+      delete goal.usageLimitedTurns;
       setStatus(goal, "active", "user", note || "resumed by the user", now);
       return goal;
     });
@@ -130,12 +145,12 @@ export class GoalActions {
     return `Goal resumed. Limits: ${describeLimits(resumed.goal.limits)}.`;
   }
 
-  /** Ends a waiting goal's wait: its one continuation runs now. */
+  /** Ends a goal's wait (or a usage limit's back-off): its one continuation runs now. */
   async wake(context: SessionContext, note: string): Promise<string> {
     const goal = await this.#controller.store.read(context);
-    if (goal?.status !== "waiting") return this.#notIn(goal, "waiting", "wake");
+    if (!hasWakeTime(goal)) return this.#notIn(goal, "waiting", "wake");
     const woken = await this.#controller.wake(context, note || "woken by the user");
-    if (woken?.status === "waiting") return "Goal woken: its next continuation runs now.";
+    if (hasWakeTime(woken)) return "Goal woken: its next continuation runs now.";
     return `The goal is ${woken?.status ?? "gone"}, not woken: ${lastReason(woken)}`;
   }
 

@@ -1,6 +1,6 @@
 import type { PluginApi, SessionContext } from "@goal-lease/sdk";
 import { budgetHit, capHit, type GateHit, remaining } from "./gates.js";
-import { type Goal, type GoalActor, type GoalStatus, logEvent, setStatus } from "./goal.js";
+import { type Goal, type GoalActor, type GoalStatus, hasWakeTime, logEvent, setStatus } from "./goal.js";
 import { goalStateLocation } from "./goal-reader.js";
 import type { GoalEntry, GoalStore } from "./goal-store.js";
 import { continuationMessage } from "./messages.js";
@@ -26,6 +26,9 @@ const clearFailures = new WeakMap<Goal, string>();
 export function clearFailureOf(goal: Goal): string | undefined {
   return clearFailures.get(goal);
 }
+
+/** The waits after a goal turn refused for a usage limit with no retry time: 1, 5, 15, then 60 minutes. */
+export const usageLimitBackoffMs: readonly number[] = [1, 5, 15, 60].map((minutes) => minutes * 60_000);
 
 /** How often scheduling re-reads a goal that changed under it before giving up. */
 const maxScheduleAttempts = 4;
@@ -61,23 +64,20 @@ export class GoalController {
     let entry = options.entry ?? (await this.store.readEntry(context));
     for (let attempt = 1; ; attempt++) {
       const goal = entry?.goal;
-      if (!entry || (goal?.status !== "active" && goal?.status !== "waiting")) return goal;
+      if (!entry || (goal?.status !== "active" && !hasWakeTime(goal))) return goal;
       const hit = capHit(entry.goal, options.turnsUsed) ?? budgetHit(entry.goal, this.now());
       if (hit) {
         const { status: to, detail: reason } = hit;
         return this.stop(context, { goalId: entry.goal.id, to, by: "gate", reason, gate: hit });
       }
-      // A waiting goal's continuation comes due when its wait ends (or at once, once woken).
-      const waiting = entry.goal.status === "waiting";
+      // A goal with a wake time continues when it comes (or at once, once woken).
       const now = this.now();
-      const message = continuationMessage({ ...entry.goal, continuations: options.turnsUsed }, now, {
-        waitedFor: waiting ? entry.goal.statusReason : undefined,
-      });
+      const wakeAt = hasWakeTime(entry.goal) ? entry.goal.wakeAt : now;
       const result = await this.#api.session.workflow.requestSessionContinuationLease({
         session: context,
         leaseKey: leaseKeyOf(entry.goal),
-        message,
-        delayMs: waiting ? Math.max(0, Math.round((entry.goal.wakeAt ?? now) - now)) : 0,
+        message: continuationMessage({ ...entry.goal, continuations: options.turnsUsed }, now),
+        delayMs: Math.max(0, Math.round(wakeAt - now)),
         condition: { stateKey: goalStateLocation.key, version: entry.version },
       });
       // The goal changed since it was read (a stop, a report, a hook): decide again on what it is now.
@@ -98,7 +98,7 @@ export class GoalController {
         if (current?.id !== id) return undefined;
         const now = this.now();
         logEvent(current, { at: now, type: "lease-failed", message: result.message });
-        if (current.status === "active" || current.status === "waiting") {
+        if (current.status === "active" || hasWakeTime(current)) {
           setStatus(
             current,
             "waiting_approval",
@@ -133,16 +133,54 @@ export class GoalController {
     return this.schedule(context, { turnsUsed: options.turnsUsed, entry: written });
   }
 
-  /** Ends a goal's wait now: its one continuation comes due at once, however many wakes ask for it. */
+  /**
+   * The provider refused a goal turn for a usage limit: the goal is `usage_limited` until the retry time
+   * the provider gave, or the next step of the back-off, then its one continuation is due. After
+   * {@link usageLimitBackoffMs} refusals in a row it stops trying and waits for the user.
+   */
+  async usageLimited(
+    context: SessionContext,
+    entry: GoalEntry,
+    options: { message: string; retryAfterMs?: number },
+  ): Promise<Goal | undefined> {
+    const id = entry.goal.id;
+    const written = await this.store.write(context, (current) => {
+      if (current?.id !== id || current.status !== "active") return undefined;
+      const now = this.now();
+      const refusals = (current.usageLimitedTurns ?? 0) + 1;
+      current.usageLimitedTurns = refusals;
+      const retryMs =
+        refusals > usageLimitBackoffMs.length
+          ? undefined
+          : (options.retryAfterMs ?? usageLimitBackoffMs[refusals - 1]);
+      if (retryMs === undefined) {
+        const detail = `the provider refused ${refusals} goal turns in a row for a usage limit; resume once it has lifted (${options.message})`;
+        logEvent(current, { at: now, type: "gate", gate: "usage_limit", detail });
+        setStatus(current, "usage_limited", "gate", detail, now, "usage_limit");
+        delete current.wakeAt;
+        return current;
+      }
+      setStatus(current, "usage_limited", "gate", options.message, now, "usage_limit");
+      current.wakeAt = now + retryMs;
+      return current;
+    });
+    if (!hasWakeTime(written?.goal)) return written?.goal;
+    return this.schedule(context, { turnsUsed: written.goal.continuations, entry: written });
+  }
+
+  /**
+   * Ends a goal's wait (for what the model waited for, or for a usage limit to lift) now: its one
+   * continuation comes due at once, however many wakes ask for it.
+   */
   async wake(context: SessionContext, note: string): Promise<Goal | undefined> {
     const written = await this.store.write(context, (current) => {
-      if (current?.status !== "waiting") return undefined;
+      if (!hasWakeTime(current)) return undefined;
       const now = this.now();
       logEvent(current, { at: now, type: "wake-requested", note });
       current.wakeAt = now;
       return current;
     });
-    if (written?.goal.status !== "waiting") return written?.goal;
+    if (!hasWakeTime(written?.goal)) return written?.goal;
     return this.schedule(context, { turnsUsed: written.goal.continuations, entry: written });
   }
 
@@ -188,9 +226,8 @@ export class GoalController {
    */
   async reconcile(context: SessionContext): Promise<void> {
     const entry = await this.store.readEntry(context);
-    const status = entry?.goal.status;
-    if (!entry || (status !== "active" && status !== "waiting")) return;
-    // A waiting goal whose wake was lost is re-armed for the same wake time.
+    if (!entry || (entry.goal.status !== "active" && !hasWakeTime(entry.goal))) return;
+    // A goal whose wake was lost is re-armed for the same wake time.
     if (await this.hasPendingLease(context, entry.goal)) return;
     await this.schedule(context, { turnsUsed: entry.goal.continuations, entry });
   }

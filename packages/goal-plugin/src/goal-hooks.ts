@@ -1,8 +1,10 @@
 import type { PluginApi, SessionContext, TurnEndEvent } from "@goal-lease/sdk";
-import { budgetHit, noProgressRepeats, normalizeNote } from "./gates.js";
-import { countContinuation, type Goal, logEvent, setStatus } from "./goal.js";
+import { formatCount } from "./format.js";
+import { budgetHit, type GateHit, noProgressRepeats, normalizeNote, remaining } from "./gates.js";
+import { countContinuation, type Goal, hasWakeTime, logEvent, setStatus } from "./goal.js";
 import { type GoalController, leaseKeyOf } from "./goal-controller.js";
 import { maxNoteChars } from "./goal-status-tool.js";
+import type { GoalEntry } from "./goal-store.js";
 import { contextLine } from "./messages.js";
 
 /** Registers the hooks that keep the goal's accounts and enforce the gates around every turn. */
@@ -57,17 +59,21 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController): v
 
   // The admission re-check: a continuation comes due only for the goal it was requested for, while it is
   // active. One left by a stop whose clear failed, or from a goal since replaced, is declined, and logged.
+  // An admitted turn may spend what is left of the token budget, and no more: the host caps it there.
   api.on("lease-admission", async (event, context) => {
     const goal = await controller.store.read(context);
-    if (goal?.status === "active" && event.leaseKey === leaseKeyOf(goal)) return true;
+    const ceiling = (current: Goal) => ({ maxTokens: remaining(current, controller.now()).tokens });
+    if (goal?.status === "active" && event.leaseKey === leaseKeyOf(goal)) return ceiling(goal);
     // A wait's one continuation: the goal is active again for it.
-    if (goal?.status === "waiting" && event.leaseKey === leaseKeyOf(goal)) {
+    if (hasWakeTime(goal) && event.leaseKey === leaseKeyOf(goal)) {
       const woken = await controller.store.update(context, (current) => {
-        if (current?.id !== goal.id || current.status !== "waiting") return undefined;
-        setStatus(current, "active", "gate", "the wait is over", controller.now());
+        if (current?.id !== goal.id || !hasWakeTime(current)) return undefined;
+        const reason =
+          current.status === "waiting" ? "the wait is over" : "the usage limit's retry time has come";
+        setStatus(current, "active", "gate", reason, controller.now());
         return current;
       });
-      if (woken?.status === "active") return true;
+      if (woken?.status === "active") return ceiling(woken);
     }
     if (goal && event.leaseKey === leaseKeyOf(goal)) {
       await controller.store.log(context, goal, [{ at: controller.now(), type: "continuation-declined" }]);
@@ -81,7 +87,7 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController): v
 
   api.on("session-reset", async (_event, context) => {
     const goal = await controller.store.read(context);
-    if (goal?.status === "active" || goal?.status === "waiting") {
+    if (goal?.status === "active" || hasWakeTime(goal)) {
       await controller.stop(context, {
         goalId: goal.id,
         to: "paused",
@@ -98,23 +104,31 @@ async function onTurnEnd(
   context: SessionContext,
 ): Promise<void> {
   let goalTurn = false;
+  let wrappedUp = false;
+  const { outcome } = event;
   const entry = await controller.store.write(context, (current) => {
     goalTurn = current !== undefined && event.leaseKey === leaseKeyOf(current);
     // A goal pays for its own continuations and for the user's turns while it runs, not for other leases' turns.
     const userTurn = event.kind === "user" && current?.status === "active";
     if (!current || !(goalTurn || userTurn)) return undefined;
     current.tokensUsed += event.usage.inputTokens + event.usage.outputTokens;
-    // A turn the provider failed (an error, a timeout) did no work: it is not one of the user's continuations.
-    if (goalTurn && event.outcome.status === "error" && failedAtProvider(event)) {
+    if (!goalTurn) return current;
+    wrappedUp = current.wrapUp === true;
+    // A turn the provider failed (an error, a timeout, a usage limit), or one that ended before its first
+    // model call because its input did not fit in the budget, did no work: it is not one of the user's
+    // continuations.
+    const unfit = outcome.status === "token_limit" && event.usage.modelCalls === 0;
+    if ((outcome.status === "error" && failedAtProvider(event)) || unfit) {
+      const at = controller.now();
       const turn = current.continuations + 1;
-      logEvent(current, {
-        at: controller.now(),
-        type: "continuation-failed",
-        turn,
-        message: event.outcome.message,
-      });
-    } else if (goalTurn) {
+      const message = "message" in outcome ? outcome.message : "";
+      if (outcome.status === "error" && outcome.kind === "usage_limited") {
+        const { retryAfterMs } = outcome;
+        logEvent(current, { at, type: "usage-limited", turn, message, retryAfterMs });
+      } else logEvent(current, { at, type: "continuation-failed", turn, message });
+    } else {
       recordContinuation(current, event, controller.now());
+      delete current.usageLimitedTurns;
       if (current.lastReportTurnId !== event.turnId) noteClosingText(current, event);
     }
     return current;
@@ -123,8 +137,13 @@ async function onTurnEnd(
   // A goal that has just begun to wait still answers to the gates for the turn that asked for it.
   if (!entry || (goal?.status !== "active" && goal?.status !== "waiting")) return;
 
-  if (goalTurn && event.outcome.status === "error") {
-    const detail = event.outcome.message;
+  if (goalTurn && outcome.status === "error" && outcome.kind === "usage_limited") {
+    const { message, retryAfterMs } = outcome;
+    await controller.usageLimited(context, entry, { message, retryAfterMs });
+    return;
+  }
+  if (goalTurn && outcome.status === "error") {
+    const detail = outcome.message;
     await controller.stop(context, {
       goalId: goal.id,
       to: "paused",
@@ -134,14 +153,14 @@ async function onTurnEnd(
     });
     return;
   }
-  const budget = budgetHit(goal, controller.now());
-  if (budget) {
+  const spent = tokenCeilingHit(goal, event, wrappedUp) ?? budgetHit(goal, controller.now());
+  if (spent) {
     await controller.stop(context, {
       goalId: goal.id,
-      to: budget.status,
+      to: spent.status,
       by: "gate",
-      reason: budget.detail,
-      gate: budget,
+      reason: spent.detail,
+      gate: spent,
     });
     return;
   }
@@ -160,7 +179,49 @@ async function onTurnEnd(
     });
     return;
   }
-  await controller.schedule(context, { turnsUsed: goal.continuations, entry });
+  const next = (await wrapUpIfShort(controller, context, entry, event)) ?? entry;
+  await controller.schedule(context, { turnsUsed: next.goal.continuations, entry: next });
+}
+
+/**
+ * The token budget, spent for this goal: its turn stopped at the ceiling (or was not started), or it was
+ * the budget's wrap-up turn.
+ */
+function tokenCeilingHit(goal: Goal, event: TurnEndEvent, wrappedUp: boolean): GateHit | undefined {
+  const used = `${formatCount(goal.tokensUsed)} of ${formatCount(goal.limits.tokenBudget)} tokens used`;
+  const { outcome } = event;
+  let why: string | undefined;
+  if (outcome.status === "token_limit") why = outcome.message;
+  else if (wrappedUp && event.leaseKey !== undefined) why = "the wrap-up turn has ended";
+  return why === undefined
+    ? undefined
+    : { gate: "token_budget", status: "budget_limited", detail: `${used}; ${lowerFirst(why)}` };
+}
+
+/**
+ * When less is left of the token budget than the turn that just ended used, the next turn is the last: the
+ * model is told to wrap up, and the goal stops after it. The write returns the entry to schedule from.
+ */
+async function wrapUpIfShort(
+  controller: GoalController,
+  context: SessionContext,
+  entry: GoalEntry,
+  event: TurnEndEvent,
+): Promise<GoalEntry | undefined> {
+  const spent = event.usage.inputTokens + event.usage.outputTokens;
+  const left = remaining(entry.goal, controller.now()).tokens;
+  if (entry.goal.wrapUp || left >= spent) return undefined;
+  const id = entry.goal.id;
+  return controller.store.write(context, (current) => {
+    if (current?.id !== id || current.status !== "active") return undefined;
+    current.wrapUp = true;
+    logEvent(current, { at: controller.now(), type: "wrap-up", tokensLeft: left });
+    return current;
+  });
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 /**
@@ -195,6 +256,8 @@ function recordContinuation(goal: Goal, event: TurnEndEvent, now: number): void 
 function failedAtProvider(event: TurnEndEvent): boolean {
   return (
     event.outcome.status === "error" &&
-    (event.outcome.kind === "model_error" || event.outcome.kind === "model_timeout")
+    (event.outcome.kind === "model_error" ||
+      event.outcome.kind === "model_timeout" ||
+      event.outcome.kind === "usage_limited")
   );
 }

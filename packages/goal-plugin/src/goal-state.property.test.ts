@@ -12,6 +12,10 @@ class BehaviourModel implements Model {
   readonly id = "behaviour";
   readonly queue: Behaviour[] = [];
   #step = 0;
+  // Counted as a provider would, so tight budgets below are held by the real ceiling arithmetic.
+  countInputTokens(): number {
+    return 10;
+  }
   async generate(request: ModelRequest): Promise<ModelResponse> {
     const usage = { inputTokens: 10, outputTokens: 5 };
     const last = request.messages.at(-1);
@@ -35,6 +39,7 @@ const action = fc.oneof(
     text: fc.constantFrom(
       "/goal start reach the summit --max-turns 4 --budget 300",
       "/goal start write it --max-turns 2",
+      "/goal start on a shoestring --budget 70",
       "/goal pause",
       "/goal resume",
       "/goal resume --max-turns 3 --budget 500",
@@ -105,6 +110,9 @@ describe("goal state machine", () => {
             expect(pending).toHaveLength(goal.status === "active" ? 1 : 0);
             expect(leases.filter((lease) => lease.leaseKey !== goalLeaseKey)).toEqual([]);
             if (goal.tokensUsed >= goal.limits.tokenBudget) expect(goal.status).not.toBe("active");
+            // The budget is a ceiling for the goal's own turns; only user turns may pass it.
+            if (!actions.some((action) => action.kind === "message"))
+              expect(goal.tokensUsed).toBeLessThanOrEqual(goal.limits.tokenBudget);
           }
         } finally {
           await dispose();

@@ -1,6 +1,8 @@
 /**
  * Where a goal stands. Only `active` goals continue; only the user moves a goal back to `active`, except
- * that a `waiting` goal (the model asked to wait) becomes active again once, when its wait ends.
+ * that a goal with a wake time becomes active again once, when it comes: a `waiting` goal (the model asked
+ * to wait) and a `usage_limited` one (the provider refused for a usage limit; without a wake time it has
+ * stopped trying and waits for the user).
  */
 export type GoalStatus =
   | "active"
@@ -12,6 +14,7 @@ export type GoalStatus =
   | "turn_limited"
   | "budget_limited"
   | "time_limited"
+  | "usage_limited"
   | "cleared";
 
 /** Statuses a user can resume from. */
@@ -22,6 +25,7 @@ export const resumableStatuses: ReadonlySet<GoalStatus> = new Set([
   "turn_limited",
   "budget_limited",
   "time_limited",
+  "usage_limited",
 ]);
 
 /** Who caused a change: a person, the model through goal_status, or the plugin's own gates. */
@@ -49,10 +53,19 @@ export type GoalEvent = { at: number } & (
   | { type: "user-preempted" }
   | { type: "limits-raised"; maxTurns: number; tokenBudget: number; timeBudgetMs: number }
   | { type: "wake-requested"; note: string }
+  /** A goal turn the provider refused for a usage limit; `retryAfterMs` as the provider gave it. */
+  | { type: "usage-limited"; turn: number; message: string; retryAfterMs?: number }
+  | { type: "wrap-up"; tokensLeft: number }
 );
 
 /** The hard gates that stop a goal whatever the model says. */
-export type GateName = "turn_cap" | "token_budget" | "time_budget" | "no_progress" | "model_error";
+export type GateName =
+  | "turn_cap"
+  | "token_budget"
+  | "time_budget"
+  | "no_progress"
+  | "model_error"
+  | "usage_limit";
 
 /** A goal's bounds; the token and time budgets are totals since the goal started. */
 export interface GoalLimits {
@@ -77,8 +90,12 @@ export interface Goal {
   statusReason?: string;
   /** The gate that put the goal in its status, if one did. */
   statusGate?: GateName;
-  /** While `waiting`: when its one continuation comes due. */
+  /** While `waiting`, or `usage_limited` with a retry time: when its one continuation comes due. */
   wakeAt?: number;
+  /** Goal turns in a row the provider refused for a usage limit; absent when the last one was not. */
+  usageLimitedTurns?: number;
+  /** The budget's last turn, to leave the work tidy, is scheduled or running; the goal stops after it. */
+  wrapUp?: boolean;
   createdAt: number;
   updatedAt: number;
   limits: GoalLimits;
@@ -128,6 +145,11 @@ export function countContinuation(goal: Goal, leaseId: string | undefined): bool
   return true;
 }
 
+/** Whether the goal waits for a wake time: then its one continuation comes due at `wakeAt`. */
+export function hasWakeTime(goal: Goal | undefined): goal is Goal & { wakeAt: number } {
+  return (goal?.status === "waiting" || goal?.status === "usage_limited") && goal.wakeAt !== undefined;
+}
+
 /** Active time so far. */
 export function elapsedMs(goal: Goal, now: number): number {
   return goal.activeMsBefore + (goal.activeSince === null ? 0 : Math.max(0, now - goal.activeSince));
@@ -168,7 +190,7 @@ export function setStatus(
   if (to === "active") goal.activeSince = now;
   goal.status = to;
   goal.statusReason = reason;
-  if (to !== "waiting") delete goal.wakeAt;
+  if (to !== "waiting" && to !== "usage_limited") delete goal.wakeAt;
   if (gate) goal.statusGate = gate;
   else delete goal.statusGate;
   goal.updatedAt = now;

@@ -7,6 +7,7 @@ export {
   type GoalEvent,
   type GoalLimits,
   type GoalStatus,
+  hasWakeTime,
 } from "./goal.js";
 export { maxObjectiveChars } from "./goal-command.js";
 export { createGoalPlugin, defaultGoalLimits, type GoalPluginOptions } from "./goal-plugin.js";

@@ -92,7 +92,8 @@ describe("two sessions with goals", () => {
       }),
       { sessions: ["s1", "s2"] },
     );
-    await harness.command("/goal start alpha --budget 20", "s1");
+    // alpha's turns cost 15 tokens: two fit in 45, and the third's input and least output do not.
+    await harness.command("/goal start alpha --budget 45", "s1");
     await harness.command("/goal start beta --budget 500", "s2");
     await harness.settle();
     expect(await harness.goal("s1")).toMatchObject({

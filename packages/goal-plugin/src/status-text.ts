@@ -1,5 +1,5 @@
 import { formatCount, formatDuration, plural, progressBar, quote } from "./format.js";
-import { elapsedMs, type Goal, type GoalEvent } from "./goal.js";
+import { elapsedMs, type Goal, type GoalEvent, hasWakeTime } from "./goal.js";
 
 /** The `/goal status` reply: objective, status, and a bar for each bounded quantity. */
 export function statusText(goal: Goal, now: number): string {
@@ -66,15 +66,25 @@ function describeEvent(event: GoalEvent): string {
       return "user message ran ahead of the goal";
     case "wake-requested":
       return `woken: ${quote(event.note, 120)}`;
+    case "usage-limited": {
+      const retry =
+        event.retryAfterMs === undefined ? "" : ` (retry after ${formatDuration(event.retryAfterMs)})`;
+      return `continuation ${event.turn} refused for a usage limit and not counted${retry}: ${quote(event.message, 120)}`;
+    }
+    case "wrap-up":
+      return `${formatCount(event.tokensLeft)} tokens left: the next turn wraps up`;
     case "limits-raised":
       return `limits now ${plural(event.maxTurns, "continuation")}, ${formatCount(event.tokenBudget)} tokens, ${formatDuration(event.timeBudgetMs)}`;
   }
 }
 
-/** Why a goal is where it is, and for a waiting goal when it wakes. */
+/** Why a goal is where it is, and for a goal with a wake time when it comes. */
 function statusDetail(goal: Goal, now: number): string {
   if (goal.status === "active" || !goal.statusReason) return "";
   const reason = quote(goal.statusReason, 200);
-  if (goal.status !== "waiting" || goal.wakeAt === undefined) return ` (${reason})`;
-  return ` (wakes in ${formatDuration(Math.max(0, goal.wakeAt - now))}; for ${reason})`;
+  if (!hasWakeTime(goal)) return ` (${reason})`;
+  const wait = formatDuration(Math.max(0, goal.wakeAt - now));
+  return goal.status === "waiting"
+    ? ` (wakes in ${wait}; for ${reason})`
+    : ` (retries in ${wait}; ${reason})`;
 }
