@@ -17,6 +17,8 @@ export function createDemoModel(options: { delayMs?: number } = {}): Model {
   const delayMs = options.delayMs ?? 0;
   return {
     id: "demo (scripted, no AI)",
+    // It charges what it counts, as a provider's own token count would.
+    countInputTokens: estimateTokens,
     async generate(request: ModelRequest, { signal }): Promise<ModelResponse> {
       if (delayMs > 0) await pause(delayMs, signal);
       const last = request.messages.at(-1);

@@ -3,10 +3,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { type CliIo, writeLine } from "./cli-io.js";
 import { runChat } from "./commands/chat.js";
 import { runDemo } from "./commands/demo.js";
+import { type ControlVerb, type GoalChange, runGoalControl } from "./commands/goal-control.js";
 import { runHook } from "./commands/hook.js";
 import { showEvents, showSessions, showStatus } from "./commands/read-store.js";
 import { type RunOptions, resumeGoal, runGoal } from "./commands/run.js";
-import { runWake } from "./commands/wake.js";
 import { exitCodes } from "./exit-codes.js";
 
 /** Builds a fresh `goal-lease` program that writes only to `io`. Actions end by throwing a CommanderError
@@ -65,7 +65,7 @@ export function createProgram(io: CliIo): Command {
     program
       .command("resume")
       .description(
-        "resume a session's stopped goal and stream it as run does; limits given are granted on top",
+        "resume a session's stopped goal and stream it as run does (or, when another process runs the session, resume it there); limits given are granted on top",
       )
       .requiredOption("--session <key>", "the session whose goal to resume")
       .option("--max-turns <n>", "more continuations", countParser("--max-turns", 1_000))
@@ -109,17 +109,31 @@ export function createProgram(io: CliIo): Command {
       showEvents(io, { session: options.session, store: options.store, count: options.n }).catch(fail),
     );
 
-  program
-    .command("wake")
-    .description(
-      "end a waiting goal's wait from any shell: its next continuation runs now, in its own process",
-    )
-    .requiredOption("--session <key>", "the session whose goal to wake")
-    .option("--note <text>", "why, for the goal's log")
-    .option("--store <store>", "the store: a file, or a postgres:// URL")
-    .action(async (options: { session: string; note?: string; store?: string }) =>
-      finish(await runWake(io, options).catch(fail)),
+  const controls: Record<Exclude<ControlVerb, "resume">, { about: string; text?: string }> = {
+    pause: {
+      about: "pause a goal that runs in another process (or a shell, a chat, an agent host)",
+      text: "note",
+    },
+    done: { about: "mark a goal done, from any shell", text: "note" },
+    edit: { about: "change a goal's objective, from any shell", text: "objective" },
+    clear: { about: "drop a goal so a new one can start, from any shell" },
+    wake: {
+      about: "end a waiting goal's wait (or a usage limit's back-off): its next continuation runs now",
+      text: "note",
+    },
+  };
+  for (const [verb, { about, text }] of Object.entries(controls)) {
+    const command = program
+      .command(verb)
+      .description(about)
+      .requiredOption("--session <key>", "the session whose goal to change")
+      .option("--store <store>", "the store: a file, or a postgres:// URL");
+    if (text === "note") command.option("--note <text>", "why, for the goal's log");
+    if (text === "objective") command.requiredOption("--objective <text>", "the new objective");
+    command.action(async (options: GoalChange & { session: string; store?: string }) =>
+      finish(await runGoalControl(io, verb as ControlVerb, options).catch(fail)),
     );
+  }
 
   program
     .command("sessions")

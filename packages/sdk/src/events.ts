@@ -16,6 +16,8 @@ export interface HostEventMap {
     status: "ok" | "denied" | "unknown" | "error";
     message?: string;
   };
+  /** A /command another process posted (through the store) ran in a session this host owns. */
+  "command-forwarded": { sessionKey: string; text: string; reply: string };
   "turn-start": { sessionKey: string; turnId: string; kind: TurnKind; pluginId?: string; leaseKey?: string };
   "model-call": { sessionKey: string; turnId: string; step: number };
   "tool-call": { sessionKey: string; turnId: string; name: string; status: "ok" | "error"; message?: string };

@@ -65,6 +65,14 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
       });
     }),
   ];
+  // A change made from another shell (goal-lease pause, the dashboard) shows here as it is applied.
+  removers.push(
+    cli.host.on("command-forwarded", (event) => {
+      if (event.sessionKey !== sessionKey) return;
+      say(colour.yellow(`${printable(event.text)} (from another process): ${printable(event.reply)}`));
+      void refreshPrompt();
+    }),
+  );
   const ticker = setInterval(() => {
     if (goalActive && terminal) void refreshPrompt();
   }, 1_000);

@@ -8,6 +8,7 @@ import { resolveModel } from "../model-spec.js";
 import { openCliHost } from "../open-host.js";
 import { exitCodeFor } from "../outcome.js";
 import { printJson, printProgress } from "../progress-printer.js";
+import { goalCommandText, openExistingStore, runsElsewhere, sendGoalCommand } from "./goal-control.js";
 
 /** Options of `goal-lease run` (and the goal part of `demo`). */
 export interface RunOptions {
@@ -34,8 +35,26 @@ export async function runGoal(io: CliIo, objective: string, options: RunOptions)
   return follow(io, options, objective);
 }
 
-/** Resumes the stopped goal of `options.session` and follows it until it stops, as `run` does. */
-export function resumeGoal(io: CliIo, options: RunOptions): Promise<ExitCode> {
+/**
+ * Resumes the stopped goal of `options.session` and follows it until it stops, as `run` does. A goal that
+ * another live process runs is resumed there instead (never run twice): the change goes to it through the
+ * store, and its answer is printed.
+ */
+export async function resumeGoal(io: CliIo, options: RunOptions): Promise<ExitCode> {
+  const { session, store: location } = options;
+  if (session !== undefined && !options.inMemory) {
+    const store = await openExistingStore(io, location).catch(() => undefined);
+    try {
+      if (store && (await runsElsewhere(store, session, Date.now()))) {
+        const { maxTurns, budget, time: timeMs } = options;
+        const text = goalCommandText("resume", { maxTurns, budget, timeMs });
+        writeLine(io.stdout, await sendGoalCommand(store, session, text));
+        return exitCodes.done;
+      }
+    } finally {
+      await store?.close();
+    }
+  }
   return follow(io, options);
 }
 

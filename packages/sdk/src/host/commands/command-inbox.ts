@@ -28,6 +28,8 @@ export class CommandInbox {
       this.#applying.add(command.id);
       try {
         const reply = await this.#run(session, command);
+        const { sessionKey, text } = command;
+        this.#host.events.emit("command-forwarded", { sessionKey, text, reply });
         await this.#host.store.answerCommand(
           command.id,
           { reply, at: this.#host.clock.now() },

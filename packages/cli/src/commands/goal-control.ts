@@ -1,0 +1,89 @@
+import { existsSync } from "node:fs";
+import {
+  defaultStoreLocation,
+  forwardCommand,
+  GoalLeaseError,
+  type HostStore,
+  isPostgresUrl,
+  openStore,
+} from "@goal-lease/sdk";
+import { type CliIo, printable, writeLine } from "../cli-io.js";
+
+/** The goal changes a person can make from any shell, on a goal another process runs. */
+export const controlVerbs = ["pause", "resume", "clear", "done", "edit", "wake"] as const;
+export type ControlVerb = (typeof controlVerbs)[number];
+
+/** What a change says: a note (or, for `edit`, the objective) and, for `resume`, the limits it grants on top. */
+export interface GoalChange {
+  note?: string;
+  objective?: string;
+  maxTurns?: number;
+  budget?: number;
+  timeMs?: number;
+  maxWaitMs?: number;
+}
+
+/**
+ * The `/goal` command for a change. The person's words come last, after a lone `--`, so no note or
+ * objective is ever read as a flag; numbers are whole, as the parsers that made them checked.
+ */
+export function goalCommandText(verb: ControlVerb, change: GoalChange): string {
+  const parts = [`/goal ${verb}`];
+  if (verb === "resume") {
+    const { maxTurns, budget, timeMs, maxWaitMs } = change;
+    if (maxTurns !== undefined) parts.push(`--max-turns ${maxTurns}`);
+    if (budget !== undefined) parts.push(`--budget ${budget}`);
+    if (timeMs !== undefined) parts.push(`--time ${Math.ceil(timeMs / 1_000)}s`);
+    if (maxWaitMs !== undefined) parts.push(`--max-wait ${Math.ceil(maxWaitMs / 1_000)}s`);
+  }
+  const words = (verb === "edit" ? change.objective : change.note)?.replace(/\s+/g, " ").trim();
+  if (words && verb !== "clear") parts.push("--", words);
+  return parts.join(" ");
+}
+
+/**
+ * `goal-lease <verb> --session S`: changes a goal from any shell. The command goes through the store to the
+ * process that runs the session (at once where the store can tell it), which answers as the `/goal`
+ * command would; with no process running the session now, it is applied when one does.
+ */
+export async function runGoalControl(
+  io: CliIo,
+  verb: ControlVerb,
+  options: GoalChange & { session: string; store?: string },
+): Promise<number> {
+  const store = await openExistingStore(io, options.store);
+  try {
+    writeLine(io.stdout, await sendGoalCommand(store, options.session, goalCommandText(verb, options)));
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Sends a `/goal` command to the session's process and returns its one-line answer (or why there is none yet). */
+export async function sendGoalCommand(store: HostStore, sessionKey: string, text: string): Promise<string> {
+  const result = await forwardCommand(
+    store,
+    { sessionKey, text, sender: { id: "cli", isOwner: true } },
+    { timeoutMs: 5_000 },
+  );
+  return printable(result.status === "answered" ? result.reply : result.message);
+}
+
+/** Opens the store a goal's process uses; a file that is not there is a one-line error, not a new store. */
+export async function openExistingStore(io: CliIo, location?: string): Promise<HostStore> {
+  const resolved = location ?? defaultStoreLocation(io.env);
+  if (!isPostgresUrl(resolved) && !existsSync(resolved)) {
+    throw new GoalLeaseError({
+      code: "store_missing",
+      message: `No store at ${resolved}; pass --store with the store the goal's process uses.`,
+    });
+  }
+  return openStore(resolved);
+}
+
+/** Whether another live process runs `sessionKey` now: then a change goes to it rather than being run here. */
+export async function runsElsewhere(store: HostStore, sessionKey: string, now: number): Promise<boolean> {
+  const owners = await store.listOwners();
+  return owners.some((owner) => owner.sessionKey === sessionKey && owner.expiresAt > now);
+}
