@@ -47,6 +47,12 @@ async function waitingGoal(name: string, steps: ScriptedStep[]) {
 describe("goal commands from any shell", () => {
   it("wakes a goal another process runs: it answers, and runs the one continuation now", async () => {
     const { store, model, cli, heard } = await waitingGoal("wake", [done("CI passed")]);
+    const list = createTestIo();
+    await runCli(list.io, ["status", "--store", join(directory, "wake.db")]);
+    expect(list.stdout()).toMatch(
+      /^SESSION\s+STATUS\s+TURNS\s+OBJECTIVE\ns1\s+waiting (59m 5\d|1h 00)m?s?\s+1\/10\s+"ship it"\n$/,
+    );
+    expect((await cli("status")).stdout).toMatch(/Status: waiting \(wakes in (59m 5\ds|1h 00m); for "CI"\)/);
     expect(await cli("wake", "--note", "CI is green")).toEqual({
       code: 0,
       stdout: "Goal woken: its next continuation runs now.\n",

@@ -32,11 +32,14 @@ export interface GoalSummary {
   tokenBudget: number;
   lastNote: string | null;
   stopReason?: string;
+  /** For a goal that waits (for what the model asked, or a usage limit's retry): how long until it goes on. */
+  wakeInMs?: number;
 }
 
 /** Summarizes a stored goal, with the reason its last status change gave. */
-export function summarize(goal: Goal): GoalSummary {
+export function summarize(goal: Goal, now = Date.now()): GoalSummary {
   return {
+    ...(hasWakeTime(goal) ? { wakeInMs: Math.max(0, goal.wakeAt - now) } : {}),
     objective: goal.objective,
     status: goal.status,
     continuations: goal.continuations,

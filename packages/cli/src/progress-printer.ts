@@ -1,7 +1,7 @@
-import { formatCount } from "@goal-lease/goal-plugin";
+import { formatCount, formatDuration } from "@goal-lease/goal-plugin";
 import type { ChalkInstance } from "chalk";
 import { printable } from "./cli-io.js";
-import type { ProgressEvent } from "./goal-progress.js";
+import type { GoalSummary, ProgressEvent } from "./goal-progress.js";
 
 /** Prints progress for a person: each continuation marked, the model's note, tokens, and how it stopped. */
 export function printProgress(
@@ -27,6 +27,7 @@ export function printProgress(
               `  ${formatCount(goal.tokensUsed)}/${formatCount(goal.tokenBudget)} tokens · ${goal.continuations}/${goal.maxTurns} continuations`,
             ),
           );
+          if (goal.wakeInMs !== undefined) say(colour.cyan(waitLine(goal, goal.wakeInMs)));
         }
         return;
       }
@@ -37,6 +38,12 @@ export function printProgress(
       }
     }
   };
+}
+
+/** `⏸ goal waiting: wakes in 10m 00s ("CI to finish")`: a goal that goes on by itself later. */
+export function waitLine(goal: GoalSummary, wakeInMs: number): string {
+  const when = `${goal.status === "waiting" ? "wakes" : "retries"} in ${formatDuration(wakeInMs)}`;
+  return `⏸ goal ${goal.status}: ${when}${goal.stopReason ? ` (${printable(JSON.stringify(goal.stopReason))})` : ""}`;
 }
 
 /** Prints progress for a script: one JSON object per line. */

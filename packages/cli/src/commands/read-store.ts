@@ -1,4 +1,6 @@
 import {
+  formatDuration,
+  hasWakeTime,
   readStoredGoal,
   readStoredGoalEvents,
   renderGoalEvents,
@@ -18,13 +20,15 @@ export async function showStatus(io: CliIo, options: { session?: string; store?:
       return;
     }
     const rows: string[] = [];
+    const now = Date.now();
     for (const session of await store.listSessions()) {
       const goal = await readStoredGoal(store, session.sessionKey);
       if (!goal) continue;
       const used = `${goal.continuations}/${goal.limits.maxTurns}`;
-      rows.push(
-        statusRow(session.sessionKey, goal.status, used, JSON.stringify(goal.objective.slice(0, 60))),
-      );
+      const status = hasWakeTime(goal)
+        ? `${goal.status} ${formatDuration(Math.max(0, goal.wakeAt - now))}`
+        : goal.status;
+      rows.push(statusRow(session.sessionKey, status, used, JSON.stringify(goal.objective.slice(0, 60))));
     }
     writeLine(
       io.stdout,
@@ -87,8 +91,9 @@ export async function showSessions(io: CliIo, options: { store?: string }): Prom
   });
 }
 
+// A goal that waits shows how long until it goes on: "waiting 9m 58s", "usage_limited 4m 59s".
 const statusRow = (session: string, status: string, turns: string, objective: string) =>
-  `${session.padEnd(24)} ${status.padEnd(16)} ${turns.padEnd(7)} ${objective}`;
+  `${session.padEnd(24)} ${status.padEnd(24)} ${turns.padEnd(7)} ${objective}`;
 
 const sessionRow = (session: string, created: string, state: string, agent: string, goal: string) =>
   `${session.padEnd(24)} ${created.padEnd(16)}  ${state.padEnd(6)} ${agent.padEnd(8)} ${goal}`;
