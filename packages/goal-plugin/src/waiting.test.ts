@@ -139,6 +139,36 @@ describe("a goal that waits", () => {
     expect(await harness.goal()).toMatchObject({ status: "done", continuations: 2 });
   });
 
+  it("lets a pause that races a wake win, whichever lands first: no turn starts after the pause is answered", async () => {
+    for (const pauseFirst of [false, true]) {
+      harness = await createGoalHarness([wait(600, "a build")]);
+      await harness.command("/goal start build it");
+      await harness.clock.runNext();
+      await quiet(harness);
+      const startsAfterPause: number[] = [];
+      let paused = false;
+      harness.host.on("turn-start", () => {
+        if (paused) startsAfterPause.push(harness?.clock.now() ?? 0);
+      });
+      const sendPause = () =>
+        (harness as GoalHarness).command("/goal pause").then((reply) => {
+          paused = true;
+          return reply;
+        });
+      const sendWake = () => (harness as GoalHarness).command("/goal wake");
+      const [pauseReply] = pauseFirst
+        ? await Promise.all([sendPause(), sendWake()])
+        : await Promise.all([sendWake(), sendPause()]).then(([woke, reply]) => [reply, woke]);
+      expect(pauseReply).toBe("Goal paused. /goal resume continues it.");
+      await harness.settle();
+      expect(startsAfterPause).toEqual([]);
+      expect(await harness.goal()).toMatchObject({ status: "paused", continuations: 1 });
+      expect(await harness.store.listLeases()).toEqual([]);
+      await harness.dispose();
+      harness = undefined;
+    }
+  });
+
   it("survives a restart: the next host runs the one continuation at the wake time, once", async () => {
     const { store, clock } = await leftWaiting();
     const model = new ScriptedModel([
