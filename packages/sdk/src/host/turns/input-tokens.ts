@@ -14,18 +14,23 @@ const margin = 1.1;
 export class InputTokenEstimator {
   #tokensPerByte = firstTokensPerByte;
   #measured = false;
+  /** The size of the request last estimated by size, until the provider's count for it is known. */
+  #estimatedBytes: number | undefined;
 
   estimate(model: Model, request: ModelRequest): number {
+    this.#estimatedBytes = undefined;
     const counted = model.countInputTokens?.(request);
     if (counted !== undefined && Number.isFinite(counted) && counted >= 0) return Math.ceil(counted);
-    const rate = this.#measured ? this.#tokensPerByte * margin : this.#tokensPerByte;
-    return Math.ceil(requestBytes(request) * rate);
+    const bytes = requestBytes(request);
+    this.#estimatedBytes = bytes;
+    return Math.ceil(bytes * (this.#measured ? this.#tokensPerByte * margin : this.#tokensPerByte));
   }
 
-  /** Learns the rate from a call the provider has charged. */
-  measure(request: ModelRequest, inputTokens: number): void {
-    const bytes = requestBytes(request);
-    if (bytes === 0 || !(inputTokens > 0)) return;
+  /** Learns the rate from what the provider charged for the request last estimated by its size. */
+  measure(inputTokens: number): void {
+    const bytes = this.#estimatedBytes;
+    this.#estimatedBytes = undefined;
+    if (bytes === undefined || bytes === 0 || !(inputTokens > 0)) return;
     this.#tokensPerByte = inputTokens / bytes;
     this.#measured = true;
   }

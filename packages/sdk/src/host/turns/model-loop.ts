@@ -30,18 +30,25 @@ export async function runModelLoop(
     usage: TurnUsage;
     /** The turn's token ceiling, input and output of all its calls, when its lease was admitted with one. */
     maxTokens?: number;
+    /** The output cap of the first call, as fitted under the ceiling before the turn started. */
+    firstCallMaxOutput?: number;
     entry: (message: ModelMessage) => TranscriptEntry;
     invocation: Omit<Invocation, "origin">;
   },
   result: LoopResult,
 ): Promise<void> {
   const { session, turnId, system, messages, tools, usage, maxTokens, entry, invocation } = turn;
+  let fitted = turn.firstCallMaxOutput;
   const { sessionKey } = session.record;
   const modelTools = [...tools.values()].map((tool) => tool.modelSchema);
   for (let step = 1; step <= host.limits.maxModelCallsPerTurn; step++) {
     const request: ModelRequest = { system, messages: [...messages], tools: modelTools };
     if (maxTokens !== undefined) {
-      const fit = fitUnderCeiling(host, session, request, usage, maxTokens);
+      const fit =
+        fitted === undefined
+          ? fitUnderCeiling(host, session, request, usage, maxTokens)
+          : { maxOutputTokens: fitted };
+      fitted = undefined;
       if ("outcome" in fit) {
         result.outcome = fit.outcome;
         return;
@@ -60,7 +67,7 @@ export async function runModelLoop(
     }
     usage.inputTokens += response.usage.inputTokens;
     usage.outputTokens += response.usage.outputTokens;
-    session.inputTokens.measure(request, response.usage.inputTokens);
+    session.inputTokens.measure(response.usage.inputTokens);
     result.text = response.text;
     // Cut off at the ceiling, the last tool call may be half-written: none of them runs, and the turn ends.
     const cut = response.truncated === true && request.maxOutputTokens !== undefined;

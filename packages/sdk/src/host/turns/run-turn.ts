@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ModelMessage } from "../../model.js";
-import type { TurnOutcome, TurnUsage } from "../../plugin.js";
+import type { TurnUsage } from "../../plugin.js";
 import type { Sender } from "../../session-context.js";
 import type { LeaseRecord, TranscriptEntry } from "../../store/store.js";
 import type { RegisteredTool } from "../plugins/plugin-registry.js";
@@ -50,21 +50,22 @@ export async function runTurn(host: TurnHost, session: SessionState, input: Turn
     const { system, history } = await buildPrompt(host, session, invocation);
     const tools = await offeredTools(host, session, invocation);
     const messages = [...history, inputMessage];
-    const unfit =
+    const fit =
       maxTokens === undefined
         ? undefined
-        : firstCallUnfit(host, session, { system, messages, tools }, usage, maxTokens);
-    if (unfit) {
+        : fitFirstCall(host, session, { system, messages, tools }, usage, maxTokens);
+    if (fit && "outcome" in fit) {
       // Not started: no model call, and nothing on record that a later turn would read as unanswered.
-      loop.outcome = unfit;
+      loop.outcome = fit.outcome;
     } else {
       // The input is on record before the model sees it, so a crash mid-turn never loses what the user typed.
       // The input is dated when the turn started: for a continuation, the moment it was admitted.
       const input = { ...entry(inputMessage), at: startedAt, leaseId: lease?.id };
       await host.store.appendTranscript(sessionKey, [input], { fence: session.fence });
+      const firstCallMaxOutput = fit?.maxOutputTokens;
       await runModelLoop(
         host,
-        { session, turnId, system, messages, tools, usage, maxTokens, entry, invocation },
+        { session, turnId, system, messages, tools, usage, maxTokens, firstCallMaxOutput, entry, invocation },
         loop,
       );
     }
@@ -84,16 +85,15 @@ export async function runTurn(host: TurnHost, session: SessionState, input: Turn
   return { turnId, kind: input.kind, outcome, text, usage };
 }
 
-function firstCallUnfit(
+function fitFirstCall(
   host: TurnHost,
   session: SessionState,
   prompt: { system: string; messages: ModelMessage[]; tools: ReadonlyMap<string, RegisteredTool> },
   usage: TurnUsage,
   maxTokens: number,
-): TurnOutcome | undefined {
+) {
   const tools = [...prompt.tools.values()].map((tool) => tool.modelSchema);
-  const fit = fitUnderCeiling(host, session, { ...prompt, tools }, usage, maxTokens);
-  return "outcome" in fit ? fit.outcome : undefined;
+  return fitUnderCeiling(host, session, { ...prompt, tools }, usage, maxTokens);
 }
 
 function describe(error: unknown): string {

@@ -155,7 +155,7 @@ describe("the input estimate without the model's own count", () => {
     const small = request("x".repeat(240));
     const bytes = Buffer.byteLength(JSON.stringify({ system: "", messages: small.messages, tools: [] }));
     expect(estimator.estimate(uncounted, small)).toBe(Math.ceil(bytes / 3));
-    estimator.measure(small, Math.round(bytes / 4));
+    estimator.measure(Math.round(bytes / 4));
     const twice = request("x".repeat(240 * 2));
     const twiceBytes = Buffer.byteLength(JSON.stringify({ system: "", messages: twice.messages, tools: [] }));
     const estimate = estimator.estimate(uncounted, twice);
