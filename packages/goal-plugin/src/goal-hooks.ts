@@ -111,26 +111,8 @@ async function onTurnEnd(
     // A goal pays for its own continuations and for the user's turns while it runs, not for other leases' turns.
     const userTurn = event.kind === "user" && current?.status === "active";
     if (!current || !(goalTurn || userTurn)) return undefined;
-    current.tokensUsed += event.usage.inputTokens + event.usage.outputTokens;
-    if (!goalTurn) return current;
-    wrappedUp = current.wrapUp === true;
-    // A turn the provider failed (an error, a timeout, a usage limit), or one that ended before its first
-    // model call because its input did not fit in the budget, did no work: it is not one of the user's
-    // continuations.
-    const unfit = outcome.status === "token_limit" && event.usage.modelCalls === 0;
-    if ((outcome.status === "error" && failedAtProvider(event)) || unfit) {
-      const at = controller.now();
-      const turn = current.continuations + 1;
-      const message = "message" in outcome ? outcome.message : "";
-      if (outcome.status === "error" && outcome.kind === "usage_limited") {
-        const { retryAfterMs } = outcome;
-        logEvent(current, { at, type: "usage-limited", turn, message, retryAfterMs });
-      } else logEvent(current, { at, type: "continuation-failed", turn, message });
-    } else {
-      recordContinuation(current, event, controller.now());
-      delete current.usageLimitedTurns;
-      if (current.lastReportTurnId !== event.turnId) noteClosingText(current, event);
-    }
+    wrappedUp = goalTurn && current.wrapUp === true;
+    chargeTurn(current, event, goalTurn, controller.now());
     return current;
   });
   const goal = entry?.goal;
@@ -184,6 +166,29 @@ async function onTurnEnd(
 }
 
 /**
+ * Charges a turn's tokens to the goal and, for one of its own turns that did work, counts it. A turn the
+ * provider failed (an error, a timeout, a usage limit), or one that ended before its first model call
+ * because its input did not fit in the budget, is logged and not counted as one of the user's continuations.
+ */
+function chargeTurn(goal: Goal, event: TurnEndEvent, goalTurn: boolean, now: number): void {
+  goal.tokensUsed += event.usage.inputTokens + event.usage.outputTokens;
+  if (!goalTurn) return;
+  const { outcome } = event;
+  const turn = goal.continuations + 1;
+  if (outcome.status === "error" && outcome.kind === "usage_limited") {
+    const { message, retryAfterMs } = outcome;
+    logEvent(goal, { at: now, type: "usage-limited", turn, message, retryAfterMs });
+  } else if (failedAtProvider(event) || (outcome.status === "token_limit" && event.usage.modelCalls === 0)) {
+    const message = "message" in outcome ? outcome.message : "";
+    logEvent(goal, { at: now, type: "continuation-failed", turn, message });
+  } else {
+    recordContinuation(goal, event, now);
+    delete goal.usageLimitedTurns;
+    if (goal.lastReportTurnId !== event.turnId) noteClosingText(goal, event);
+  }
+}
+
+/**
  * The token budget, spent for this goal: its turn stopped at the ceiling (or was not started), or it was
  * the budget's wrap-up turn.
  */
@@ -192,7 +197,7 @@ function tokenCeilingHit(goal: Goal, event: TurnEndEvent, wrappedUp: boolean): G
   const { outcome } = event;
   let why: string | undefined;
   if (outcome.status === "token_limit") why = outcome.message;
-  else if (wrappedUp && event.leaseKey !== undefined) why = "the wrap-up turn has ended";
+  else if (wrappedUp) why = "the wrap-up turn has ended";
   return why === undefined
     ? undefined
     : { gate: "token_budget", status: "budget_limited", detail: `${used}; ${lowerFirst(why)}` };

@@ -1,4 +1,4 @@
-import type { Model, ModelRequest } from "../../model.js";
+import type { Model, ModelRequest, ModelToolSchema } from "../../model.js";
 
 // Before a session's first call has been measured: about 3 bytes a token, more than most prose and code
 // take, so a first estimate errs toward not starting a call that would pass a ceiling.
@@ -36,7 +36,34 @@ export class InputTokenEstimator {
   }
 }
 
+// What a message costs beyond its text in a provider's request: its role and framing.
+const messageFraming = 16;
+const schemaBytes = new WeakMap<ModelToolSchema, number>();
+
+/**
+ * The request's size in UTF-8 bytes, counted part by part rather than serialized whole: a goal turn sizes
+ * its request before every call, and the tools' schemas are the same objects turn after turn.
+ */
 function requestBytes(request: ModelRequest): number {
-  const { system, messages, tools } = request;
-  return Buffer.byteLength(JSON.stringify({ system, messages, tools }));
+  let bytes = Buffer.byteLength(request.system);
+  for (const message of request.messages) {
+    bytes += messageFraming + Buffer.byteLength(message.content);
+    if (message.role === "tool")
+      bytes += Buffer.byteLength(message.toolCallId) + Buffer.byteLength(message.toolName);
+    if (message.role === "assistant") {
+      for (const call of message.toolCalls) {
+        bytes += messageFraming + Buffer.byteLength(call.id) + Buffer.byteLength(call.name);
+        bytes += Buffer.byteLength(JSON.stringify(call.input) ?? "");
+      }
+    }
+  }
+  for (const tool of request.tools) {
+    let size = schemaBytes.get(tool);
+    if (size === undefined) {
+      size = Buffer.byteLength(JSON.stringify(tool));
+      schemaBytes.set(tool, size);
+    }
+    bytes += size;
+  }
+  return bytes;
 }
