@@ -1,0 +1,34 @@
+import type { Context } from "hono";
+import type { z } from "zod";
+import { jsonError } from "./json-error.js";
+
+/** The largest request body the server reads; control bodies are a few hundred bytes. */
+export const maxBodyBytes = 16 * 1024;
+
+/** A validated body, or the 400 response that says what was wrong with it. */
+export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: Response };
+
+/**
+ * Reads a JSON body (already size-capped and typed as JSON by the route's middleware) and validates it
+ * against a strict schema. An empty body stands for `{}`, so a bare `curl -X POST` pauses with no note.
+ */
+export async function readJsonBody<T>(context: Context, schema: z.ZodType<T>): Promise<BodyResult<T>> {
+  const text = await context.req.text();
+  let body: unknown = {};
+  if (text.trim() !== "") {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return {
+        ok: false,
+        response: jsonError(context, 400, "The body is not valid JSON: send an object, e.g. {}."),
+      };
+    }
+  }
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0];
+  const field = issue && issue.path.length > 0 ? `field "${issue.path.join(".")}"` : "body";
+  const message = (issue?.message ?? "invalid").split("\n")[0];
+  return { ok: false, response: jsonError(context, 400, `Invalid ${field}: ${message}.`) };
+}
