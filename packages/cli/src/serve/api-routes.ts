@@ -1,12 +1,11 @@
 import type { HostStore } from "@goal-lease/sdk";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { requireJson } from "./auth.js";
 import { controlCommandText, controlSchema, controlVerbs, isControlVerb } from "./control-command.js";
 import { forwardControl } from "./forward-control.js";
 import { readGoalDetail, readGoalSummaries, readVersionedGoal } from "./goal-reads.js";
-import { maxBodyBytes, readJsonBody } from "./json-body.js";
-import { jsonError } from "./json-error.js";
+import { maxBodyBytes, readJsonBody, requireJson } from "./json-body.js";
+import { jsonError, noGoal } from "./json-error.js";
 import { sessionWebhookSecret } from "./secrets.js";
 import { sessionParam } from "./session-param.js";
 
@@ -79,13 +78,4 @@ export function apiRoutes(options: ApiRoutesOptions): Hono {
   );
 
   return api;
-}
-
-/** The 404 of a session without a goal. */
-export function noGoal(context: Parameters<typeof jsonError>[0], session: string): Response {
-  return jsonError(
-    context,
-    404,
-    `No goal in session ${JSON.stringify(session.slice(0, 60))}: GET /api/goals lists the goals.`,
-  );
 }

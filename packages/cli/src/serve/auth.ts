@@ -61,17 +61,6 @@ export function refuseCrossSite(ownOrigins: () => ReadonlySet<string>): Middlewa
   };
 }
 
-/** Requires `Content-Type: application/json` on a request with a body to read. */
-export function requireJson(): MiddlewareHandler {
-  return async (context, next) => {
-    const type = context.req.header("content-type") ?? "";
-    if (!/^application\/json\s*(;|$)/i.test(type)) {
-      return jsonError(context, 415, "Send the body as JSON, with Content-Type: application/json.");
-    }
-    await next();
-  };
-}
-
 /** The origins a browser shows for this server: loopback names (or the bound address) with the port. */
 export function originsOf(host: string, port: number): Set<string> {
   const names = isLoopback(host)

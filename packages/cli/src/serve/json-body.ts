@@ -1,4 +1,4 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import { jsonError } from "./json-error.js";
 
@@ -31,4 +31,19 @@ export async function readJsonBody<T>(context: Context, schema: z.ZodType<T>): P
   const field = issue && issue.path.length > 0 ? `field "${issue.path.join(".")}"` : "body";
   const message = (issue?.message ?? "invalid").split("\n")[0];
   return { ok: false, response: jsonError(context, 400, `Invalid ${field}: ${message}.`) };
+}
+
+/** True for a JSON content type (`application/json`, with or without parameters). */
+export function isJsonType(type: string | undefined): boolean {
+  return type !== undefined && /^application\/json\s*(;|$)/i.test(type);
+}
+
+/** Requires `Content-Type: application/json`, which a plain HTML form cannot send. */
+export function requireJson(): MiddlewareHandler {
+  return async (context, next) => {
+    if (!isJsonType(context.req.header("content-type"))) {
+      return jsonError(context, 415, "Send the body as JSON, with Content-Type: application/json.");
+    }
+    await next();
+  };
 }

@@ -5,3 +5,12 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 export function jsonError(context: Context, status: ContentfulStatusCode, message: string): Response {
   return context.json({ error: message }, status);
 }
+
+/** The 404 of a session without a goal. */
+export function noGoal(context: Context, session: string): Response {
+  return jsonError(
+    context,
+    404,
+    `No goal in session ${JSON.stringify(session.slice(0, 60))}: GET /api/goals lists the goals.`,
+  );
+}

@@ -1,12 +1,11 @@
 import type { HostStore } from "@goal-lease/sdk";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { noGoal } from "./api-routes.js";
 import { controlCommandText, controlSchemas } from "./control-command.js";
 import { forwardControl } from "./forward-control.js";
 import { readVersionedGoal } from "./goal-reads.js";
-import { maxBodyBytes, readJsonBody } from "./json-body.js";
-import { jsonError } from "./json-error.js";
+import { isJsonType, maxBodyBytes, readJsonBody } from "./json-body.js";
+import { jsonError, noGoal } from "./json-error.js";
 import { secretsMatch, sessionWebhookSecret } from "./secrets.js";
 import { sessionParam } from "./session-param.js";
 
@@ -59,7 +58,7 @@ export function webhookRoutes(options: {
       const param = sessionParam(context);
       if (!param.ok) return param.response;
       const type = context.req.header("content-type");
-      if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) {
+      if (type !== undefined && !isJsonType(type)) {
         return jsonError(context, 415, "Send no body, or JSON with Content-Type: application/json.");
       }
       const body = await readJsonBody(context, controlSchemas.wake);
