@@ -20,7 +20,7 @@ describe("goal-lease serve", () => {
   it("prints the URL with a fresh token, serves the page with its security headers, and stops on Ctrl-C", async () => {
     const test = createTestIo();
     const running = runCli(test.io, ["serve", "--store", store, "--port", "0"]);
-    await expect.poll(test.stdout).toMatch(/Ctrl-C stops the server\.\n$/);
+    await expect.poll(test.stdout, { timeout: 30_000 }).toMatch(/Ctrl-C stops the server\.\n$/);
     const url = /Open (http:\/\/127\.0\.0\.1:\d+)\/\?token=([A-Za-z0-9_-]{43})\n/.exec(test.stdout());
     expect(url).not.toBeNull();
     const [, origin = "", token = ""] = url ?? [];
@@ -47,7 +47,7 @@ describe("goal-lease serve", () => {
     writeFileSync(tokenFile, "a-token-from-a-file-0123456789\n");
     const test = createTestIo();
     const running = runCli(test.io, ["serve", "--store", store, "--port", "0", "--token-file", tokenFile]);
-    await expect.poll(test.stdout).toMatch(/Ctrl-C stops the server\.\n$/);
+    await expect.poll(test.stdout, { timeout: 30_000 }).toMatch(/Ctrl-C stops the server\.\n$/);
     expect(test.stdout()).toMatch(/Open http:\/\/127\.0\.0\.1:\d+\/\?token=<the token in --token-file>\n/);
     const origin = /Open (http:\/\/[^/]+)/.exec(test.stdout())?.[1];
     const ok = await fetch(`${origin}/api/goals`, {

@@ -34,7 +34,9 @@ beforeAll(async () => {
   host = await createHost({ model, store: hostStore, plugins: [createGoalPlugin()], inboxPollMs: 20 });
   await host.openSession({ sessionKey: session });
   await host.send({ sessionKey: session, text: "/goal start ship the release", sender: owner });
-  await vi.waitFor(async () => expect((await readStoredGoal(hostStore, session))?.status).toBe("waiting"));
+  await vi.waitFor(async () => expect((await readStoredGoal(hostStore, session))?.status).toBe("waiting"), {
+    timeout: 30_000,
+  });
   server = await startServer({
     store: serverStore,
     token,
@@ -301,7 +303,9 @@ describe("goal-lease serve: the JSON API", () => {
     // Every wake is answered; the first one ends the wait, and the others find it ended or already woken.
     expect(replies).toContain("Goal woken: its next continuation runs now.");
     for (const reply of replies) expect(reply).toMatch(/^(Goal woken|The goal is (waiting|active|done))/);
-    await expect.poll(async () => (await readStoredGoal(hostStore, session))?.status).toBe("done");
+    await expect
+      .poll(async () => (await readStoredGoal(hostStore, session))?.status, { timeout: 30_000 })
+      .toBe("done");
     // The wait's one continuation, and no other model call: the scripted model fails on a third.
     expect(model.requests).toHaveLength(2);
     expect((await readStoredGoal(hostStore, session))?.continuations).toBe(2);

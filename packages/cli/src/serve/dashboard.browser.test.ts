@@ -24,6 +24,8 @@ let serve: ChildLines;
 let browser: Browser;
 let store: HostStore;
 let origin = "";
+/** What any page printed as an error or threw: a CSP violation or a script error shows here. */
+const pageErrors: string[] = [];
 let token = "";
 
 beforeAll(async () => {
@@ -50,6 +52,18 @@ beforeAll(async () => {
   });
 });
 
+/** A page of the dashboard at `viewport`, its errors collected. */
+async function openDashboard(options: Parameters<Browser["newPage"]>[0]): Promise<Page> {
+  const page = await browser.newPage(options);
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") pageErrors.push(`${message.text()} (${message.location().url})`);
+  });
+  page.on("dialog", (dialog) => void dialog.accept());
+  await page.goto(`${origin}/?token=${token}`);
+  return page;
+}
+
 afterAll(async () => {
   await browser?.close();
   await serve?.stop();
@@ -57,6 +71,9 @@ afterAll(async () => {
   await store?.close();
   rmSync(directory, { recursive: true, force: true });
 });
+
+/** Waits, polling, for the page or the store to come round: generous, and never a timing assertion. */
+const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 30_000, interval: 50 });
 
 /** Lets the goal's process answer its next model call: one continuation turn. */
 function releaseTurn(): void {
@@ -79,32 +96,31 @@ async function footprint() {
 
 describe("the goal-lease serve dashboard, in Chromium", () => {
   it("shows a goal advance turn by turn; pause stops the next continuation; resume with a raised cap goes on", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${origin}/?token=${token}`);
+    const page = await openDashboard({ viewport: { width: 1280, height: 800 } });
     // The token leaves the address bar at once.
     expect(page.url()).toBe(`${origin}/`);
-    await expect.poll(() => statusText(page)).toBe("active");
-    await expect.poll(() => turnsText(page)).toBe("0/3");
-    await expect.poll(() => page.locator('[data-field="connection"]').textContent()).toBe("live");
+    await eventually(() => statusText(page)).toBe("active");
+    await eventually(() => turnsText(page)).toBe("0/3");
+    await eventually(() => page.locator('[data-field="connection"]').textContent()).toBe("live");
 
     const started = Date.now();
     releaseTurn();
-    await expect.poll(() => turnsText(page)).toBe("1/3");
+    await eventually(() => turnsText(page)).toBe("1/3");
     const shownAfterMs = Date.now() - started;
     await goalHost.waitFor(/^model-call 2$/m);
 
     await page.locator(`[data-session="${session}"] .card-head`).click();
-    await expect.poll(() => page.locator(".timeline li").count()).toBeGreaterThan(3);
+    await eventually(() => page.locator(".timeline li").count()).toBeGreaterThan(3);
     await page.screenshot({ path: join(artifacts, "dashboard-laptop.png"), fullPage: true });
 
     // Turn 2 is under way (its model call waits on the test); pause now stops the one after it.
     await page.getByRole("button", { name: "Pause" }).click();
-    await expect.poll(() => page.locator('[data-field="reply"]').textContent()).toMatch(/^Goal paused/);
+    await eventually(() => page.locator('[data-field="reply"]').textContent()).toMatch(/^Goal paused/);
     expect((await readStoredGoal(store, session))?.status).toBe("paused");
     releaseTurn();
-    await expect.poll(async () => (await readStoredGoal(store, session))?.continuations).toBe(2);
-    await expect.poll(() => statusText(page)).toBe("paused");
-    await expect.poll(() => turnsText(page)).toBe("2/3");
+    await eventually(async () => (await readStoredGoal(store, session))?.continuations).toBe(2);
+    await eventually(() => statusText(page)).toBe("paused");
+    await eventually(() => turnsText(page)).toBe("2/3");
     // Paused, with no continuation pending: the next turn will not start.
     expect(await store.listLeases(session)).toEqual([]);
     expect(goalHost.output()).not.toMatch(/^model-call 3$/m);
@@ -112,14 +128,14 @@ describe("the goal-lease serve dashboard, in Chromium", () => {
     // Resume with three more turns than the two used: the cap becomes 5, past the old 3.
     await page.locator('input[name="maxTurns"]').fill("3");
     await page.getByRole("button", { name: "Resume" }).click();
-    await expect.poll(() => page.locator('[data-field="reply"]').textContent()).toMatch(/^Goal resumed/);
-    await expect.poll(() => turnsText(page)).toBe("2/5");
+    await eventually(() => page.locator('[data-field="reply"]').textContent()).toMatch(/^Goal resumed/);
+    await eventually(() => turnsText(page)).toBe("2/5");
     for (const turn of [3, 4, 5]) {
       await goalHost.waitFor(new RegExp(`^model-call ${turn}$`, "m"));
       releaseTurn();
-      await expect.poll(() => turnsText(page)).toBe(`${turn}/5`);
+      await eventually(() => turnsText(page)).toBe(`${turn}/5`);
     }
-    await expect.poll(() => statusText(page)).toBe("turn limited");
+    await eventually(() => statusText(page)).toBe("turn limited");
     const goal = await readStoredGoal(store, session);
     expect(goal).toMatchObject({ status: "turn_limited", continuations: 5 });
     expect(await page.locator(`[data-session="${session}"] .chart rect`).count()).toBe(10);
@@ -138,9 +154,9 @@ describe("the goal-lease serve dashboard, in Chromium", () => {
       hasTouch: true,
     });
     await page.goto(`${origin}/?token=${token}`);
-    await expect.poll(() => turnsText(page)).toBe("5/5");
+    await eventually(() => turnsText(page)).toBe("5/5");
     await page.locator(`[data-session="${session}"] .card-head`).click();
-    await expect.poll(() => page.locator(".timeline li").count()).toBeGreaterThan(3);
+    await eventually(() => page.locator(".timeline li").count()).toBeGreaterThan(3);
     // Evaluated in the page, where `document` is the page's; the test's own types know no DOM.
     const scrollWidth = await page.evaluate("document.documentElement.scrollWidth");
     expect(scrollWidth).toBeLessThanOrEqual(390);
@@ -210,5 +226,35 @@ describe("the goal-lease serve dashboard, in Chromium", () => {
     await new Promise((resolve) => other.close(resolve));
     expect(await footprint()).toEqual(before);
     expect((await readStoredGoal(store, session))?.status).toBe("turn_limited");
+  });
+
+  it("wakes, edits and clears from the page, each answered in place, with no script or policy error", async () => {
+    const page = await openDashboard({ viewport: { width: 1280, height: 800 } });
+    await page.locator(`[data-session="${session}"] .card-head`).click();
+    const reply = page.locator('[data-field="reply"]');
+
+    await page.getByRole("button", { name: "Wake" }).click();
+    await eventually(() => reply.textContent()).toBe(
+      "The goal is turn_limited, not waiting, so there is nothing to wake.",
+    );
+
+    await page.getByRole("button", { name: "Edit" }).click();
+    await page.locator('textarea[name="objective"]').fill("write the release notes\nand the upgrade guide");
+    await page.getByRole("button", { name: "Save objective" }).click();
+    await eventually(() => reply.textContent()).toMatch(/^Objective updated/);
+    expect((await readStoredGoal(store, session))?.objective).toBe(
+      "write the release notes and the upgrade guide",
+    );
+    await eventually(() => cardText(page, ".objective")).toBe(
+      "write the release notes and the upgrade guide",
+    );
+
+    // Clear asks first; the test's dialog handler says yes.
+    await page.getByRole("button", { name: "Clear" }).click();
+    await eventually(() => reply.textContent()).toMatch(/^Goal cleared/);
+    await eventually(() => statusText(page)).toBe("cleared");
+    expect((await readStoredGoal(store, session))?.status).toBe("cleared");
+    await page.close();
+    expect(pageErrors).toEqual([]);
   });
 });

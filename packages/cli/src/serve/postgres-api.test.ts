@@ -40,7 +40,9 @@ describe("goal-lease serve on PostgreSQL", () => {
         text: "/goal start ship it",
         sender: { id: "owner", isOwner: true },
       });
-      await expect.poll(async () => (await readStoredGoal(hostStore, "pg-1"))?.status).toBe("waiting");
+      await expect
+        .poll(async () => (await readStoredGoal(hostStore, "pg-1"))?.status, { timeout: 30_000 })
+        .toBe("waiting");
       const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
       const list = await (await fetch(`${server.origin}/api/goals`, { headers })).json();
       expect(list).toMatchObject({ goals: [{ session: "pg-1", status: "waiting", objective: "ship it" }] });
