@@ -275,6 +275,40 @@ describe("goal-lease serve: the JSON API", () => {
     expect((await readStoredGoal(hostStore, session))?.status).toBe("waiting");
   });
 
+  it("bounds the event streams open at once, and says so in one line", async () => {
+    const small = await startServer({
+      store: serverStore,
+      token,
+      host: "127.0.0.1",
+      port: 0,
+      pageDirectory: join(directory, "page"),
+      maxStreams: 1,
+    });
+    try {
+      const open = await fetch(`${small.origin}/api/events`, { headers: auth });
+      expect(open.status).toBe(200);
+      await expectRefused(
+        await fetch(`${small.origin}/api/events`, { headers: auth }),
+        503,
+        /^Too many dashboards open \(1\)/,
+      );
+      await open.body?.cancel();
+      // Its slot is free again once the first stream is gone.
+      await expect
+        .poll(
+          async () => {
+            const again = await fetch(`${small.origin}/api/events`, { headers: auth });
+            await again.body?.cancel();
+            return again.status;
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+
   it("wakes a waiting goal from a webhook: a wrong secret is refused, three wakes make one turn", async () => {
     const wake = (secret: string) =>
       call(`/hooks/wake/${encoded}`, {
