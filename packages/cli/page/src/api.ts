@@ -20,10 +20,12 @@ export type ControlResult =
 export class Api {
   readonly #token: string;
 
+  /** An API client that sends `token` with every request. */
   constructor(token: string) {
     this.#token = token;
   }
 
+  /** A goal in full: its summary, its event log and its webhook. */
   async detail(session: string): Promise<GoalDetail> {
     const response = await fetch(`/api/goals/${encodeURIComponent(session)}`, {
       headers: { Authorization: `Bearer ${this.#token}` },
@@ -32,6 +34,7 @@ export class Api {
     return (await response.json()) as GoalDetail;
   }
 
+  /** Sends a control verb (`pause`, `resume`, ...) with its body; a refusal comes back as its message. */
   async control(session: string, verb: string, body: Record<string, unknown>): Promise<ControlResult> {
     const response = await fetch(`/api/goals/${encodeURIComponent(session)}/${verb}`, {
       method: "POST",

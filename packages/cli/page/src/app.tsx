@@ -9,7 +9,7 @@ interface Received {
   receivedAt: number;
 }
 
-/** Keeps the newer copy: versions only grow, and a snapshot after a reconnect may be older than an event. */
+/** Keeps the newer copy of a goal: versions only grow, and events may overtake one another. */
 function merge(goals: Map<string, Received>, goal: GoalSummary, now: number): Map<string, Received> {
   const known = goals.get(goal.session);
   if (known && known.goal.version > goal.version) return goals;
@@ -27,13 +27,14 @@ export function App(props: { token: string }) {
   useEffect(
     () =>
       api.follow({
+        // A snapshot (on each connection) replaces the list, but keeps a newer copy an event brought.
         snapshot: (list) =>
           setGoals((current) => {
-            let next = new Map<string, Received>();
-            for (const goal of list) next = merge(next, goal, Date.now());
-            for (const [session, known] of current) {
-              const fresh = next.get(session);
-              if (fresh && known.goal.version > fresh.goal.version) next.set(session, known);
+            const next = new Map<string, Received>();
+            for (const goal of list) {
+              const known = current.get(goal.session);
+              const newer = known && known.goal.version > goal.version;
+              next.set(goal.session, newer ? known : { goal, receivedAt: Date.now() });
             }
             return next;
           }),
@@ -61,7 +62,11 @@ export function App(props: { token: string }) {
       <header>
         <h1>goal-lease</h1>
         <span class={`connection ${connection}`} data-field="connection">
-          {connection === "live" ? "live" : connection === "closed" ? "disconnected: reload" : "connecting…"}
+          {connection === "live"
+            ? "live"
+            : connection === "closed"
+              ? "disconnected: open the URL goal-lease serve printed"
+              : "connecting…"}
         </span>
       </header>
       <main class={current ? "with-panel" : ""}>
