@@ -12,7 +12,7 @@ const entries: Record<string, string> = {
   "@goal-lease/sdk/anthropic": "./packages/sdk/src/models/anthropic-model.ts",
   "@goal-lease/goal-plugin": "./packages/goal-plugin/src/index.ts",
 };
-const alias = Object.entries(entries).map(([name, path]) => ({
+export const alias = Object.entries(entries).map(([name, path]) => ({
   find: new RegExp(`^${name.replaceAll("/", "\\/")}$`),
   replacement: source(path),
 }));
@@ -39,6 +39,8 @@ export default defineConfig({
           name: root.split("/").at(-1),
           root,
           include: ["src/**/*.test.ts"],
+          // The dashboard's real-browser tests need Chromium: `pnpm test:dashboard` runs them.
+          exclude: ["src/**/*.browser.test.ts"],
           setupFiles: [source("./test/console-guard.ts")],
         },
       })),

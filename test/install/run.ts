@@ -1,5 +1,5 @@
 // End-to-end: the packed packages installed as a user installs them, with plain npm into an empty folder
-// outside the workspace; then the bin, an ESM consumer, a TypeScript consumer that has nothing but
+// outside the workspace; then the bin, the dashboard of goal-lease serve, an ESM consumer, a TypeScript consumer that has nothing but
 // TypeScript and the tarballs, and every entry point under an old Node.js.
 // Usage: pnpm test:install (builds first). Prints each check; exits 1 if any fails.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { packAll } from "../../scripts/pack.ts";
 import { check, summarize } from "../checks.ts";
 import { ensurePackage } from "../tool-install.ts";
+import { probeServe } from "./serve-check.ts";
 
 const started = Date.now();
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -47,6 +48,20 @@ try {
     demo.status === 0 && /■ goal turn_limited: 3 of 3 continuations used/.test(demo.stdout),
     { status: demo.status, stderr: demo.stderr.slice(-400) },
   );
+
+  // The dashboard ships in the package and in the plugin's bundle, and each finds its page.
+  const store = join(folder, "state.db");
+  run("npx", ["--no-install", "goal-lease", "run", "tidy the docs", "--max-turns", "1", "--store", store]);
+  const bin = join(folder, "node_modules/@goal-lease/cli/dist/bin.js");
+  const served = await probeServe(process.execPath, [bin, "serve", "--store", store]);
+  check(
+    "the installed goal-lease serve serves its dashboard and the store's goals",
+    served.ok,
+    served.detail,
+  );
+  const plugin = join(root, "plugins/claude-code/dist/goal-lease.js");
+  const bundled = await probeServe(process.execPath, [plugin, "serve", "--store", store]);
+  check("the Claude Code plugin's bundled goal-lease serve serves its dashboard", bundled.ok, bundled.detail);
 
   // The README's global install, into a prefix of its own.
   const prefix = mkdtempSync(join(tmpdir(), "goal-lease-global-"));

@@ -6,7 +6,6 @@ import { createHost, type Host, SqliteStore } from "@goal-lease/sdk";
 import { ScriptedModel, type ScriptedStep } from "@goal-lease/sdk/testing";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createTestIo, runCli } from "../test/test-io.js";
-import { goalCommandText } from "./commands/goal-control.js";
 
 const directory = mkdtempSync(join(tmpdir(), "goal-lease-control-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -101,14 +100,6 @@ describe("goal commands from any shell", () => {
     expect(refused.code).toBe(0);
     expect(refused.stdout).toMatch(/^Cannot resume|^The goal is|^No goal/);
     expect(await readStoredGoal(store, "s1")).toEqual(before);
-  });
-
-  it("puts the person's words after a lone --, so they are never read as flags", () => {
-    expect(goalCommandText("resume", { budget: 5_000, timeMs: 90_000, note: "go  --max-turns 900" })).toBe(
-      "/goal resume --budget 5000 --time 90s -- go --max-turns 900",
-    );
-    expect(goalCommandText("clear", { note: "ignored" })).toBe("/goal clear");
-    expect(goalCommandText("edit", { objective: "a\nb" })).toBe("/goal edit -- a b");
   });
 
   it("says in one line when the store is not there", async () => {

@@ -3,11 +3,13 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { type CliIo, writeLine } from "./cli-io.js";
 import { runChat } from "./commands/chat.js";
 import { runDemo } from "./commands/demo.js";
-import { type ControlVerb, type GoalChange, runGoalControl } from "./commands/goal-control.js";
+import { runGoalControl } from "./commands/goal-control.js";
 import { runHook } from "./commands/hook.js";
 import { showEvents, showSessions, showStatus } from "./commands/read-store.js";
 import { type RunOptions, resumeGoal, runGoal } from "./commands/run.js";
+import type { ServeCliOptions } from "./commands/serve.js";
 import { exitCodes } from "./exit-codes.js";
+import type { ControlVerb, GoalChange } from "./goal-change.js";
 
 /** Builds a fresh `goal-lease` program that writes only to `io`. Actions end by throwing a CommanderError
  * carrying the exit code when it is not 0, so callers (the bin, tests) decide what exiting means. */
@@ -134,6 +136,25 @@ export function createProgram(io: CliIo): Command {
       finish(await runGoalControl(io, verb as ControlVerb, options).catch(fail)),
     );
   }
+
+  program
+    .command("serve")
+    .description(
+      "serve the goals of a store over HTTP: a live dashboard, a JSON API with the control verbs, a wake webhook",
+    )
+    .option("--store <store>", "the store: a file, or a postgres:// URL")
+    .option("--host <address>", "address to listen on; other than loopback needs --token-file", "127.0.0.1")
+    .addOption(
+      new Option("--port <port>", "port; 0 picks a free one")
+        .default(8765)
+        .argParser(wholeNumber("--port", 0, 65_535)),
+    )
+    .option("--token-file <path>", "read the access token from this file instead of making one")
+    .option("--webhook-secret-file <path>", "turn on POST /hooks/wake/<session> with this secret")
+    // The HTTP server loads only for this command.
+    .action(async (options: ServeCliOptions) =>
+      finish(await (await import("./commands/serve.js")).runServe(io, options).catch(fail)),
+    );
 
   program
     .command("sessions")

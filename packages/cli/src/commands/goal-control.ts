@@ -8,38 +8,7 @@ import {
   openStore,
 } from "@goal-lease/sdk";
 import { type CliIo, printable, writeLine } from "../cli-io.js";
-
-/** The goal changes a person can make from any shell, on a goal another process runs. */
-export const controlVerbs = ["pause", "resume", "clear", "done", "edit", "wake"] as const;
-export type ControlVerb = (typeof controlVerbs)[number];
-
-/** What a change says: a note (or, for `edit`, the objective) and, for `resume`, the limits it grants on top. */
-export interface GoalChange {
-  note?: string;
-  objective?: string;
-  maxTurns?: number;
-  budget?: number;
-  timeMs?: number;
-  maxWaitMs?: number;
-}
-
-/**
- * The `/goal` command for a change. The person's words come last, after a lone `--`, so no note or
- * objective is ever read as a flag; numbers are whole, as the parsers that made them checked.
- */
-export function goalCommandText(verb: ControlVerb, change: GoalChange): string {
-  const parts = [`/goal ${verb}`];
-  if (verb === "resume") {
-    const { maxTurns, budget, timeMs, maxWaitMs } = change;
-    if (maxTurns !== undefined) parts.push(`--max-turns ${maxTurns}`);
-    if (budget !== undefined) parts.push(`--budget ${budget}`);
-    if (timeMs !== undefined) parts.push(`--time ${Math.ceil(timeMs / 1_000)}s`);
-    if (maxWaitMs !== undefined) parts.push(`--max-wait ${Math.ceil(maxWaitMs / 1_000)}s`);
-  }
-  const words = (verb === "edit" ? change.objective : change.note)?.replace(/\s+/g, " ").trim();
-  if (words && verb !== "clear") parts.push("--", words);
-  return parts.join(" ");
-}
+import { type ControlVerb, type GoalChange, goalCommandText } from "../goal-change.js";
 
 /**
  * `goal-lease <verb> --session S`: changes a goal from any shell. The command goes through the store to the

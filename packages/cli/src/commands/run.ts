@@ -3,12 +3,13 @@ import { maxObjectiveChars, readStoredGoal } from "@goal-lease/goal-plugin";
 import { GoalLeaseError } from "@goal-lease/sdk";
 import { type CliIo, colours, printable, writeLine } from "../cli-io.js";
 import { type ExitCode, exitCodes } from "../exit-codes.js";
+import { goalCommandText } from "../goal-change.js";
 import { watchGoal } from "../goal-progress.js";
 import { resolveModel } from "../model-spec.js";
 import { openCliHost } from "../open-host.js";
 import { exitCodeFor } from "../outcome.js";
 import { printJson, printProgress } from "../progress-printer.js";
-import { goalCommandText, openExistingStore, runsElsewhere, sendGoalCommand } from "./goal-control.js";
+import { openExistingStore, runsElsewhere, sendGoalCommand } from "./goal-control.js";
 
 /** Options of `goal-lease run` (and the goal part of `demo`). */
 export interface RunOptions {

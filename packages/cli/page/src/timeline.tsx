@@ -1,0 +1,54 @@
+import type { GoalEvent } from "./api.js";
+import { formatCount, formatDuration, formatTime } from "./format.js";
+import { statusLabel } from "./status.js";
+
+/** What one event says, in a line. Kinds this page does not know yet are shown by their type. */
+export function describeEvent(event: GoalEvent): string {
+  switch (event.type) {
+    case "created":
+      return `Created: ${event.objective}`;
+    case "edited":
+      return `Objective edited: ${event.objective}`;
+    case "status":
+      return `${statusLabel(event.from)} → ${statusLabel(event.to)} (${event.by}): ${event.reason}`;
+    case "gate":
+      return `Gate ${event.gate}: ${event.detail}`;
+    case "lease-scheduled":
+      return "Next continuation scheduled";
+    case "lease-failed":
+      return `Scheduling failed: ${event.message}`;
+    case "lease-clear-failed":
+      return `Clearing the continuation failed: ${event.message}`;
+    case "continuation-declined":
+      return "Continuation declined";
+    case "continuation-started":
+      return `Turn ${event.turn} started`;
+    case "continuation-ended":
+      return `Turn ${event.turn} ended: ${formatCount(event.inputTokens)} in, ${formatCount(event.outputTokens)} out, ${formatDuration(event.durationMs)}`;
+    case "continuation-failed":
+      return `Turn ${event.turn} failed: ${event.message}`;
+    case "user-preempted":
+      return "A user message came first";
+    case "limits-raised":
+      return `Limits raised: ${event.maxTurns} turns, ${formatCount(event.tokenBudget)} tokens, ${formatDuration(event.timeBudgetMs)}`;
+    case "wake-requested":
+      return `Wake requested${event.note ? `: ${event.note}` : ""}`;
+    default:
+      return (event as { type: string }).type;
+  }
+}
+
+/** The goal's event log, newest first. Event text is data and rendered as text. */
+export function Timeline(props: { events: GoalEvent[] }) {
+  const events = [...props.events].reverse();
+  return (
+    <ol class="timeline">
+      {events.map((event, index) => (
+        <li key={`${event.at}-${events.length - index}`} data-event={event.type}>
+          <time>{formatTime(event.at)}</time>
+          <span>{describeEvent(event)}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,78 @@
+import { elapsedMs, type Goal, type GoalEvent } from "@goal-lease/goal-plugin";
+
+/** How many recent continuation turns a summary carries for the tokens-per-turn chart. */
+export const summaryTurns = 40;
+
+/** Tokens one continuation turn used. */
+export interface TurnTokens {
+  turn: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/**
+ * A goal as the API and the page show it. `objective` and `lastNote` are SECURITY-untrusted text (a
+ * person's or a model's): the page renders them as text, never as markup.
+ */
+export interface GoalSummary {
+  session: string;
+  /** The store's version of the goal: it grows with every write, so the newest copy wins. */
+  version: number;
+  status: string;
+  statusReason: string | null;
+  objective: string;
+  lastNote: string | null;
+  continuations: number;
+  maxTurns: number;
+  tokensUsed: number;
+  tokenBudget: number;
+  /** Active time as of `at`; while `running`, it grows with the clock. */
+  activeMs: number;
+  running: boolean;
+  timeBudgetMs: number;
+  maxWaitMs: number | null;
+  /** When a waiting goal's one continuation comes due, or a limited one is retried. */
+  wakeAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  /** When the server read it. */
+  at: number;
+  turns: TurnTokens[];
+}
+
+/** Summarizes a goal and its events as of `now`. */
+export function summarizeGoal(
+  session: string,
+  version: number,
+  goal: Goal,
+  events: readonly GoalEvent[],
+  now: number,
+): GoalSummary {
+  const turns: TurnTokens[] = [];
+  for (const event of events) {
+    if (event.type === "continuation-ended") {
+      turns.push({ turn: event.turn, inputTokens: event.inputTokens, outputTokens: event.outputTokens });
+    }
+  }
+  return {
+    session,
+    version,
+    status: goal.status,
+    statusReason: goal.statusReason ?? null,
+    objective: goal.objective,
+    lastNote: goal.lastNote,
+    continuations: goal.continuations,
+    maxTurns: goal.limits.maxTurns,
+    tokensUsed: goal.tokensUsed,
+    tokenBudget: goal.limits.tokenBudget,
+    activeMs: elapsedMs(goal, now),
+    running: goal.activeSince !== null,
+    timeBudgetMs: goal.limits.timeBudgetMs,
+    maxWaitMs: goal.limits.maxWaitMs ?? null,
+    wakeAt: goal.wakeAt ?? null,
+    createdAt: goal.createdAt,
+    updatedAt: goal.updatedAt,
+    at: now,
+    turns: turns.slice(-summaryTurns),
+  };
+}
