@@ -33,6 +33,10 @@ export function describeEvent(event: GoalEvent): string {
       return `Limits raised: ${event.maxTurns} turns, ${formatCount(event.tokenBudget)} tokens, ${formatDuration(event.timeBudgetMs)}`;
     case "wake-requested":
       return `Wake requested${event.note ? `: ${event.note}` : ""}`;
+    case "usage-limited":
+      return `Turn ${event.turn} refused for a usage limit${event.retryAfterMs === undefined ? "" : `, retry in ${formatDuration(event.retryAfterMs)}`}: ${event.message}`;
+    case "wrap-up":
+      return `${formatCount(event.tokensLeft)} tokens left: the next turn wraps up`;
     default:
       return (event as { type: string }).type;
   }
