@@ -102,6 +102,46 @@ describe("goal commands from any shell", () => {
     expect(await readStoredGoal(store, "s1")).toEqual(before);
   });
 
+  it("queues a change for a goal no process runs now, at once, and it applies when one serves the session", async () => {
+    const { store, cli } = await waitingGoal("unowned", []);
+    await running?.host.close();
+    running = undefined;
+    const queued = await cli("pause", "--note", "for the weekend");
+    expect(queued).toEqual({
+      code: 0,
+      stdout:
+        'No process runs session "s1" now: the change waits in the store and applies when one serves the session.\n',
+      stderr: "",
+    });
+    expect((await readStoredGoal(store, "s1"))?.status).toBe("waiting");
+
+    const host = await createHost({
+      model: new ScriptedModel([]),
+      store,
+      plugins: [createGoalPlugin()],
+      inboxPollMs: 20,
+    });
+    running = { host, store };
+    await host.openSession({ sessionKey: "s1" });
+    await expect.poll(async () => (await readStoredGoal(store, "s1"))?.status).toBe("paused");
+    expect((await readStoredGoal(store, "s1"))?.statusReason).toBe("for the weekend");
+  });
+
+  it("names a session the store does not have, in one line, and posts nothing", async () => {
+    const { store } = await waitingGoal("unknown", []);
+    const test = createTestIo();
+    const code = await runCli(test.io, [
+      "done",
+      "--session",
+      "nope",
+      "--store",
+      join(directory, "unknown.db"),
+    ]);
+    expect(code).toBe(1);
+    expect(test.stderr()).toBe('error: No session "nope" in this store; goal-lease sessions lists them.\n');
+    expect(await store.listPendingCommands()).toEqual([]);
+  });
+
   it("says in one line when the store is not there", async () => {
     const test = createTestIo();
     const code = await runCli(test.io, ["pause", "--session", "s1", "--store", join(directory, "none.db")]);

@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import {
   defaultStoreLocation,
-  forwardCommand,
   GoalLeaseError,
   type HostStore,
   isPostgresUrl,
@@ -9,6 +8,7 @@ import {
 } from "@goal-lease/sdk";
 import { type CliIo, printable, writeLine } from "../cli-io.js";
 import { type ControlVerb, type GoalChange, goalCommandText } from "../goal-change.js";
+import { forwardGoalCommand } from "../goal-forward.js";
 
 /**
  * `goal-lease <verb> --session S`: changes a goal from any shell. The command goes through the store to the
@@ -31,11 +31,13 @@ export async function runGoalControl(
 
 /** Sends a `/goal` command to the session's process and returns its one-line answer (or why there is none yet). */
 export async function sendGoalCommand(store: HostStore, sessionKey: string, text: string): Promise<string> {
-  const result = await forwardCommand(
-    store,
-    { sessionKey, text, sender: { id: "cli", isOwner: true } },
-    { timeoutMs: 5_000 },
-  );
+  if (!(await store.getSession(sessionKey))) {
+    throw new GoalLeaseError({
+      code: "no_session",
+      message: `No session ${JSON.stringify(sessionKey)} in this store; goal-lease sessions lists them.`,
+    });
+  }
+  const result = await forwardGoalCommand(store, { sessionKey, text, sender: { id: "cli", isOwner: true } });
   return printable(result.status === "answered" ? result.reply : result.message);
 }
 
@@ -49,10 +51,4 @@ export async function openExistingStore(io: CliIo, location?: string): Promise<H
     });
   }
   return openStore(resolved);
-}
-
-/** Whether another live process runs `sessionKey` now: then a change goes to it rather than being run here. */
-export async function runsElsewhere(store: HostStore, sessionKey: string, now: number): Promise<boolean> {
-  const owners = await store.listOwners();
-  return owners.some((owner) => owner.sessionKey === sessionKey && owner.expiresAt > now);
 }

@@ -4,12 +4,13 @@ import { GoalLeaseError } from "@goal-lease/sdk";
 import { type CliIo, colours, printable, writeLine } from "../cli-io.js";
 import { type ExitCode, exitCodes } from "../exit-codes.js";
 import { goalCommandText } from "../goal-change.js";
+import { runsElsewhere } from "../goal-forward.js";
 import { watchGoal } from "../goal-progress.js";
 import { resolveModel } from "../model-spec.js";
 import { openCliHost } from "../open-host.js";
 import { exitCodeFor } from "../outcome.js";
 import { printJson, printProgress } from "../progress-printer.js";
-import { openExistingStore, runsElsewhere, sendGoalCommand } from "./goal-control.js";
+import { openExistingStore, sendGoalCommand } from "./goal-control.js";
 
 /** Options of `goal-lease run` (and the goal part of `demo`). */
 export interface RunOptions {
