@@ -71,7 +71,7 @@ function failureOf(model: Model, error: unknown): ModelCallFailure {
   const message = `Model ${model.id} failed: ${describe(error)}`;
   if (!(error instanceof ModelUsageLimitError)) return new ModelCallFailure("model_error", message);
   const { retryAfterMs } = error;
-  // A provider's hint is bounded: a wait longer than a week is no longer a retry time.
+  // A provider's hint is bounded by the longest a continuation may wait: a week.
   const valid = retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs >= 0;
   return new ModelCallFailure(
     "usage_limited",
