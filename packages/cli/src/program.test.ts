@@ -371,6 +371,83 @@ describe("real model errors", () => {
     }
   }, 60_000);
 
+  it("waits out a provider's rate limit for the time it gave, then goes on once, and the goal ends done", async () => {
+    let requests = 0;
+    const limited = createServer((request, response) => {
+      request.resume();
+      request.on("end", () => {
+        requests++;
+        // The SDK tries a 429 three times (its own retries); then the goal waits for the retry time.
+        if (requests <= 3) {
+          response.writeHead(429, { "content-type": "application/json", "retry-after": "1" });
+          const error = {
+            message: "Rate limit reached for requests",
+            type: "requests",
+            param: null,
+            code: "rate_limit_exceeded",
+          };
+          response.end(JSON.stringify({ error }));
+          return;
+        }
+        const call = {
+          id: "c1",
+          type: "function",
+          function: { name: "goal_status", arguments: '{"status":"done","note":"finished"}' },
+        };
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(
+          JSON.stringify({
+            id: "chatcmpl-1",
+            object: "chat.completion",
+            created: 1,
+            model: "local-model",
+            choices: [
+              {
+                index: 0,
+                message: { role: "assistant", content: null, tool_calls: [call] },
+                finish_reason: "tool_calls",
+              },
+            ],
+            usage: { prompt_tokens: 300, completion_tokens: 20, total_tokens: 320 },
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => limited.listen(0, "127.0.0.1", resolve));
+    const { port } = limited.address() as AddressInfo;
+    try {
+      const store = freshStore();
+      const test = createTestIo({});
+      const code = await runCli(test.io, [
+        "run",
+        "x",
+        "--model",
+        "openai:local-model",
+        "--base-url",
+        `http://127.0.0.1:${port}/v1`,
+        "--store",
+        store,
+        "--session",
+        "limited",
+      ]);
+      expect(code).toBe(exitCodes.done);
+      expect(test.stdout()).toMatch(/refused for a usage limit \(429, retry in 1 s\): Rate limit reached/);
+      expect(test.stdout()).toMatch(/⏸ goal usage_limited: retries in [01]s/);
+      expect(test.stdout()).toMatch(/■ goal done: finished\n$/);
+      expect(requests).toBe(4);
+      const reader = SqliteStore.open(store);
+      const goal = (await reader.readState("goal", "limited", "goal"))?.value as {
+        continuations: number;
+        tokensUsed: number;
+      };
+      await reader.close();
+      expect(goal).toMatchObject({ continuations: 1, tokensUsed: 320 });
+    } finally {
+      limited.close();
+      limited.closeAllConnections();
+    }
+  }, 60_000);
+
   it("stops with exit 1 and one line when the endpoint is unreachable", async () => {
     const test = createTestIo({});
     const code = await runCli(test.io, [

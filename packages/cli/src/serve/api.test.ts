@@ -24,8 +24,11 @@ const model = new ScriptedModel([
   { toolCalls: [{ name: "goal_status", input: { status: "done", note: "CI passed" } }] },
 ]);
 let host: Host;
-// The server's own handle on the same file.
-const serverStore = SqliteStore.open(path);
+// The server reads and posts through the same handle: two SQLite handles on one file in one process
+// would stall each other (a handle's group transaction stays open until its event-loop turn ends, and the
+// other's synchronous BEGIN waits on it for the busy timeout). The goal's process still hears the control
+// requests only through the store's inbox.
+const serverStore = hostStore;
 let server: RunningServer;
 
 beforeAll(async () => {
@@ -52,7 +55,6 @@ afterAll(async () => {
   await server?.close();
   await host?.close();
   await hostStore.close();
-  await serverStore.close();
   rmSync(directory, { recursive: true, force: true });
 });
 
