@@ -24,11 +24,9 @@ const model = new ScriptedModel([
   { toolCalls: [{ name: "goal_status", input: { status: "done", note: "CI passed" } }] },
 ]);
 let host: Host;
-// The server reads and posts through the same handle: two SQLite handles on one file in one process
-// would stall each other (a handle's group transaction stays open until its event-loop turn ends, and the
-// other's synchronous BEGIN waits on it for the busy timeout). The goal's process still hears the control
-// requests only through the store's inbox.
-const serverStore = hostStore;
+// The server's own handle on the same file (in one process the two share a connection); the goal's process
+// hears the control requests only through the store's inbox.
+const serverStore = SqliteStore.open(path);
 let server: RunningServer;
 
 beforeAll(async () => {
@@ -55,6 +53,7 @@ afterAll(async () => {
   await server?.close();
   await host?.close();
   await hostStore.close();
+  await serverStore.close();
   rmSync(directory, { recursive: true, force: true });
 });
 

@@ -73,6 +73,39 @@ describe("SqliteStore formats", () => {
   });
 });
 
+describe("SqliteStore handles on one file in one process", () => {
+  it("share one connection, so a write through one never waits on the other's open group", async () => {
+    const path = join(directory, "two-handles.db");
+    const first = SqliteStore.open(path, { busyTimeoutMs: 20 });
+    const second = SqliteStore.open(path, { busyTimeoutMs: 20 });
+    // In one event-loop turn: with a connection each, the second BEGIN would wait on the first's open
+    // transaction, which cannot commit until this turn ends, and fail as locked.
+    const writes = await Promise.all([
+      first.writeState("goal", "s1", "goal", "from the first", 0),
+      second.writeState("goal", "s2", "goal", "from the second", 0),
+      first.postCommand({
+        sessionKey: "s1",
+        text: "/goal pause",
+        sender: { id: "cli", isOwner: true },
+        postedAt: 1,
+      }),
+    ]);
+    expect(writes.slice(0, 2)).toEqual([
+      { status: "written", version: 1 },
+      { status: "written", version: 1 },
+    ]);
+    expect(await second.readState("goal", "s1", "goal")).toEqual({ value: "from the first", version: 1 });
+    await first.close();
+    // The other handle goes on; the closed one refuses, in one line.
+    expect(await second.readState("goal", "s2", "goal")).toEqual({ value: "from the second", version: 1 });
+    await expect(first.readState("goal", "s1", "goal")).rejects.toThrow(/the store is closed; open it again/);
+    await second.close();
+    const reopened = SqliteStore.open(path);
+    expect(await reopened.listPendingCommands()).toMatchObject([{ text: "/goal pause" }]);
+    await reopened.close();
+  });
+});
+
 describe("SqliteStore failures", () => {
   it("reports a locked file by name instead of waiting forever", async () => {
     const path = join(directory, "locked.db");
@@ -152,7 +185,8 @@ describe("SqliteStore group commit", () => {
   it("answers a write only once another connection can read it, one event-loop turn's writes together", async () => {
     const path = join(directory, "group.db");
     const writer = SqliteStore.open(path);
-    const reader = SqliteStore.open(path);
+    // A connection of its own, as another process has (writable stores in one process share one).
+    const reader = SqliteStore.open(path, { readOnly: true });
     const writes = Array.from({ length: 50 }, (_, index) =>
       writer.writeState("p", "s1", `k${index}`, index, 0),
     );

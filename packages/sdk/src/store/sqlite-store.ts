@@ -1,9 +1,8 @@
-import { type Stats, statSync } from "node:fs";
-import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { GoalLeaseError, HostUsageError, StoreUnavailableError } from "../errors.js";
+import type { DatabaseSync } from "node:sqlite";
+import { HostUsageError, StoreUnavailableError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import { type Row, toSession } from "./rows.js";
-import { GroupCommit } from "./sqlite-group-commit.js";
+import { SqliteConnection } from "./sqlite-connection.js";
 import * as inbox from "./sqlite-inbox.js";
 import * as leases from "./sqlite-leases.js";
 import { openDatabase, prepareFile } from "./sqlite-open.js";
@@ -59,46 +58,43 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements HostStore {
   readonly path: string;
-  readonly #db: DatabaseSync;
-  readonly #statements = new Map<string, StatementSync>();
-  /** The file as it was opened: a write refuses to go on if the path now names another file, or none. */
-  readonly #file: Stats | undefined;
-  /** The writes of this event-loop turn, committed together at its end. */
-  readonly #group: GroupCommit;
+  readonly #connection: SqliteConnection;
+  #closed = false;
 
-  private constructor(path: string, db: DatabaseSync) {
+  private constructor(path: string, connection: SqliteConnection) {
     // JavaScript can call a private constructor; say what to call instead of failing later.
-    if (typeof path !== "string" || db === undefined) {
+    if (typeof path !== "string" || connection === undefined) {
       throw new HostUsageError({
         message: "Open a store with SqliteStore.open(path), not new SqliteStore(...).",
       });
     }
     this.path = path;
-    this.#db = db;
-    this.#file = path === ":memory:" ? undefined : statSync(path);
-    this.#group = new GroupCommit(db, {
-      beforeBegin: () => this.#checkFile(),
-      failure: (error) => this.#failure(error),
-    });
+    this.#connection = connection;
   }
 
-  /** Opens (creating or migrating) the store at `path`; throws a one-line error naming the file on failure. */
+  /**
+   * Opens (creating or migrating) the store at `path`; throws a one-line error naming the file on failure.
+   * Stores this process opens on one file share its connection (the first one's options hold).
+   */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
-    if (path !== ":memory:" && !options.readOnly) prepareFile(path);
-    return new SqliteStore(path, openDatabase(path, options));
+    const writable = path !== ":memory:" && !options.readOnly;
+    if (writable) prepareFile(path);
+    return new SqliteStore(
+      path,
+      SqliteConnection.acquire(path, writable, () => openDatabase(path, options)),
+    );
   }
 
   async getSession(sessionKey: string) {
-    const row = await this.#read((db) =>
-      this.#statement(db, "SELECT * FROM sessions WHERE session_key = ?").get(sessionKey),
+    const row = await this.#read(() =>
+      this.#query("SELECT * FROM sessions WHERE session_key = ?").get(sessionKey),
     );
     return row ? toSession(row as Row) : undefined;
   }
 
   async putSession(record: SessionRecord, options?: WriteOptions) {
-    await this.#write(record.sessionKey, options, (db) =>
-      this.#statement(
-        db,
+    await this.#write(record.sessionKey, options, () =>
+      this.#query(
         `INSERT INTO sessions (session_key, agent_id, channel, generation, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (session_key) DO UPDATE SET agent_id = excluded.agent_id, channel = excluded.channel,
            generation = excluded.generation, created_at = excluded.created_at, closed_at = excluded.closed_at`,
@@ -162,8 +158,8 @@ export class SqliteStore implements HostStore {
   }
 
   async listSessions() {
-    const rows = await this.#read((db) =>
-      this.#statement(db, "SELECT * FROM sessions ORDER BY created_at, session_key").all(),
+    const rows = await this.#read(() =>
+      this.#query("SELECT * FROM sessions ORDER BY created_at, session_key").all(),
     );
     return rows.map((row) => toSession(row as Row));
   }
@@ -255,37 +251,30 @@ export class SqliteStore implements HostStore {
   }
 
   async close() {
-    this.#group.commit();
-    if (this.#db.isOpen) this.#db.close();
-  }
-
-  #statement(db: DatabaseSync, sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (!statement) {
-      statement = db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#connection.release();
   }
 
   #run<T>(work: (db: DatabaseSync) => T): T {
-    if (!this.#db.isOpen) {
+    const { db } = this.#connection;
+    if (this.#closed || !db.isOpen) {
       throw new StoreUnavailableError({
         message: `${this.path}: the store is closed; open it again to use it.`,
       });
     }
     try {
-      return work(this.#db);
+      return work(db);
     } catch (error) {
-      throw this.#failure(error);
+      throw this.#connection.failure(error);
     }
   }
 
-  readonly #query: Query = (sql) => this.#statement(this.#db, sql);
+  readonly #query: Query = (sql) => this.#connection.statement(sql);
 
   /** A read; inside an open group commit it may see that commit's writes, so it answers once they are committed. */
   #read<T>(work: (db: DatabaseSync) => T): T | Promise<T> {
-    return this.#group.settled(this.#run(work));
+    return this.#connection.group.settled(this.#run(work));
   }
 
   /**
@@ -298,7 +287,8 @@ export class SqliteStore implements HostStore {
     work: (db: DatabaseSync) => T,
   ): Promise<T> {
     return this.#run((db) => {
-      const committed = this.#group.join();
+      const { group } = this.#connection;
+      const committed = group.join();
       db.exec("SAVEPOINT write");
       try {
         if (sessionKey !== undefined) checkFence(this.#query, sessionKey, options?.fence);
@@ -309,34 +299,9 @@ export class SqliteStore implements HostStore {
         if (db.isTransaction) {
           db.exec("ROLLBACK TO write");
           db.exec("RELEASE write");
-        } else this.#group.abandon(error);
+        } else group.abandon(error);
         throw error;
       }
     });
-  }
-
-  /**
-   * Before a group's transaction begins, the path must still name the file that was opened: a deleted or
-   * replaced store would otherwise take writes that no later process ever sees.
-   */
-  #checkFile(): void {
-    if (!this.#file) return;
-    const now = statSync(this.path, { throwIfNoEntry: false });
-    if (now?.ino !== this.#file.ino || now.dev !== this.#file.dev) {
-      throw new StoreUnavailableError({
-        message: `${this.path} was deleted or replaced while goal-lease had it open; nothing was written: stop goal-lease and start it again.`,
-      });
-    }
-  }
-
-  #failure(error: unknown): GoalLeaseError {
-    if (error instanceof GoalLeaseError) return error;
-    const message = error instanceof Error ? error.message : String(error);
-    const hint = /full/i.test(message)
-      ? "free disk space and retry"
-      : /locked|busy/i.test(message)
-        ? "another process holds the file; retry or stop it"
-        : "check the file and its permissions";
-    return new StoreUnavailableError({ message: `${this.path}: ${message} (${hint}).`, cause: error });
   }
 }
