@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGoalPlugin, readStoredGoal } from "@goal-lease/goal-plugin";
-import { createHost, type Host, SqliteStore } from "@goal-lease/sdk";
+import { createHost, type Host, inboxLimits, SqliteStore } from "@goal-lease/sdk";
 import { ScriptedModel, type ScriptedStep } from "@goal-lease/sdk/testing";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createTestIo, runCli } from "../test/test-io.js";
@@ -125,6 +125,20 @@ describe("goal commands from any shell", () => {
     await host.openSession({ sessionKey: "s1" });
     await expect.poll(async () => (await readStoredGoal(store, "s1"))?.status).toBe("paused");
     expect((await readStoredGoal(store, "s1"))?.statusReason).toBe("for the weekend");
+  });
+
+  it("refuses, in one line, a change for a session whose process has not taken the commands already waiting", async () => {
+    const { store, cli } = await waitingGoal("full", []);
+    await running?.host.close();
+    running = undefined;
+    for (let index = 0; index < inboxLimits.maxPending; index++)
+      await store.postCommand({ sessionKey: "s1", text: "/goal status", sender: owner, postedAt: index });
+    expect(await cli("pause")).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `error: Session "s1" already has ${inboxLimits.maxPending} commands waiting for its process; wait for it to answer them.\n`,
+    });
+    expect(await store.listPendingCommands("s1")).toHaveLength(inboxLimits.maxPending);
   });
 
   it("names a session the store does not have, in one line, and posts nothing", async () => {

@@ -92,4 +92,4 @@ export type {
   TranscriptEntry,
   WriteOptions,
 } from "./store/store.js";
-export { maxLogEntries } from "./store/store.js";
+export { inboxLimits, maxLogEntries } from "./store/store.js";

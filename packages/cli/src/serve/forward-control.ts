@@ -1,6 +1,7 @@
-import type { HostStore, Sender } from "@goal-lease/sdk";
+import { type ForwardResult, GoalLeaseError, type HostStore, type Sender } from "@goal-lease/sdk";
 import type { Context } from "hono";
 import { forwardGoalCommand } from "../goal-forward.js";
+import { jsonError } from "./json-error.js";
 
 /**
  * Sends a `/goal` command to the process that runs the session, through the store, and answers as
@@ -13,7 +14,15 @@ export async function forwardControl(
   command: { session: string; text: string; sender: Sender; timeoutMs: number; answeredStatus?: 200 | 202 },
 ): Promise<Response> {
   const { session: sessionKey, text, sender, timeoutMs } = command;
-  const result = await forwardGoalCommand(store, { sessionKey, text, sender, timeoutMs });
+  let result: ForwardResult;
+  try {
+    result = await forwardGoalCommand(store, { sessionKey, text, sender, timeoutMs });
+  } catch (error) {
+    // A session whose process has not taken its waiting commands takes no more until it does.
+    if (error instanceof GoalLeaseError && error.code === "inbox_full")
+      return jsonError(context, 429, error.message);
+    throw error;
+  }
   if (result.status === "answered") {
     return context.json({ status: "answered", reply: result.reply }, command.answeredStatus ?? 200);
   }

@@ -15,7 +15,7 @@ import type {
   TranscriptEntry,
   WriteOptions,
 } from "./store.js";
-import { maxLogEntries } from "./store.js";
+import { inboxFullError, inboxLimits, maxLogEntries } from "./store.js";
 
 const slotId = (slot: LeaseSlot) => JSON.stringify([slot.pluginId, slot.sessionKey, slot.leaseKey]);
 const stateId = (pluginId: string, scope: string, key: string) => JSON.stringify([pluginId, scope, key]);
@@ -89,6 +89,10 @@ export class MemoryStore implements HostStore {
   }
 
   async postCommand(command: Omit<InboxCommand, "id" | "answer">) {
+    const pending = [...this.#inbox.values()].filter(
+      (queued) => queued.sessionKey === command.sessionKey && !queued.answer,
+    );
+    if (pending.length >= inboxLimits.maxPending) throw inboxFullError(command.sessionKey);
     const posted: InboxCommand = { ...command, sender: { ...command.sender }, id: randomUUID() };
     this.#inbox.set(posted.id, posted);
     for (const watcher of this.#commandWatchers) watcher(posted.sessionKey);
@@ -118,6 +122,15 @@ export class MemoryStore implements HostStore {
     if (!command || command.answer) return false;
     this.#fence(command.sessionKey, options);
     command.answer = { ...answer };
+    for (const [id, answered] of this.#inbox) {
+      const at = answered.answer?.at;
+      if (
+        answered.sessionKey === command.sessionKey &&
+        at !== undefined &&
+        at < answer.at - inboxLimits.keepAnsweredMs
+      )
+        this.#inbox.delete(id);
+    }
     return true;
   }
 

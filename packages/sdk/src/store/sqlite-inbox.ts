@@ -1,9 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { type Row, toCommand } from "./rows.js";
 import type { Query } from "./sqlite-owners.js";
-import type { InboxCommand } from "./store.js";
+import { type InboxCommand, inboxFullError, inboxLimits } from "./store.js";
 
+/** Inside a write transaction: queues a command, unless its session's inbox is full. */
 export function postCommand(query: Query, command: Omit<InboxCommand, "id" | "answer">): InboxCommand {
+  const { count } = query(
+    "SELECT count(*) AS count FROM session_inbox WHERE session_key = ? AND answered_at IS NULL",
+  ).get(command.sessionKey) as { count: number };
+  if (Number(count) >= inboxLimits.maxPending) throw inboxFullError(command.sessionKey);
   const posted: InboxCommand = { ...command, id: randomUUID() };
   query(
     `INSERT INTO session_inbox (id, session_key, text, sender_id, sender_is_owner, posted_at)
@@ -34,10 +39,14 @@ export function listPendingCommands(query: Query, sessionKey?: string): InboxCom
   return (rows as Row[]).map(toCommand);
 }
 
-/** Inside a write transaction: records the answer unless there is one already. */
+/** Inside a write transaction: records the answer unless there is one already, and drops old answered ones. */
 export function answerCommand(query: Query, id: string, answer: { reply: string; at: number }): boolean {
   const result = query(
     "UPDATE session_inbox SET reply = ?, answered_at = ? WHERE id = ? AND answered_at IS NULL",
   ).run(answer.reply, answer.at, id);
+  query(
+    `DELETE FROM session_inbox WHERE answered_at < ?
+       AND session_key = (SELECT session_key FROM session_inbox WHERE id = ?)`,
+  ).run(answer.at - inboxLimits.keepAnsweredMs, id);
   return Number(result.changes) > 0;
 }

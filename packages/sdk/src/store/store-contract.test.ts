@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { freshPostgresStore } from "../../test/postgres-store.js";
 import { MemoryStore } from "./memory-store.js";
 import { SqliteStore } from "./sqlite-store.js";
-import type { HostStore, LeaseRecord, TranscriptEntry } from "./store.js";
+import { type HostStore, inboxLimits, type LeaseRecord, type TranscriptEntry } from "./store.js";
 
 const directory = mkdtempSync(join(tmpdir(), "goal-lease-store-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -167,6 +167,36 @@ describe.each(stores)("store contract: %s", (_name, open) => {
     await store.finishLease("lease-1");
     expect(await store.listStartedLeases()).toEqual([]);
     expect(await store.getLease(lease())).toMatchObject({ id: "lease-2" });
+  });
+
+  it("bounds the inbox: a session's pending commands are capped, and answered ones are dropped after an hour", async () => {
+    store = await open();
+    const sender = { id: "cli", isOwner: true };
+    const posted = [];
+    for (let index = 0; index < inboxLimits.maxPending; index++)
+      posted.push(
+        await store.postCommand({ sessionKey: "s1", text: `/goal wake ${index}`, sender, postedAt: index }),
+      );
+    await expect(
+      store.postCommand({ sessionKey: "s1", text: "/goal pause", sender, postedAt: 99 }),
+    ).rejects.toThrow(
+      `Session "s1" already has ${inboxLimits.maxPending} commands waiting for its process; wait for it to answer them.`,
+    );
+    // Another session's inbox is its own.
+    await store.postCommand({ sessionKey: "s2", text: "/goal pause", sender, postedAt: 99 });
+    const [first, second, third] = posted;
+    if (!first || !second || !third) throw new Error("nothing posted");
+    expect(await store.answerCommand(first.id, { reply: "ok", at: 1_000 })).toBe(true);
+    await store.postCommand({ sessionKey: "s1", text: "/goal pause", sender, postedAt: 1_001 });
+    expect(await store.answerCommand(second.id, { reply: "ok", at: 2_000 })).toBe(true);
+    // An hour after the first answer, answering another drops it; the second, answered later, stays.
+    expect(await store.answerCommand(third.id, { reply: "ok", at: 1_001 + inboxLimits.keepAnsweredMs })).toBe(
+      true,
+    );
+    expect(await store.getCommand(first.id)).toBeUndefined();
+    expect(await store.getCommand(second.id)).toMatchObject({ answer: { reply: "ok", at: 2_000 } });
+    expect((await store.listPendingCommands("s1")).length).toBe(inboxLimits.maxPending - 2);
+    expect(await store.listPendingCommands("s2")).toHaveLength(1);
   });
 
   it("hands out copies, so callers cannot change stored values", async () => {

@@ -1,3 +1,4 @@
+import { GoalLeaseError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import type { ModelMessage } from "../model.js";
 
@@ -86,6 +87,20 @@ export interface StateCondition {
   version: number;
 }
 
+/**
+ * The inbox's bounds: a session holds at most this many commands its process has not answered (a post past
+ * it is refused), and an answer removes the session's commands answered more than this long before it.
+ */
+export const inboxLimits = Object.freeze({ maxPending: 64, keepAnsweredMs: 60 * 60 * 1_000 });
+
+/** The one-line refusal of a command posted to a session whose inbox is full. */
+export function inboxFullError(sessionKey: string): GoalLeaseError {
+  return new GoalLeaseError({
+    code: "inbox_full",
+    message: `Session ${JSON.stringify(sessionKey)} already has ${inboxLimits.maxPending} commands waiting for its process; wait for it to answer them.`,
+  });
+}
+
 /** A person's command for a session owned by another process, applied there and answered through the store. */
 export interface InboxCommand {
   id: string;
@@ -130,7 +145,10 @@ export interface HostStore {
    */
   listOrphanedSessions(now: number): Promise<string[]>;
 
-  /** Queues a command for the session's owner; returns it with its id. */
+  /**
+   * Queues a command for the session's owner; returns it with its id. Refused (`inbox_full`) while the
+   * session has {@link inboxLimits}.maxPending commands unanswered.
+   */
   postCommand(command: Omit<InboxCommand, "id" | "answer">): Promise<InboxCommand>;
   getCommand(id: string): Promise<InboxCommand | undefined>;
   /** Commands not answered yet (of one session, or all), oldest first. */
@@ -140,7 +158,10 @@ export interface HostStore {
    * process's memory, a database that notifies); a store without it is polled. Returns the unsubscribe.
    */
   watchCommands?(listener: (sessionKey: string) => void): () => void;
-  /** Records the owner's reply; false if it was answered already. */
+  /**
+   * Records the owner's reply; false if it was answered already. Removes the session's commands answered
+   * more than {@link inboxLimits}.keepAnsweredMs before this answer.
+   */
   answerCommand(id: string, answer: { reply: string; at: number }, options?: WriteOptions): Promise<boolean>;
 
   appendTranscript(

@@ -6,6 +6,8 @@ import { leaseValues, type Row, toCommand, toLease, toSession, toState, toTransc
 import {
   type HostStore,
   type InboxCommand,
+  inboxFullError,
+  inboxLimits,
   type LeaseRecord,
   type LeaseSlot,
   maxLogEntries,
@@ -120,14 +122,25 @@ export class PostgresStore implements HostStore {
 
   async postCommand(command: Omit<InboxCommand, "id" | "answer">) {
     const posted: InboxCommand = { ...command, id: randomUUID() };
-    // The notification goes out when the insert commits, in the same statement.
-    await this.#db.query(
+    // The notification goes out when the insert commits; a full inbox inserts nothing.
+    const { rows } = await this.#db.query(
       `WITH posted AS (
          INSERT INTO session_inbox (id, session_key, text, sender_id, sender_is_owner, posted_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING session_key
+         SELECT $1, $2, $3, $4, $5, $6
+         WHERE (SELECT count(*) FROM session_inbox WHERE session_key = $2 AND answered_at IS NULL) < $7
+         RETURNING session_key
        ) SELECT pg_notify('${inboxChannel}', session_key) FROM posted`,
-      [posted.id, posted.sessionKey, posted.text, posted.sender.id, posted.sender.isOwner, posted.postedAt],
+      [
+        posted.id,
+        posted.sessionKey,
+        posted.text,
+        posted.sender.id,
+        posted.sender.isOwner,
+        posted.postedAt,
+        inboxLimits.maxPending,
+      ],
     );
+    if (rows.length === 0) throw inboxFullError(posted.sessionKey);
     return posted;
   }
 
@@ -165,6 +178,10 @@ export class PostgresStore implements HostStore {
         "UPDATE session_inbox SET reply = $1, answered_at = $2 WHERE id = $3 AND answered_at IS NULL",
         [answer.reply, answer.at, id],
       );
+      await client.query("DELETE FROM session_inbox WHERE session_key = $1 AND answered_at < $2", [
+        command.sessionKey,
+        answer.at - inboxLimits.keepAnsweredMs,
+      ]);
       return (result.rowCount ?? 0) > 0;
     });
   }
