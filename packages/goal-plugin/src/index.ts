@@ -11,7 +11,7 @@ export {
 } from "./goal.js";
 export { maxObjectiveChars } from "./goal-command.js";
 export { createGoalPlugin, defaultGoalLimits, type GoalPluginOptions } from "./goal-plugin.js";
-export { goalStateLocation, readStoredGoal, readStoredGoalEvents } from "./goal-reader.js";
+export { goalEvents, goalStateLocation, readStoredGoal, readStoredGoalEvents } from "./goal-reader.js";
 export { maxNoteChars } from "./goal-status-tool.js";
 export { GoalFormatError } from "./goal-store.js";
 export { ArgumentError, parseCount, parseDuration } from "./parse-args.js";

@@ -5,7 +5,7 @@ import { Timeline } from "./timeline.js";
 
 /**
  * The selected goal: its full objective, why it is where it is, the controls, the webhook for CI and the
- * event timeline. The detail is fetched again whenever the goal's version moves.
+ * event timeline. The detail is fetched again whenever the goal's version or its log moves.
  */
 export function GoalPanel(props: { api: Api; goal: GoalSummary }) {
   const { api, goal } = props;
@@ -26,7 +26,7 @@ export function GoalPanel(props: { api: Api; goal: GoalSummary }) {
     return () => {
       current = false;
     };
-  }, [api, goal.session, goal.version]);
+  }, [api, goal.session, goal.version, goal.lastEvent]);
 
   return (
     <section class="panel" aria-label={`goal ${goal.session}`}>

@@ -37,6 +37,11 @@ export interface GoalSummary {
   updatedAt: number;
   /** When the server read it. */
   at: number;
+  /**
+   * The goal's last logged event, as a key that changes when the log grows: events that only say what
+   * happened (a turn started, a continuation scheduled) do not write the goal, so its version stays.
+   */
+  lastEvent: string | null;
   turns: TurnTokens[];
 }
 
@@ -73,6 +78,12 @@ export function summarizeGoal(
     createdAt: goal.createdAt,
     updatedAt: goal.updatedAt,
     at: now,
+    lastEvent: eventKey(events.at(-1)),
     turns: turns.slice(-summaryTurns),
   };
+}
+
+/** A key for a goal's last event: the event itself, which carries its time, its kind and its turn. */
+export function eventKey(event: GoalEvent | undefined): string | null {
+  return event === undefined ? null : JSON.stringify(event);
 }

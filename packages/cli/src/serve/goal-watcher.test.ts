@@ -1,6 +1,6 @@
 import { createGoalPlugin, readStoredGoal } from "@goal-lease/goal-plugin";
 import { createHost, MemoryStore } from "@goal-lease/sdk";
-import { ScriptedModel } from "@goal-lease/sdk/testing";
+import { createTestHost, ScriptedModel } from "@goal-lease/sdk/testing";
 import { describe, expect, it } from "vitest";
 import { type GoalChange, GoalWatcher } from "./goal-watcher.js";
 
@@ -39,5 +39,35 @@ describe("GoalWatcher", () => {
     stopFirst();
     stopSecond();
     await host.close();
+  });
+
+  it("tells of a running goal's logged events, which do not write the goal, with the same version", async () => {
+    const testHost = await createTestHost({
+      model: new ScriptedModel([{ hang: true }]),
+      plugins: [createGoalPlugin()],
+    });
+    const { host, store, clock } = testHost;
+    await host.openSession({ sessionKey: "s1" });
+    await host.send({ sessionKey: "s1", text: "/goal start ship it", sender: owner });
+    // The first continuation starts and its model call hangs: the goal is active, mid-turn.
+    await clock.runNext();
+    const goal = await readStoredGoal(store, "s1");
+    expect(goal?.status).toBe("active");
+
+    const watcher = new GoalWatcher(store, { pollMs: 10 });
+    const changes: GoalChange[] = [];
+    const stop = watcher.subscribe((change) => changes.push(change));
+    const [before] = await watcher.snapshot();
+    const event = { at: clock.now(), type: "user-preempted", goalId: goal?.id ?? "" };
+    await store.appendLog("goal", "s1", "goal", [event]);
+    await expect
+      .poll(() => changes.at(-1), { timeout: 30_000 })
+      .toMatchObject({
+        type: "goal",
+        goal: { version: before?.version, lastEvent: expect.stringContaining("user-preempted") },
+      });
+    stop();
+    await testHost.settle();
+    await testHost.dispose();
   });
 });

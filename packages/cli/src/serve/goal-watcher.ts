@@ -1,6 +1,7 @@
+import { type Goal, goalEvents, goalStateLocation } from "@goal-lease/goal-plugin";
 import type { HostStore } from "@goal-lease/sdk";
 import { readGoalDetail, readVersionedGoal } from "./goal-reads.js";
-import type { GoalSummary } from "./goal-summary.js";
+import { eventKey, type GoalSummary } from "./goal-summary.js";
 
 /** A change the watcher saw: a goal written (created, advanced, stopped), or a goal gone. */
 export type GoalChange = { type: "goal"; goal: GoalSummary } | { type: "removed"; session: string };
@@ -8,7 +9,8 @@ export type GoalChange = { type: "goal"; goal: GoalSummary } | { type: "removed"
 /**
  * Watches the store for goal changes, for every event-stream client at once: one poll loop per server,
  * running only while someone listens. A poll reads each session's goal version (one small read per
- * session) and summarizes only the goals whose version moved; the stores have no change feed that spans
+ * session, and the last log entry of a running goal) and summarizes only the goals that moved; the
+ * stores have no change feed that spans
  * SQLite and PostgreSQL alike, and a version check every few hundred milliseconds costs next to nothing.
  */
 export class GoalWatcher {
@@ -74,7 +76,8 @@ export class GoalWatcher {
       const read = await readVersionedGoal(this.#store, key);
       if (!read) continue;
       seen.add(key);
-      if (this.#known.get(key)?.version === read.version) continue;
+      const known = this.#known.get(key);
+      if (known?.version === read.version && !(await this.#logMoved(key, read.goal, known))) continue;
       const detail = await readGoalDetail(this.#store, key);
       if (!detail) continue;
       this.#known.set(key, detail.summary);
@@ -85,6 +88,17 @@ export class GoalWatcher {
       this.#known.delete(key);
       this.#emit({ type: "removed", session: key });
     }
+  }
+
+  /**
+   * Whether a running goal logged an event since it was summarized: what only says what happened (a turn
+   * started, a continuation scheduled) does not write the goal. One small read, for running goals only.
+   */
+  async #logMoved(session: string, goal: Goal, known: GoalSummary): Promise<boolean> {
+    if (goal.status !== "active") return false;
+    const { pluginId, key } = goalStateLocation;
+    const last = await this.#store.readLog(pluginId, session, key, { limit: 1 });
+    return eventKey(goalEvents(goal, last).at(-1)) !== known.lastEvent;
   }
 
   #emit(change: GoalChange): void {
