@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import type { Api, ControlResult, GoalSummary } from "./api.js";
+import { parseCount } from "./format.js";
 
 /** The buttons: pause, resume (with limits to raise), wake, done, clear (confirmed) and edit. */
 export function Controls(props: { api: Api; goal: GoalSummary }) {
@@ -23,9 +24,15 @@ export function Controls(props: { api: Api; goal: GoalSummary }) {
   };
   const resume = () => {
     const body: Record<string, unknown> = {};
-    if (turns.trim()) body.maxTurns = Number(turns);
-    if (budget.trim()) body.budget = Number(budget);
+    if (turns.trim()) body.maxTurns = parseCount(turns);
+    if (budget.trim()) body.budget = parseCount(budget);
     if (time.trim()) body.time = time.trim();
+    const unreadable = Object.entries(body).find(([, value]) => Number.isNaN(value));
+    if (unreadable) {
+      const field = unreadable[0] === "budget" ? "+ tokens" : "+ turns";
+      setResult({ status: "refused", error: `${field} takes a whole number, such as 5, 50000 or 50k.` });
+      return;
+    }
     void send("resume", body);
   };
   const clear = () => {
@@ -76,8 +83,7 @@ export function Controls(props: { api: Api; goal: GoalSummary }) {
           + tokens
           <input
             name="budget"
-            inputMode="numeric"
-            pattern="[0-9]*"
+            placeholder="50k"
             value={budget}
             onInput={(event) => setBudget(event.currentTarget.value)}
           />
