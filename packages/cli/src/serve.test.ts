@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteStore } from "@goal-lease/sdk";
@@ -74,5 +76,20 @@ describe("goal-lease serve", () => {
     const missing = createTestIo();
     expect(await runCli(missing.io, ["serve", "--store", join(directory, "none.db")])).toBe(1);
     expect(missing.stderr()).toMatch(/^error: No store at .*none\.db; run goal-lease run or chat first/);
+  });
+
+  it("says in one line what to do when its port is taken", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const test = createTestIo();
+      expect(await runCli(test.io, ["serve", "--store", store, "--port", String(port)])).toBe(1);
+      expect(test.stderr()).toBe(
+        `error: 127.0.0.1:${port} is in use (another goal-lease serve?); pass --port with another port, or --port 0 for any free one.\n`,
+      );
+    } finally {
+      taken.close();
+    }
   });
 });

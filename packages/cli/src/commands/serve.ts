@@ -55,6 +55,8 @@ export async function runServe(io: CliIo, options: ServeCliOptions): Promise<num
       host: options.host,
       port: options.port,
       pageDirectory: defaultPageDirectory,
+    }).catch((error: NodeJS.ErrnoException) => {
+      throw listenFailure(error, options);
     });
     const shown =
       options.tokenFile === undefined ? `/?token=${token}` : "/?token=<the token in --token-file>";
@@ -75,4 +77,28 @@ export async function runServe(io: CliIo, options: ServeCliOptions): Promise<num
   } finally {
     await store.close();
   }
+}
+
+/** Why the server could not listen, in words that say what to do. */
+function listenFailure(error: NodeJS.ErrnoException, options: ServeCliOptions): Error {
+  const where = `${options.host}:${options.port}`;
+  if (error.code === "EADDRINUSE") {
+    return new GoalLeaseError({
+      code: "port_in_use",
+      message: `${where} is in use (another goal-lease serve?); pass --port with another port, or --port 0 for any free one.`,
+    });
+  }
+  if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") {
+    return new GoalLeaseError({
+      code: "bad_host",
+      message: `${options.host} is not an address of this machine; pass --host with one (127.0.0.1 by default).`,
+    });
+  }
+  if (error.code === "EACCES") {
+    return new GoalLeaseError({
+      code: "port_denied",
+      message: `${where} needs privileges to listen on; pass --port 1024 or higher.`,
+    });
+  }
+  return error;
 }
