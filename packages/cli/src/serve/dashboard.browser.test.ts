@@ -54,7 +54,8 @@ beforeAll(async () => {
 
 /** A page of the dashboard at `viewport`, its errors collected. */
 async function openDashboard(options: Parameters<Browser["newPage"]>[0]): Promise<Page> {
-  const page = await browser.newPage(options);
+  // Bars drawn at once, so the screenshots show the figures they are taken for.
+  const page = await browser.newPage({ reducedMotion: "reduce", ...options });
   page.on("pageerror", (error) => pageErrors.push(error.message));
   page.on("console", (message) => {
     if (message.type() === "error") pageErrors.push(`${message.text()} (${message.location().url})`);
@@ -149,6 +150,7 @@ describe("the goal-lease serve dashboard, in Chromium", () => {
 
   it("reads well on a phone: nothing wider than the screen", async () => {
     const page = await browser.newPage({
+      reducedMotion: "reduce",
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
