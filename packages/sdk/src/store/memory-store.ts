@@ -1,5 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { JsonValue } from "../json.js";
+import { frozenCopy } from "./frozen-copy.js";
+import { MemoryInbox } from "./memory-inbox.js";
 import { acquisition, staleFence } from "./ownership.js";
 import type {
   AcquireResult,
@@ -15,7 +16,7 @@ import type {
   TranscriptEntry,
   WriteOptions,
 } from "./store.js";
-import { inboxFullError, inboxLimits, maxLogEntries } from "./store.js";
+import { maxLogEntries } from "./store.js";
 
 const slotId = (slot: LeaseSlot) => JSON.stringify([slot.pluginId, slot.sessionKey, slot.leaseKey]);
 const stateId = (pluginId: string, scope: string, key: string) => JSON.stringify([pluginId, scope, key]);
@@ -34,8 +35,7 @@ export class MemoryStore implements HostStore {
   /** Each session's owner and token; the claim lives as long as the owner's entry in `#hosts`. */
   readonly #owners = new Map<string, { ownerId: string; token: number; released: boolean }>();
   readonly #hosts = new Map<string, number>();
-  readonly #inbox = new Map<string, InboxCommand>();
-  readonly #commandWatchers = new Set<(sessionKey: string) => void>();
+  readonly #inbox = new MemoryInbox();
 
   async getSession(sessionKey: string) {
     return this.#sessions.get(sessionKey);
@@ -43,7 +43,7 @@ export class MemoryStore implements HostStore {
 
   async putSession(record: SessionRecord, options?: WriteOptions) {
     this.#fence(record.sessionKey, options);
-    this.#sessions.set(record.sessionKey, copy(record));
+    this.#sessions.set(record.sessionKey, frozenCopy(record));
   }
 
   async acquireSessions(
@@ -84,54 +84,28 @@ export class MemoryStore implements HostStore {
     const withWork = new Set<string>();
     for (const lease of this.#leases.values()) withWork.add(lease.sessionKey);
     for (const lease of this.#started.values()) withWork.add(lease.sessionKey);
-    for (const command of this.#inbox.values()) if (!command.answer) withWork.add(command.sessionKey);
+    for (const command of this.#inbox.pending()) withWork.add(command.sessionKey);
     return [...withWork].filter((sessionKey) => (this.#owner(sessionKey)?.expiresAt ?? 0) <= now);
   }
 
   async postCommand(command: Omit<InboxCommand, "id" | "answer">) {
-    const pending = [...this.#inbox.values()].filter(
-      (queued) => queued.sessionKey === command.sessionKey && !queued.answer,
-    );
-    if (pending.length >= inboxLimits.maxPending) throw inboxFullError(command.sessionKey);
-    const posted: InboxCommand = { ...command, sender: { ...command.sender }, id: randomUUID() };
-    this.#inbox.set(posted.id, posted);
-    for (const watcher of this.#commandWatchers) watcher(posted.sessionKey);
-    return copy(posted);
+    return this.#inbox.post(command);
   }
 
   watchCommands(listener: (sessionKey: string) => void) {
-    this.#commandWatchers.add(listener);
-    return () => {
-      this.#commandWatchers.delete(listener);
-    };
+    return this.#inbox.watch(listener);
   }
 
   async getCommand(id: string) {
-    const command = this.#inbox.get(id);
-    return command && copy(command);
+    return this.#inbox.get(id);
   }
 
   async listPendingCommands(sessionKey?: string) {
-    return [...this.#inbox.values()]
-      .filter((command) => !command.answer && (sessionKey === undefined || command.sessionKey === sessionKey))
-      .map(copy);
+    return this.#inbox.pending(sessionKey);
   }
 
   async answerCommand(id: string, answer: { reply: string; at: number }, options?: WriteOptions) {
-    const command = this.#inbox.get(id);
-    if (!command || command.answer) return false;
-    this.#fence(command.sessionKey, options);
-    command.answer = { ...answer };
-    for (const [id, answered] of this.#inbox) {
-      const at = answered.answer?.at;
-      if (
-        answered.sessionKey === command.sessionKey &&
-        at !== undefined &&
-        at < answer.at - inboxLimits.keepAnsweredMs
-      )
-        this.#inbox.delete(id);
-    }
-    return true;
+    return this.#inbox.answer(id, answer, (sessionKey) => this.#fence(sessionKey, options));
   }
 
   async listSessions() {
@@ -141,7 +115,7 @@ export class MemoryStore implements HostStore {
   async appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[], options?: WriteOptions) {
     this.#fence(sessionKey, options);
     const transcript = this.#transcripts.get(sessionKey) ?? [];
-    transcript.push(...entries.map(copy));
+    transcript.push(...entries.map(frozenCopy));
     this.#transcripts.set(sessionKey, transcript);
   }
 
@@ -217,7 +191,7 @@ export class MemoryStore implements HostStore {
     }
     const id = slotId(record);
     const replaced = this.#leases.get(id);
-    this.#leases.set(id, copy(record));
+    this.#leases.set(id, frozenCopy(record));
     return { replaced };
   }
 
@@ -283,19 +257,6 @@ export class MemoryStore implements HostStore {
     const expiresAt = owner.released ? 0 : (this.#hosts.get(owner.ownerId) ?? 0);
     return { sessionKey, ownerId: owner.ownerId, token: owner.token, expiresAt };
   }
-}
-
-// Records are flat or hold plain data the host never mutates: a frozen deep copy is made once, on write.
-function copy<T>(value: T): T {
-  return value === undefined ? value : deepFreeze(JSON.parse(JSON.stringify(value)) as T);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 function toEntry(stored: { json: string; version: number } | undefined): StateEntry | undefined {

@@ -61,6 +61,26 @@ export class SqliteConnection {
     return statement;
   }
 
+  /**
+   * A write in a savepoint of this event-loop turn's group: one that fails changes nothing and the others
+   * still commit. It answers once the group is committed.
+   */
+  write<T>(work: () => T): Promise<T> {
+    const committed = this.group.join();
+    this.db.exec("SAVEPOINT write");
+    try {
+      const result = work();
+      this.db.exec("RELEASE write");
+      return committed.then(() => result);
+    } catch (error) {
+      if (this.db.isTransaction) {
+        this.db.exec("ROLLBACK TO write");
+        this.db.exec("RELEASE write");
+      } else this.group.abandon(error);
+      throw error;
+    }
+  }
+
   /** A store is done with the connection: what it wrote is committed, and the last one closes it. */
   release(): void {
     this.group.commit();

@@ -1,4 +1,3 @@
-import type { DatabaseSync } from "node:sqlite";
 import { HostUsageError, StoreUnavailableError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import { type Row, toSession } from "./rows.js";
@@ -256,15 +255,14 @@ export class SqliteStore implements HostStore {
     this.#connection.release();
   }
 
-  #run<T>(work: (db: DatabaseSync) => T): T {
-    const { db } = this.#connection;
-    if (this.#closed || !db.isOpen) {
+  #run<T>(work: () => T): T {
+    if (this.#closed || !this.#connection.db.isOpen) {
       throw new StoreUnavailableError({
         message: `${this.path}: the store is closed; open it again to use it.`,
       });
     }
     try {
-      return work(db);
+      return work();
     } catch (error) {
       throw this.#connection.failure(error);
     }
@@ -273,35 +271,17 @@ export class SqliteStore implements HostStore {
   readonly #query: Query = (sql) => this.#connection.statement(sql);
 
   /** A read; inside an open group commit it may see that commit's writes, so it answers once they are committed. */
-  #read<T>(work: (db: DatabaseSync) => T): T | Promise<T> {
+  #read<T>(work: () => T): T | Promise<T> {
     return this.#connection.group.settled(this.#run(work));
   }
 
-  /**
-   * A write, in a savepoint of this turn's group commit; with a fence, applied only if the fence is still
-   * the session's owner. It answers once the group is committed.
-   */
-  #write<T>(
-    sessionKey: string | undefined,
-    options: WriteOptions | undefined,
-    work: (db: DatabaseSync) => T,
-  ): Promise<T> {
-    return this.#run((db) => {
-      const { group } = this.#connection;
-      const committed = group.join();
-      db.exec("SAVEPOINT write");
-      try {
+  /** A write in this turn's group commit; with a fence, applied only if the fence is still the session's owner. */
+  #write<T>(sessionKey: string | undefined, options: WriteOptions | undefined, work: () => T): Promise<T> {
+    return this.#run(() =>
+      this.#connection.write(() => {
         if (sessionKey !== undefined) checkFence(this.#query, sessionKey, options?.fence);
-        const result = work(db);
-        db.exec("RELEASE write");
-        return committed.then(() => result);
-      } catch (error) {
-        if (db.isTransaction) {
-          db.exec("ROLLBACK TO write");
-          db.exec("RELEASE write");
-        } else group.abandon(error);
-        throw error;
-      }
-    });
+        return work();
+      }),
+    );
   }
 }

@@ -1,13 +1,10 @@
-import { randomUUID } from "node:crypto";
 import type { Pool } from "pg";
 import { HostUsageError } from "../../errors.js";
 import type { JsonValue } from "../../json.js";
-import { leaseValues, type Row, toCommand, toLease, toSession, toState, toTranscriptEntry } from "../rows.js";
+import { type Row, toSession, toState, toTranscriptEntry } from "../rows.js";
 import {
   type HostStore,
   type InboxCommand,
-  inboxFullError,
-  inboxLimits,
   type LeaseRecord,
   type LeaseSlot,
   maxLogEntries,
@@ -19,18 +16,16 @@ import {
 } from "../store.js";
 import { checkedSchema, describeServer, type PostgresStoreOptions, prepare } from "./postgres-connect.js";
 import { PostgresConnection } from "./postgres-connection.js";
+import * as inbox from "./postgres-inbox.js";
+import * as leases from "./postgres-leases.js";
 import * as owners from "./postgres-owners.js";
-import { watchInbox } from "./postgres-watch.js";
-
-/** The notification channel that tells a session's owner a command was posted for it. */
-const inboxChannel = "goal_lease_inbox";
 
 /**
  * The {@link HostStore} for host processes on several machines: PostgreSQL through `pg`. Each method is one
  * transaction and resolves after it commits. A write to a session first takes the session's lock and
  * checks its fence (one call), so writes to one session, and its acquisition, run one at a time, as on
  * SQLite; sessions do not wait for each other. Commands posted for a session wake its owner through
- * LISTEN/NOTIFY.
+ * LISTEN/NOTIFY (`postgres-inbox.ts`).
  */
 export class PostgresStore implements HostStore {
   readonly #db: PostgresConnection;
@@ -120,70 +115,24 @@ export class PostgresStore implements HostStore {
     return owners.listOrphanedSessions(this.#db, now);
   }
 
-  async postCommand(command: Omit<InboxCommand, "id" | "answer">) {
-    const posted: InboxCommand = { ...command, id: randomUUID() };
-    // The notification goes out when the insert commits; a full inbox inserts nothing.
-    const { rows } = await this.#db.query(
-      `WITH posted AS (
-         INSERT INTO session_inbox (id, session_key, text, sender_id, sender_is_owner, posted_at)
-         SELECT $1, $2, $3, $4, $5, $6
-         WHERE (SELECT count(*) FROM session_inbox WHERE session_key = $2 AND answered_at IS NULL) < $7
-         RETURNING session_key
-       ) SELECT pg_notify('${inboxChannel}', session_key) FROM posted`,
-      [
-        posted.id,
-        posted.sessionKey,
-        posted.text,
-        posted.sender.id,
-        posted.sender.isOwner,
-        posted.postedAt,
-        inboxLimits.maxPending,
-      ],
-    );
-    if (rows.length === 0) throw inboxFullError(posted.sessionKey);
-    return posted;
+  postCommand(command: Omit<InboxCommand, "id" | "answer">) {
+    return inbox.postCommand(this.#db, command);
   }
 
-  async getCommand(id: string) {
-    const { rows } = await this.#db.query("SELECT * FROM session_inbox WHERE id = $1", [id]);
-    return rows[0] ? toCommand(rows[0]) : undefined;
+  getCommand(id: string) {
+    return inbox.getCommand(this.#db, id);
   }
 
-  async listPendingCommands(sessionKey?: string) {
-    const { rows } =
-      sessionKey === undefined
-        ? await this.#db.query("SELECT * FROM session_inbox WHERE answered_at IS NULL ORDER BY posted_at")
-        : await this.#db.query(
-            "SELECT * FROM session_inbox WHERE answered_at IS NULL AND session_key = $1 ORDER BY posted_at",
-            [sessionKey],
-          );
-    return rows.map(toCommand);
+  listPendingCommands(sessionKey?: string) {
+    return inbox.listPendingCommands(this.#db, sessionKey);
   }
 
   watchCommands(listener: (sessionKey: string) => void): () => void {
-    return watchInbox({
-      url: this.#url,
-      channel: inboxChannel,
-      listener,
-      // Notifications sent while the listening connection was down are lost: re-read what is pending.
-      missed: async () => (await this.listPendingCommands()).map((command) => command.sessionKey),
-    });
+    return inbox.watchCommands(this.#db, this.#url, listener);
   }
 
-  async answerCommand(id: string, answer: { reply: string; at: number }, options?: WriteOptions) {
-    const command = await this.getCommand(id);
-    if (!command) return false;
-    return this.#db.write(command.sessionKey, options?.fence, async (client) => {
-      const result = await client.query(
-        "UPDATE session_inbox SET reply = $1, answered_at = $2 WHERE id = $3 AND answered_at IS NULL",
-        [answer.reply, answer.at, id],
-      );
-      await client.query("DELETE FROM session_inbox WHERE session_key = $1 AND answered_at < $2", [
-        command.sessionKey,
-        answer.at - inboxLimits.keepAnsweredMs,
-      ]);
-      return (result.rowCount ?? 0) > 0;
-    });
+  answerCommand(id: string, answer: { reply: string; at: number }, options?: WriteOptions) {
+    return inbox.answerCommand(this.#db, id, answer, options?.fence);
   }
 
   async appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[], options?: WriteOptions) {
@@ -288,80 +237,39 @@ export class PostgresStore implements HostStore {
     return rows.reverse().map((row: Row) => JSON.parse(String(row.value)) as JsonValue);
   }
 
-  async putLease(
-    record: LeaseRecord,
-    options?: WriteOptions & { ifState?: StateCondition },
-  ): Promise<{ replaced: LeaseRecord | undefined } | { conflict: { version: number } }> {
-    const { rows } = await this.#db.call(
-      record.sessionKey,
-      options?.fence,
-      "SELECT * FROM put_lease($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-      [...leaseValues(record), options?.ifState?.key ?? null, options?.ifState?.version ?? 0],
-    );
-    const row = rows[0];
-    if (row && row.conflict_version !== null) return { conflict: { version: Number(row.conflict_version) } };
-    return { replaced: row?.replaced ? toLease(row.replaced as unknown as Row) : undefined };
+  putLease(record: LeaseRecord, options?: WriteOptions & { ifState?: StateCondition }) {
+    return leases.putLease(this.#db, record, options);
   }
 
-  async getLease(slot: LeaseSlot) {
-    const { rows } = await this.#db.query(
-      "SELECT * FROM leases WHERE plugin_id = $1 AND session_key = $2 AND lease_key = $3",
-      [slot.pluginId, slot.sessionKey, slot.leaseKey],
-    );
-    return rows[0] ? toLease(rows[0]) : undefined;
+  getLease(slot: LeaseSlot) {
+    return leases.getLease(this.#db, slot);
   }
 
-  async deleteLease(slot: LeaseSlot, expectedId?: string, options?: WriteOptions) {
-    const { rows } = await this.#db.call(
-      slot.sessionKey,
-      options?.fence,
-      "SELECT * FROM delete_lease($1, $2, $3, $4, $5, $6)",
-      [slot.pluginId, slot.sessionKey, slot.leaseKey, expectedId ?? null],
-    );
-    return rows[0] ? toLease(rows[0]) : undefined;
+  deleteLease(slot: LeaseSlot, expectedId?: string, options?: WriteOptions) {
+    return leases.deleteLease(this.#db, slot, expectedId, options?.fence);
   }
 
-  async deleteSessionLeases(sessionKey: string, options?: WriteOptions) {
-    return this.#db.write(sessionKey, options?.fence, async (client) => {
-      const { rows } = await client.query("DELETE FROM leases WHERE session_key = $1 RETURNING *", [
-        sessionKey,
-      ]);
-      return rows.map(toLease);
-    });
+  deleteSessionLeases(sessionKey: string, options?: WriteOptions) {
+    return leases.deleteSessionLeases(this.#db, sessionKey, options?.fence);
   }
 
-  async listLeases(sessionKey?: string) {
-    return this.#leases("leases", sessionKey);
+  listLeases(sessionKey?: string) {
+    return leases.listLeases(this.#db, "leases", sessionKey);
   }
 
-  async claimLease(slot: LeaseSlot, id: string, options?: WriteOptions) {
-    const { rows } = await this.#db.call(
-      slot.sessionKey,
-      options?.fence,
-      "SELECT * FROM claim_lease($1, $2, $3, $4, $5, $6)",
-      [slot.pluginId, slot.sessionKey, slot.leaseKey, id],
-    );
-    return rows[0] ? toLease(rows[0]) : undefined;
+  claimLease(slot: LeaseSlot, id: string, options?: WriteOptions) {
+    return leases.claimLease(this.#db, slot, id, options?.fence);
   }
 
-  async finishLease(id: string, options?: WriteOptions) {
-    // The session is the started lease's own, found inside the call; a stale fence is named by its id.
-    await this.#db.call(`lease ${id}`, options?.fence, "SELECT finish_lease($1, $2, $3)", [id]);
+  finishLease(id: string, options?: WriteOptions) {
+    return leases.finishLease(this.#db, id, options?.fence);
   }
 
-  async listStartedLeases(sessionKey?: string) {
-    return this.#leases("started_leases", sessionKey);
+  listStartedLeases(sessionKey?: string) {
+    return leases.listLeases(this.#db, "started_leases", sessionKey);
   }
 
   async close() {
     await this.#db.close();
-  }
-
-  async #leases(table: "leases" | "started_leases", sessionKey: string | undefined) {
-    const { rows } =
-      sessionKey === undefined
-        ? await this.#db.query(`SELECT * FROM ${table} ORDER BY due_at`)
-        : await this.#db.query(`SELECT * FROM ${table} WHERE session_key = $1 ORDER BY due_at`, [sessionKey]);
-    return rows.map(toLease);
   }
 }
