@@ -79,49 +79,20 @@ async function reportStatus(
   if (recorded?.goal.status !== "active")
     return { accepted: false, message: "The goal changed meanwhile; stop working on it." };
 
-  if (report.status === "waiting") {
-    const hit = capHit(recorded.goal, turnsUsed) ?? budgetHit(recorded.goal, controller.now());
-    if (hit) {
-      await controller.stop(context, {
-        goalId: goal.id,
-        to: hit.status,
-        by: "gate",
-        reason: hit.detail,
-        gate: hit,
-      });
-      return {
-        accepted: true,
-        status: hit.status,
-        message: `The goal stopped: ${hit.detail}. Wait for the user.`,
-      };
-    }
-    const waitMs = Math.min(
-      (report.wait_seconds ?? 0) * 1_000,
-      recorded.goal.limits.maxWaitMs ?? defaultMaxWaitMs,
-    );
-    const waiting = await controller.wait(context, recorded, { waitMs, note: report.note, turnsUsed });
-    if (waiting?.status !== "waiting" || waiting.wakeAt === undefined) {
-      return {
-        accepted: true,
-        status: waiting?.status,
-        message: "The wait could not be scheduled; wait for the user.",
-      };
-    }
-    return { accepted: true, status: "waiting", waitSeconds: Math.round(waitMs / 1_000) };
-  }
-  if (report.status !== "continue") {
+  if (report.status !== "continue" && report.status !== "waiting") {
     await controller.stop(context, { goalId: goal.id, to: report.status, by: "model", reason: report.note });
     return { accepted: true, status: report.status };
   }
-  const now = controller.now();
-  const hit =
-    (recorded.goal.repeatedNote?.count ?? 0) >= noProgressRepeats
-      ? {
-          gate: "no_progress" as const,
-          status: "blocked" as const,
-          detail: `the same note came ${noProgressRepeats} times in a row`,
-        }
-      : (capHit(recorded.goal, turnsUsed) ?? budgetHit(recorded.goal, now));
+  // Going on, now or after a wait, passes the gates first; only "continue" repeats itself.
+  const noProgress =
+    report.status === "continue" && (recorded.goal.repeatedNote?.count ?? 0) >= noProgressRepeats;
+  const hit = noProgress
+    ? {
+        gate: "no_progress" as const,
+        status: "blocked" as const,
+        detail: `the same note came ${noProgressRepeats} times in a row`,
+      }
+    : (capHit(recorded.goal, turnsUsed) ?? budgetHit(recorded.goal, controller.now()));
   if (hit) {
     await controller.stop(context, {
       goalId: goal.id,
@@ -135,6 +106,21 @@ async function reportStatus(
       status: hit.status,
       message: `The goal stopped: ${hit.detail}. Wait for the user.`,
     };
+  }
+  if (report.status === "waiting") {
+    const waitMs = Math.min(
+      (report.wait_seconds ?? 0) * 1_000,
+      recorded.goal.limits.maxWaitMs ?? defaultMaxWaitMs,
+    );
+    const waiting = await controller.wait(context, recorded, { waitMs, note: report.note, turnsUsed });
+    if (waiting?.status !== "waiting" || waiting.wakeAt === undefined) {
+      return {
+        accepted: true,
+        status: waiting?.status,
+        message: "The wait could not be scheduled; wait for the user.",
+      };
+    }
+    return { accepted: true, status: "waiting", waitSeconds: Math.round(waitMs / 1_000) };
   }
   // Conditional on the goal as just written: a stop that lands first makes this request fail, not win.
   const scheduled = await controller.schedule(context, { turnsUsed, entry: recorded });

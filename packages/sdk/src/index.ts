@@ -10,7 +10,7 @@ export {
   StoreUnavailableError,
 } from "./errors.js";
 export type { HostEvent, HostEventListener, HostEventMap, HostEventName } from "./events.js";
-export { type ForwardResult, forwardCommand } from "./host/commands/forward-command.js";
+export { type ForwardResult, forwardCommand, hasLiveOwner } from "./host/commands/forward-command.js";
 export { createHost, Host } from "./host/host.js";
 export { defaultHostLimits, type HostLimits, type HostOptions } from "./host/host-options.js";
 export type { ContinuationDelivery, ExternalTurnRunner } from "./host/leases/delivery.js";

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import {
   defaultStoreLocation,
+  forwardCommand,
   GoalLeaseError,
   type HostStore,
   isPostgresUrl,
@@ -8,7 +9,6 @@ import {
 } from "@goal-lease/sdk";
 import { type CliIo, printable, writeLine } from "../cli-io.js";
 import { type ControlVerb, type GoalChange, goalCommandText } from "../goal-change.js";
-import { forwardGoalCommand } from "../goal-forward.js";
 
 /**
  * `goal-lease <verb> --session S`: changes a goal from any shell. The command goes through the store to the
@@ -37,7 +37,11 @@ export async function sendGoalCommand(store: HostStore, sessionKey: string, text
       message: `No session ${JSON.stringify(sessionKey)} in this store; goal-lease sessions lists them.`,
     });
   }
-  const result = await forwardGoalCommand(store, { sessionKey, text, sender: { id: "cli", isOwner: true } });
+  const result = await forwardCommand(
+    store,
+    { sessionKey, text, sender: { id: "cli", isOwner: true } },
+    { timeoutMs: 5_000 },
+  );
   return printable(result.status === "answered" ? result.reply : result.message);
 }
 

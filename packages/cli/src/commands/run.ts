@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { maxObjectiveChars, readStoredGoal } from "@goal-lease/goal-plugin";
-import { GoalLeaseError } from "@goal-lease/sdk";
+import { GoalLeaseError, hasLiveOwner } from "@goal-lease/sdk";
 import { type CliIo, colours, printable, writeLine } from "../cli-io.js";
 import { type ExitCode, exitCodes } from "../exit-codes.js";
 import { goalCommandText } from "../goal-change.js";
-import { runsElsewhere } from "../goal-forward.js";
 import { watchGoal } from "../goal-progress.js";
 import { resolveModel } from "../model-spec.js";
 import { openCliHost } from "../open-host.js";
@@ -47,7 +46,7 @@ export async function resumeGoal(io: CliIo, options: RunOptions): Promise<ExitCo
   if (session !== undefined && !options.inMemory) {
     const store = await openExistingStore(io, location).catch(() => undefined);
     try {
-      if (store && (await runsElsewhere(store, session, Date.now()))) {
+      if (store && (await hasLiveOwner(store, session, Date.now()))) {
         const { maxTurns, budget, time: timeMs } = options;
         const text = goalCommandText("resume", { maxTurns, budget, timeMs });
         writeLine(io.stdout, await sendGoalCommand(store, session, text));

@@ -1,6 +1,11 @@
-import { type ForwardResult, GoalLeaseError, type HostStore, type Sender } from "@goal-lease/sdk";
+import {
+  type ForwardResult,
+  forwardCommand,
+  GoalLeaseError,
+  type HostStore,
+  type Sender,
+} from "@goal-lease/sdk";
 import type { Context } from "hono";
-import { forwardGoalCommand } from "../goal-forward.js";
 import { jsonError } from "./json-error.js";
 
 /**
@@ -16,7 +21,7 @@ export async function forwardControl(
   const { session: sessionKey, text, sender, timeoutMs } = command;
   let result: ForwardResult;
   try {
-    result = await forwardGoalCommand(store, { sessionKey, text, sender, timeoutMs });
+    result = await forwardCommand(store, { sessionKey, text, sender }, { timeoutMs });
   } catch (error) {
     // A session whose process has not taken its waiting commands takes no more until it does.
     if (error instanceof GoalLeaseError && error.code === "inbox_full")
