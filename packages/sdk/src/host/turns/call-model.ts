@@ -1,6 +1,6 @@
 import type { Clock } from "../../clock.js";
 import { ModelUsageLimitError } from "../../errors.js";
-import type { Model, ModelRequest, ModelResponse } from "../../model.js";
+import type { Model, ModelRequest, ModelResponse, ModelToolCall } from "../../model.js";
 import type { TurnOutcome } from "../../plugin.js";
 
 /** Why a model call failed: it threw, the provider refused it for a usage limit, or it ran past the timeout. */
@@ -55,16 +55,37 @@ export async function callModel(
   }
 }
 
+/**
+ * The response read once into plain data, or a failure when it is malformed. A custom model's response may
+ * be anything (getters that throw or change, a Proxy): what the turn uses is this copy.
+ */
 function checkResponse(response: ModelResponse): ModelResponse | ModelCallFailure {
-  const valid =
-    typeof response?.text === "string" &&
-    Array.isArray(response.toolCalls) &&
-    response.toolCalls.every(
-      (call) => typeof call?.id === "string" && typeof call.name === "string" && call.name.length <= 200,
-    ) &&
-    Number.isFinite(response.usage?.inputTokens) &&
-    Number.isFinite(response.usage?.outputTokens);
-  return valid ? response : new ModelCallFailure("model_error", "Model returned a malformed response.");
+  try {
+    const { text, toolCalls, usage, truncated } = response;
+    const calls = Array.isArray(toolCalls)
+      ? toolCalls.map((call) => ({ id: call?.id, name: call?.name, input: call?.input }))
+      : undefined;
+    const inputTokens = usage?.inputTokens;
+    const outputTokens = usage?.outputTokens;
+    const valid =
+      typeof text === "string" &&
+      calls?.every(
+        ({ id, name }) => typeof id === "string" && typeof name === "string" && name.length <= 200,
+      ) === true &&
+      Number.isFinite(inputTokens) &&
+      Number.isFinite(outputTokens);
+    if (valid) {
+      const plain: ModelResponse = {
+        text,
+        toolCalls: calls as ModelToolCall[],
+        usage: { inputTokens, outputTokens },
+      };
+      return truncated === true ? { ...plain, truncated } : plain;
+    }
+  } catch {
+    // A getter that throws is as malformed as a missing field.
+  }
+  return new ModelCallFailure("model_error", "Model returned a malformed response.");
 }
 
 function failureOf(model: Model, error: unknown): ModelCallFailure {

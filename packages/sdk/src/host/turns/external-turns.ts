@@ -11,6 +11,7 @@ import { callHooks, hostSender, mintContext } from "../plugins/plugin-hooks.js";
 import type { SessionState, TurnIdentity } from "../sessions/session-state.js";
 import { contextLines, offeredTools } from "./prompt.js";
 import { executeToolCall, type ToolCallResult } from "./tool-executor.js";
+import { readToolCall } from "./tool-input.js";
 import type { TurnHost } from "./turn-host.js";
 import { announceTurnEnd, announceTurnStart, turnInvocation } from "./turn-notices.js";
 
@@ -126,7 +127,10 @@ export class ExternalTurns {
     const turn = this.#runningTurn(session, input.turnId);
     const invocation = turnInvocation(turn.identity);
     const tools = await offeredTools(this.#host, session, invocation);
-    const call = { id: randomUUID(), name: input.name, input: input.input };
+    const call = readToolCall(
+      { id: randomUUID(), name: input.name, input: input.input },
+      this.#host.limits.maxToolInputChars,
+    );
     const result = await executeToolCall(this.#host, call, tools, (pluginId) =>
       mintContext(this.#host, session, pluginId, { ...invocation, origin: "tool" }),
     );

@@ -1,4 +1,4 @@
-import type { ModelMessage, ModelRequest, ModelToolCall } from "../../model.js";
+import type { ModelMessage, ModelRequest } from "../../model.js";
 import type { TurnOutcome, TurnUsage } from "../../plugin.js";
 import type { TranscriptEntry } from "../../store/store.js";
 import { type Invocation, mintContext } from "../plugins/plugin-hooks.js";
@@ -7,7 +7,7 @@ import type { SessionState } from "../sessions/session-state.js";
 import { callModel, ModelCallFailure } from "./call-model.js";
 import { fitUnderCeiling } from "./token-ceiling.js";
 import { executeToolCall } from "./tool-executor.js";
-import { storableToolCall } from "./tool-input.js";
+import { readToolCall } from "./tool-input.js";
 import type { TurnHost } from "./turn-host.js";
 
 /** What the model loop of a turn produced; filled in as it goes, so a fault midway keeps what was done. */
@@ -71,10 +71,15 @@ export async function runModelLoop(
     result.text = response.text;
     // Cut off at the ceiling, the last tool call may be half-written: none of them runs, and the turn ends.
     const cut = response.truncated === true && request.maxOutputTokens !== undefined;
-    const calls: ModelToolCall[] = cut ? [] : response.toolCalls;
-    // The model's inputs as they may be kept: one nested too deep is not stored (nor sent back) as it came.
-    const kept = calls.map((call) => storableToolCall(call, host.limits.maxToolInputChars));
-    const assistant: ModelMessage = { role: "assistant", content: response.text, toolCalls: kept };
+    // Each input read once as JSON: what is kept, sent back and validated is that copy, never the model's object.
+    const calls = (cut ? [] : response.toolCalls).map((call) =>
+      readToolCall(call, host.limits.maxToolInputChars),
+    );
+    const assistant: ModelMessage = {
+      role: "assistant",
+      content: response.text,
+      toolCalls: calls.map((read) => read.call),
+    };
     messages.push(assistant);
     result.produced.push(entry(assistant));
     if (cut) {
@@ -89,8 +94,9 @@ export async function runModelLoop(
       return;
     }
     let closing = true;
-    for (const call of calls) {
-      const toolResult = await executeToolCall(host, call, tools, (pluginId) =>
+    for (const read of calls) {
+      const { call } = read;
+      const toolResult = await executeToolCall(host, read, tools, (pluginId) =>
         mintContext(host, session, pluginId, { ...invocation, origin: "tool" }),
       );
       result.toolCalls.push(call.name);

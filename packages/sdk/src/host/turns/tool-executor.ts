@@ -1,8 +1,7 @@
 import { formatIssues } from "../../format-issues.js";
-import type { ModelToolCall } from "../../model.js";
 import type { SessionContext } from "../../session-context.js";
 import type { RegisteredTool } from "../plugins/plugin-registry.js";
-import { toolInputProblem } from "./tool-input.js";
+import type { ReadToolCall } from "./tool-input.js";
 import type { TurnHost } from "./turn-host.js";
 
 /** A tool call's result as the model will see it. */
@@ -12,12 +11,13 @@ export interface ToolCallResult {
 }
 
 /**
- * Runs one model tool call: look up the tool among those offered this turn, bound and strictly validate
- * the input, call it with a fresh context. Every failure becomes an error result; nothing here throws.
+ * Runs one model tool call, read by `readToolCall`: look up the tool among those offered this turn, refuse
+ * an input that could not be read, strictly validate it, call the tool with a fresh context. Every failure
+ * becomes an error result; nothing here throws.
  */
 export async function executeToolCall(
   host: TurnHost,
-  call: ModelToolCall,
+  { call, problem }: ReadToolCall,
   tools: ReadonlyMap<string, RegisteredTool>,
   mintContext: (pluginId: string) => SessionContext,
 ): Promise<ToolCallResult> {
@@ -26,7 +26,6 @@ export async function executeToolCall(
     const available = [...tools.keys()].join(", ") || "none";
     return failure(`Unknown tool "${String(call.name).slice(0, 80)}". Available tools: ${available}.`);
   }
-  const problem = toolInputProblem(call.input, host.limits.maxToolInputChars);
   if (problem) return failure(`Invalid input for ${tool.definition.name}: ${problem}.`);
   const parsed = tool.schema.safeParse(call.input);
   if (!parsed.success) {

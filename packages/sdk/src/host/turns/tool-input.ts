@@ -3,35 +3,50 @@ import type { ModelToolCall } from "../../model.js";
 /** The deepest nesting of objects and arrays a tool input may have. */
 export const maxToolInputDepth = 32;
 
-/**
- * Why a model's tool input cannot be used, or undefined if it can: not an object, nested deeper than
- * {@link maxToolInputDepth}, or longer than `maxChars` as JSON. The nesting is checked first, without
- * recursion, before anything recursive (serialization, schema validation, the store) sees the input, so a
- * hostile nesting cannot overflow the call stack.
- */
-export function toolInputProblem(input: unknown, maxChars: number): string | undefined {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    return "input must be a JSON object";
-  }
-  if (nestsTooDeep(input, maxChars)) return `input must not nest deeper than ${maxToolInputDepth} levels`;
-  let size: number | undefined;
-  try {
-    size = JSON.stringify(input)?.length;
-  } catch {
-    return "input must be JSON";
-  }
-  return size === undefined || size > maxChars
-    ? `input must be a JSON object of at most ${maxChars} characters`
-    : undefined;
+/** A tool call read once into plain data: what the transcript keeps and what the tool's schema sees. */
+export interface ReadToolCall {
+  /** The call with its input as a JSON copy, or `{}` when the input could not be read as JSON. */
+  call: ModelToolCall;
+  /** Why the input cannot be used, or undefined if it can. */
+  problem: string | undefined;
 }
 
 /**
- * A tool call as the transcript keeps it: an input nested too deep is replaced, so nothing downstream (the
- * store, an adapter sending it back) recurses into it. Other refused inputs are kept as the model sent them.
+ * Reads a tool call's input once, as JSON: it must be an object, nested no deeper than
+ * {@link maxToolInputDepth}, and no longer than `maxChars` as JSON. The input may be anything a custom model
+ * or an embedding host made (getters or a `toJSON` that throw, a Proxy, a cycle, a BigInt); from here on
+ * only the plain copy is used, so nothing later (the schema, the store, sizing the next request) runs the
+ * model's code again or finds something it cannot serialize. The nesting is checked without recursion
+ * before anything recursive sees the input, so a hostile nesting cannot overflow the call stack.
  */
-export function storableToolCall(call: ModelToolCall, maxChars: number): ModelToolCall {
-  return nestsTooDeep(call.input, maxChars) ? { ...call, input: {} } : call;
+export function readToolCall(call: ModelToolCall, maxChars: number): ReadToolCall {
+  const read = readInput(call.input, maxChars);
+  return { call: { id: call.id, name: call.name, input: read.input }, problem: read.problem };
 }
+
+function readInput(input: unknown, maxChars: number): { input: unknown; problem: string | undefined } {
+  let text: string | undefined;
+  try {
+    if (nestsTooDeep(input, maxChars)) return { input: {}, problem: tooDeep };
+    text = JSON.stringify(input);
+  } catch {
+    return { input: {}, problem: "input must be JSON" };
+  }
+  if (text === undefined) return { input: {}, problem: notAnObject };
+  const copy: unknown = JSON.parse(text);
+  // A toJSON may have turned the input into anything, a nesting too deep included.
+  if (nestsTooDeep(copy, maxChars)) return { input: {}, problem: tooDeep };
+  if (typeof copy !== "object" || copy === null || Array.isArray(copy)) {
+    return { input: copy, problem: notAnObject };
+  }
+  if (text.length > maxChars) {
+    return { input: copy, problem: `input must be a JSON object of at most ${maxChars} characters` };
+  }
+  return { input: copy, problem: undefined };
+}
+
+const notAnObject = "input must be a JSON object";
+const tooDeep = `input must not nest deeper than ${maxToolInputDepth} levels`;
 
 /** Whether `value` nests deeper than the limit: an explicit stack bounded by `maxNodes`, never recursion. */
 function nestsTooDeep(value: unknown, maxNodes: number): boolean {
