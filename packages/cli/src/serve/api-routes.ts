@@ -7,6 +7,7 @@ import { forwardControl } from "./forward-control.js";
 import { readGoalDetail, readGoalSummaries, readVersionedGoal } from "./goal-reads.js";
 import { maxBodyBytes, readJsonBody, requireJson } from "./json-body.js";
 import { jsonError, noGoal } from "./json-error.js";
+import { refuseOtherMethods } from "./other-methods.js";
 import { sessionWebhookSecret } from "./secrets.js";
 import { sessionParam } from "./session-param.js";
 
@@ -78,5 +79,8 @@ export function apiRoutes(options: ApiRoutesOptions): Hono {
     },
   );
 
+  refuseOtherMethods(api, "/goals", ["GET"]);
+  refuseOtherMethods(api, "/goals/:session", ["GET"]);
+  refuseOtherMethods(api, "/goals/:session/:verb", ["POST"]);
   return api;
 }

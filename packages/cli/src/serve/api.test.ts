@@ -215,7 +215,11 @@ describe("goal-lease serve: the JSON API", () => {
       400,
       /^Invalid body: Unrecognized key/,
     );
-    await expectRefused(await call(`/api/goals/${encoded}/pause`, { headers: auth }), 404, /^No route GET/);
+    await expectRefused(
+      await call(`/api/goals/${encoded}/pause`, { headers: auth }),
+      405,
+      /^GET is not served on .*: use POST\.$/,
+    );
     await expectRefused(
       await post("/hooks/wake/nobody", "{}", { "Content-Type": "application/json" }),
       401,

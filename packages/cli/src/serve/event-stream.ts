@@ -27,15 +27,27 @@ export function eventStreamHandler(options: EventStreamOptions) {
         `Too many dashboards open (${options.maxClients}); close one and reload.`,
       );
     }
+    // Hono answers HEAD by running the GET handler and dropping its body unread, so a stream opened
+    // for HEAD would never hear that it ended and would keep its slot for good: HEAD gets the headers alone.
+    if (context.req.method === "HEAD") {
+      return context.body(null, 200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
+    }
+    // A slot is freed the moment its stream ends, whichever way: the client goes (its response is
+    // cancelled or its request aborted), the stream fails, or the server closes.
     const closed = new AbortController();
     streams.add(closed);
+    closed.signal.addEventListener("abort", () => streams.delete(closed), { once: true });
+    const request = context.req.raw.signal;
+    if (request.aborted) closed.abort();
+    else request.addEventListener("abort", () => closed.abort(), { once: true });
     return streamSSE(context, async (stream) => {
+      stream.onAbort(() => closed.abort());
       const unsubscribe = options.watcher.subscribe((change) => {
         const data = JSON.stringify(change.type === "goal" ? change.goal : { session: change.session });
         void stream.writeSSE({ event: change.type, data }).catch(() => closed.abort());
       });
-      stream.onAbort(() => closed.abort());
       try {
+        if (closed.signal.aborted) return;
         const goals = await options.watcher.snapshot();
         await stream.writeSSE({ event: "snapshot", data: JSON.stringify(goals) });
         const ended = new Promise((resolve) =>
@@ -47,7 +59,7 @@ export function eventStreamHandler(options: EventStreamOptions) {
         }
       } finally {
         unsubscribe();
-        streams.delete(closed);
+        closed.abort();
       }
     });
   };

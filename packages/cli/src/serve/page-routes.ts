@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GoalLeaseError } from "@goal-lease/sdk";
 import { Hono } from "hono";
+import { refuseOtherMethods } from "./other-methods.js";
 
 /**
  * Where the build puts the page: `dist/page` of this package. The path climbs two folders and comes back
@@ -37,6 +38,7 @@ export function pageRoutes(directory: string): Hono {
     page.get(path, (context) =>
       context.body(body, 200, { "Content-Type": file.type, "Cache-Control": "no-cache" }),
     );
+    refuseOtherMethods(page, path, ["GET"]);
   }
   return page;
 }

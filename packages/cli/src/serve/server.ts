@@ -8,6 +8,7 @@ import { eventStreamPath, originsOf, refuseCrossSite, requireToken } from "./aut
 import { eventStreamHandler } from "./event-stream.js";
 import { GoalWatcher } from "./goal-watcher.js";
 import { jsonError } from "./json-error.js";
+import { refuseOtherMethods } from "./other-methods.js";
 import { pageRoutes } from "./page-routes.js";
 import { webhookRoutes } from "./webhook-routes.js";
 
@@ -78,6 +79,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     context.header("Cache-Control", "no-store");
   });
   app.get(eventStreamPath, events.handler);
+  refuseOtherMethods(app, eventStreamPath, ["GET"]);
   app.route(
     "/api",
     apiRoutes({ store: options.store, webhookSecret: options.webhookSecret, forwardTimeoutMs }),

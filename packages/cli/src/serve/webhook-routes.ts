@@ -6,6 +6,7 @@ import { forwardControl } from "./forward-control.js";
 import { readVersionedGoal } from "./goal-reads.js";
 import { isJsonType, maxBodyBytes, readJsonBody } from "./json-body.js";
 import { jsonError, noGoal } from "./json-error.js";
+import { refuseOtherMethods } from "./other-methods.js";
 import { secretsMatch, sessionWebhookSecret } from "./secrets.js";
 import { sessionParam } from "./session-param.js";
 
@@ -73,5 +74,6 @@ export function webhookRoutes(options: {
       });
     },
   );
+  refuseOtherMethods(hooks, "/wake/:session", ["POST"]);
   return hooks;
 }
