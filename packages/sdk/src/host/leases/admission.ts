@@ -1,5 +1,5 @@
 import type { LeaseDropReason } from "../../lease.js";
-import type { LeaseRecord } from "../../store/store.js";
+import type { Fence, LeaseRecord } from "../../store/store.js";
 import { hostSender, mintContext } from "../plugins/plugin-hooks.js";
 import type { SessionState } from "../sessions/session-state.js";
 import { withdrawUnstarted } from "./delivery.js";
@@ -28,32 +28,43 @@ export async function dropSessionLeases(
   for (const lease of dropped.values()) emitLeaseDropped(host, lease, reason);
 }
 
+/** Runs an admitted continuation's turn, with the token ceiling its plugin set. */
+export type RunContinuation = (claimed: LeaseRecord, admitted: { maxTokens?: number }) => Promise<unknown>;
+
 /**
  * Admission: re-checks a due lease at the moment its turn would start, claims it in the store so it can run
- * only once, and asks its plugin; `runContinuation` then runs its turn (unless the embedding host does). A clear, a reset or a drain that lands at any point before the turn
- * starts wins: the lease is dropped and never runs.
+ * only once, and asks its plugin; `runContinuation` then runs its turn (unless the embedding host does). A
+ * clear, a reset or a drain that lands at any point before the turn starts wins: the lease is dropped and
+ * never runs. A person's message that arrives at any point before the turn starts goes first: the lease
+ * waits for the session to be idle again (claimed, it is parked, and admitted anew then).
  */
 export async function admitAndRun(
   host: LeaseHost,
   session: SessionState,
   lease: LeaseRecord,
-  runContinuation: (claimed: LeaseRecord, admitted: { maxTokens?: number }) => Promise<unknown>,
+  runContinuation: RunContinuation,
 ): Promise<void> {
-  const fence = { fence: session.fence };
+  // Every write of the admission carries the claim it began under, so a process that loses the session
+  // meanwhile writes nothing there.
+  const fence = session.fence;
   const stale = staleReason(host, session, lease);
   if (stale === "host_draining") {
     emitLeaseDropped(host, lease, stale);
     return;
   }
   if (stale) {
-    await host.store.deleteLease(lease, lease.id, fence);
+    await host.store.deleteLease(lease, lease.id, { fence });
     emitLeaseDropped(host, lease, stale);
+    return;
+  }
+  if (session.userWaiting) {
+    giveWay(session, lease);
     return;
   }
   session.admitting = lease;
   let claimed: LeaseRecord | undefined;
   try {
-    claimed = await host.store.claimLease(lease, lease.id, fence);
+    claimed = await host.store.claimLease(lease, lease.id, { fence });
   } finally {
     if (!claimed && session.admitting === lease) session.admitting = undefined;
   }
@@ -61,19 +72,47 @@ export async function admitAndRun(
     emitLeaseDropped(host, lease, "not_current");
     return;
   }
+  await startClaimed(host, session, { admitting: lease, claimed }, fence, runContinuation);
+}
+
+/** Admits again a continuation that was claimed, then gave way to a person's message. */
+export async function admitParked(
+  host: LeaseHost,
+  session: SessionState,
+  lease: LeaseRecord,
+  runContinuation: RunContinuation,
+): Promise<void> {
+  const fence = session.fence;
+  session.admitting = lease;
+  await startClaimed(host, session, { admitting: lease, claimed: lease }, fence, runContinuation);
+}
+
+/** Asks the claimed lease's plugin, re-checks everything that may have changed meanwhile, and runs its turn. */
+async function startClaimed(
+  host: LeaseHost,
+  session: SessionState,
+  lease: { admitting: LeaseRecord; claimed: LeaseRecord },
+  fence: Fence | undefined,
+  runContinuation: RunContinuation,
+): Promise<void> {
+  const { admitting, claimed } = lease;
   const admission = await askPlugin(host, session, claimed);
   const declined = admission === "declined";
   // Withdrawn meanwhile by a clear, a replacement or a reset: its own event was emitted then.
-  const withdrawn = session.admitting !== lease;
+  const withdrawn = session.admitting !== admitting;
   session.admitting = undefined;
-  const changed = declined ? "plugin_declined" : staleReason(host, session, lease);
+  const changed = declined ? "plugin_declined" : staleReason(host, session, claimed);
   if (withdrawn || changed) {
-    await host.store.finishLease(lease.id, fence);
-    if (!withdrawn && changed) emitLeaseDropped(host, lease, changed);
+    await host.store.finishLease(claimed.id, { fence });
+    if (!withdrawn && changed) emitLeaseDropped(host, claimed, changed);
+    return;
+  }
+  if (session.userWaiting) {
+    session.parked = claimed;
     return;
   }
   // From here to the turn's start nothing awaits, so nothing can slip in between.
-  const { sessionKey, pluginId, leaseKey, id: leaseId } = lease;
+  const { sessionKey, pluginId, leaseKey, id: leaseId } = claimed;
   host.events.emit("lease-admitted", { sessionKey, pluginId, leaseKey, leaseId });
   if (host.externalTurns) {
     // The embedding host runs the turn; the lease stays started until that turn's end is reported.
@@ -88,8 +127,8 @@ export async function admitAndRun(
       });
     } catch (error) {
       session.delivered = undefined;
-      await host.store.finishLease(leaseId, fence);
-      emitLeaseDropped(host, lease, "delivery_failed");
+      await host.store.finishLease(leaseId, { fence });
+      emitLeaseDropped(host, claimed, "delivery_failed");
       throw error;
     }
     return;
@@ -97,8 +136,17 @@ export async function admitAndRun(
   try {
     await runContinuation(claimed, admission === "declined" ? {} : admission);
   } finally {
-    await host.store.finishLease(leaseId, { fence: session.fence });
+    await host.store.finishLease(leaseId, { fence });
   }
+}
+
+/**
+ * Puts a due lease that is not claimed back among the due, behind the person's message, unless a newer
+ * lease of its slot is due already (that one is the plugin's wish now; this one would fail its claim).
+ */
+function giveWay(session: SessionState, lease: LeaseRecord): void {
+  const newer = session.due.some((due) => due.pluginId === lease.pluginId && due.leaseKey === lease.leaseKey);
+  if (!newer) session.due.push(lease);
 }
 
 /**

@@ -52,7 +52,8 @@ export async function withdrawDelivery(
 
 /**
  * Withdraws the continuation of `slot` (any, without one) that has been claimed but whose turn has not
- * started: one being admitted here, or one handed to the embedding host. A clear, a replacement or a stop
+ * started: one being admitted here, one that gave way to a person's message, or one handed to the
+ * embedding host. A clear, a replacement or a stop
  * made before the turn starts wins; the admission finds it withdrawn and starts nothing.
  */
 export async function withdrawUnstarted(
@@ -64,6 +65,12 @@ export async function withdrawUnstarted(
   if (admitting && fills(admitting, slot)) {
     session.admitting = undefined;
     return admitting;
+  }
+  const parked = session.parked;
+  if (parked && fills(parked, slot)) {
+    session.parked = undefined;
+    await host.store.finishLease(parked.id, { fence: session.fence });
+    return parked;
   }
   const waiting = waitingDelivery(session, slot);
   if (waiting) await withdrawDelivery(host, session, waiting);

@@ -10,6 +10,8 @@ export interface TurnIdentity {
   lease?: LeaseRecord;
   sender: Sender;
   generation: number;
+  /** The claim on the session the turn started under: every write of the turn carries it. */
+  fence: Fence | undefined;
 }
 
 /** A user turn waiting for its session's queue. */
@@ -31,6 +33,12 @@ export class SessionState {
   fence?: Fence;
   /** A continuation claimed in the store whose turn has not started: a clear still withdraws it. */
   admitting?: LeaseRecord;
+  /**
+   * A continuation claimed in the store that gave way to a person's message before its turn started: once
+   * the session is idle it is admitted again (its plugin asked again, not claimed again); a clear, a stop
+   * or a reset still withdraws it.
+   */
+  parked?: LeaseRecord;
   /** With external turns: the continuation handed to the embedding host, until its turn ends. */
   delivered?: LeaseRecord;
   /** With external turns: the turn the embedding host is running now. */
@@ -60,6 +68,11 @@ export class SessionState {
   /** Whether a turn runs, or is about to, so a due continuation must wait. */
   get busy(): boolean {
     return this.running || this.delivered !== undefined || this.externalTurn !== undefined;
+  }
+
+  /** Whether a person's message waits for the queue: a continuation about to start gives way to it. */
+  get userWaiting(): boolean {
+    return this.userQueue.length > 0;
   }
 
   /** The due lease that has waited longest. */

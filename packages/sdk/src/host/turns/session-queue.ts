@@ -1,6 +1,6 @@
 import type { LeaseRecord } from "../../store/store.js";
 import type { IdleTracker } from "../idle-tracker.js";
-import { admitAndRun, emitLeaseDropped } from "../leases/admission.js";
+import { admitAndRun, admitParked, emitLeaseDropped } from "../leases/admission.js";
 import type { SessionState } from "../sessions/session-state.js";
 import { runTurn } from "./run-turn.js";
 import type { TurnHost } from "./turn-host.js";
@@ -39,21 +39,30 @@ export class SessionQueue {
       this.#runExclusive(session, turn);
       return;
     }
+    const parked = session.parked;
+    session.parked = undefined;
     if (this.#host.isDraining()) {
       for (const lease of session.due.splice(0)) emitLeaseDropped(this.#host, lease, "host_draining");
+      if (parked) this.#runExclusive(session, this.#drop(session, parked));
       return;
     }
-    const lease = session.takeDue();
+    const lease = parked ?? session.takeDue();
     if (!lease) return;
     session.running = true;
-    this.#runExclusive(session, this.#admit(session, lease));
+    this.#runExclusive(session, this.#admit(session, lease, parked ? admitParked : admitAndRun));
   }
 
-  async #admit(session: SessionState, lease: LeaseRecord): Promise<void> {
+  async #admit(session: SessionState, lease: LeaseRecord, admit: typeof admitAndRun): Promise<void> {
     await this.#hooks.beforeAdmission(session);
-    await admitAndRun(this.#host, session, lease, (claimed, { maxTokens }) =>
+    await admit(this.#host, session, lease, (claimed, { maxTokens }) =>
       runTurn(this.#host, session, { kind: "continuation", lease: claimed, maxTokens }),
     );
+  }
+
+  /** A parked continuation of a host that shuts down: dropped, as one being admitted then would be. */
+  async #drop(session: SessionState, lease: LeaseRecord): Promise<void> {
+    await this.#host.store.finishLease(lease.id, { fence: session.fence });
+    emitLeaseDropped(this.#host, lease, "host_draining");
   }
 
   #runExclusive(session: SessionState, work: Promise<unknown>): void {
