@@ -1,3 +1,5 @@
+import type { Fence } from "./store/store.js";
+
 /** Brand that only host-minted contexts carry; the host's registry, not this symbol, is what it trusts. */
 export const sessionContextBrand: unique symbol = Symbol("goal-lease.SessionContext");
 
@@ -33,6 +35,11 @@ export interface ContextGrant {
   /** Which load of the plugin it was minted for: an unloaded plugin's contexts stay dead after a reload. */
   readonly load: number;
   readonly generation: number;
+  /**
+   * The claim on the session the context was minted under (a turn's: the one it started under). Its writes
+   * carry it, so once this process loses the session, nothing done with the context is written.
+   */
+  readonly fence: Fence | undefined;
 }
 
 /** The fields of a context, without the brand. */

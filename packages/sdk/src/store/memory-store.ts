@@ -1,7 +1,7 @@
 import type { JsonValue } from "../json.js";
 import { frozenCopy } from "./frozen-copy.js";
 import { MemoryInbox } from "./memory-inbox.js";
-import { acquisition, staleFence } from "./ownership.js";
+import { acquisition, staleFence, writeFence } from "./ownership.js";
 import type {
   AcquireResult,
   HostStore,
@@ -246,7 +246,7 @@ export class MemoryStore implements HostStore {
   async close() {}
 
   #fence(sessionKey: string, options: WriteOptions | undefined): void {
-    const fence = options?.fence;
+    const fence = writeFence(sessionKey, options);
     if (fence) staleFence(this.#owner(sessionKey), sessionKey, fence);
   }
 

@@ -1,5 +1,5 @@
 import { SessionOwnedError } from "../errors.js";
-import type { AcquireResult, Fence, SessionOwner } from "./store.js";
+import type { AcquireResult, Fence, SessionOwner, WriteOptions } from "./store.js";
 
 /**
  * The one rule of taking a session, shared by every store: free, expired or already ours, it is taken
@@ -26,4 +26,20 @@ export function staleFence(current: SessionOwner | undefined, sessionKey: string
     sessionKey,
     message: `Session ${JSON.stringify(sessionKey)} is now owned by another host process; this process lost it and wrote nothing.`,
   });
+}
+
+/**
+ * The fence a write carries. No options, or options without the field, is an unfenced write (a process
+ * with the store to itself: a test, a fixture, an offline tool). The field given but empty is a writer
+ * that lost its claim (a host clears a session's fence when another process takes it), so the write is
+ * refused: a missing fence never passes as "no check".
+ */
+export function writeFence(sessionKey: string, options: WriteOptions | undefined): Fence | undefined {
+  if (options && "fence" in options && options.fence === undefined) {
+    throw new SessionOwnedError({
+      sessionKey,
+      message: `Session ${JSON.stringify(sessionKey)} is not this process's any more; it wrote nothing.`,
+    });
+  }
+  return options?.fence;
 }

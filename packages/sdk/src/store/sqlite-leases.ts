@@ -1,6 +1,6 @@
 import { leaseValues, type Row, toLease } from "./rows.js";
 import { checkFence, type Query } from "./sqlite-owners.js";
-import type { Fence, LeaseRecord, LeaseSlot, StateCondition } from "./store.js";
+import type { LeaseRecord, LeaseSlot, StateCondition, WriteOptions } from "./store.js";
 
 // The lease statements of SqliteStore; each runs inside the transaction the store opened for it.
 
@@ -61,11 +61,11 @@ export function claimLease(query: Query, slot: LeaseSlot, id: string): LeaseReco
   return current;
 }
 
-/** Forgets a started lease, if `fence` still owns its session. */
-export function finishLease(query: Query, id: string, fence: Fence | undefined): void {
+/** Forgets a started lease, if the write's fence still owns its session. */
+export function finishLease(query: Query, id: string, options: WriteOptions | undefined): void {
   const row = query("SELECT session_key FROM started_leases WHERE id = ?").get(id) as Row | undefined;
   if (!row) return;
-  checkFence(query, String(row.session_key), fence);
+  checkFence(query, String(row.session_key), options);
   query("DELETE FROM started_leases WHERE id = ?").run(id);
 }
 

@@ -1,7 +1,7 @@
 import type { StatementSync } from "node:sqlite";
-import { acquisition, staleFence } from "./ownership.js";
+import { acquisition, staleFence, writeFence } from "./ownership.js";
 import { type Row, toOwner } from "./rows.js";
-import type { AcquireResult, Fence, SessionOwner } from "./store.js";
+import type { AcquireResult, SessionOwner, WriteOptions } from "./store.js";
 
 /** Prepares (or reuses) a statement on the store's open database. */
 export type Query = (sql: string) => StatementSync;
@@ -84,8 +84,9 @@ export function listOrphans(query: Query, now: number): string[] {
   return rows.map((row) => String(row.session_key));
 }
 
-/** Inside a write transaction: throws unless `fence` is the session's current owner. */
-export function checkFence(query: Query, sessionKey: string, fence: Fence | undefined): void {
+/** Inside a write transaction: throws unless the write's fence is the session's current owner. */
+export function checkFence(query: Query, sessionKey: string, options: WriteOptions | undefined): void {
+  const fence = writeFence(sessionKey, options);
   if (!fence) return;
   const row = query("SELECT owner_id, token FROM session_owners WHERE session_key = ?").get(sessionKey) as
     | { owner_id: string; token: number }

@@ -151,7 +151,7 @@ export class SqliteStore implements HostStore {
     return this.#write(undefined, undefined, () => {
       const command = inbox.getCommand(this.#query, id);
       if (!command) return false;
-      checkFence(this.#query, command.sessionKey, options?.fence);
+      checkFence(this.#query, command.sessionKey, options);
       return inbox.answerCommand(this.#query, id, answer);
     });
   }
@@ -242,7 +242,7 @@ export class SqliteStore implements HostStore {
   }
 
   async finishLease(id: string, options?: WriteOptions) {
-    await this.#write(undefined, undefined, () => leases.finishLease(this.#query, id, options?.fence));
+    await this.#write(undefined, undefined, () => leases.finishLease(this.#query, id, options));
   }
 
   async listStartedLeases(sessionKey?: string) {
@@ -279,7 +279,7 @@ export class SqliteStore implements HostStore {
   #write<T>(sessionKey: string | undefined, options: WriteOptions | undefined, work: () => T): Promise<T> {
     return this.#run(() =>
       this.#connection.write(() => {
-        if (sessionKey !== undefined) checkFence(this.#query, sessionKey, options?.fence);
+        if (sessionKey !== undefined) checkFence(this.#query, sessionKey, options);
         return work();
       }),
     );

@@ -76,9 +76,13 @@ export type AcquireResult =
   | { status: "acquired"; fence: Fence; previous?: SessionOwner }
   | { status: "held"; owner: SessionOwner };
 
-/** Options of every write that matters to a session: with `fence`, it applies only for that session's owner. */
+/**
+ * Options of every write that matters to a session: with `fence`, it applies only for that session's owner.
+ * A `fence` field that is present but `undefined` (a host that lost the session) is refused, never taken
+ * as "no check"; leaving the field out is an unfenced write, for a process with the store to itself.
+ */
 export interface WriteOptions {
-  fence?: Fence;
+  fence?: Fence | undefined;
 }
 
 /** A lease written only while the plugin's state `key` in the lease's session is at `version` (0: absent). */

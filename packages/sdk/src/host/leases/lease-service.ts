@@ -10,7 +10,7 @@ import {
   type LeaseRequestResult,
   leaseLimits,
 } from "../../lease.js";
-import type { LeaseRecord, LeaseSlot } from "../../store/store.js";
+import type { Fence, LeaseRecord, LeaseSlot } from "../../store/store.js";
 import { type PluginCaller, resolveContext } from "../plugins/resolve-context.js";
 import { stateKeyPattern } from "../plugins/state-api.js";
 import type { SessionState } from "../sessions/session-state.js";
@@ -71,7 +71,7 @@ async function admitRequest(
   const { session: context, leaseKey, message, delayMs = 0, condition } = parsed.data;
   const checked = checkContext(host, context, caller);
   if ("status" in checked) return checked;
-  const { session } = checked;
+  const { session, fence } = checked;
   if (!host.registry.isLoaded(pluginId)) {
     return rejected(
       "plugin_unloaded",
@@ -96,7 +96,7 @@ async function admitRequest(
   let replaced: LeaseRecord | undefined;
   try {
     const ifState = condition && { key: condition.stateKey, version: condition.version };
-    const stored = await host.store.putLease(record, { fence: session.fence, ifState });
+    const stored = await host.store.putLease(record, { fence, ifState });
     if ("conflict" in stored) {
       return rejected(
         "condition_failed",
@@ -125,10 +125,10 @@ export async function clearLease(
   const { pluginId } = caller;
   const resolved = resolveSlot(host, caller, request, "clear");
   if ("status" in resolved) return resolved;
-  const { session, slot } = resolved;
+  const { session, slot, fence } = resolved;
   let deleted: LeaseRecord | undefined;
   try {
-    deleted = await host.store.deleteLease(slot, undefined, { fence: session.fence });
+    deleted = await host.store.deleteLease(slot, undefined, { fence });
   } catch (error) {
     return rejected("store_unavailable", `The lease could not be cleared: ${(error as Error).message}.`);
   }
@@ -164,16 +164,17 @@ function resolveSlot(
   caller: PluginCaller,
   request: unknown,
   verb: "clear" | "lookup",
-): LeaseRejected | { session: SessionState; slot: LeaseSlot } {
+): LeaseRejected | { session: SessionState; fence: Fence; slot: LeaseSlot } {
   const { pluginId } = caller;
   const parsed = slotSchema.safeParse(request);
   if (!parsed.success)
     return rejected("invalid_request", `Invalid lease ${verb}: ${formatIssues(parsed.error)}.`);
   const checked = checkContext(host, parsed.data.session, caller);
   if ("status" in checked) return checked;
-  const { session } = checked;
+  const { session, fence } = checked;
   return {
     session,
+    fence,
     slot: { pluginId, sessionKey: session.record.sessionKey, leaseKey: parsed.data.leaseKey },
   };
 }
@@ -182,12 +183,12 @@ function checkContext(
   host: LeaseHost,
   context: unknown,
   caller: PluginCaller,
-): LeaseRejected | { session: SessionState } {
+): LeaseRejected | { session: SessionState; fence: Fence } {
   const checked = resolveContext(host, context, caller);
   if (checked.status === "untrusted") return rejected("untrusted_session", checked.message);
   if (checked.status === "unloaded") return rejected("plugin_unloaded", checked.message);
   if (checked.status === "stale") return rejected("session_unavailable", checked.message);
-  return { session: checked.session };
+  return { session: checked.session, fence: checked.fence };
 }
 
 /** The plugin-facing view of a stored lease. */

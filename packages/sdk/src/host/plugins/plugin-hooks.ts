@@ -1,5 +1,6 @@
 import type { PluginHooks } from "../../plugin.js";
 import type { Sender, SessionContext, TurnKind } from "../../session-context.js";
+import type { Fence } from "../../store/store.js";
 import type { SessionState } from "../sessions/session-state.js";
 import type { PluginHost } from "./plugin-host.js";
 
@@ -10,6 +11,8 @@ export interface Invocation {
   turn?: { id: string; kind: TurnKind; lease?: { pluginId: string; leaseKey: string } };
   /** The session generation the invocation belongs to; a turn keeps the one it started in. */
   generation?: number;
+  /** The session's claim a turn started under; without a turn, the session's claim now. */
+  fence?: Fence | undefined;
 }
 
 /** The sender of hook and continuation invocations: the host itself, never an owner. */
@@ -32,7 +35,12 @@ export function mintContext(
     turn && (leaseKey ? { id: turn.id, kind: turn.kind, leaseKey } : { id: turn.id, kind: turn.kind });
   return host.minter.mint(
     { sessionKey, agentId, channel, sender, origin, turn: turnView },
-    { pluginId, load: host.registry.loadOf(pluginId) ?? 0, generation },
+    {
+      pluginId,
+      load: host.registry.loadOf(pluginId) ?? 0,
+      generation,
+      fence: "fence" in invocation ? invocation.fence : session.fence,
+    },
   );
 }
 

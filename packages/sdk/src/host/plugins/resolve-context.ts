@@ -1,9 +1,11 @@
+import type { Fence } from "../../store/store.js";
+import { holds } from "../sessions/session-claim.js";
 import type { SessionState } from "../sessions/session-state.js";
 import type { PluginHost } from "./plugin-host.js";
 
 /** Whether a context passed by a plugin is one the host minted for it, for a session still live. */
 export type ContextCheck =
-  | { status: "live"; session: SessionState }
+  | { status: "live"; session: SessionState; fence: Fence }
   | { status: "untrusted"; message: string }
   | { status: "unloaded"; message: string }
   | { status: "stale"; message: string };
@@ -16,7 +18,7 @@ export interface PluginCaller {
 
 /**
  * Checks a plugin-supplied context: minted by this host, for this plugin, by the plugin's current load, in
- * the session's current generation.
+ * the session's current generation, under the claim this process holds on the session now.
  */
 export function resolveContext(host: PluginHost, context: unknown, caller: PluginCaller): ContextCheck {
   const { pluginId, load } = caller;
@@ -45,5 +47,12 @@ export function resolveContext(host: PluginHost, context: unknown, caller: Plugi
       message: `Session "${sessionKey}" was reset or closed since this context was minted; use a fresh context.`,
     };
   }
-  return { status: "live", session };
+  const fence = grant.fence;
+  if (!holds(session, fence)) {
+    return {
+      status: "stale",
+      message: `Session "${sessionKey}" is served by another goal-lease process now; this one lost it and writes nothing there.`,
+    };
+  }
+  return { status: "live", session, fence };
 }

@@ -1,7 +1,7 @@
 import { GoalLeaseError } from "../../errors.js";
 import type { JsonValue } from "../../json.js";
 import type { PluginStateApi } from "../../plugin.js";
-import { maxLogEntries } from "../../store/store.js";
+import { type Fence, maxLogEntries } from "../../store/store.js";
 import type { PluginHost } from "./plugin-host.js";
 import { type PluginCaller, resolveContext } from "./resolve-context.js";
 
@@ -23,7 +23,7 @@ export class UntrustedContextError extends GoalLeaseError {
 /** Plugin state scoped to (plugin, the context's session), with compare-and-set writes. */
 export function createStateApi(host: PluginHost, caller: PluginCaller): PluginStateApi {
   const { pluginId } = caller;
-  const scopeOf = (context: unknown, key: string): string => {
+  const scopeOf = (context: unknown, key: string): { scope: string; fence: Fence } => {
     const checked = resolveContext(host, context, caller);
     if (checked.status === "untrusted") throw new UntrustedContextError();
     if (checked.status === "unloaded") {
@@ -38,30 +38,27 @@ export function createStateApi(host: PluginHost, caller: PluginCaller): PluginSt
         message: `Invalid state key ${JSON.stringify(key)}: use 1-120 letters, digits or "._:-".`,
       });
     }
-    return (context as { sessionKey: string }).sessionKey;
+    return { scope: checked.session.record.sessionKey, fence: checked.fence };
   };
   const api: PluginStateApi = {
-    get: async (context, key) => host.store.readState(pluginId, scopeOf(context, key), key),
+    get: async (context, key) => host.store.readState(pluginId, scopeOf(context, key).scope, key),
     set: async (context, key, value, { expectedVersion, log }) => {
-      const scope = scopeOf(context, key);
+      const { scope, fence } = scopeOf(context, key);
       checkJson(value);
       if (log) checkLog(log);
-      return host.store.writeState(pluginId, scope, key, value, expectedVersion, {
-        ...fenceOf(host, scope),
-        log,
-      });
+      return host.store.writeState(pluginId, scope, key, value, expectedVersion, { fence, log });
     },
     delete: async (context, key) => {
-      const scope = scopeOf(context, key);
-      await host.store.deleteState(pluginId, scope, key, fenceOf(host, scope));
+      const { scope, fence } = scopeOf(context, key);
+      await host.store.deleteState(pluginId, scope, key, { fence });
     },
     append: async (context, key, entries) => {
-      const scope = scopeOf(context, key);
+      const { scope, fence } = scopeOf(context, key);
       checkLog(entries);
-      await host.store.appendLog(pluginId, scope, key, entries, fenceOf(host, scope));
+      await host.store.appendLog(pluginId, scope, key, entries, { fence });
     },
     log: async (context, key, { limit }) => {
-      const scope = scopeOf(context, key);
+      const { scope } = scopeOf(context, key);
       if (!Number.isInteger(limit) || limit < 0) {
         throw new GoalLeaseError({
           code: "invalid_state_value",
@@ -72,11 +69,6 @@ export function createStateApi(host: PluginHost, caller: PluginCaller): PluginSt
     },
   };
   return Object.freeze(api);
-}
-
-/** The host's right to write the session, which every write of its state carries. */
-function fenceOf(host: PluginHost, sessionKey: string) {
-  return { fence: host.session(sessionKey)?.fence };
 }
 
 /** At most this many entries per append, so one call cannot flush a log. */

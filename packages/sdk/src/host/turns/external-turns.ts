@@ -110,6 +110,7 @@ export class ExternalTurns {
       lease,
       sender: lease ? { id: `lease:${lease.pluginId}`, isOwner: false } : (input.sender ?? hostSender),
       generation: session.record.generation,
+      fence: session.fence,
     };
     session.externalTurn = { identity, startedAt: this.#host.clock.now(), toolCalls: [] };
     await announceTurnStart(this.#host, session, identity);
@@ -172,7 +173,7 @@ export class ExternalTurns {
       const lease = turn.identity.lease;
       if (lease && session.delivered?.id === lease.id) {
         session.delivered = undefined;
-        await this.#host.store.finishLease(lease.id, { fence: session.fence });
+        await this.#host.store.finishLease(lease.id, { fence: turn.identity.fence });
       }
       this.#host.pump(session);
     }

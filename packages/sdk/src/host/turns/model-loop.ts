@@ -3,6 +3,7 @@ import type { TurnOutcome, TurnUsage } from "../../plugin.js";
 import type { TranscriptEntry } from "../../store/store.js";
 import { type Invocation, mintContext } from "../plugins/plugin-hooks.js";
 import type { RegisteredTool } from "../plugins/plugin-registry.js";
+import { holds } from "../sessions/session-claim.js";
 import type { SessionState } from "../sessions/session-state.js";
 import { callModel, ModelCallFailure } from "./call-model.js";
 import { fitUnderCeiling } from "./token-ceiling.js";
@@ -61,6 +62,16 @@ export async function runModelLoop(
       timeoutMs: host.limits.modelTimeoutMs,
     });
     usage.modelCalls++;
+    // The session was taken while the model answered (this process stalled past its claim): its answer is
+    // not this process's to act on, so none of its tool calls runs.
+    if (!holds(session, invocation.fence)) {
+      result.outcome = {
+        status: "error",
+        kind: "host_error",
+        message: "Another goal-lease process took the session while the model answered; this turn ends here.",
+      };
+      return;
+    }
     if (response instanceof ModelCallFailure) {
       result.outcome = response.outcome();
       return;

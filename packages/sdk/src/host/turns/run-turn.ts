@@ -29,7 +29,9 @@ export async function runTurn(host: TurnHost, session: SessionState, input: Turn
   const lease = input.kind === "continuation" ? input.lease : undefined;
   const sender =
     input.kind === "user" ? input.sender : { id: `lease:${input.lease.pluginId}`, isOwner: false };
-  const identity: TurnIdentity = { turnId, kind: input.kind, lease, sender, generation };
+  // The claim the turn starts under: if this process loses the session meanwhile, none of it is written.
+  const fence = session.fence;
+  const identity: TurnIdentity = { turnId, kind: input.kind, lease, sender, generation, fence };
   await announceTurnStart(host, session, identity);
 
   const entry = (message: ModelMessage): TranscriptEntry => ({
@@ -61,7 +63,7 @@ export async function runTurn(host: TurnHost, session: SessionState, input: Turn
       // The input is on record before the model sees it, so a crash mid-turn never loses what the user typed.
       // The input is dated when the turn started: for a continuation, the moment it was admitted.
       const input = { ...entry(inputMessage), at: startedAt, leaseId: lease?.id };
-      await host.store.appendTranscript(sessionKey, [input], { fence: session.fence });
+      await host.store.appendTranscript(sessionKey, [input], { fence });
       const firstCallMaxOutput = fit?.maxOutputTokens;
       await runModelLoop(
         host,
@@ -69,8 +71,7 @@ export async function runTurn(host: TurnHost, session: SessionState, input: Turn
         loop,
       );
     }
-    if (loop.produced.length > 0)
-      await host.store.appendTranscript(sessionKey, loop.produced, { fence: session.fence });
+    if (loop.produced.length > 0) await host.store.appendTranscript(sessionKey, loop.produced, { fence });
   } catch (error) {
     // A host fault (usually the store) still ends the turn properly, so plugins hear of it and nothing is stuck.
     loop.outcome = {

@@ -1,5 +1,6 @@
 import type { TurnOutcome, TurnUsage } from "../../plugin.js";
 import { callHooks } from "../plugins/plugin-hooks.js";
+import { holds } from "../sessions/session-claim.js";
 import type { SessionState, TurnIdentity } from "../sessions/session-state.js";
 import type { TurnHost } from "./turn-host.js";
 
@@ -13,8 +14,8 @@ export interface TurnEnding {
 
 /** The invocation a turn's hooks and tools are minted with. */
 export function turnInvocation(turn: TurnIdentity) {
-  const { turnId: id, kind, lease, sender, generation } = turn;
-  return { sender, generation, turn: { id, kind, lease } };
+  const { turnId: id, kind, lease, sender, generation, fence } = turn;
+  return { sender, generation, fence, turn: { id, kind, lease } };
 }
 
 /** Emits `turn-start` and runs every plugin's turn-start hook. */
@@ -41,7 +42,11 @@ export async function announceTurnStart(
   );
 }
 
-/** Runs every plugin's turn-end hook, then emits `turn-end`, so observers see what the plugins made of it. */
+/**
+ * Runs every plugin's turn-end hook, then emits `turn-end`, so observers see what the plugins made of it. A
+ * turn that ends after this process lost its session is reported in this process's events only: the
+ * plugins' records belong to the session's new owner, and no hook of a turn it did not run touches them.
+ */
 export async function announceTurnEnd(
   host: TurnHost,
   session: SessionState,
@@ -50,25 +55,31 @@ export async function announceTurnEnd(
 ): Promise<void> {
   const { turnId, kind, lease } = turn;
   const { outcome, usage, toolCalls, text } = ending;
-  await callHooks(
-    host,
-    session,
-    "turn-end",
-    (handler, context, pluginId) =>
-      handler(
-        {
-          turnId,
-          kind,
-          leaseKey: lease?.pluginId === pluginId ? lease.leaseKey : undefined,
-          leaseId: lease?.pluginId === pluginId ? lease.id : undefined,
-          outcome,
-          usage: { ...usage },
-          toolCalls: [...toolCalls],
-          text,
-        },
-        context,
-      ),
-    turnInvocation(turn),
-  );
+  if (!holds(session, turn.fence)) {
+    host.events.emit("host-error", {
+      sessionKey: session.record.sessionKey,
+      message: `Turn ${turnId} ended after another goal-lease process took session ${JSON.stringify(session.record.sessionKey)}; nothing of it was written there.`,
+    });
+  } else
+    await callHooks(
+      host,
+      session,
+      "turn-end",
+      (handler, context, pluginId) =>
+        handler(
+          {
+            turnId,
+            kind,
+            leaseKey: lease?.pluginId === pluginId ? lease.leaseKey : undefined,
+            leaseId: lease?.pluginId === pluginId ? lease.id : undefined,
+            outcome,
+            usage: { ...usage },
+            toolCalls: [...toolCalls],
+            text,
+          },
+          context,
+        ),
+      turnInvocation(turn),
+    );
   host.events.emit("turn-end", { sessionKey: session.record.sessionKey, turnId, kind, outcome, usage, text });
 }

@@ -1,5 +1,6 @@
+import { writeFence } from "../ownership.js";
 import { leaseValues, type Row, toLease } from "../rows.js";
-import type { Fence, LeaseRecord, LeaseSlot, StateCondition } from "../store.js";
+import type { Fence, LeaseRecord, LeaseSlot, StateCondition, WriteOptions } from "../store.js";
 import type { PostgresConnection } from "./postgres-connection.js";
 
 // Leases on PostgreSQL: each write one call of its plpgsql function (`postgres-schema.ts`), which takes the
@@ -9,11 +10,11 @@ import type { PostgresConnection } from "./postgres-connection.js";
 export async function putLease(
   db: PostgresConnection,
   record: LeaseRecord,
-  options?: { fence?: Fence; ifState?: StateCondition },
+  options?: WriteOptions & { ifState?: StateCondition },
 ): Promise<{ replaced: LeaseRecord | undefined } | { conflict: { version: number } }> {
   const { rows } = await db.call(
     record.sessionKey,
-    options?.fence,
+    writeFence(record.sessionKey, options),
     "SELECT * FROM put_lease($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     [...leaseValues(record), options?.ifState?.key ?? null, options?.ifState?.version ?? 0],
   );

@@ -1,6 +1,7 @@
 import type { Pool } from "pg";
 import { HostUsageError } from "../../errors.js";
 import type { JsonValue } from "../../json.js";
+import { writeFence } from "../ownership.js";
 import { type Row, toSession, toState, toTranscriptEntry } from "../rows.js";
 import {
   type HostStore,
@@ -72,7 +73,7 @@ export class PostgresStore implements HostStore {
   }
 
   async putSession(record: SessionRecord, options?: WriteOptions) {
-    await this.#db.write(record.sessionKey, options?.fence, (client) =>
+    await this.#db.write(record.sessionKey, writeFence(record.sessionKey, options), (client) =>
       client.query(
         `INSERT INTO sessions (session_key, agent_id, channel, generation, created_at, closed_at)
          VALUES ($1, $2, $3, $4, $5, $6)
@@ -132,14 +133,14 @@ export class PostgresStore implements HostStore {
   }
 
   answerCommand(id: string, answer: { reply: string; at: number }, options?: WriteOptions) {
-    return inbox.answerCommand(this.#db, id, answer, options?.fence);
+    return inbox.answerCommand(this.#db, id, answer, writeFence(`command ${id}`, options));
   }
 
   async appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[], options?: WriteOptions) {
     if (entries.length === 0) return;
     await this.#db.call(
       sessionKey,
-      options?.fence,
+      writeFence(sessionKey, options),
       "SELECT append_transcript($1, $2, $3, $4, $5, $6, $7, $8)",
       [
         sessionKey,
@@ -178,7 +179,7 @@ export class PostgresStore implements HostStore {
   ): Promise<StateWriteResult> {
     const { rows } = await this.#db.call(
       scope,
-      options?.fence,
+      writeFence(scope, options),
       "SELECT * FROM write_state($1, $2, $3, $4, $5, $6, $7, $8)",
       [
         pluginId,
@@ -198,7 +199,7 @@ export class PostgresStore implements HostStore {
   }
 
   async deleteState(pluginId: string, scope: string, key: string, options?: WriteOptions) {
-    return this.#db.write(scope, options?.fence, async (client) => {
+    return this.#db.write(scope, writeFence(scope, options), async (client) => {
       await client.query("DELETE FROM plugin_log WHERE plugin_id = $1 AND scope = $2 AND key = $3", [
         pluginId,
         scope,
@@ -220,7 +221,7 @@ export class PostgresStore implements HostStore {
     options?: WriteOptions,
   ) {
     if (entries.length === 0) return;
-    await this.#db.call(scope, options?.fence, "SELECT append_log($1, $2, $3, $4, $5, $6)", [
+    await this.#db.call(scope, writeFence(scope, options), "SELECT append_log($1, $2, $3, $4, $5, $6)", [
       pluginId,
       scope,
       key,
@@ -246,11 +247,11 @@ export class PostgresStore implements HostStore {
   }
 
   deleteLease(slot: LeaseSlot, expectedId?: string, options?: WriteOptions) {
-    return leases.deleteLease(this.#db, slot, expectedId, options?.fence);
+    return leases.deleteLease(this.#db, slot, expectedId, writeFence(slot.sessionKey, options));
   }
 
   deleteSessionLeases(sessionKey: string, options?: WriteOptions) {
-    return leases.deleteSessionLeases(this.#db, sessionKey, options?.fence);
+    return leases.deleteSessionLeases(this.#db, sessionKey, writeFence(sessionKey, options));
   }
 
   listLeases(sessionKey?: string) {
@@ -258,11 +259,11 @@ export class PostgresStore implements HostStore {
   }
 
   claimLease(slot: LeaseSlot, id: string, options?: WriteOptions) {
-    return leases.claimLease(this.#db, slot, id, options?.fence);
+    return leases.claimLease(this.#db, slot, id, writeFence(slot.sessionKey, options));
   }
 
   finishLease(id: string, options?: WriteOptions) {
-    return leases.finishLease(this.#db, id, options?.fence);
+    return leases.finishLease(this.#db, id, writeFence(`lease ${id}`, options));
   }
 
   listStartedLeases(sessionKey?: string) {
