@@ -1,6 +1,6 @@
 import { parseCount, parseDuration } from "@goal-lease/goal-plugin";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { type CliIo, writeLine } from "./cli-io.js";
+import { type CliIo, printable, writeLine } from "./cli-io.js";
 import { runChat } from "./commands/chat.js";
 import { runDemo } from "./commands/demo.js";
 import { runGoalControl } from "./commands/goal-control.js";
@@ -26,7 +26,7 @@ export function createProgram(io: CliIo): Command {
   const fail = (error: unknown): never => {
     if (error instanceof CommanderError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    writeLine(io.stderr, `error: ${message.split("\n")[0]}`);
+    writeLine(io.stderr, `error: ${printable(message.split("\n")[0] ?? "")}`);
     throw new CommanderError(exitCodes.error, "goal-lease.error", message);
   };
   const finish = (code: number) => {

@@ -14,7 +14,7 @@ export function printProgress(
         say(colour.cyan(`↻ continuation ${event.turn}/${event.cap}`));
         return;
       case "turn-end": {
-        if (event.error) say(colour.red(`  ${event.error}`));
+        if (event.error) say(colour.red(`  ${printable(event.error)}`));
         const text = event.text.trim();
         if (text !== "") say(`  ${printable(text)}`);
         const goal = event.goal;
@@ -46,7 +46,7 @@ export function waitLine(goal: GoalSummary, wakeInMs: number): string {
   return `⏸ goal ${goal.status}: ${when}${goal.stopReason ? ` (${printable(JSON.stringify(goal.stopReason))})` : ""}`;
 }
 
-/** Prints progress for a script: one JSON object per line. */
+/** Prints progress for a script: one JSON object per line (still safe to show on a terminal). */
 export function printJson(say: (line: string) => void): (event: ProgressEvent) => void {
-  return (event) => say(JSON.stringify(event));
+  return (event) => say(printable(JSON.stringify(event)));
 }

@@ -93,7 +93,7 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
     );
   }
 
-  const sayError = (error: unknown) => say(colour.red(`error: ${(error as Error).message}`));
+  const sayError = (error: unknown) => say(colour.red(`error: ${printable((error as Error).message)}`));
   let exitArmed = false;
   let closing = false;
   const finished = new Promise<void>((resolve) => readline.once("close", resolve));
@@ -104,7 +104,7 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
         .send({ sessionKey, text: "/goal pause paused with Ctrl-C", sender: owner })
         .then((result) => {
           if (result.kind === "command")
-            say(colour.yellow(`${result.command.reply} Press Ctrl-C again to exit.`));
+            say(colour.yellow(`${printable(result.command.reply)} Press Ctrl-C again to exit.`));
           void refreshPrompt();
         })
         .catch(sayError);
@@ -134,12 +134,12 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
     const handled = cli.host
       .send({ sessionKey, text, sender: owner })
       .then((result) => {
-        if (result.kind === "command") say(result.command.reply);
+        if (result.kind === "command") say(printable(result.command.reply));
         else
           say(
             result.turn.outcome.status === "error"
-              ? colour.red(result.turn.outcome.message)
-              : result.turn.text,
+              ? colour.red(printable(result.turn.outcome.message))
+              : printable(result.turn.text),
           );
       })
       .catch(sayError)

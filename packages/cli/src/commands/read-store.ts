@@ -7,7 +7,7 @@ import {
   renderGoalStatus,
 } from "@goal-lease/goal-plugin";
 import { GoalLeaseError, type HostStore } from "@goal-lease/sdk";
-import { type CliIo, writeLine } from "../cli-io.js";
+import { type CliIo, printable, writeLine } from "../cli-io.js";
 import { openStore } from "../open-host.js";
 
 /** `goal-lease status`: one session's goal in full, or a line per session that has a goal. */
@@ -16,7 +16,7 @@ export async function showStatus(io: CliIo, options: { session?: string; store?:
     if (options.session) {
       const goal = await readStoredGoal(store, options.session);
       if (!goal) throw noGoal(options.session);
-      writeLine(io.stdout, renderGoalStatus(goal, Date.now()));
+      writeLine(io.stdout, printable(renderGoalStatus(goal, Date.now())));
       return;
     }
     const rows: string[] = [];
@@ -28,7 +28,8 @@ export async function showStatus(io: CliIo, options: { session?: string; store?:
       const status = hasWakeTime(goal)
         ? `${goal.status} ${formatDuration(Math.max(0, goal.wakeAt - now))}`
         : goal.status;
-      rows.push(statusRow(session.sessionKey, status, used, JSON.stringify(goal.objective.slice(0, 60))));
+      const objective = printable(JSON.stringify(goal.objective.slice(0, 60)));
+      rows.push(statusRow(session.sessionKey, status, used, objective));
     }
     writeLine(
       io.stdout,
@@ -63,10 +64,8 @@ export async function showEvents(
       return;
     }
     writeLine(io.stdout, `session ${sessionKey}`);
-    writeLine(
-      io.stdout,
-      renderGoalEvents(goal, await readStoredGoalEvents(store, sessionKey, goal), options.count),
-    );
+    const events = await readStoredGoalEvents(store, sessionKey, goal);
+    writeLine(io.stdout, printable(renderGoalEvents(goal, events, options.count)));
   });
 }
 

@@ -125,19 +125,19 @@ async function follow(io: CliIo, options: RunOptions, objective?: string): Promi
     const goal = await readStoredGoal(cli.store, sessionKey);
     if (goal?.status !== "active") {
       watch.stop();
-      writeLine(io.stderr, `error: ${reply.split("\n")[0]}`);
+      writeLine(io.stderr, `error: ${printable(reply.split("\n")[0] ?? "")}`);
       return exitCodes.error;
     }
     if (options.json) {
       const type = objective === undefined ? "goal-resumed" : "goal-started";
-      writeLine(io.stdout, JSON.stringify({ type, sessionKey, objective: goal.objective }));
-    } else writeLine(io.stdout, reply);
+      writeLine(io.stdout, printable(JSON.stringify({ type, sessionKey, objective: goal.objective })));
+    } else writeLine(io.stdout, printable(reply));
     const removeInterrupt = io.onInterrupt((cause) => {
       const note = cause === "output-closed" ? "paused: the output was closed" : "paused with Ctrl-C";
       void send(`/goal pause ${note}`).then((text) =>
         writeLine(
           io.stderr,
-          colour.yellow(text.replace("/goal resume continues it.", `${resume} continues it.`)),
+          colour.yellow(printable(text).replace("/goal resume continues it.", `${resume} continues it.`)),
         ),
       );
     });
