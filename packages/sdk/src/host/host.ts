@@ -167,13 +167,23 @@ export class Host {
     return this.#internals.registry.unload(pluginId);
   }
 
+  /**
+   * Opens a session (made if new) and serves it in this host: the first time, what a gone process left is
+   * taken over. The commands other processes queued for it are applied, in order, each emitting
+   * `command-forwarded`, before this resolves. Throws a one-line `SessionOwnedError` while another live
+   * process serves it.
+   */
   async openSession(options: OpenSessionOptions): Promise<SessionInfo> {
     this.#assertOpen();
     const held = this.#sessions.get(options.sessionKey)?.fence !== undefined;
     const session = await this.#sessions.open(options, this.#internals);
     this.#background.regained(session.record.sessionKey);
+    const { sessionKey } = session.record;
     // Newly served here: whatever a previous owner left (an interrupted turn, a pending lease) is taken over.
-    if (!held) await this.#work.track(this.#recovery.session(session.record.sessionKey, "opened"));
+    if (!held) await this.#work.track(this.#recovery.session(sessionKey, "opened"));
+    // What other processes queued is in force before the opener does anything, also where this host took
+    // the session over at its start and its inbox poll has not come round yet.
+    await this.#work.track(this.#background.applyInbox(sessionKey));
     return sessionInfo(session.record);
   }
 
