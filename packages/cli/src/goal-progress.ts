@@ -20,7 +20,9 @@ export type ProgressEvent =
       error?: string;
       goal?: GoalSummary;
     }
-  | { type: "goal-stopped"; sessionKey: string; goal: GoalSummary };
+  | { type: "goal-stopped"; sessionKey: string; goal: GoalSummary }
+  /** A command another process posted, applied here; `queued` if it waited for a process to serve the session. */
+  | { type: "command-forwarded"; sessionKey: string; text: string; reply: string; queued: boolean };
 
 /** The parts of a goal a progress line shows. */
 export interface GoalSummary {
@@ -81,14 +83,15 @@ export function reportContinuationStarts(
 /**
  * Follows one session's goal through host events and calls `report` for each step. Resolves with the
  * goal once it has stopped (a goal with a wake time, waiting or retrying a usage limit, has not: it runs on
- * then); `stop()` ends the watch
- * early.
+ * then); `stop()` ends the watch early. `replacing` is the id of a goal a start is about to replace: until
+ * it is, that goal's end is not the followed goal's.
  */
 export function watchGoal(
   host: Host,
   store: HostStore,
   sessionKey: string,
   report: (event: ProgressEvent) => void,
+  options: { replacing?: string } = {},
 ): { stopped: Promise<Goal | undefined>; stop(): void } {
   let finish: (goal: Goal | undefined) => void = () => {};
   const stopped = new Promise<Goal | undefined>((resolve) => {
@@ -98,7 +101,8 @@ export function watchGoal(
   const check = async () => {
     await host.idle();
     const goal = await readStoredGoal(store, sessionKey);
-    if (done || !goal || goal.status === "active" || hasWakeTime(goal)) return;
+    if (done || !goal || goal.id === options.replacing || goal.status === "active" || hasWakeTime(goal))
+      return;
     done = true;
     cleanup();
     report({ type: "goal-stopped", sessionKey, goal: summarize(goal) });

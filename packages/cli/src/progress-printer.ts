@@ -35,6 +35,12 @@ export function printProgress(
         const { goal } = event;
         const paint = goal.status === "done" ? colour.green : colour.yellow;
         say(paint(`■ goal ${goal.status}${goal.stopReason ? `: ${printable(goal.stopReason)}` : ""}`));
+        return;
+      }
+      case "command-forwarded": {
+        const source = event.queued ? "queued earlier" : "from another process";
+        const command = event.text.replace(/^\/goal /, "");
+        say(colour.yellow(`${source}: ${printable(command)} → ${printable(event.reply)}`));
       }
     }
   };

@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline";
 import { type Goal, readStoredGoal } from "@goal-lease/goal-plugin";
 import { type CliIo, colours, printable } from "../cli-io.js";
+import { hearForwardedCommands } from "../forwarded-commands.js";
 import { reportContinuationStarts, statusLine, summarize, watchGoal } from "../goal-progress.js";
 import { resolveModel } from "../model-spec.js";
 import { openCliHost } from "../open-host.js";
@@ -30,6 +31,12 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
     plugins,
   });
   const sessionKey = options.session ?? "chat";
+  // A change made from another shell (goal-lease pause, the dashboard) shows here as it is applied; those
+  // queued while no process served the session are applied as it opens, and shown after the banner.
+  const forwarded = hearForwardedCommands(cli.host, sessionKey, (event) => {
+    progress(event);
+    void refreshPrompt();
+  });
   await cli.host.openSession({ sessionKey, channel: "cli" });
   const owner = { id: "cli-user", isOwner: true };
   const terminal = io.stdin.isTTY === true && io.stdout.isTTY === true;
@@ -65,14 +72,7 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
       });
     }),
   ];
-  // A change made from another shell (goal-lease pause, the dashboard) shows here as it is applied.
-  removers.push(
-    cli.host.on("command-forwarded", (event) => {
-      if (event.sessionKey !== sessionKey) return;
-      say(colour.yellow(`${printable(event.text)} (from another process): ${printable(event.reply)}`));
-      void refreshPrompt();
-    }),
-  );
+  removers.push(forwarded.stop);
   const ticker = setInterval(() => {
     if (goalActive && terminal) void refreshPrompt();
   }, 1_000);
@@ -81,6 +81,7 @@ export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> 
   say(
     colour.dim("Type a message, or /goal help. Ctrl-C pauses a running goal; Ctrl-C twice or Ctrl-D exits."),
   );
+  forwarded.opened();
   // Coming back to a session: say where its goal stands, and how to go on.
   const earlier = await readStoredGoal(cli.store, sessionKey);
   if (earlier && earlier.status !== "done" && earlier.status !== "cleared") {

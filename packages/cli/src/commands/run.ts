@@ -3,6 +3,7 @@ import { maxObjectiveChars, readStoredGoal } from "@goal-lease/goal-plugin";
 import { GoalLeaseError, hasLiveOwner } from "@goal-lease/sdk";
 import { type CliIo, colours, printable, writeLine } from "../cli-io.js";
 import { type ExitCode, exitCodes } from "../exit-codes.js";
+import { hearForwardedCommands } from "../forwarded-commands.js";
 import { goalCommandText } from "../goal-change.js";
 import { watchGoal } from "../goal-progress.js";
 import { resolveModel } from "../model-spec.js";
@@ -76,22 +77,26 @@ async function follow(io: CliIo, options: RunOptions, objective?: string): Promi
     env: io.env,
     requestTimeoutMs: options.timeout,
   });
+  const sessionKey = options.session ?? `run-${randomUUID().slice(0, 8)}`;
+  const say = (line: string) => writeLine(io.stdout, line);
+  const report = options.json ? printJson(say) : printProgress(say, colour);
+  // Changes other shells made: those queued while no process served the session are applied as it opens.
+  const forwarded = hearForwardedCommands(cli.host, sessionKey, report);
   try {
-    const sessionKey = options.session ?? `run-${randomUUID().slice(0, 8)}`;
     await cli.host.openSession({ sessionKey, channel: "cli" });
     const owner = { id: "cli-user", isOwner: true };
     const send = async (text: string) => {
       const result = await cli.host.send({ sessionKey, text, sender: owner });
       return result.kind === "command" ? result.command.reply : result.turn.text;
     };
-    const say = (line: string) => writeLine(io.stdout, line);
-    const report = options.json ? printJson(say) : printProgress(say, colour);
     if (!options.json) {
       writeLine(
         io.stdout,
         colour.dim(`goal-lease · model ${model.id} · session ${sessionKey} · store ${cli.location}`),
       );
     }
+    // Told before anything this process does to the goal: its state is what they made it.
+    forwarded.opened();
     const resume = `goal-lease resume --session ${sessionKey}`;
     const existing = await readStoredGoal(cli.store, sessionKey);
     const open = existing && existing.status !== "done" && existing.status !== "cleared";
@@ -110,20 +115,26 @@ async function follow(io: CliIo, options: RunOptions, objective?: string): Promi
       return exitCodes.error;
     }
     // A resumed goal is stopped until the command runs; its continuation starts only after the reply.
-    let watch = objective === undefined ? undefined : watchGoal(cli.host, cli.store, sessionKey, report);
+    let watch =
+      objective === undefined
+        ? undefined
+        : watchGoal(cli.host, cli.store, sessionKey, report, { replacing: existing?.id });
     // The objective is one argument, taken as written: after `--`, nothing in it is read as a flag.
     const command =
       objective === undefined
         ? ["/goal resume", ...limitFlags(options)].join(" ")
         : ["/goal start", ...limitFlags(options), "--", objective].join(" ");
     if (!options.json) writeLine(io.stdout, colour.bold(`> ${printable(command)}`));
+    const heardBefore = forwarded.heard();
     const reply = await send(command).catch((error: unknown) => {
       watch?.stop();
       throw error;
     });
     watch ??= watchGoal(cli.host, cli.store, sessionKey, report);
     const goal = await readStoredGoal(cli.store, sessionKey);
-    if (goal?.status !== "active") {
+    // Not active though another shell's change came in meanwhile (said above): the watch tells what it made
+    // of the goal, and the exit code follows. Otherwise the command was refused.
+    if (goal?.status !== "active" && (forwarded.heard() === heardBefore || !goal)) {
       watch.stop();
       writeLine(io.stderr, `error: ${printable(reply.split("\n")[0] ?? "")}`);
       return exitCodes.error;
@@ -148,6 +159,7 @@ async function follow(io: CliIo, options: RunOptions, objective?: string): Promi
     if (options.json) writeLine(io.stdout, JSON.stringify({ type: "exit", code }));
     return code;
   } finally {
+    forwarded.stop();
     await cli.close();
   }
 }
