@@ -19,6 +19,12 @@ export interface LoopResult {
   produced: TranscriptEntry[];
 }
 
+const lostOutcome: TurnOutcome = Object.freeze({
+  status: "error",
+  kind: "host_error",
+  message: "Another goal-lease process took the session during this turn; the turn ends here, unwritten.",
+});
+
 /** Calls the model, runs its tool calls with fresh contexts, and repeats up to the host's bound. */
 export async function runModelLoop(
   host: TurnHost,
@@ -43,6 +49,10 @@ export async function runModelLoop(
   const { sessionKey } = session.record;
   const modelTools = [...tools.values()].map((tool) => tool.modelSchema);
   for (let step = 1; step <= host.limits.maxModelCallsPerTurn; step++) {
+    if (!holds(session, invocation.fence)) {
+      result.outcome = lostOutcome;
+      return;
+    }
     const request: ModelRequest = { system, messages: [...messages], tools: modelTools };
     if (maxTokens !== undefined) {
       const fit =
@@ -65,11 +75,7 @@ export async function runModelLoop(
     // The session was taken while the model answered (this process stalled past its claim): its answer is
     // not this process's to act on, so none of its tool calls runs.
     if (!holds(session, invocation.fence)) {
-      result.outcome = {
-        status: "error",
-        kind: "host_error",
-        message: "Another goal-lease process took the session while the model answered; this turn ends here.",
-      };
+      result.outcome = lostOutcome;
       return;
     }
     if (response instanceof ModelCallFailure) {
