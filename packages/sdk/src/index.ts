@@ -13,7 +13,7 @@ export type { HostEvent, HostEventListener, HostEventMap, HostEventName } from "
 export { type ForwardResult, forwardCommand, hasLiveOwner } from "./host/commands/forward-command.js";
 export { createHost, Host } from "./host/host.js";
 export { defaultHostLimits, type HostLimits, type HostOptions } from "./host/host-options.js";
-export type { ContinuationDelivery, ExternalTurnRunner } from "./host/leases/delivery.js";
+export type { ContinuationDelivery, ExternalTurnRunner } from "./host/leases/external-turn-runner.js";
 export { UntrustedContextError } from "./host/plugins/state-api.js";
 export type {
   CommandResult,
@@ -76,7 +76,8 @@ export {
 } from "./store/open-store.js";
 export type { PostgresStoreOptions } from "./store/postgres/postgres-connect.js";
 export { PostgresStore } from "./store/postgres/postgres-store.js";
-export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite-store.js";
+export type { SqliteStoreOptions } from "./store/sqlite-open.js";
+export { SqliteStore } from "./store/sqlite-store.js";
 export type {
   AcquireResult,
   Fence,

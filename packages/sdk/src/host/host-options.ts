@@ -2,7 +2,7 @@ import type { Clock } from "../clock.js";
 import type { Model } from "../model.js";
 import type { PluginDefinition } from "../plugin.js";
 import type { HostStore } from "../store/store.js";
-import type { ExternalTurnRunner } from "./leases/delivery.js";
+import type { ExternalTurnRunner } from "./leases/external-turn-runner.js";
 import type { OwnershipOptions } from "./sessions/session-ownership.js";
 import type { HostLimits } from "./turns/turn-limits.js";
 

@@ -3,7 +3,24 @@ import { dirname } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { StoreUnavailableError } from "../errors.js";
 import { currentSchemaVersion, migrations } from "./sqlite-schema.js";
-import type { SqliteStoreOptions } from "./sqlite-store.js";
+
+/** Options of `SqliteStore.open`. */
+export interface SqliteStoreOptions {
+  /**
+   * `normal` (default) survives a killed process with nothing lost; `full` also survives power loss, at the
+   * cost of an fsync per commit.
+   */
+  synchronous?: "normal" | "full";
+  /** How long a write waits for another process's lock before failing. */
+  busyTimeoutMs?: number;
+  /** A cap on the file's size; a write past it fails as a full disk would. */
+  maxSizeBytes?: number;
+  /**
+   * Only read the file (status views): nothing is created, migrated or written, and a file in a folder the
+   * user may only read can still be read. Every write fails.
+   */
+  readOnly?: boolean;
+}
 
 /**
  * Makes the store's folder and, for a new store, its file: both for their user alone (0700 and 0600), since

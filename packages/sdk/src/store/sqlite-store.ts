@@ -4,7 +4,7 @@ import { type Row, toSession } from "./rows.js";
 import { SqliteConnection } from "./sqlite-connection.js";
 import * as inbox from "./sqlite-inbox.js";
 import * as leases from "./sqlite-leases.js";
-import { openDatabase, prepareFile } from "./sqlite-open.js";
+import { openDatabase, prepareFile, type SqliteStoreOptions } from "./sqlite-open.js";
 import {
   acquireOwner,
   checkFence,
@@ -29,24 +29,6 @@ import type {
   TranscriptEntry,
   WriteOptions,
 } from "./store.js";
-
-/** Options of {@link SqliteStore.open}. */
-export interface SqliteStoreOptions {
-  /**
-   * `normal` (default) survives a killed process with nothing lost; `full` also survives power loss, at the
-   * cost of an fsync per commit.
-   */
-  synchronous?: "normal" | "full";
-  /** How long a write waits for another process's lock before failing. */
-  busyTimeoutMs?: number;
-  /** A cap on the file's size; a write past it fails as a full disk would. */
-  maxSizeBytes?: number;
-  /**
-   * Only read the file (status views): nothing is created, migrated or written, and a file in a folder the
-   * user may only read can still be read. Every write fails.
-   */
-  readOnly?: boolean;
-}
 
 /**
  * The durable {@link HostStore}: one SQLite file in WAL mode through Node's built-in `node:sqlite`. Each

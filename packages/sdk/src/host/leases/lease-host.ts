@@ -1,6 +1,6 @@
 import type { PluginHost } from "../plugins/plugin-host.js";
 import type { SessionState } from "../sessions/session-state.js";
-import type { ExternalTurnRunner } from "./delivery.js";
+import type { ExternalTurnRunner } from "./external-turn-runner.js";
 import type { LeaseScheduler } from "./lease-scheduler.js";
 
 /** What the lease layer needs of the host, on top of the plugin layer's. */

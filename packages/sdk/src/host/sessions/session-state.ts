@@ -1,6 +1,5 @@
 import type { Sender, TurnKind } from "../../session-context.js";
 import type { Fence, LeaseRecord, SessionRecord } from "../../store/store.js";
-import { InputTokenEstimator } from "../turns/input-tokens.js";
 import type { TurnResult } from "./turn-result.js";
 
 /** Who and what a turn is, as its hooks and events see it. */
@@ -43,8 +42,6 @@ export class SessionState {
   delivered?: LeaseRecord;
   /** With external turns: the turn the embedding host is running now. */
   externalTurn?: { identity: TurnIdentity; startedAt: number; toolCalls: string[] };
-  /** What this session's model calls are charged for their input, learned from the calls made. */
-  readonly inputTokens = new InputTokenEstimator();
 
   constructor(record: SessionRecord) {
     this.record = record;

@@ -1,4 +1,5 @@
 import type { Model, ModelRequest, ModelToolSchema } from "../../model.js";
+import type { SessionState } from "../sessions/session-state.js";
 
 // Before a session's first call has been measured: about 3 bytes a token, more than most prose and code
 // take, so a first estimate errs toward not starting a call that would pass a ceiling.
@@ -34,6 +35,20 @@ export class InputTokenEstimator {
     this.#tokensPerByte = inputTokens / bytes;
     this.#measured = true;
   }
+}
+
+// Kept here rather than on the session's state, so the session layer need not know how turns are sized;
+// weakly, so an estimator goes with its session.
+const estimators = new WeakMap<SessionState, InputTokenEstimator>();
+
+/** What this session's model calls are charged for their input, learned from the calls made. */
+export function inputTokensOf(session: SessionState): InputTokenEstimator {
+  let estimator = estimators.get(session);
+  if (!estimator) {
+    estimator = new InputTokenEstimator();
+    estimators.set(session, estimator);
+  }
+  return estimator;
 }
 
 // What a message costs beyond its text in a provider's request: its role and framing.

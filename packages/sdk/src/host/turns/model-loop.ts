@@ -6,6 +6,7 @@ import type { RegisteredTool } from "../plugins/plugin-registry.js";
 import { holds } from "../sessions/session-claim.js";
 import type { SessionState } from "../sessions/session-state.js";
 import { callModel, ModelCallFailure } from "./call-model.js";
+import { inputTokensOf } from "./input-tokens.js";
 import { fitUnderCeiling } from "./token-ceiling.js";
 import { executeToolCall } from "./tool-executor.js";
 import { readToolCall } from "./tool-input.js";
@@ -84,7 +85,7 @@ export async function runModelLoop(
     }
     usage.inputTokens += response.usage.inputTokens;
     usage.outputTokens += response.usage.outputTokens;
-    session.inputTokens.measure(response.usage.inputTokens);
+    inputTokensOf(session).measure(response.usage.inputTokens);
     result.text = response.text;
     // Cut off at the ceiling, the last tool call may be half-written: none of them runs, and the turn ends.
     const cut = response.truncated === true && request.maxOutputTokens !== undefined;

@@ -1,6 +1,7 @@
 import type { ModelRequest } from "../../model.js";
 import type { TurnOutcome, TurnUsage } from "../../plugin.js";
 import type { SessionState } from "../sessions/session-state.js";
+import { inputTokensOf } from "./input-tokens.js";
 import type { TurnHost } from "./turn-host.js";
 
 /**
@@ -16,7 +17,7 @@ export function fitUnderCeiling(
   maxTokens: number,
 ): { maxOutputTokens: number } | { outcome: TurnOutcome } {
   const left = Math.max(0, maxTokens - usage.inputTokens - usage.outputTokens);
-  const input = session.inputTokens.estimate(host.model, request);
+  const input = inputTokensOf(session).estimate(host.model, request);
   const room = left - input;
   if (room >= host.limits.minOutputTokens) return { maxOutputTokens: room };
   const call = usage.modelCalls === 0 ? "The turn was not started" : "The turn stopped";
