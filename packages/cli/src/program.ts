@@ -1,12 +1,12 @@
 import { parseCount, parseDuration } from "@goal-lease/goal-plugin";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { type CliIo, printable, writeLine } from "./cli-io.js";
-import { runChat } from "./commands/chat.js";
+import { type ChatOptions, runChat } from "./commands/chat.js";
 import { runDemo } from "./commands/demo.js";
 import { runGoalControl } from "./commands/goal-control.js";
 import { runHook } from "./commands/hook.js";
 import { showEvents, showSessions, showStatus } from "./commands/read-store.js";
-import { type RunOptions, resumeGoal, runGoal } from "./commands/run.js";
+import { type RunFlags, resumeGoal, runGoal } from "./commands/run.js";
 import type { ServeCliOptions } from "./commands/serve.js";
 import { exitCodes } from "./exit-codes.js";
 import type { ControlVerb, GoalChange } from "./goal-change.js";
@@ -58,7 +58,7 @@ export function createProgram(io: CliIo): Command {
       .option("--time <duration>", "wall-clock budget, e.g. 30m or 1h30m", durationParser)
       .option("--session <key>", "session to run in (a new one by default)")
       .option("--json", "print one JSON event per line"),
-  ).action(async (objective: string, options: RunCliOptions) => {
+  ).action(async (objective: string, options: RunFlags) => {
     const code = await runGoal(io, objective, runOptionsOf(options)).catch(fail);
     finish(code);
   });
@@ -74,7 +74,7 @@ export function createProgram(io: CliIo): Command {
       .option("--budget <tokens>", "more tokens, e.g. 50k", countParser("--budget", 100_000_000))
       .option("--time <duration>", "more wall-clock time, e.g. 30m", durationParser)
       .option("--json", "print one JSON event per line"),
-  ).action(async (options: RunCliOptions) => {
+  ).action(async (options: RunFlags) => {
     const code = await resumeGoal(io, runOptionsOf(options)).catch(fail);
     finish(code);
   });
@@ -89,7 +89,7 @@ export function createProgram(io: CliIo): Command {
         "also load this plugin: a path, or an installed package (repeatable)",
         (value: string, previous: string[] = []) => [...previous, value],
       ),
-  ).action((options: RunCliOptions) => runChat(io, options).catch(fail));
+  ).action((options: ChatOptions) => runChat(io, options).catch(fail));
 
   program
     .command("status")
@@ -190,23 +190,8 @@ export function createProgram(io: CliIo): Command {
   return program;
 }
 
-/** Options shared by commands that talk to a model. */
-export interface RunCliOptions {
-  model: string;
-  baseUrl?: string;
-  apiKey?: string;
-  store?: string;
-  session?: string;
-  maxTurns?: number;
-  budget?: number;
-  time?: number;
-  json?: boolean;
-  timeout?: number;
-  plugin?: string[];
-}
-
 /** What `run` and `resume` pass on from their flags. */
-function runOptionsOf(options: RunCliOptions): RunOptions {
+function runOptionsOf(options: RunFlags): RunFlags {
   const { model, baseUrl, apiKey, store, session, maxTurns, budget, time, json, timeout } = options;
   return { model, baseUrl, apiKey, store, session, maxTurns, budget, time, json, timeout };
 }

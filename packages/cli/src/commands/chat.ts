@@ -6,14 +6,19 @@ import { reportContinuationStarts, statusLine, summarize, watchGoal } from "../g
 import { resolveModel } from "../model-spec.js";
 import { openCliHost } from "../open-host.js";
 import { loadPluginModules } from "../plugin-modules.js";
-import type { RunCliOptions } from "../program.js";
 import { printProgress } from "../progress-printer.js";
+import type { RunFlags } from "./run.js";
+
+/** What `chat` takes from its flags: the model and store flags `run` takes, and plugins to load. */
+export type ChatOptions = Pick<RunFlags, "model" | "baseUrl" | "apiKey" | "store" | "session" | "timeout"> & {
+  plugin?: string[];
+};
 
 /**
  * `goal-lease chat`: a line-based chat in one session. While a goal runs, the prompt carries a live status
  * line and each continuation is marked. Ctrl-C pauses a running goal; a second Ctrl-C (or Ctrl-D) exits.
  */
-export async function runChat(io: CliIo, options: RunCliOptions): Promise<void> {
+export async function runChat(io: CliIo, options: ChatOptions): Promise<void> {
   const colour = colours(io);
   const model = await resolveModel(options.model, {
     baseUrl: options.baseUrl,

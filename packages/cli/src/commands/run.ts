@@ -12,13 +12,12 @@ import { exitCodeFor } from "../outcome.js";
 import { printJson, printProgress } from "../progress-printer.js";
 import { openExistingStore, sendGoalCommand } from "./goal-control.js";
 
-/** Options of `goal-lease run` (and the goal part of `demo`). */
-export interface RunOptions {
+/** What `run` and `resume` take from their flags. */
+export interface RunFlags {
   model: string;
   baseUrl?: string;
   apiKey?: string;
   store?: string;
-  inMemory?: boolean;
   session?: string;
   maxTurns?: number;
   budget?: number;
@@ -26,6 +25,11 @@ export interface RunOptions {
   json?: boolean;
   /** Milliseconds one model request may take. */
   timeout?: number;
+}
+
+/** Options of `goal-lease run` (and the goal part of `demo`). */
+export interface RunOptions extends RunFlags {
+  inMemory?: boolean;
   demoDelayMs?: number;
   /** Runs after the goal stops, with the host still open (the demo shows status and events here). */
   after?: (send: (text: string) => Promise<string>) => Promise<void>;
