@@ -18,14 +18,17 @@ export type ProgressEvent =
       text: string;
       tokens: number;
       error?: string;
-      goal?: GoalSummary;
+      goal?: ProgressGoal;
     }
-  | { type: "goal-stopped"; sessionKey: string; goal: GoalSummary }
+  | { type: "goal-stopped"; sessionKey: string; goal: ProgressGoal }
   /** A command another process posted, applied here; `queued` if it waited for a process to serve the session. */
   | { type: "command-forwarded"; sessionKey: string; text: string; reply: string; queued: boolean };
 
-/** The parts of a goal a progress line shows. */
-export interface GoalSummary {
+/**
+ * The parts of a goal a progress line, or a `--json` line, shows. The HTTP API's `GoalSummary`
+ * (serve/goal-summary.ts) is another output format: a record the dashboard keeps by version.
+ */
+export interface ProgressGoal {
   objective: string;
   status: Goal["status"];
   continuations: number;
@@ -39,7 +42,7 @@ export interface GoalSummary {
 }
 
 /** Summarizes a stored goal, with the reason its last status change gave. */
-export function summarize(goal: Goal, now = Date.now()): GoalSummary {
+export function summarize(goal: Goal, now = Date.now()): ProgressGoal {
   return {
     ...(hasWakeTime(goal) ? { wakeInMs: Math.max(0, goal.wakeAt - now) } : {}),
     objective: goal.objective,

@@ -1,7 +1,7 @@
 import { formatCount, formatDuration } from "@goal-lease/goal-plugin";
 import type { ChalkInstance } from "chalk";
 import { printable } from "./cli-io.js";
-import type { GoalSummary, ProgressEvent } from "./goal-progress.js";
+import type { ProgressEvent, ProgressGoal } from "./goal-progress.js";
 
 /** Prints progress for a person: each continuation marked, the model's note, tokens, and how it stopped. */
 export function printProgress(
@@ -47,7 +47,7 @@ export function printProgress(
 }
 
 /** `⏸ goal waiting: wakes in 10m 00s ("CI to finish")`: a goal that goes on by itself later. */
-export function waitLine(goal: GoalSummary, wakeInMs: number): string {
+export function waitLine(goal: ProgressGoal, wakeInMs: number): string {
   const when = `${goal.status === "waiting" ? "wakes" : "retries"} in ${formatDuration(wakeInMs)}`;
   return `⏸ goal ${goal.status}: ${when}${goal.stopReason ? ` (${printable(JSON.stringify(goal.stopReason))})` : ""}`;
 }
