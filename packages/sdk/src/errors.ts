@@ -20,6 +20,17 @@ export class PluginDefinitionError extends GoalLeaseError {
   }
 }
 
+/** A plugin passed a context the host did not mint for it. */
+export class UntrustedContextError extends GoalLeaseError {
+  constructor() {
+    super({
+      code: "untrusted_session",
+      message:
+        "This is not a context the host minted for this plugin; pass the context your command, tool or hook received.",
+    });
+  }
+}
+
 /** The caller used the host wrongly: unknown session, closed host, invalid session key. */
 export class HostUsageError extends GoalLeaseError {
   constructor(options: { message: string }) {

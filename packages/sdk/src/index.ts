@@ -8,13 +8,13 @@ export {
   PluginDefinitionError,
   SessionOwnedError,
   StoreUnavailableError,
+  UntrustedContextError,
 } from "./errors.js";
 export type { HostEvent, HostEventListener, HostEventMap, HostEventName } from "./events.js";
 export { type ForwardResult, forwardCommand, hasLiveOwner } from "./host/commands/forward-command.js";
 export { createHost, Host } from "./host/host.js";
 export { defaultHostLimits, type HostLimits, type HostOptions } from "./host/host-options.js";
 export type { ContinuationDelivery, ExternalTurnRunner } from "./host/leases/external-turn-runner.js";
-export { UntrustedContextError } from "./host/plugins/state-api.js";
 export type {
   CommandResult,
   OpenSessionOptions,

@@ -1,4 +1,4 @@
-import { GoalLeaseError } from "../../errors.js";
+import { GoalLeaseError, UntrustedContextError } from "../../errors.js";
 import type { JsonValue } from "../../json.js";
 import type { PluginStateApi } from "../../plugin.js";
 import { type Fence, maxLogEntries } from "../../store/store.js";
@@ -9,16 +9,8 @@ import { type PluginCaller, resolveContext } from "./resolve-context.js";
 export const stateKeyPattern = /^[A-Za-z0-9._:-]{1,120}$/;
 const maxStateChars = 1_000_000;
 
-/** A plugin passed a context the host did not mint for it. */
-export class UntrustedContextError extends GoalLeaseError {
-  constructor() {
-    super({
-      code: "untrusted_session",
-      message:
-        "This is not a context the host minted for this plugin; pass the context your command, tool or hook received.",
-    });
-  }
-}
+// Its security test names it from here, where it is thrown.
+export { UntrustedContextError };
 
 /** Plugin state scoped to (plugin, the context's session), with compare-and-set writes. */
 export function createStateApi(host: PluginHost, caller: PluginCaller): PluginStateApi {
