@@ -1,20 +1,14 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { repositoryPath, sourceEntries } from "./test/sources.ts";
 
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 // Tests run against each package's source, so the test command needs no prior build.
-const entries: Record<string, string> = {
-  "@goal-lease/sdk": "./packages/sdk/src/index.ts",
-  "@goal-lease/sdk/testing": "./packages/sdk/src/testing/index.ts",
-  "@goal-lease/sdk/openai": "./packages/sdk/src/models/openai-model.ts",
-  "@goal-lease/sdk/anthropic": "./packages/sdk/src/models/anthropic-model.ts",
-  "@goal-lease/goal-plugin": "./packages/goal-plugin/src/index.ts",
-};
-export const alias = Object.entries(entries).map(([name, path]) => ({
+export const alias = Object.entries(sourceEntries).map(([name, path]) => ({
   find: new RegExp(`^${name.replaceAll("/", "\\/")}$`),
-  replacement: source(path),
+  replacement: repositoryPath(path),
 }));
 
 const roots = [
@@ -30,7 +24,8 @@ export default defineConfig({
   resolve: { alias },
   test: {
     // One PostgreSQL server for the run: the stores' contract suites run on it as on SQLite and memory.
-    globalSetup: [source("./test/postgres-global-setup.ts")],
+    // And the CLI bundled once, for the tests that run the real process.
+    globalSetup: [source("./test/postgres-global-setup.ts"), source("./test/build-global-setup.ts")],
     projects: roots
       .filter((root) => existsSync(source(`./${root}/package.json`)))
       .map((root) => ({

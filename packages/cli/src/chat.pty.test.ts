@@ -1,32 +1,21 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { cliBin } from "../../../test/cli-bin.ts";
 
 const packageRoot = new URL("..", import.meta.url).pathname;
+// The terminal runs the real binary, bundled once for the run.
+const bin = cliBin();
 const directory = mkdtempSync(join(tmpdir(), "goal-lease-pty-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
-
-// The terminal runs the real binary, so compile it first (incremental: quick when nothing changed).
-beforeAll(() => {
-  const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin/tsc");
-  execFileSync(process.execPath, [tsc, "-b", packageRoot]);
-}, 120_000);
 
 describe("goal-lease chat in a real terminal", () => {
   it("shows the live status line, marks continuations, pauses on Ctrl-C and exits on the second", () => {
     const output = execFileSync(
       "python3",
-      [
-        join(packageRoot, "test/pty-chat.py"),
-        process.execPath,
-        join(packageRoot, "dist/bin.js"),
-        "chat",
-        "--session",
-        "pty",
-      ],
+      [join(packageRoot, "test/pty-chat.py"), process.execPath, bin, "chat", "--session", "pty"],
       {
         env: { ...process.env, NO_COLOR: "1", TERM: "xterm", GOAL_LEASE_STATE: join(directory, "state.db") },
         encoding: "utf8",
@@ -49,6 +38,7 @@ describe("goal-lease chat in a real terminal", () => {
     expect(result.screen).toContain("Goal paused. /goal resume continues it. Press Ctrl-C again to exit.");
     expect(result.exit).toBe(0);
     expect(result.screen).toMatch(/\r?\n$/);
+    // A bound on a hang, not a speed check: each of pty-chat.py's steps waits up to 20 s for its screen.
   }, 120_000);
 
   it("exits 0 on Ctrl-C at an idle prompt, leaving the shell's prompt on a line of its own", () => {
@@ -58,7 +48,7 @@ describe("goal-lease chat in a real terminal", () => {
         join(packageRoot, "test/pty-chat.py"),
         "--idle-ctrl-c",
         process.execPath,
-        join(packageRoot, "dist/bin.js"),
+        bin,
         "chat",
         "--session",
         "idle",
@@ -73,5 +63,6 @@ describe("goal-lease chat in a real terminal", () => {
     expect(result.steps, result.screen).toEqual(["prompt"]);
     expect(result.exit).toBe(0);
     expect(result.screen).toMatch(/\r?\n$/);
+    // A bound on a hang, not a speed check: pty-chat.py waits up to 20 s for the prompt.
   }, 60_000);
 });
