@@ -1,4 +1,10 @@
-import { type JsonValue, maxLogEntries, type PluginApi, type SessionContext } from "@goal-lease/sdk";
+import {
+  GoalLeaseError,
+  type JsonValue,
+  maxLogEntries,
+  type PluginApi,
+  type SessionContext,
+} from "@goal-lease/sdk";
 import {
   type Goal,
   type GoalEvent,
@@ -18,8 +24,12 @@ export interface GoalEntry {
 }
 
 /** Thrown when a stored goal has a format this version cannot read. */
-export class GoalFormatError extends Error {
+export class GoalFormatError extends GoalLeaseError {
   override readonly name = "GoalFormatError";
+
+  constructor(message: string) {
+    super({ code: "goal_format", message });
+  }
 }
 
 /**
