@@ -106,11 +106,12 @@ export interface PluginHooks {
   ) => LeaseAdmission | Promise<LeaseAdmission>;
   /**
    * This host starts serving a session that has no continuation pending: opened here, or taken over from
-   * a process that is gone (after the turns it left unfinished were reported). A plugin re-arms here what a
-   * lost write or a crash left with nothing scheduled.
+   * a process that is gone (after the turns it left unfinished were reported), or served here all along
+   * while its store failed (a full disk, a lost connection) and now works again. A plugin re-arms here what
+   * a lost write or a crash left with nothing scheduled.
    */
   "session-ready": (
-    event: { reason: "opened" | "taken-over" },
+    event: { reason: "opened" | "taken-over" | "store-recovered" },
     context: SessionContext,
   ) => void | Promise<void>;
   /** A short line added to the system text of every turn; return undefined to add nothing. */

@@ -8,6 +8,7 @@ import type { LeaseRecovery } from "./leases/recover-leases.js";
 import type { SessionOwnership } from "./sessions/session-ownership.js";
 import type { SessionState } from "./sessions/session-state.js";
 import type { SessionTable } from "./sessions/session-table.js";
+import type { StoreHealth } from "./store-health.js";
 
 /** The host's parts its background work uses. */
 export interface BackgroundParts {
@@ -16,12 +17,14 @@ export interface BackgroundParts {
   recovery: LeaseRecovery;
   inbox: CommandInbox;
   work: IdleTracker;
+  health: StoreHealth;
 }
 
 /**
  * What a host does in the background while it shares a store with other processes: renews its claims on
- * its sessions, lets go of those another process took, takes over orphaned ones (`continuous`), and
- * applies the commands other processes post for its sessions.
+ * its sessions, lets go of those another process took, takes over orphaned ones (`continuous`), makes its
+ * sessions ready anew once a store that failed works again, and applies the commands other processes post
+ * for its sessions.
  */
 export class HostBackground {
   readonly #host: LeaseHost;
@@ -29,6 +32,8 @@ export class HostBackground {
   readonly #options: { continuous: boolean; inboxPollMs: number };
   /** Sessions another process took over from this one, so their callers hear why. */
   readonly #lost = new Set<string>();
+  /** Sessions busy when the store came back: looked at again at the next beat. */
+  #unsettled = new Set<string>();
   #inboxTimer: TimerHandle | undefined;
   #unwatchCommands: (() => void) | undefined;
   #stopped = false;
@@ -76,13 +81,20 @@ export class HostBackground {
 
   async #heartbeat(): Promise<void> {
     if (this.#stopped) return;
-    const { sessions, ownership, recovery, work } = this.#parts;
+    const { sessions, ownership, recovery, work, health } = this.#parts;
     try {
       // Only sessions held before the renewal can be missing from it: one taken meanwhile is ours.
       const claimed = [...sessions.values()].filter((session) => session.fence);
       const held = await ownership.renew();
       for (const session of claimed) {
         if (session.fence && !held.has(session.record.sessionKey)) this.#lose(session);
+      }
+      // The renewal went through, so the store works again after a failure: what a lost write left with
+      // nothing scheduled is re-armed now, not when its session is next opened. A session that was busy, or
+      // every session after a failure meanwhile, is looked at again at the next beat.
+      const failed = health.takeFailure();
+      if (failed || this.#unsettled.size > 0) {
+        this.#unsettled = await work.track(recovery.storeRecovered(failed ? undefined : this.#unsettled));
       }
       if (this.#options.continuous) await work.track(recovery.orphans());
     } catch (error) {

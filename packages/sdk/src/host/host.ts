@@ -28,6 +28,7 @@ import { SessionOwnership } from "./sessions/session-ownership.js";
 import type { SessionState } from "./sessions/session-state.js";
 import { SessionTable } from "./sessions/session-table.js";
 import type { TurnResult } from "./sessions/turn-result.js";
+import { StoreHealth } from "./store-health.js";
 import { ExternalTurns, turnlessModel } from "./turns/external-turns.js";
 import { SessionQueue } from "./turns/session-queue.js";
 import type { TurnHost } from "./turns/turn-host.js";
@@ -52,7 +53,9 @@ export class Host {
   readonly #background: HostBackground;
   readonly #queue: SessionQueue;
 
-  private constructor(options: HostOptions, store: HostStore, ownsStore: boolean) {
+  private constructor(options: HostOptions, given: HostStore, ownsStore: boolean) {
+    const health = new StoreHealth(given);
+    const { store } = health;
     const clock: Clock = options.clock ?? systemClock;
     const events = new EventBus(() => clock.now());
     this.#ownsStore = ownsStore;
@@ -85,6 +88,7 @@ export class Host {
       recovery: this.#recovery,
       inbox: new CommandInbox(this.#internals),
       work: this.#work,
+      health,
     };
     this.#queue = new SessionQueue(this.#internals, this.#work, {
       beforeAdmission: (session) => this.#background.applyInbox(session.record.sessionKey),

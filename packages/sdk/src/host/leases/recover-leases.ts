@@ -53,6 +53,39 @@ export class LeaseRecovery {
     }
   }
 
+  /**
+   * The store failed and works again. Each session this host serves (of `only`, when given) that is idle
+   * has its pending leases armed (one a failure kept from being armed would otherwise wait for the session
+   * to be opened again) and, with none, is ready anew (`store-recovered`): a plugin re-arms there what a
+   * write lost to the failure left with nothing scheduled. Resolves with the sessions that were busy (a
+   * turn, a due or parked continuation, a person's message), to be looked at again.
+   */
+  async storeRecovered(only?: ReadonlySet<string>): Promise<Set<string>> {
+    const busy = new Set<string>();
+    for (const session of [...this.#sessions.values()]) {
+      const { sessionKey } = session.record;
+      if (!session.fence || !session.open || (only && !only.has(sessionKey))) continue;
+      if (!idle(session)) {
+        busy.add(sessionKey);
+        continue;
+      }
+      // Taken before the read: a lease requested meanwhile is armed over the one read here, never under it.
+      const sequence = this.#host.nextLeaseSequence();
+      const leases = await this.#host.store.listLeases(sessionKey);
+      if (!idle(session)) {
+        busy.add(sessionKey);
+        continue;
+      }
+      const pending = leases.filter((lease) => lease.generation === session.record.generation);
+      for (const lease of pending) this.#host.scheduler.arm(lease, sequence);
+      if (pending.length > 0) continue;
+      await callHooks(this.#host, session, "session-ready", (handler, context) =>
+        handler({ reason: "store-recovered" }, context),
+      );
+    }
+    return busy;
+  }
+
   async #recoverSession(sessionKey: string, reason: "opened" | "taken-over"): Promise<void> {
     const started = await this.#host.store.listStartedLeases(sessionKey);
     const adopted = await this.#sessions.adopt([sessionKey]);
@@ -111,4 +144,10 @@ export class LeaseRecovery {
       await callHooks(host, session, "session-ready", (handler, context) => handler({ reason }, context));
     }
   }
+}
+
+/** No turn runs or waits in the session, and no continuation is due, being admitted or parked there. */
+function idle(session: SessionState): boolean {
+  const { busy, userWaiting, due, admitting, parked } = session;
+  return !busy && !userWaiting && due.length === 0 && !admitting && !parked;
 }
