@@ -67,8 +67,7 @@ export class GoalController {
       if (!entry || (goal?.status !== "active" && !hasWakeTime(goal))) return goal;
       const hit = capHit(entry.goal, options.turnsUsed) ?? budgetHit(entry.goal, this.now());
       if (hit) {
-        const { status: to, detail: reason } = hit;
-        return this.stop(context, { goalId: entry.goal.id, to, by: "gate", reason, gate: hit });
+        return this.stopAtGate(context, entry.goal.id, hit);
       }
       // A goal with a wake time continues when it comes (or at once, once woken).
       const now = this.now();
@@ -182,6 +181,20 @@ export class GoalController {
     });
     if (!hasWakeTime(written?.goal)) return written?.goal;
     return this.schedule(context, { turnsUsed: written.goal.continuations, entry: written });
+  }
+
+  /**
+   * Stops goal `goalId` for a gate that closed, logged with it; without a gate's name, for what the host did
+   * (a turn a restart cut short). `reason` is the gate's detail unless given.
+   */
+  stopAtGate(
+    context: SessionContext,
+    goalId: string,
+    hit: GateHit | Omit<GateHit, "gate">,
+    reason = hit.detail,
+  ): Promise<Goal | undefined> {
+    const gate = "gate" in hit ? hit : undefined;
+    return this.stop(context, { goalId, to: hit.status, by: "gate", reason, gate });
   }
 
   /**

@@ -48,11 +48,9 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController): v
       return counted ? current : undefined;
     });
     if (counted && goal?.status === "active") {
-      await controller.stop(context, {
-        goalId: goal.id,
-        to: "paused",
-        by: "gate",
-        reason: "a goal turn was interrupted by a restart; resume continues it",
+      await controller.stopAtGate(context, goal.id, {
+        status: "paused",
+        detail: "a goal turn was interrupted by a restart; resume continues it",
       });
     }
   });
@@ -126,24 +124,13 @@ async function onTurnEnd(
   }
   if (goalTurn && outcome.status === "error") {
     const detail = outcome.message;
-    await controller.stop(context, {
-      goalId: goal.id,
-      to: "paused",
-      by: "gate",
-      reason: `a goal turn failed: ${detail}`,
-      gate: { gate: "model_error", status: "paused", detail },
-    });
+    const hit = { gate: "model_error", status: "paused", detail } as const;
+    await controller.stopAtGate(context, goal.id, hit, `a goal turn failed: ${detail}`);
     return;
   }
   const spent = tokenCeilingHit(goal, event, wrappedUp) ?? budgetHit(goal, controller.now());
   if (spent) {
-    await controller.stop(context, {
-      goalId: goal.id,
-      to: spent.status,
-      by: "gate",
-      reason: spent.detail,
-      gate: spent,
-    });
+    await controller.stopAtGate(context, goal.id, spent);
     return;
   }
   // A report made in the turn has already decided what comes next.
@@ -152,13 +139,7 @@ async function onTurnEnd(
   // continuation costs no model call just to say "continue".
   if ((goal.repeatedNote?.count ?? 0) >= noProgressRepeats) {
     const detail = `the model ended ${noProgressRepeats} goal turns in a row with the same words`;
-    await controller.stop(context, {
-      goalId: goal.id,
-      to: "blocked",
-      by: "gate",
-      reason: detail,
-      gate: { gate: "no_progress", status: "blocked", detail },
-    });
+    await controller.stopAtGate(context, goal.id, { gate: "no_progress", status: "blocked", detail });
     return;
   }
   const next = (await wrapUpIfShort(controller, context, entry, event)) ?? entry;

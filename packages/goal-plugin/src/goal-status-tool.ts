@@ -94,13 +94,7 @@ async function reportStatus(
       }
     : (capHit(recorded.goal, turnsUsed) ?? budgetHit(recorded.goal, controller.now()));
   if (hit) {
-    await controller.stop(context, {
-      goalId: goal.id,
-      to: hit.status,
-      by: "gate",
-      reason: hit.detail,
-      gate: hit,
-    });
+    await controller.stopAtGate(context, goal.id, hit);
     return {
       accepted: true,
       status: hit.status,
