@@ -1,18 +1,19 @@
-// Type-checks the TypeScript in the READMEs users copy from, so the docs cannot drift from the API. Each
-// ```ts block is checked as a module of its own against the sources; `model` and `echoTwice`, which the
-// blocks take as given, are declared once for all of them. Usage: node scripts/check-doc-snippets.ts
+// Type-checks the TypeScript in the READMEs users copy from and in the design notes, so the docs cannot
+// drift from the API. Each ```ts block is checked as a module of its own against the sources; `model` and
+// `echoTwice`, which the blocks take as given, are declared once for all of them. A block that is not
+// TypeScript for the compiler (a sketch, another program's types quoted) is fenced as ```text instead.
+// Usage: node scripts/check-doc-snippets.ts
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { globSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const documents = [
-  "packages/sdk/README.md",
-  "packages/goal-plugin/README.md",
-  "examples/countdown-plugin/README.md",
-];
+const documents = globSync(
+  ["README.md", "packages/*/README.md", "examples/*/README.md", "plugins/*/README.md", "docs/*.md"],
+  { cwd: root },
+).sort();
 const folder = join(root, ".doc-snippets");
 rmSync(folder, { recursive: true, force: true });
 mkdirSync(folder);
