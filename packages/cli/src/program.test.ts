@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHost, SqliteStore } from "@goal-lease/sdk";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { createTestIo, runCli } from "../test/test-io.js";
 import { createDemoModel } from "./demo-model.js";
 import { exitCodes } from "./exit-codes.js";
@@ -13,6 +13,28 @@ const directory = mkdtempSync(join(tmpdir(), "goal-lease-cli-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 let storeCount = 0;
 const freshStore = () => join(directory, `state-${++storeCount}.db`);
+
+/**
+ * Runs `work` on a fake clock (timers and Date) that moves 10 ms a turn of the real event loop: the model
+ * SDK's waits (its request timeout, its back-off between tries, a Retry-After) and the goal's pass in a
+ * fraction of their real time, while sockets and the store work in real time. Steps this small keep each
+ * timer in its order against the I/O it races: a refused connection, an aborted request or the local
+ * endpoint's answer is heard within a few turns, long before the timer it races.
+ */
+async function onFastTimers<T>(work: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+  try {
+    let settled = false;
+    const running = work().finally(() => {
+      settled = true;
+    });
+    running.catch(() => undefined);
+    while (!settled) await vi.advanceTimersByTimeAsync(10);
+    return await running;
+  } finally {
+    vi.useRealTimers();
+  }
+}
 
 describe("goal-lease run", () => {
   it("runs a goal on the demo model to done and exits 0", async () => {
@@ -341,20 +363,23 @@ describe("real model errors", () => {
       const store = freshStore();
       const test = createTestIo({});
       const started = Date.now();
-      const code = await runCli(test.io, [
-        "run",
-        "x",
-        "--model",
-        "openai:local-model",
-        "--base-url",
-        `http://127.0.0.1:${port}/v1`,
-        "--timeout",
-        "1s",
-        "--store",
-        store,
-        "--session",
-        "slow",
-      ]);
+      // Three timeouts of 1 s and the SDK's back-off between them: 4 s of waiting, on fast timers.
+      const code = await onFastTimers(() =>
+        runCli(test.io, [
+          "run",
+          "x",
+          "--model",
+          "openai:local-model",
+          "--base-url",
+          `http://127.0.0.1:${port}/v1`,
+          "--timeout",
+          "1s",
+          "--store",
+          store,
+          "--session",
+          "slow",
+        ]),
+      );
       expect(code).toBe(exitCodes.error);
       expect(test.stdout()).toMatch(/did not answer within 1000 ms/);
       expect(Date.now() - started).toBeLessThan(60_000);
@@ -369,7 +394,7 @@ describe("real model errors", () => {
       silent.close();
       silent.closeAllConnections();
     }
-  }, 60_000);
+  });
 
   it("waits out a provider's rate limit for the time it gave, then goes on once, and the goal ends done", async () => {
     let requests = 0;
@@ -418,18 +443,21 @@ describe("real model errors", () => {
     try {
       const store = freshStore();
       const test = createTestIo({});
-      const code = await runCli(test.io, [
-        "run",
-        "x",
-        "--model",
-        "openai:local-model",
-        "--base-url",
-        `http://127.0.0.1:${port}/v1`,
-        "--store",
-        store,
-        "--session",
-        "limited",
-      ]);
+      // The SDK's two waits and the goal's, a second each, on fast timers.
+      const code = await onFastTimers(() =>
+        runCli(test.io, [
+          "run",
+          "x",
+          "--model",
+          "openai:local-model",
+          "--base-url",
+          `http://127.0.0.1:${port}/v1`,
+          "--store",
+          store,
+          "--session",
+          "limited",
+        ]),
+      );
       expect(code).toBe(exitCodes.done);
       expect(test.stdout()).toMatch(/refused for a usage limit \(429, retry in 1 s\): Rate limit reached/);
       expect(test.stdout()).toMatch(/⏸ goal usage_limited: retries in [01]s/);
@@ -446,20 +474,23 @@ describe("real model errors", () => {
       limited.close();
       limited.closeAllConnections();
     }
-  }, 60_000);
+  });
 
   it("stops with exit 1 and one line when the endpoint is unreachable", async () => {
     const test = createTestIo({});
-    const code = await runCli(test.io, [
-      "run",
-      "x",
-      "--model",
-      "openai:local-model",
-      "--base-url",
-      "http://127.0.0.1:9/v1",
-      "--store",
-      freshStore(),
-    ]);
+    // The SDK's back-off between its three tries is over a second of waiting, on fast timers.
+    const code = await onFastTimers(() =>
+      runCli(test.io, [
+        "run",
+        "x",
+        "--model",
+        "openai:local-model",
+        "--base-url",
+        "http://127.0.0.1:9/v1",
+        "--store",
+        freshStore(),
+      ]),
+    );
     expect(code).toBe(exitCodes.error);
     expect(test.stdout()).toMatch(/unreachable/);
     expect(test.stdout()).toMatch(/■ goal paused: a goal turn failed: /);
