@@ -7,7 +7,7 @@ import { once } from "node:events";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import pg from "pg";
-import { forwardCommand, PostgresStore } from "../packages/sdk/dist/index.js";
+import { forwardControl, PostgresStore } from "../packages/sdk/dist/index.js";
 import { type PostgresServer, startPostgres } from "../test/postgres-server.ts";
 import { measureDispatch } from "./dispatch-latency.ts";
 import { goalHost, owner, percentiles } from "./lib.ts";
@@ -101,9 +101,9 @@ export async function measureCrossHost(server: PostgresServer, samples: number) 
     const start = performance.now();
     // Posted, not awaited for its answer: the figure is the owner's reaction, not the poster's polling.
     forwarded.push(
-      forwardCommand(
+      forwardControl(
         otherStore,
-        { sessionKey: "cross", text: "/goal resume", sender: owner },
+        { sessionKey: "cross", pluginId: "goal", verb: "resume", input: {}, sender: owner },
         { timeoutMs: 5_000 },
       ),
     );

@@ -6,6 +6,8 @@ export const exitCodes = Object.freeze({
   limitReached: 3,
   paused: 4,
   waitingApproval: 5,
+  /** A change sent to another process that it did not apply (it says why). */
+  notApplied: 6,
 });
 
 /** An exit code of {@link exitCodes}. */

@@ -1,3 +1,10 @@
+import {
+  formatGoalCommand,
+  type GoalChange,
+  goalStateLocation,
+  goalVerbs,
+  isGoalVerb,
+} from "@goal-lease/goal-plugin";
 import type { Host } from "@goal-lease/sdk";
 import type { ProgressEvent } from "./goal-progress.js";
 
@@ -17,14 +24,16 @@ export function hearForwardedCommands(
 ): { opened(): void; heard(): number; stop(): void } {
   let held: ForwardedCommandEvent[] | undefined = [];
   let count = 0;
-  const stop = host.on("command-forwarded", ({ sessionKey: key, text, reply }) => {
+  const stop = host.on("command-forwarded", ({ sessionKey: key, pluginId, verb, input, reply, applied }) => {
     if (key !== sessionKey) return;
     count++;
     const event: ForwardedCommandEvent = {
       type: "command-forwarded",
       sessionKey,
-      text,
+      // As the person would have typed it: "done -- shipped by hand".
+      change: pluginId === goalStateLocation.pluginId ? describeChange(verb, input) : `${pluginId} ${verb}`,
       reply,
+      applied,
       queued: held !== undefined,
     };
     if (held) held.push(event);
@@ -39,4 +48,11 @@ export function hearForwardedCommands(
     heard: () => count,
     stop,
   };
+}
+
+/** A goal change as its chat text without the command's name, e.g. `done -- shipped by hand`. */
+function describeChange(verb: string, input: unknown): string {
+  const checked = isGoalVerb(verb) ? goalVerbs[verb].input.safeParse(input) : undefined;
+  if (!checked?.success) return verb;
+  return formatGoalCommand("goal", { verb, input: checked.data } as GoalChange).replace(/^\/goal /, "");
 }

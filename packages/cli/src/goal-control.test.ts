@@ -6,6 +6,7 @@ import { createHost, type Host, inboxLimits, SqliteStore } from "@goal-lease/sdk
 import { ScriptedModel, type ScriptedStep } from "@goal-lease/sdk/testing";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createTestIo, runCli } from "../test/test-io.js";
+import { exitCodes } from "./exit-codes.js";
 
 const directory = mkdtempSync(join(tmpdir(), "goal-lease-control-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -38,8 +39,8 @@ async function waitingGoal(name: string, steps: ScriptedStep[]) {
     return { code, stdout: test.stdout(), stderr: test.stderr() };
   };
   // What the owner's own views (its chat line, its agent hooks) hear the moment a change is applied there.
-  const heard: { text: string; reply: string }[] = [];
-  host.on("command-forwarded", ({ text, reply }) => heard.push({ text, reply }));
+  const heard: { verb: string; reply: string; applied: boolean }[] = [];
+  host.on("command-forwarded", ({ verb, reply, applied }) => heard.push({ verb, reply, applied }));
   return { store, model, cli, heard };
 }
 
@@ -60,7 +61,7 @@ describe("goal commands from any shell", () => {
     await expect.poll(async () => (await readStoredGoal(store, "s1"))?.status).toBe("done");
     expect(model.requests).toHaveLength(2);
     expect(heard).toEqual([
-      { text: "/goal wake -- CI is green", reply: "Goal woken: its next continuation runs now." },
+      { verb: "wake", reply: "Goal woken: its next continuation runs now.", applied: true },
     ]);
   });
 
@@ -74,7 +75,7 @@ describe("goal commands from any shell", () => {
       statusReason: "--budget 1 is just words",
     });
     expect((await cli("edit", "--objective", "ship it,   then tag it")).stdout).toMatch(/^Objective updated/);
-    expect((await readStoredGoal(store, "s1"))?.objective).toBe("ship it, then tag it");
+    expect((await readStoredGoal(store, "s1"))?.objective).toBe("ship it,   then tag it");
     const resumed = await cli("resume", "--max-turns", "5", "--budget", "20k");
     expect(resumed).toMatchObject({
       code: 0,
@@ -86,19 +87,22 @@ describe("goal commands from any shell", () => {
       status: "done",
       statusReason: "shipped by hand",
     });
-    expect((await cli("done")).stdout).toBe(
-      "The goal is done, not open, so there is nothing to mark done.\n",
-    );
+    expect(await cli("done")).toEqual({
+      code: exitCodes.notApplied,
+      stdout: "",
+      stderr: "The goal is done, not open, so there is nothing to mark done.\n",
+    });
     expect((await cli("clear")).stdout).toMatch(/^Goal cleared/);
     expect((await readStoredGoal(store, "s1"))?.status).toBe("cleared");
   });
 
-  it("refuses what the /goal command refuses, in its words, and changes nothing", async () => {
+  it("refuses what the /goal command refuses, in its words, exits non-zero, and changes nothing", async () => {
     const { store, cli } = await waitingGoal("refused", []);
     const before = await readStoredGoal(store, "s1");
     const refused = await cli("resume");
-    expect(refused.code).toBe(0);
-    expect(refused.stdout).toMatch(/^Cannot resume|^The goal is|^No goal/);
+    expect(refused.code).toBe(exitCodes.notApplied);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toMatch(/^Cannot resume|^The goal is|^No goal/);
     expect(await readStoredGoal(store, "s1")).toEqual(before);
   });
 
@@ -132,7 +136,14 @@ describe("goal commands from any shell", () => {
     await running?.host.close();
     running = undefined;
     for (let index = 0; index < inboxLimits.maxPending; index++)
-      await store.postCommand({ sessionKey: "s1", text: "/goal status", sender: owner, postedAt: index });
+      await store.postCommand({
+        sessionKey: "s1",
+        pluginId: "goal",
+        verb: "status",
+        input: {},
+        sender: owner,
+        postedAt: index,
+      });
     expect(await cli("pause")).toEqual({
       code: 1,
       stdout: "",

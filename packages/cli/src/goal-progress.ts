@@ -22,7 +22,15 @@ export type ProgressEvent =
     }
   | { type: "goal-stopped"; sessionKey: string; goal: ProgressGoal }
   /** A command another process posted, applied here; `queued` if it waited for a process to serve the session. */
-  | { type: "command-forwarded"; sessionKey: string; text: string; reply: string; queued: boolean };
+  | {
+      type: "command-forwarded";
+      sessionKey: string;
+      /** The change, as the person would have typed it after the command's name. */
+      change: string;
+      reply: string;
+      applied: boolean;
+      queued: boolean;
+    };
 
 /**
  * The parts of a goal a progress line, or a `--json` line, shows. The HTTP API's `GoalSummary`

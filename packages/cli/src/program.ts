@@ -1,4 +1,11 @@
-import { parseCount, parseDuration } from "@goal-lease/goal-plugin";
+import {
+  type GoalChange,
+  goalVerbs,
+  parseCount,
+  parseDuration,
+  type RemoteGoalVerb,
+  remoteGoalVerbs,
+} from "@goal-lease/goal-plugin";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { type CliIo, printable, writeLine } from "./cli-io.js";
 import { type ChatOptions, runChat } from "./commands/chat.js";
@@ -9,7 +16,6 @@ import { showEvents, showSessions, showStatus } from "./commands/read-store.js";
 import { type RunFlags, resumeGoal, runGoal } from "./commands/run.js";
 import type { ServeCliOptions } from "./commands/serve.js";
 import { exitCodes } from "./exit-codes.js";
-import type { ControlVerb, GoalChange } from "./goal-change.js";
 
 /** Builds a fresh `goal-lease` program that writes only to `io`. Actions end by throwing a CommanderError
  * carrying the exit code when it is not 0, so callers (the bin, tests) decide what exiting means. */
@@ -111,29 +117,24 @@ export function createProgram(io: CliIo): Command {
       showEvents(io, { session: options.session, store: options.store, count: options.n }).catch(fail),
     );
 
-  const controls: Record<Exclude<ControlVerb, "resume">, { about: string; text?: string }> = {
-    pause: {
-      about: "pause a goal that runs in another process (or a shell, a chat, an agent host)",
-      text: "note",
-    },
-    done: { about: "mark a goal done, from any shell", text: "note" },
-    edit: { about: "change a goal's objective, from any shell", text: "objective" },
-    clear: { about: "drop a goal so a new one can start, from any shell" },
-    wake: {
-      about: "end a waiting goal's wait (or a usage limit's back-off): its next continuation runs now",
-      text: "note",
-    },
-  };
-  for (const [verb, { about, text }] of Object.entries(controls)) {
+  // Every change but resume (which follows the goal, above) as a verb, with the flags its input takes.
+  for (const verb of remoteGoalVerbs.filter((verb) => verb !== "resume")) {
+    const fields = Object.keys(goalVerbs[verb].input.shape);
     const command = program
       .command(verb)
-      .description(about)
+      .description(`${goalVerbs[verb].about}, from any shell`)
       .requiredOption("--session <key>", "the session whose goal to change")
       .option("--store <store>", "the store: a file, or a postgres:// URL");
-    if (text === "note") command.option("--note <text>", "why, for the goal's log");
-    if (text === "objective") command.requiredOption("--objective <text>", "the new objective");
-    command.action(async (options: GoalChange & { session: string; store?: string }) =>
-      finish(await runGoalControl(io, verb as ControlVerb, options).catch(fail)),
+    if (fields.includes("note")) command.option("--note <text>", "why, for the goal's log");
+    if (fields.includes("objective")) command.requiredOption("--objective <text>", "the new objective");
+    command.action(
+      async (options: { session: string; store?: string; note?: string; objective?: string }) => {
+        const { session, store, ...given } = options;
+        const input = goalVerbs[verb].input.safeParse(given);
+        if (!input.success) return fail(new Error(`${verb}: ${input.error.issues[0]?.message ?? "invalid"}`));
+        const change = { verb, input: input.data } as GoalChange & { verb: RemoteGoalVerb };
+        finish(await runGoalControl(io, change, { session, store }).catch(fail));
+      },
     );
   }
 

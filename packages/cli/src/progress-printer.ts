@@ -39,8 +39,7 @@ export function printProgress(
       }
       case "command-forwarded": {
         const source = event.queued ? "queued earlier" : "from another process";
-        const command = event.text.replace(/^\/goal /, "");
-        say(colour.yellow(`${source}: ${printable(command)} → ${printable(event.reply)}`));
+        say(colour.yellow(`${source}: ${printable(event.change)} → ${printable(event.reply)}`));
       }
     }
   };

@@ -103,7 +103,8 @@ describe("a change queued while no process served the session", () => {
       {
         type: "command-forwarded",
         sessionKey: "s1",
-        text: "/goal clear",
+        change: "clear",
+        applied: true,
         reply: expect.stringMatching(/^Goal cleared/),
         queued: true,
       },

@@ -13,8 +13,17 @@ import {
 } from "./goal.js";
 import { clearFailureOf, type GoalController } from "./goal-controller.js";
 import { GoalFormatError } from "./goal-store.js";
-import type { LimitFlags } from "./parse-args.js";
+import type { GoalLimitChanges } from "./parse-args.js";
 import { eventsText } from "./status-text.js";
+
+/** What a change did: the reply to the person, and whether the goal is now as the change asked. */
+export interface GoalReply {
+  applied: boolean;
+  reply: string;
+}
+
+const applied = (reply: string): GoalReply => ({ applied: true, reply });
+const refused = (reply: string): GoalReply => ({ applied: false, reply });
 
 /** What each `/goal` subcommand does to the session's goal; every method returns the reply. */
 export class GoalActions {
@@ -43,7 +52,7 @@ export class GoalActions {
     return eventsText(goal, await store.events(context, goal), count);
   }
 
-  async start(context: SessionContext, objective: string, flags: LimitFlags): Promise<string> {
+  async start(context: SessionContext, objective: string, flags: GoalLimitChanges): Promise<GoalReply> {
     const { store } = this.#controller;
     let blocking: Goal | undefined;
     const created = await store.update(context, (current) => {
@@ -54,42 +63,48 @@ export class GoalActions {
       return newGoal(objective, { ...this.#defaults, ...flags }, this.#controller.now());
     });
     if (blocking || !created) {
-      return `A goal is already ${blocking?.status ?? "set"}: ${quote(blocking?.objective ?? "", 80)}. Use /${this.#name} clear to drop it first, or /${this.#name} edit <objective> to change it.`;
+      return refused(
+        `A goal is already ${blocking?.status ?? "set"}: ${quote(blocking?.objective ?? "", 80)}. Use /${this.#name} clear to drop it first, or /${this.#name} edit <objective> to change it.`,
+      );
     }
     const goal = await this.#controller.schedule(context, { turnsUsed: 0 });
     const limits = describeLimits(created.limits);
     if (goal?.status !== "active") {
-      return `Goal saved, but the first continuation could not be scheduled, so it waits for you: /${this.#name} resume to try again.`;
+      return refused(
+        `Goal saved, but the first continuation could not be scheduled, so it waits for you: /${this.#name} resume to try again.`,
+      );
     }
-    return `Goal started: ${quote(objective, 200)}. Limits: ${limits}. Working on it; /${this.#name} pause stops it.`;
+    return applied(
+      `Goal started: ${quote(objective, 200)}. Limits: ${limits}. Working on it; /${this.#name} pause stops it.`,
+    );
   }
 
-  async pause(context: SessionContext, note: string): Promise<string> {
+  async pause(context: SessionContext, note: string): Promise<GoalReply> {
     const goal = await this.#controller.store.read(context);
-    if (goal?.status !== "active" && !hasWakeTime(goal)) return this.#notIn(goal, "active", "pause");
+    if (goal?.status !== "active" && !hasWakeTime(goal)) return refused(this.#notIn(goal, "active", "pause"));
     const stopped = await this.#controller.stop(context, {
       goalId: goal.id,
       to: "paused",
       by: "user",
       reason: note || "paused by the user",
     });
-    return `Goal paused. /${this.#name} resume continues it.${clearWarning(stopped)}`;
+    return applied(`Goal paused. /${this.#name} resume continues it.${clearWarning(stopped)}`);
   }
 
-  async resume(context: SessionContext, note: string, flags: LimitFlags): Promise<string> {
+  async resume(context: SessionContext, note: string, flags: GoalLimitChanges): Promise<GoalReply> {
     const { store } = this.#controller;
     const current = await store.read(context);
     if (current?.status === "active" && Object.keys(flags).length === 0) {
       // An active goal with nothing pending lost its continuation to a crash; resuming re-arms it, through
       // the gates like any other request.
       if (await this.#controller.hasPendingLease(context, current))
-        return "The goal is already active; a continuation is pending.";
+        return refused("The goal is already active; a continuation is pending.");
       const goal = await this.#controller.schedule(context, {
         turnsUsed: current.continuations,
       });
       if (goal?.status === "active")
-        return "Goal was active with nothing scheduled; the next continuation is scheduled.";
-      return `The goal is ${goal?.status ?? "gone"}, not resumed: ${lastReason(goal)}`;
+        return applied("Goal was active with nothing scheduled; the next continuation is scheduled.");
+      return refused(`The goal is ${goal?.status ?? "gone"}, not resumed: ${lastReason(goal)}`);
     }
     let refusal: string | undefined;
     const resumed = await store.write(context, (goal) => {
@@ -135,39 +150,39 @@ export class GoalActions {
       setStatus(goal, "active", "user", note || "resumed by the user", now);
       return goal;
     });
-    if (refusal || resumed?.goal.status !== "active") return refusal ?? "Nothing to resume.";
+    if (refusal || resumed?.goal.status !== "active") return refused(refusal ?? "Nothing to resume.");
     const goal = await this.#controller.schedule(context, {
       turnsUsed: resumed.goal.continuations,
       entry: resumed,
     });
     if (goal?.status !== "active")
-      return "Goal resumed, but the next continuation could not be scheduled; it waits for you.";
-    return `Goal resumed. Limits: ${describeLimits(resumed.goal.limits)}.`;
+      return refused("Goal resumed, but the next continuation could not be scheduled; it waits for you.");
+    return applied(`Goal resumed. Limits: ${describeLimits(resumed.goal.limits)}.`);
   }
 
   /** Ends a goal's wait (or a usage limit's back-off): its one continuation runs now. */
-  async wake(context: SessionContext, note: string): Promise<string> {
+  async wake(context: SessionContext, note: string): Promise<GoalReply> {
     const goal = await this.#controller.store.read(context);
-    if (!hasWakeTime(goal)) return this.#notIn(goal, "waiting", "wake");
+    if (!hasWakeTime(goal)) return refused(this.#notIn(goal, "waiting", "wake"));
     const woken = await this.#controller.wake(context, note || "woken by the user");
-    if (hasWakeTime(woken)) return "Goal woken: its next continuation runs now.";
-    return `The goal is ${woken?.status ?? "gone"}, not woken: ${lastReason(woken)}`;
+    if (hasWakeTime(woken)) return applied("Goal woken: its next continuation runs now.");
+    return refused(`The goal is ${woken?.status ?? "gone"}, not woken: ${lastReason(woken)}`);
   }
 
-  async done(context: SessionContext, note: string): Promise<string> {
+  async done(context: SessionContext, note: string): Promise<GoalReply> {
     const goal = await this.#controller.store.read(context);
     if (!goal || goal.status === "done" || goal.status === "cleared")
-      return this.#notIn(goal, "open", "mark done");
+      return refused(this.#notIn(goal, "open", "mark done"));
     const stopped = await this.#controller.stop(context, {
       goalId: goal.id,
       to: "done",
       by: "user",
       reason: note || "marked done by the user",
     });
-    return `Goal marked done.${clearWarning(stopped)}`;
+    return applied(`Goal marked done.${clearWarning(stopped)}`);
   }
 
-  async edit(context: SessionContext, objective: string): Promise<string> {
+  async edit(context: SessionContext, objective: string): Promise<GoalReply> {
     const edited = await this.#controller.store.update(context, (goal) => {
       if (!goal || goal.status === "cleared") return undefined;
       goal.objective = objective;
@@ -176,31 +191,31 @@ export class GoalActions {
       return goal;
     });
     if (edited?.objective !== objective || edited.status === "cleared")
-      return this.#notIn(edited, "open", "edit");
+      return refused(this.#notIn(edited, "open", "edit"));
     // A continuation already waiting carries the old objective; replace it with one that says the new one.
     if (edited.status === "active" && (await this.#controller.hasPendingLease(context, edited))) {
       await this.#controller.schedule(context, { turnsUsed: edited.continuations });
     }
-    return `Objective updated: ${quote(objective, 200)}.`;
+    return applied(`Objective updated: ${quote(objective, 200)}.`);
   }
 
-  async clear(context: SessionContext): Promise<string> {
+  async clear(context: SessionContext): Promise<GoalReply> {
     let goal: Goal | undefined;
     try {
       goal = await this.#controller.store.read(context);
     } catch (error) {
       if (!(error instanceof GoalFormatError)) throw error;
       await this.#controller.store.discard(context);
-      return "The stored goal could not be read, so it was deleted. Start a new one when you like.";
+      return applied("The stored goal could not be read, so it was deleted. Start a new one when you like.");
     }
-    if (!goal || goal.status === "cleared") return "No goal to clear.";
+    if (!goal || goal.status === "cleared") return refused("No goal to clear.");
     const stopped = await this.#controller.stop(context, {
       goalId: goal.id,
       to: "cleared",
       by: "user",
       reason: "cleared by the user",
     });
-    return `Goal cleared. /${this.#name} start <objective> sets a new one.${clearWarning(stopped)}`;
+    return applied(`Goal cleared. /${this.#name} start <objective> sets a new one.${clearWarning(stopped)}`);
   }
 
   #notIn(goal: Goal | undefined, wanted: string, verb: string): string {

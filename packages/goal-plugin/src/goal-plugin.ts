@@ -1,7 +1,7 @@
 import { definePlugin, type PluginDefinition, type SessionContext } from "@goal-lease/sdk";
 import type { GoalLimits } from "./goal.js";
 import { GoalActions } from "./goal-actions.js";
-import { goalCommand } from "./goal-command.js";
+import { goalCommand, goalControls } from "./goal-command.js";
 import { GoalController } from "./goal-controller.js";
 import { registerGoalHooks } from "./goal-hooks.js";
 import { goalStateLocation } from "./goal-reader.js";
@@ -34,9 +34,9 @@ export function createGoalPlugin(options: GoalPluginOptions = {}): PluginDefinit
     id: goalStateLocation.pluginId,
     register(api) {
       const controller = new GoalController(api, new GoalStore(api));
-      api.registerCommand(
-        goalCommand(commandName, new GoalActions(controller, defaults, commandName), authorize),
-      );
+      const actions = new GoalActions(controller, defaults, commandName);
+      api.registerCommand(goalCommand(commandName, actions, authorize));
+      for (const control of goalControls(commandName, actions, authorize)) api.registerControl(control);
       api.registerTool(goalStatusTool(controller));
       registerGoalHooks(api, controller);
     },

@@ -8,26 +8,43 @@ export const limitBounds = Object.freeze({
   maxWaitMs: 7 * 24 * 3_600_000,
 });
 
-/** Raised limits from `--max-turns`, `--budget`, `--time` and `--max-wait`; only the flags given are set. */
-export type LimitFlags = Partial<GoalLimits>;
-
-/** Parsed arguments: the free text and the limit flags. */
-export interface ParsedArgs {
-  text: string;
-  flags: LimitFlags;
-}
-
 /** A user's arguments could not be parsed; `message` says what was wrong. */
 export class ArgumentError extends Error {
   override readonly name = "ArgumentError";
 }
 
-const flagNames: Record<string, keyof GoalLimits> = {
-  "--max-turns": "maxTurns",
-  "--budget": "tokenBudget",
-  "--time": "timeBudgetMs",
-  "--max-wait": "maxWaitMs",
-};
+/** The limit flags as a change carries them: counts as numbers, durations as the person wrote them. */
+export interface LimitFields {
+  maxTurns?: number;
+  budget?: number;
+  time?: string;
+  maxWait?: string;
+}
+
+/** Parsed arguments: the free text and the limit flags. */
+export interface ParsedArgs {
+  text: string;
+  flags: LimitFields;
+}
+
+/** Each limit flag, the field it sets and how its value is checked (durations kept as written, lower-cased). */
+export const limitFlags = {
+  "--max-turns": {
+    field: "maxTurns",
+    check: (value: string) => parseCount(value, "--max-turns", limitBounds.maxTurns),
+  },
+  "--budget": {
+    field: "budget",
+    check: (value: string) => parseCount(value, "--budget", limitBounds.tokenBudget),
+  },
+  "--time": { field: "time", check: (value: string) => checkedDuration(value, "--time") },
+  "--max-wait": { field: "maxWait", check: (value: string) => checkedDuration(value, "--max-wait") },
+} as const;
+
+function checkedDuration(value: string, flag: string): string {
+  parseDuration(value, flag);
+  return value.toLowerCase();
+}
 
 /**
  * Splits `text` into free words and `--flag value` pairs; `allowFlags` false makes any flag an error. A
@@ -41,7 +58,7 @@ export function parseArgs(args: string, allowFlags: boolean): ParsedArgs {
     return { text: [before.text, verbatim].filter(Boolean).join(" "), flags: before.flags };
   }
   const words: string[] = [];
-  const flags: LimitFlags = {};
+  const flags: Record<string, string | number> = {};
   const tokens = args.split(/\s+/).filter(Boolean);
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index] ?? "";
@@ -49,16 +66,26 @@ export function parseArgs(args: string, allowFlags: boolean): ParsedArgs {
       words.push(token);
       continue;
     }
-    const name = flagNames[token];
-    if (!allowFlags || !name) throw new ArgumentError(`unknown option ${token}`);
+    const flag = Object.hasOwn(limitFlags, token) ? limitFlags[token as keyof typeof limitFlags] : undefined;
+    if (!allowFlags || !flag) throw new ArgumentError(`unknown option ${token}`);
     const value = tokens[++index];
     if (value === undefined) throw new ArgumentError(`${token} needs a value`);
-    flags[name] =
-      name === "timeBudgetMs" || name === "maxWaitMs"
-        ? parseDuration(value, token)
-        : parseCount(value, token, limitBounds[name]);
+    flags[flag.field] = flag.check(value);
   }
-  return { text: words.join(" "), flags };
+  return { text: words.join(" "), flags: flags as LimitFields };
+}
+
+/** Limits a change grants, in the goal's units; only those given are set. */
+export type GoalLimitChanges = Partial<GoalLimits>;
+
+/** The limits a change's flags grant, in the goal's units. */
+export function limitsOf(fields: LimitFields): GoalLimitChanges {
+  const limits: GoalLimitChanges = {};
+  if (fields.maxTurns !== undefined) limits.maxTurns = fields.maxTurns;
+  if (fields.budget !== undefined) limits.tokenBudget = fields.budget;
+  if (fields.time !== undefined) limits.timeBudgetMs = parseDuration(fields.time);
+  if (fields.maxWait !== undefined) limits.maxWaitMs = parseDuration(fields.maxWait, "--max-wait");
+  return limits;
 }
 
 /** Parses a positive whole number, with an optional k (thousand) or m (million) suffix. */

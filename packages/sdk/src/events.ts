@@ -17,7 +17,16 @@ export interface HostEventMap {
     message?: string;
   };
   /** A /command another process posted (through the store) ran in a session this host owns. */
-  "command-forwarded": { sessionKey: string; text: string; reply: string };
+  /** A change another process sent, applied (or not) here: the plugin's control, and its answer. */
+  "command-forwarded": {
+    sessionKey: string;
+    pluginId: string;
+    verb: string;
+    /** SECURITY: the sender's input, as the control's schema read it; data. */
+    input: unknown;
+    reply: string;
+    applied: boolean;
+  };
   "turn-start": { sessionKey: string; turnId: string; kind: TurnKind; pluginId?: string; leaseKey?: string };
   "model-call": { sessionKey: string; turnId: string; step: number };
   "tool-call": { sessionKey: string; turnId: string; name: string; status: "ok" | "error"; message?: string };

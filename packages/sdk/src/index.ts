@@ -11,7 +11,14 @@ export {
   UntrustedContextError,
 } from "./errors.js";
 export type { HostEvent, HostEventListener, HostEventMap, HostEventName } from "./events.js";
-export { type ForwardResult, forwardCommand, hasLiveOwner } from "./host/commands/forward-command.js";
+export type { ControlRequest } from "./host/commands/controls.js";
+export {
+  type ForwardInput,
+  type ForwardResult,
+  forwardControl,
+  hasLiveOwner,
+  maxControlInputChars,
+} from "./host/commands/forward-control.js";
 export { createHost, Host } from "./host/host.js";
 export { defaultHostLimits, type HostLimits, type HostOptions } from "./host/host-options.js";
 export type { ContinuationDelivery, ExternalTurnRunner } from "./host/leases/external-turn-runner.js";
@@ -51,7 +58,10 @@ export type {
 } from "./model.js";
 export {
   type CommandDefinition,
+  type ControlDefinition,
+  type ControlResult,
   defineCommand,
+  defineControl,
   definePlugin,
   defineTool,
   type LeaseAdmission,
@@ -80,6 +90,7 @@ export type { SqliteStoreOptions } from "./store/sqlite-open.js";
 export { SqliteStore } from "./store/sqlite-store.js";
 export type {
   AcquireResult,
+  CommandAnswer,
   Fence,
   HostStore,
   InboxCommand,

@@ -15,6 +15,30 @@ export interface CommandDefinition {
   execute(args: string, context: SessionContext): string | Promise<string>;
 }
 
+/** What a control did: the reply to the person who sent it, and whether the change it asked for is in force. */
+export interface ControlResult {
+  applied: boolean;
+  reply: string;
+}
+
+/**
+ * A change that another process (a shell, a dashboard, an HTTP client) may send to the process that runs a
+ * session, as data: this plugin, the control's name and an input its schema checks. It runs in the owning
+ * host with a fresh context for the session, as a command would, whatever the plugin's commands are called
+ * there. The sender is the one the sending process authenticated; `execute` decides what it may do.
+ */
+export interface ControlDefinition<Schema extends z.core.$ZodType = z.core.$ZodType> {
+  /** Lower-case letters, digits, `-` and `_`, starting with a letter; at most 32 characters; one per plugin. */
+  name: string;
+  description: string;
+  /**
+   * SECURITY: the input comes from another process; it is checked against this schema (zod 4, classic or
+   * mini) before `execute`.
+   */
+  input: Schema;
+  execute(input: z.output<Schema>, context: SessionContext): ControlResult | Promise<ControlResult>;
+}
+
 /** What a tool returns: a string is sent as is, anything else as JSON. Throwing sends an error result. */
 export type ToolOutput = string | number | boolean | null | object;
 
@@ -143,6 +167,8 @@ export interface PluginStateApi {
 export interface PluginApi {
   readonly pluginId: string;
   registerCommand(command: CommandDefinition): void;
+  // biome-ignore lint/suspicious/noExplicitAny: a control's schema type is erased once registered.
+  registerControl(control: ControlDefinition<any>): void;
   // biome-ignore lint/suspicious/noExplicitAny: a tool's schema type is erased once registered.
   registerTool(tool: ToolDefinition<any>): void;
   on<Name extends keyof PluginHooks>(name: Name, handler: PluginHooks[Name]): void;
@@ -167,6 +193,13 @@ export function definePlugin(plugin: PluginDefinition): PluginDefinition {
 /** Identity function that gives a command definition its types. */
 export function defineCommand(command: CommandDefinition): CommandDefinition {
   return command;
+}
+
+/** Identity function that infers a control's input type from its zod schema. */
+export function defineControl<Schema extends z.core.$ZodType>(
+  control: ControlDefinition<Schema>,
+): ControlDefinition<Schema> {
+  return control;
 }
 
 /** Identity function that infers a tool's input type from its zod schema. */

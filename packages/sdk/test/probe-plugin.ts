@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Host, PluginApi, PluginDefinition, SessionContext, TurnEndEvent } from "../src/index.js";
-import { definePlugin, defineTool } from "../src/index.js";
+import { defineControl, definePlugin, defineTool } from "../src/index.js";
 
 /** A plugin for tests: it exposes its API and every context and turn-end event it receives. */
 export interface Probe {
@@ -66,6 +66,33 @@ export function createProbe(id = "probe"): Probe {
             return "captured";
           },
         });
+        // The same two as controls: what another process sends as data.
+        api.registerControl(
+          defineControl({
+            name: "unlease",
+            description: "Clear a lease",
+            input: z.strictObject({ leaseKey: z.string().max(80) }),
+            async execute({ leaseKey }, context) {
+              probe.contexts.push(context);
+              const result = await api.session.workflow.clearSessionContinuationLease({
+                session: context,
+                leaseKey,
+              });
+              return { applied: result.status === "cleared", reply: JSON.stringify(result) };
+            },
+          }),
+        );
+        api.registerControl(
+          defineControl({
+            name: "context",
+            description: "Capture a context and do nothing else",
+            input: z.strictObject({}),
+            execute(_input, context) {
+              probe.contexts.push(context);
+              return { applied: true, reply: "captured" };
+            },
+          }),
+        );
         api.registerTool(
           defineTool({
             name: `${id}_continue`,

@@ -1,6 +1,15 @@
+import { goalVerbs, parseCount } from "@goal-lease/goal-plugin/control";
 import { useState } from "preact/hooks";
 import type { Api, ControlResult, GoalSummary } from "./api.js";
-import { parseCount } from "./format.js";
+
+/** A count as the CLI reads it ("5", "50000", "50k"); NaN for anything else. */
+function readCount(text: string): number {
+  try {
+    return parseCount(text.trim(), "count", Number.MAX_SAFE_INTEGER);
+  } catch {
+    return Number.NaN;
+  }
+}
 
 /** The buttons: pause, resume (with limits to raise), wake, done, clear (confirmed) and edit. */
 export function Controls(props: { api: Api; goal: GoalSummary }) {
@@ -24,13 +33,20 @@ export function Controls(props: { api: Api; goal: GoalSummary }) {
   };
   const resume = () => {
     const body: Record<string, unknown> = {};
-    if (turns.trim()) body.maxTurns = parseCount(turns);
-    if (budget.trim()) body.budget = parseCount(budget);
+    if (turns.trim()) body.maxTurns = readCount(turns);
+    if (budget.trim()) body.budget = readCount(budget);
     if (time.trim()) body.time = time.trim();
     const unreadable = Object.entries(body).find(([, value]) => Number.isNaN(value));
     if (unreadable) {
       const field = unreadable[0] === "budget" ? "+ tokens" : "+ turns";
       setResult({ status: "refused", error: `${field} takes a whole number, such as 5, 50000 or 50k.` });
+      return;
+    }
+    // The same schema the server checks the change with: what it would refuse is said here, at once.
+    const checked = goalVerbs.resume.input.safeParse(body);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      setResult({ status: "refused", error: `${issue?.path.join(".")}: ${issue?.message}` });
       return;
     }
     void send("resume", body);

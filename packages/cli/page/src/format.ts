@@ -27,11 +27,3 @@ export function formatTime(at: number): string {
 function trim(value: number): string {
   return value.toFixed(value < 10 ? 1 : 0).replace(/\.0$/, "");
 }
-
-/** What a person types for a count, as the CLI takes it: "50000", "50k", "2m"; NaN for anything else. */
-export function parseCount(text: string): number {
-  const match = /^(\d{1,12})([km]?)$/i.exec(text.trim().replaceAll(/[_,]/g, ""));
-  if (!match) return Number.NaN;
-  const scale = { "": 1, k: 1_000, m: 1_000_000 }[(match[2] ?? "").toLowerCase()] ?? 1;
-  return Number(match[1]) * scale;
-}

@@ -1,6 +1,7 @@
+import { goalStateLocation, parseGoalCommand } from "@goal-lease/goal-plugin";
 import {
   type ContinuationDelivery,
-  forwardCommand,
+  forwardControl,
   type Host,
   type ModelUsage,
   SessionOwnedError,
@@ -142,10 +143,14 @@ export class AgentBridge {
   async #forward(sessionKey: string, event: HookEvent): Promise<HookOutput> {
     const command = this.#agent.command.exec(event.prompt ?? "");
     if (!command) return "";
-    const text = `/goal ${command[1] ?? ""}`.trim();
-    const result = await forwardCommand(
+    // Read here, sent as data: the owner applies it whatever its goal command is called.
+    const parsed = parseGoalCommand("goal", command[1] ?? "");
+    if ("error" in parsed)
+      return JSON.stringify({ decision: "block", reason: this.#qualified(parsed.error) });
+    const { verb, input } = parsed.change;
+    const result = await forwardControl(
       this.#host().store,
-      { sessionKey, text, sender: this.#user },
+      { sessionKey, pluginId: goalStateLocation.pluginId, verb, input, sender: this.#user },
       { timeoutMs: 5_000 },
     );
     const reason = result.status === "answered" ? this.#qualified(result.reply) : result.message;
@@ -164,7 +169,8 @@ export class AgentBridge {
     if (cap !== undefined && inARow >= cap.count && this.#deliveries.has(sessionKey)) {
       // The agent would override one more continuation and end the turn: the goal pauses, saying why.
       this.#take(sessionKey);
-      await this.#host().send({ sessionKey, text: `/goal pause ${cap.why}`, sender: this.#user });
+      const pause = { pluginId: goalStateLocation.pluginId, verb: "pause", input: { note: cap.why } };
+      await this.#host().control({ sessionKey, ...pause, sender: this.#user });
       return "";
     }
     const delivery = this.#take(sessionKey);

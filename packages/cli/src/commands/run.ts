@@ -1,16 +1,20 @@
 import { randomUUID } from "node:crypto";
-import { maxObjectiveChars, readStoredGoal } from "@goal-lease/goal-plugin";
+import {
+  formatGoalCommand,
+  type GoalChange,
+  maxObjectiveChars,
+  readStoredGoal,
+} from "@goal-lease/goal-plugin";
 import { GoalLeaseError, hasLiveOwner } from "@goal-lease/sdk";
 import { type CliIo, colours, printable, writeLine } from "../cli-io.js";
 import { type ExitCode, exitCodes } from "../exit-codes.js";
 import { hearForwardedCommands } from "../forwarded-commands.js";
-import { goalCommandText } from "../goal-change.js";
 import { watchGoal } from "../goal-progress.js";
 import { resolveModel } from "../model-spec.js";
 import { openCliHost } from "../open-host.js";
 import { exitCodeFor } from "../outcome.js";
 import { printJson, printProgress } from "../progress-printer.js";
-import { openExistingStore, sendGoalCommand } from "./goal-control.js";
+import { openExistingStore, sendGoalChange } from "./goal-control.js";
 
 /** What `run` and `resume` take from their flags. */
 export interface RunFlags {
@@ -52,10 +56,9 @@ export async function resumeGoal(io: CliIo, options: RunOptions): Promise<ExitCo
     const store = await openExistingStore(io, location).catch(() => undefined);
     try {
       if (store && (await hasLiveOwner(store, session, Date.now()))) {
-        const { maxTurns, budget, time: timeMs } = options;
-        const text = goalCommandText("resume", { maxTurns, budget, timeMs });
-        writeLine(io.stdout, await sendGoalCommand(store, session, text));
-        return exitCodes.done;
+        const sent = await sendGoalChange(store, session, { verb: "resume", input: limitsOf(options) });
+        writeLine(sent.applied === false ? io.stderr : io.stdout, sent.text);
+        return sent.applied === false ? exitCodes.notApplied : exitCodes.done;
       }
     } finally {
       await store?.close();
@@ -124,10 +127,11 @@ async function follow(io: CliIo, options: RunOptions, objective?: string): Promi
         ? undefined
         : watchGoal(cli.host, cli.store, sessionKey, report, { replacing: existing?.id });
     // The objective is one argument, taken as written: after `--`, nothing in it is read as a flag.
-    const command =
+    const change: GoalChange =
       objective === undefined
-        ? ["/goal resume", ...limitFlags(options)].join(" ")
-        : ["/goal start", ...limitFlags(options), "--", objective].join(" ");
+        ? { verb: "resume", input: limitsOf(options) }
+        : { verb: "start", input: { objective, ...limitsOf(options) } };
+    const command = formatGoalCommand("goal", change);
     if (!options.json) writeLine(io.stdout, colour.bold(`> ${printable(command)}`));
     const heardBefore = forwarded.heard();
     const reply = await send(command).catch((error: unknown) => {
@@ -149,7 +153,7 @@ async function follow(io: CliIo, options: RunOptions, objective?: string): Promi
     } else writeLine(io.stdout, printable(reply));
     const removeInterrupt = io.onInterrupt((cause) => {
       const note = cause === "output-closed" ? "paused: the output was closed" : "paused with Ctrl-C";
-      void send(`/goal pause ${note}`).then((text) =>
+      void send(formatGoalCommand("goal", { verb: "pause", input: { note } })).then((text) =>
         writeLine(
           io.stderr,
           colour.yellow(printable(text).replace("/goal resume continues it.", `${resume} continues it.`)),
@@ -168,12 +172,14 @@ async function follow(io: CliIo, options: RunOptions, objective?: string): Promi
   }
 }
 
-function limitFlags(options: RunOptions): string[] {
-  const flags: string[] = [];
-  if (options.maxTurns !== undefined) flags.push("--max-turns", String(options.maxTurns));
-  if (options.budget !== undefined) flags.push("--budget", String(options.budget));
-  if (options.time !== undefined) flags.push("--time", `${Math.round(options.time / 1_000)}s`);
-  return flags;
+/** The limits `run` and `resume` were given, as a goal change carries them. */
+function limitsOf(options: RunOptions): { maxTurns?: number; budget?: number; time?: string } {
+  const { maxTurns, budget, time } = options;
+  return {
+    ...(maxTurns === undefined ? {} : { maxTurns }),
+    ...(budget === undefined ? {} : { budget }),
+    ...(time === undefined ? {} : { time: `${Math.round(time / 1_000)}s` }),
+  };
 }
 
 /** Refuses an objective the goal would refuse, in the shell's words, before any session is made. */

@@ -1,9 +1,8 @@
+import { type GoalChange, goalVerbs, isRemoteGoalVerb, remoteGoalVerbs } from "@goal-lease/goal-plugin";
 import type { HostStore } from "@goal-lease/sdk";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { controlVerbs, isControlVerb } from "../goal-change.js";
-import { controlCommandText, controlSchema } from "./control-command.js";
-import { forwardControl } from "./forward-control.js";
+import { forwardChange } from "./forward-control.js";
 import { readGoalDetail, readGoalSummaries, readVersionedGoal } from "./goal-reads.js";
 import { maxBodyBytes, readJsonBody, requireJson } from "./json-body.js";
 import { jsonError, noGoal } from "./json-error.js";
@@ -58,21 +57,21 @@ export function apiRoutes(options: ApiRoutesOptions): Hono {
     requireJson(),
     async (context) => {
       const verb = context.req.param("verb");
-      if (!isControlVerb(verb)) {
+      if (!isRemoteGoalVerb(verb)) {
         return jsonError(
           context,
           404,
-          `Unknown action ${JSON.stringify(verb.slice(0, 40))}: use ${controlVerbs.join(", ")}.`,
+          `Unknown action ${JSON.stringify(verb.slice(0, 40))}: use ${remoteGoalVerbs.join(", ")}.`,
         );
       }
       const param = sessionParam(context);
       if (!param.ok) return param.response;
-      const body = await readJsonBody(context, controlSchema(verb));
+      const body = await readJsonBody(context, goalVerbs[verb].input);
       if (!body.ok) return body.response;
       if (!(await readVersionedGoal(store, param.session))) return noGoal(context, param.session);
-      return forwardControl(context, store, {
+      return forwardChange(context, store, {
         session: param.session,
-        text: controlCommandText(verb, body.value),
+        change: { verb, input: body.value } as GoalChange,
         sender: dashboardSender,
         timeoutMs: options.forwardTimeoutMs,
       });

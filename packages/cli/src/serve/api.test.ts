@@ -274,6 +274,7 @@ describe("goal-lease serve: the JSON API", () => {
     expect(await edited.json()).toEqual({
       status: "answered",
       reply: expect.stringMatching(/^Objective updated: "ship the release and tag it"/),
+      applied: true,
     });
     await until(/event: goal\ndata: \{[^\n]*"objective":"ship the release and tag it"/);
     await reader?.cancel();

@@ -1,6 +1,7 @@
+import { type GoalChange, goalStateLocation } from "@goal-lease/goal-plugin";
 import {
   type ForwardResult,
-  forwardCommand,
+  forwardControl,
   GoalLeaseError,
   type HostStore,
   type Sender,
@@ -9,19 +10,32 @@ import type { Context } from "hono";
 import { jsonError } from "./json-error.js";
 
 /**
- * Sends a `/goal` command to the process that runs the session, through the store, and answers as
- * `forwardCommand` resolved: 200 with the owner's one-line reply, or 202 when no owner answered in time
- * or with no process running the session now (it applies the command when one next serves it).
+ * Sends a goal change, as data, to the process that runs the session, through the store, and answers as
+ * `forwardControl` resolved: 200 with the owner's one-line reply when it applied the change, 409 with it
+ * when it did not (a webhook: 202 either way), or 202 when no owner answered in time or with no process running the session now (it
+ * applies the change when one next serves it).
  */
-export async function forwardControl(
+export async function forwardChange(
   context: Context,
   store: HostStore,
-  command: { session: string; text: string; sender: Sender; timeoutMs: number; answeredStatus?: 200 | 202 },
+  command: {
+    session: string;
+    change: GoalChange;
+    sender: Sender;
+    timeoutMs: number;
+    /** A webhook's caller is answered 202 whatever the owner made of it (the body says). */
+    answeredStatus?: 202;
+  },
 ): Promise<Response> {
-  const { session: sessionKey, text, sender, timeoutMs } = command;
+  const { session: sessionKey, change, sender, timeoutMs } = command;
   let result: ForwardResult;
   try {
-    result = await forwardCommand(store, { sessionKey, text, sender }, { timeoutMs });
+    const { pluginId } = goalStateLocation;
+    result = await forwardControl(
+      store,
+      { sessionKey, pluginId, verb: change.verb, input: change.input, sender },
+      { timeoutMs },
+    );
   } catch (error) {
     // A session whose process has not taken its waiting commands takes no more until it does.
     if (error instanceof GoalLeaseError && error.code === "inbox_full")
@@ -29,7 +43,11 @@ export async function forwardControl(
     throw error;
   }
   if (result.status === "answered") {
-    return context.json({ status: "answered", reply: result.reply }, command.answeredStatus ?? 200);
+    const { reply, applied } = result;
+    return context.json(
+      { status: "answered", reply, applied },
+      command.answeredStatus ?? (applied ? 200 : 409),
+    );
   }
   return context.json({ status: "queued", message: result.message }, 202);
 }

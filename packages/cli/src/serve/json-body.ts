@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { z } from "zod";
+import { z } from "zod";
 import { jsonError } from "./json-error.js";
 
 /** The largest request body the server reads; control bodies are a few hundred bytes. */
@@ -12,7 +12,10 @@ export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: Resp
  * Reads a JSON body (already size-capped and typed as JSON by the route's middleware) and validates it
  * against a strict schema. An empty body stands for `{}`, so a bare `curl -X POST` pauses with no note.
  */
-export async function readJsonBody<T>(context: Context, schema: z.ZodType<T>): Promise<BodyResult<T>> {
+export async function readJsonBody<Schema extends z.core.$ZodType>(
+  context: Context,
+  schema: Schema,
+): Promise<BodyResult<z.output<Schema>>> {
   const text = await context.req.text();
   let body: unknown = {};
   if (text.trim() !== "") {
@@ -25,7 +28,7 @@ export async function readJsonBody<T>(context: Context, schema: z.ZodType<T>): P
       };
     }
   }
-  const parsed = schema.safeParse(body);
+  const parsed = z.safeParse(schema, body);
   if (parsed.success) return { ok: true, value: parsed.data };
   const issue = parsed.error.issues[0];
   const field = issue && issue.path.length > 0 ? `field "${issue.path.join(".")}"` : "body";

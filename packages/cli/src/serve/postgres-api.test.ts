@@ -56,6 +56,7 @@ describe("goal-lease serve on PostgreSQL", () => {
       expect(await paused.json()).toEqual({
         status: "answered",
         reply: "Goal paused. /goal resume continues it.",
+        applied: true,
       });
       expect(await readStoredGoal(hostStore, "pg-1")).toMatchObject({
         status: "paused",

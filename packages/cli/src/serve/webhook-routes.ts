@@ -1,8 +1,8 @@
+import { goalVerbs } from "@goal-lease/goal-plugin";
 import type { HostStore } from "@goal-lease/sdk";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { controlCommandText, controlSchemas } from "./control-command.js";
-import { forwardControl } from "./forward-control.js";
+import { forwardChange } from "./forward-control.js";
 import { readVersionedGoal } from "./goal-reads.js";
 import { isJsonType, maxBodyBytes, readJsonBody } from "./json-body.js";
 import { jsonError, noGoal } from "./json-error.js";
@@ -62,12 +62,12 @@ export function webhookRoutes(options: {
       if (type !== undefined && !isJsonType(type)) {
         return jsonError(context, 415, "Send no body, or JSON with Content-Type: application/json.");
       }
-      const body = await readJsonBody(context, controlSchemas.wake);
+      const body = await readJsonBody(context, goalVerbs.wake.input);
       if (!body.ok) return body.response;
       if (!(await readVersionedGoal(options.store, param.session))) return noGoal(context, param.session);
-      return forwardControl(context, options.store, {
+      return forwardChange(context, options.store, {
         session: param.session,
-        text: controlCommandText("wake", { note: body.value.note ?? "webhook" }),
+        change: { verb: "wake", input: { note: body.value.note ?? "webhook" } },
         sender: webhookSender,
         timeoutMs: options.forwardTimeoutMs,
         answeredStatus: 202,

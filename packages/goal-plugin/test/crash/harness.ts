@@ -11,7 +11,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { forwardCommand, type HostStore, openStore } from "@goal-lease/sdk";
+import { forwardControl, type HostStore, openStore } from "@goal-lease/sdk";
 import { startPostgres } from "../../../../test/postgres-server.ts";
 import { readStoredGoal } from "../../dist/index.js";
 import { checkRun } from "./checks.ts";
@@ -108,11 +108,15 @@ async function userActs(): Promise<void> {
   const goal = await goalOf(sessionKey);
   if (!goal) return;
   const interrupted = /interrupted/.test(goal.statusReason ?? "");
-  let text: string | undefined;
-  if (goal.status === "active" && random() < 0.6) text = `/goal ${pick(["pause", "pause", "clear", "done"])}`;
-  else if (goal.status === "paused" && (interrupted || random() < 0.3)) text = "/goal resume";
-  if (!text) return;
-  await forwardCommand(recording, { sessionKey, text, sender: owner }, { timeoutMs: 10_000, pollMs: 20 });
+  let verb: string | undefined;
+  if (goal.status === "active" && random() < 0.6) verb = pick(["pause", "pause", "clear", "done"]);
+  else if (goal.status === "paused" && (interrupted || random() < 0.3)) verb = "resume";
+  if (!verb) return;
+  await forwardControl(
+    recording,
+    { sessionKey, pluginId: "goal", verb, input: {}, sender: owner },
+    { timeoutMs: 10_000, pollMs: 20 },
+  );
 }
 
 /** The store as the user posts through it, noting each command's id. */

@@ -1,12 +1,13 @@
 import { type Clock, systemClock } from "../clock.js";
 import { HostUsageError } from "../errors.js";
 import { EventBus, type HostEventListener, type HostEventName } from "../events.js";
-import type { PluginDefinition } from "../plugin.js";
-import { ContextMinter } from "../session-context.js";
+import type { ControlResult, PluginDefinition } from "../plugin.js";
+import { ContextMinter, type Sender } from "../session-context.js";
 import { defaultStoreLocation, openStore } from "../store/open-store.js";
 import type { HostStore, LeaseRecord } from "../store/store.js";
 import { CommandInbox } from "./commands/command-inbox.js";
 import { parseCommand, runCommand } from "./commands/commands.js";
+import { type ControlRequest, runControl } from "./commands/controls.js";
 import { HostBackground } from "./host-background.js";
 import { defaultHostLimits, defaultSystemPrompt, type HostOptions } from "./host-options.js";
 import { IdleTracker } from "./idle-tracker.js";
@@ -221,6 +222,18 @@ export class Host {
     );
     this.#pump(session);
     return { kind: "turn", turn: await turn };
+  }
+
+  /**
+   * Applies a plugin's control (a change as data: plugin, verb, input) in a session this host serves, for
+   * `sender`: what a change sent from another process runs as here. Resolves with the reply and whether
+   * the change is in force; it never throws for a change the plugin refused or could not read.
+   */
+  async control(input: ControlRequest & { sessionKey: string; sender: Sender }): Promise<ControlResult> {
+    this.#assertAcceptingInput();
+    const session = this.#openSessionState(input.sessionKey);
+    const { pluginId, verb, input: data, sender } = input;
+    return this.#work.track(runControl(this.#internals, session, { pluginId, verb, input: data }, sender));
   }
 
   /** Starts a new generation of the session: its leases are dropped and earlier contexts stop working. */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { frozenCopy } from "./frozen-copy.js";
-import { type InboxCommand, inboxFullError, inboxLimits } from "./store.js";
+import { type CommandAnswer, type InboxCommand, inboxFullError, inboxLimits } from "./store.js";
 
 /** The command inbox of a {@link MemoryStore}: commands for a session's owner, bounded as on every store. */
 export class MemoryInbox {
@@ -11,7 +11,7 @@ export class MemoryInbox {
     if (this.pending(command.sessionKey).length >= inboxLimits.maxPending) {
       throw inboxFullError(command.sessionKey);
     }
-    const posted: InboxCommand = { ...command, sender: { ...command.sender }, id: randomUUID() };
+    const posted: InboxCommand = structuredClone({ ...command, id: randomUUID() });
     this.#commands.set(posted.id, posted);
     for (const watcher of this.#watchers) watcher(posted.sessionKey);
     return frozenCopy(posted);
@@ -40,11 +40,7 @@ export class MemoryInbox {
    * Records the answer unless there is one already (`checkFence` first, with the command's session), and
    * drops the session's commands answered long before it.
    */
-  answer(
-    id: string,
-    answer: { reply: string; at: number },
-    checkFence: (sessionKey: string) => void,
-  ): boolean {
+  answer(id: string, answer: CommandAnswer, checkFence: (sessionKey: string) => void): boolean {
     const command = this.#commands.get(id);
     if (!command || command.answer) return false;
     checkFence(command.sessionKey);

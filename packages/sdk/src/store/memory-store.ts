@@ -4,6 +4,7 @@ import { MemoryInbox } from "./memory-inbox.js";
 import { acquisition, staleFence, writeFence } from "./ownership.js";
 import type {
   AcquireResult,
+  CommandAnswer,
   HostStore,
   InboxCommand,
   LeaseRecord,
@@ -104,7 +105,7 @@ export class MemoryStore implements HostStore {
     return this.#inbox.pending(sessionKey);
   }
 
-  async answerCommand(id: string, answer: { reply: string; at: number }, options?: WriteOptions) {
+  async answerCommand(id: string, answer: CommandAnswer, options?: WriteOptions) {
     return this.#inbox.answer(id, answer, (sessionKey) => this.#fence(sessionKey, options));
   }
 

@@ -76,14 +76,19 @@ export function toCommand(row: Row): InboxCommand {
   const command: InboxCommand = {
     id: String(row.id),
     sessionKey: String(row.session_key),
-    text: String(row.text),
+    pluginId: String(row.plugin_id),
+    verb: String(row.verb),
+    input: JSON.parse(String(row.input)) as JsonValue,
     sender: {
       id: String(row.sender_id),
       isOwner: row.sender_is_owner === true || Number(row.sender_is_owner) === 1,
     },
     postedAt: Number(row.posted_at),
   };
-  if (row.answered_at !== null) command.answer = { reply: String(row.reply), at: Number(row.answered_at) };
+  if (row.answered_at !== null) {
+    const applied = row.applied === true || Number(row.applied) === 1;
+    command.answer = { reply: String(row.reply), applied, at: Number(row.answered_at) };
+  }
   return command;
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Row, toCommand } from "./rows.js";
 import type { Query } from "./sqlite-owners.js";
-import { type InboxCommand, inboxFullError, inboxLimits } from "./store.js";
+import { type CommandAnswer, type InboxCommand, inboxFullError, inboxLimits } from "./store.js";
 
 /** Inside a write transaction: queues a command, unless its session's inbox is full. */
 export function postCommand(query: Query, command: Omit<InboxCommand, "id" | "answer">): InboxCommand {
@@ -11,12 +11,14 @@ export function postCommand(query: Query, command: Omit<InboxCommand, "id" | "an
   if (Number(count) >= inboxLimits.maxPending) throw inboxFullError(command.sessionKey);
   const posted: InboxCommand = { ...command, id: randomUUID() };
   query(
-    `INSERT INTO session_inbox (id, session_key, text, sender_id, sender_is_owner, posted_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO session_inbox (id, session_key, plugin_id, verb, input, sender_id, sender_is_owner, posted_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     posted.id,
     posted.sessionKey,
-    posted.text,
+    posted.pluginId,
+    posted.verb,
+    JSON.stringify(posted.input),
     posted.sender.id,
     posted.sender.isOwner ? 1 : 0,
     posted.postedAt,
@@ -40,10 +42,10 @@ export function listPendingCommands(query: Query, sessionKey?: string): InboxCom
 }
 
 /** Inside a write transaction: records the answer unless there is one already, and drops old answered ones. */
-export function answerCommand(query: Query, id: string, answer: { reply: string; at: number }): boolean {
+export function answerCommand(query: Query, id: string, answer: CommandAnswer): boolean {
   const result = query(
-    "UPDATE session_inbox SET reply = ?, answered_at = ? WHERE id = ? AND answered_at IS NULL",
-  ).run(answer.reply, answer.at, id);
+    "UPDATE session_inbox SET reply = ?, applied = ?, answered_at = ? WHERE id = ? AND answered_at IS NULL",
+  ).run(answer.reply, answer.applied ? 1 : 0, answer.at, id);
   query(
     `DELETE FROM session_inbox WHERE answered_at < ?
        AND session_key = (SELECT session_key FROM session_inbox WHERE id = ?)`,

@@ -1,5 +1,7 @@
+import { legacyCommandReply } from "./store.js";
+
 /** The schema version this build writes; stored in the file's `PRAGMA user_version`. */
-export const currentSchemaVersion = 3;
+export const currentSchemaVersion = 4;
 
 /**
  * Migrations by the version they produce. Version 1 is the first format; a new format appends a step here
@@ -102,6 +104,36 @@ export const migrations: readonly { version: number; sql: string }[] = [
         value TEXT NOT NULL,
         PRIMARY KEY (plugin_id, scope, key, seq)
       ) STRICT, WITHOUT ROWID;
+    `,
+  },
+  {
+    // A change from another process travels as data (a plugin, its control's name and the input), never as
+    // chat text shaped for one command name; an owner's answer says whether it applied. A command an older
+    // version posted as text, that no process ran, is answered as not applied.
+    version: 4,
+    sql: `
+      CREATE TABLE session_inbox_v4 (
+        id TEXT PRIMARY KEY,
+        session_key TEXT NOT NULL,
+        plugin_id TEXT NOT NULL,
+        verb TEXT NOT NULL,
+        input TEXT NOT NULL,
+        sender_id TEXT NOT NULL,
+        sender_is_owner INTEGER NOT NULL,
+        posted_at INTEGER NOT NULL,
+        reply TEXT,
+        applied INTEGER,
+        answered_at INTEGER
+      ) STRICT;
+      INSERT INTO session_inbox_v4
+        SELECT id, session_key, '', '', 'null', sender_id, sender_is_owner, posted_at,
+               coalesce(reply, '${legacyCommandReply.replaceAll("'", "''")}'),
+               CASE WHEN answered_at IS NULL THEN 0 ELSE 1 END,
+               coalesce(answered_at, posted_at)
+        FROM session_inbox;
+      DROP TABLE session_inbox;
+      ALTER TABLE session_inbox_v4 RENAME TO session_inbox;
+      CREATE INDEX session_inbox_pending ON session_inbox (posted_at) WHERE answered_at IS NULL;
     `,
   },
 ];

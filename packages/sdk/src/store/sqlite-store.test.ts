@@ -31,6 +31,10 @@ describe("SqliteStore formats", () => {
       // Logs came with version 3; an older file migrated to it has an empty one, and takes appends.
       const version = Number(/v(\d+)\.db$/.exec(fixture)?.[1]);
       expect(await store.readLog("goal", "chat-1", "goal", { limit: 10 })).toHaveLength(version >= 3 ? 1 : 0);
+      // Commands became data in version 4: one posted earlier as chat text is answered, not applied.
+      expect(await store.listPendingCommands()).toMatchObject(
+        version >= 4 ? [{ pluginId: "goal", verb: "pause", input: {} }] : [],
+      );
       await store.appendLog("goal", "chat-1", "goal", [{ type: "later" }]);
       expect((await store.readLog("goal", "chat-1", "goal", { limit: 1 }))[0]).toEqual({ type: "later" });
       await store.close();
@@ -85,7 +89,9 @@ describe("SqliteStore handles on one file in one process", () => {
       second.writeState("goal", "s2", "goal", "from the second", 0),
       first.postCommand({
         sessionKey: "s1",
-        text: "/goal pause",
+        pluginId: "goal",
+        verb: "pause",
+        input: {},
         sender: { id: "cli", isOwner: true },
         postedAt: 1,
       }),
@@ -101,7 +107,9 @@ describe("SqliteStore handles on one file in one process", () => {
     await expect(first.readState("goal", "s1", "goal")).rejects.toThrow(/the store is closed; open it again/);
     await second.close();
     const reopened = SqliteStore.open(path);
-    expect(await reopened.listPendingCommands()).toMatchObject([{ text: "/goal pause" }]);
+    expect(await reopened.listPendingCommands()).toMatchObject([
+      { pluginId: "goal", verb: "pause", input: {} },
+    ]);
     await reopened.close();
   });
 });

@@ -19,6 +19,7 @@ import * as state from "./sqlite-state.js";
 import * as transcript from "./sqlite-transcript.js";
 import type {
   AcquireResult,
+  CommandAnswer,
   HostStore,
   InboxCommand,
   LeaseRecord,
@@ -129,7 +130,7 @@ export class SqliteStore implements HostStore {
     return this.#read(() => inbox.listPendingCommands(this.#query, sessionKey));
   }
 
-  async answerCommand(id: string, answer: { reply: string; at: number }, options?: WriteOptions) {
+  async answerCommand(id: string, answer: CommandAnswer, options?: WriteOptions) {
     return this.#write(undefined, undefined, () => {
       const command = inbox.getCommand(this.#query, id);
       if (!command) return false;

@@ -175,26 +175,60 @@ describe.each(stores)("store contract: %s", (_name, open) => {
     const posted = [];
     for (let index = 0; index < inboxLimits.maxPending; index++)
       posted.push(
-        await store.postCommand({ sessionKey: "s1", text: `/goal wake ${index}`, sender, postedAt: index }),
+        await store.postCommand({
+          sessionKey: "s1",
+          pluginId: "goal",
+          verb: "wake",
+          input: { note: String(index) },
+          sender,
+          postedAt: index,
+        }),
       );
     await expect(
-      store.postCommand({ sessionKey: "s1", text: "/goal pause", sender, postedAt: 99 }),
+      store.postCommand({
+        sessionKey: "s1",
+        pluginId: "goal",
+        verb: "pause",
+        input: {},
+        sender,
+        postedAt: 99,
+      }),
     ).rejects.toThrow(
       `Session "s1" already has ${inboxLimits.maxPending} commands waiting for its process; wait for it to answer them.`,
     );
     // Another session's inbox is its own.
-    await store.postCommand({ sessionKey: "s2", text: "/goal pause", sender, postedAt: 99 });
+    await store.postCommand({
+      sessionKey: "s2",
+      pluginId: "goal",
+      verb: "pause",
+      input: {},
+      sender,
+      postedAt: 99,
+    });
     const [first, second, third] = posted;
     if (!first || !second || !third) throw new Error("nothing posted");
-    expect(await store.answerCommand(first.id, { reply: "ok", at: 1_000 })).toBe(true);
-    await store.postCommand({ sessionKey: "s1", text: "/goal pause", sender, postedAt: 1_001 });
-    expect(await store.answerCommand(second.id, { reply: "ok", at: 2_000 })).toBe(true);
+    expect(await store.answerCommand(first.id, { reply: "ok", applied: true, at: 1_000 })).toBe(true);
+    await store.postCommand({
+      sessionKey: "s1",
+      pluginId: "goal",
+      verb: "pause",
+      input: {},
+      sender,
+      postedAt: 1_001,
+    });
+    expect(await store.answerCommand(second.id, { reply: "ok", applied: true, at: 2_000 })).toBe(true);
     // An hour after the first answer, answering another drops it; the second, answered later, stays.
-    expect(await store.answerCommand(third.id, { reply: "ok", at: 1_001 + inboxLimits.keepAnsweredMs })).toBe(
-      true,
-    );
+    expect(
+      await store.answerCommand(third.id, {
+        reply: "ok",
+        applied: true,
+        at: 1_001 + inboxLimits.keepAnsweredMs,
+      }),
+    ).toBe(true);
     expect(await store.getCommand(first.id)).toBeUndefined();
-    expect(await store.getCommand(second.id)).toMatchObject({ answer: { reply: "ok", at: 2_000 } });
+    expect(await store.getCommand(second.id)).toMatchObject({
+      answer: { reply: "ok", applied: true, at: 2_000 },
+    });
     expect((await store.listPendingCommands("s1")).length).toBe(inboxLimits.maxPending - 2);
     expect(await store.listPendingCommands("s2")).toHaveLength(1);
   });

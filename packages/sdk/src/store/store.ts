@@ -105,16 +105,33 @@ export function inboxFullError(sessionKey: string): GoalLeaseError {
   });
 }
 
-/** A person's command for a session owned by another process, applied there and answered through the store. */
+/**
+ * A person's change for a session owned by another process, as data (a plugin's control and its input, never
+ * chat text shaped for one command name): applied there and answered through the store.
+ */
 export interface InboxCommand {
   id: string;
   sessionKey: string;
-  /** SECURITY: a person's text, as the host that took it authenticated its sender; data, not routing. */
-  text: string;
+  pluginId: string;
+  /** The control's name, e.g. the goal plugin's `pause`. */
+  verb: string;
+  /** SECURITY: a person's input, as the host that took it authenticated its sender; data, not routing. */
+  input: JsonValue;
   sender: { id: string; isOwner: boolean };
   postedAt: number;
-  answer?: { reply: string; at: number };
+  answer?: CommandAnswer;
 }
+
+/** The owner's answer to a posted command: its reply, and whether the change is in force. */
+export interface CommandAnswer {
+  reply: string;
+  applied: boolean;
+  at: number;
+}
+
+/** The answer a store gives a command an older goal-lease posted as chat text and no process ran. */
+export const legacyCommandReply =
+  "Not applied: it was sent by an older goal-lease as chat text before this store was upgraded; send it again.";
 
 /**
  * Everything the host persists. Every method that a result depends on resolves only after the write is
@@ -166,7 +183,7 @@ export interface HostStore {
    * Records the owner's reply; false if it was answered already. Removes the session's commands answered
    * more than {@link inboxLimits}.keepAnsweredMs before this answer.
    */
-  answerCommand(id: string, answer: { reply: string; at: number }, options?: WriteOptions): Promise<boolean>;
+  answerCommand(id: string, answer: CommandAnswer, options?: WriteOptions): Promise<boolean>;
 
   appendTranscript(
     sessionKey: string,

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createProbe, owner } from "../../../test/probe-plugin.js";
 import { MemoryStore } from "../../store/memory-store.js";
 import { createTestHost, FakeClock, type TestHost } from "../../testing/index.js";
-import { forwardCommand } from "./forward-command.js";
+import { forwardControl } from "./forward-control.js";
 
 const hosts: TestHost[] = [];
 afterEach(async () => {
@@ -17,9 +17,10 @@ async function leftBehind() {
   await first.host.openSession({ sessionKey: "s1" });
   await first.host.send({ sessionKey: "s1", text: "/probe-lease next 60000 go on", sender: owner });
   await first.host.close();
-  const queue = async (text: string) => {
-    const posted = await forwardCommand(store, { sessionKey: "s1", text, sender: owner }, { clock });
-    if (posted.status !== "pending") throw new Error(`expected ${text} to wait, got ${posted.status}`);
+  const queue = async (verb: string, input: Record<string, string> = {}) => {
+    const change = { sessionKey: "s1", pluginId: "probe", verb, input, sender: owner };
+    const posted = await forwardControl(store, change, { clock });
+    if (posted.status !== "pending") throw new Error(`expected ${verb} to wait, got ${posted.status}`);
     return posted.id;
   };
   const next = async () => {
@@ -33,21 +34,17 @@ async function leftBehind() {
 describe("commands queued while no process served the session", () => {
   it("are applied in order, each heard, before openSession resolves", async () => {
     const { store, queue, next } = await leftBehind();
-    await queue("/probe-unlease next");
-    await queue("/probe-context");
+    await queue("unlease", { leaseKey: "next" });
+    await queue("context");
     const { host, settle } = await next();
     const heard: string[] = [];
-    host.on("command-forwarded", ({ text, reply }) => heard.push(`${text} → ${reply}`));
+    host.on("command-forwarded", ({ verb, reply, applied }) => heard.push(`${verb} → ${reply} (${applied})`));
     const turns: string[] = [];
     host.on("turn-start", ({ kind }) => turns.push(kind));
 
     await host.openSession({ sessionKey: "s1" });
     heard.push("opened");
-    expect(heard).toEqual([
-      '/probe-unlease next → {"status":"cleared"}',
-      "/probe-context → captured",
-      "opened",
-    ]);
+    expect(heard).toEqual(['unlease → {"status":"cleared"} (true)', "context → captured (true)", "opened"]);
     expect(await store.listPendingCommands("s1")).toEqual([]);
     expect(await store.listLeases()).toEqual([]);
     await settle();
@@ -56,7 +53,7 @@ describe("commands queued while no process served the session", () => {
 
   it("are in force for every caller that opens the session at once, and each runs once", async () => {
     const { store, queue, next } = await leftBehind();
-    const id = await queue("/probe-unlease next");
+    const id = await queue("unlease", { leaseKey: "next" });
     const { host } = await next();
     let runs = 0;
     host.on("command-forwarded", () => runs++);

@@ -1,14 +1,11 @@
 import type { InboxCommand } from "../../store/store.js";
 import type { PluginHost } from "../plugins/plugin-host.js";
 import type { SessionState } from "../sessions/session-state.js";
-import { parseCommand, runCommand } from "./commands.js";
-
-/** What another process may post: one /command, as long as a person's message may be. */
-export const maxForwardedChars = 4_000;
+import { runControl } from "./controls.js";
 
 /**
- * Commands other processes posted for sessions this host owns: run here, in the session's owner, as if
- * typed here, and answered through the store. Checked before every continuation's admission and in the
+ * Changes other processes posted for sessions this host owns, as data (a plugin's control and its input):
+ * run here, in the session's owner, and answered through the store. Checked before every continuation's admission and in the
  * background, so a forwarded stop is answered only once it is in force.
  */
 export class CommandInbox {
@@ -42,20 +39,13 @@ export class CommandInbox {
   async #answer(session: SessionState, command: InboxCommand): Promise<void> {
     // Listed before another caller answered it: a command runs once.
     if ((await this.#host.store.getCommand(command.id))?.answer) return;
-    const reply = await this.#run(session, command);
-    const { sessionKey, text } = command;
-    this.#host.events.emit("command-forwarded", { sessionKey, text, reply });
+    const { sessionKey, pluginId, verb, input, sender } = command;
+    const { applied, reply } = await runControl(this.#host, session, { pluginId, verb, input }, sender);
+    this.#host.events.emit("command-forwarded", { sessionKey, pluginId, verb, input, reply, applied });
     await this.#host.store.answerCommand(
       command.id,
-      { reply, at: this.#host.clock.now() },
+      { reply, applied, at: this.#host.clock.now() },
       { fence: session.fence },
     );
-  }
-
-  async #run(session: SessionState, command: InboxCommand): Promise<string> {
-    const parsed = command.text.length <= maxForwardedChars ? parseCommand(command.text) : undefined;
-    if (!parsed)
-      return `Only a /command of at most ${maxForwardedChars} characters can be sent from another process.`;
-    return (await runCommand(this.#host, session, parsed, command.sender)).reply;
   }
 }

@@ -3,6 +3,7 @@ import { PluginDefinitionError } from "../../errors.js";
 import type { ModelToolSchema } from "../../model.js";
 import type {
   CommandDefinition,
+  ControlDefinition,
   PluginApi,
   PluginDefinition,
   PluginHooks,
@@ -31,6 +32,12 @@ export interface RegisteredTool {
   modelSchema: ModelToolSchema;
 }
 
+/** A registered control and the plugin it belongs to. */
+export interface RegisteredControl {
+  pluginId: string;
+  definition: ControlDefinition;
+}
+
 /** A registered command and the plugin it belongs to. */
 export interface RegisteredCommand {
   pluginId: string;
@@ -41,12 +48,13 @@ type HookEntry<Name extends keyof PluginHooks> = { pluginId: string; handler: Pl
 
 interface Registration {
   commands: RegisteredCommand[];
+  controls: RegisteredControl[];
   tools: RegisteredTool[];
   hooks: { name: keyof PluginHooks; handler: PluginHooks[keyof PluginHooks] }[];
 }
 
 /** The API surface a plugin registers through; the host supplies the rest of {@link PluginApi}. */
-export type PluginRuntimeApi = Omit<PluginApi, "registerCommand" | "registerTool" | "on">;
+export type PluginRuntimeApi = Omit<PluginApi, "registerCommand" | "registerControl" | "registerTool" | "on">;
 
 /** Loaded plugins and what they registered. Registration checks throw {@link PluginDefinitionError}. */
 export class PluginRegistry {
@@ -54,6 +62,8 @@ export class PluginRegistry {
   readonly #loaded = new Map<string, number>();
   #loads = 0;
   readonly #commands = new Map<string, RegisteredCommand>();
+  /** By plugin id, then control name. */
+  readonly #controls = new Map<string, Map<string, RegisteredControl>>();
   readonly #tools = new Map<string, RegisteredTool>();
   readonly #hooks = new Map<keyof PluginHooks, HookEntry<keyof PluginHooks>[]>();
 
@@ -72,7 +82,7 @@ export class PluginRegistry {
     if (this.#loaded.has(pluginId)) {
       throw new PluginDefinitionError({ pluginId, problem: "a plugin with this id is already loaded" });
     }
-    const registration: Registration = { commands: [], tools: [], hooks: [] };
+    const registration: Registration = { commands: [], controls: [], tools: [], hooks: [] };
     const load = ++this.#loads;
     let open = true;
     const fail = (problem: string): never => {
@@ -86,6 +96,10 @@ export class PluginRegistry {
       registerCommand: (command) => {
         ensureOpen();
         registration.commands.push({ pluginId, definition: checkCommand(command, fail) });
+      },
+      registerControl: (control) => {
+        ensureOpen();
+        registration.controls.push({ pluginId, definition: checkControl(control, fail) });
       },
       registerTool: (tool) => {
         ensureOpen();
@@ -111,6 +125,7 @@ export class PluginRegistry {
     for (const [name, command] of this.#commands)
       if (command.pluginId === pluginId) this.#commands.delete(name);
     for (const [name, tool] of this.#tools) if (tool.pluginId === pluginId) this.#tools.delete(name);
+    this.#controls.delete(pluginId);
     for (const [name, entries] of this.#hooks) {
       this.#hooks.set(
         name,
@@ -131,6 +146,10 @@ export class PluginRegistry {
 
   command(name: string): RegisteredCommand | undefined {
     return this.#commands.get(name);
+  }
+
+  control(pluginId: string, name: string): RegisteredControl | undefined {
+    return this.#controls.get(pluginId)?.get(name);
   }
 
   commandNames(): string[] {
@@ -163,6 +182,11 @@ export class PluginRegistry {
       seen.add(definition.name);
     }
     seen.clear();
+    for (const { definition } of registration.controls) {
+      if (seen.has(definition.name)) fail(`control ${definition.name} is already registered`);
+      seen.add(definition.name);
+    }
+    seen.clear();
     for (const { definition } of registration.tools) {
       if (seen.has(definition.name) || this.#tools.has(definition.name)) {
         fail(`tool ${definition.name} is already registered`);
@@ -171,6 +195,10 @@ export class PluginRegistry {
     }
     this.#loaded.set(pluginId, load);
     for (const command of registration.commands) this.#commands.set(command.definition.name, command);
+    this.#controls.set(
+      pluginId,
+      new Map(registration.controls.map((control) => [control.definition.name, control])),
+    );
     for (const tool of registration.tools) this.#tools.set(tool.definition.name, tool);
     for (const { name, handler } of registration.hooks) {
       this.#hooks.set(name, [...(this.#hooks.get(name) ?? []), { pluginId, handler }]);
@@ -187,6 +215,18 @@ function checkCommand(command: CommandDefinition, fail: (problem: string) => nev
     fail(`command /${command.name} access must be "owner" or "anyone"`);
   }
   return command;
+}
+
+function checkControl(control: ControlDefinition, fail: (problem: string) => never): ControlDefinition {
+  if (typeof control?.name !== "string" || !commandNamePattern.test(control.name)) {
+    fail(`control name "${String(control?.name)}" must match ${commandNamePattern}`);
+  }
+  if (typeof control.execute !== "function") fail(`control ${control.name} needs an execute function`);
+  // Duck-typed, like a tool's: zod 4 in its classic or its mini form, from any copy of the package.
+  if (typeof (control.input as { _zod?: unknown } | undefined)?._zod !== "object") {
+    fail(`control ${control.name} input must be a zod 4 schema`);
+  }
+  return control;
 }
 
 function checkTool(pluginId: string, tool: ToolDefinition, fail: (problem: string) => never): RegisteredTool {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { toCommand } from "../rows.js";
-import { type Fence, type InboxCommand, inboxFullError, inboxLimits } from "../store.js";
+import { type CommandAnswer, type Fence, type InboxCommand, inboxFullError, inboxLimits } from "../store.js";
 import type { PostgresConnection } from "./postgres-connection.js";
 import { watchInbox } from "./postgres-watch.js";
 
@@ -18,15 +18,17 @@ export async function postCommand(
   const posted: InboxCommand = { ...command, id: randomUUID() };
   const { rows } = await db.query(
     `WITH posted AS (
-       INSERT INTO session_inbox (id, session_key, text, sender_id, sender_is_owner, posted_at)
-       SELECT $1, $2, $3, $4, $5, $6
-       WHERE (SELECT count(*) FROM session_inbox WHERE session_key = $2 AND answered_at IS NULL) < $7
+       INSERT INTO session_inbox (id, session_key, plugin_id, verb, input, sender_id, sender_is_owner, posted_at)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8
+       WHERE (SELECT count(*) FROM session_inbox WHERE session_key = $2 AND answered_at IS NULL) < $9
        RETURNING session_key
      ) SELECT pg_notify('${inboxChannel}', session_key) FROM posted`,
     [
       posted.id,
       posted.sessionKey,
-      posted.text,
+      posted.pluginId,
+      posted.verb,
+      JSON.stringify(posted.input),
       posted.sender.id,
       posted.sender.isOwner,
       posted.postedAt,
@@ -75,15 +77,15 @@ export function watchCommands(
 export async function answerCommand(
   db: PostgresConnection,
   id: string,
-  answer: { reply: string; at: number },
+  answer: CommandAnswer,
   fence: Fence | undefined,
 ): Promise<boolean> {
   const command = await getCommand(db, id);
   if (!command) return false;
   return db.write(command.sessionKey, fence, async (client) => {
     const result = await client.query(
-      "UPDATE session_inbox SET reply = $1, answered_at = $2 WHERE id = $3 AND answered_at IS NULL",
-      [answer.reply, answer.at, id],
+      "UPDATE session_inbox SET reply = $1, applied = $2, answered_at = $3 WHERE id = $4 AND answered_at IS NULL",
+      [answer.reply, answer.applied, answer.at, id],
     );
     await client.query("DELETE FROM session_inbox WHERE session_key = $1 AND answered_at < $2", [
       command.sessionKey,

@@ -1,5 +1,7 @@
+import { legacyCommandReply } from "../store.js";
+
 /** The schema version this build writes; stored in the `goal_lease_schema` table. */
-export const currentPostgresSchemaVersion = 1;
+export const currentPostgresSchemaVersion = 2;
 
 /**
  * Migrations by the version they produce: the same tables as SQLite's version 3, in PostgreSQL's types. A
@@ -240,6 +242,25 @@ export const postgresMigrations: readonly { version: number; sql: string }[] = [
             AND (p_expected_id IS NULL OR l.id = p_expected_id)
           RETURNING *;
       END $$;
+    `,
+  },
+  {
+    // As SQLite's version 4: a change from another process is data (plugin, verb, input), and its answer
+    // says whether it applied; a command an older version posted as text, never run, is answered so.
+    version: 2,
+    sql: `
+      ALTER TABLE session_inbox
+        ADD COLUMN plugin_id TEXT NOT NULL DEFAULT '',
+        ADD COLUMN verb TEXT NOT NULL DEFAULT '',
+        ADD COLUMN input TEXT NOT NULL DEFAULT 'null',
+        ADD COLUMN applied BOOLEAN;
+      UPDATE session_inbox
+        SET reply = '${legacyCommandReply.replaceAll("'", "''")}', applied = false, answered_at = posted_at
+        WHERE answered_at IS NULL;
+      UPDATE session_inbox SET applied = true WHERE applied IS NULL;
+      ALTER TABLE session_inbox DROP COLUMN text;
+      ALTER TABLE session_inbox ALTER COLUMN plugin_id DROP DEFAULT, ALTER COLUMN verb DROP DEFAULT,
+        ALTER COLUMN input DROP DEFAULT;
     `,
   },
 ];

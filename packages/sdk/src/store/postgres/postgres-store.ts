@@ -4,6 +4,7 @@ import type { JsonValue } from "../../json.js";
 import { writeFence } from "../ownership.js";
 import { type Row, toSession, toState, toTranscriptEntry } from "../rows.js";
 import {
+  type CommandAnswer,
   type HostStore,
   type InboxCommand,
   type LeaseRecord,
@@ -132,7 +133,7 @@ export class PostgresStore implements HostStore {
     return inbox.watchCommands(this.#db, this.#url, listener);
   }
 
-  answerCommand(id: string, answer: { reply: string; at: number }, options?: WriteOptions) {
+  answerCommand(id: string, answer: CommandAnswer, options?: WriteOptions) {
     return inbox.answerCommand(this.#db, id, answer, writeFence(`command ${id}`, options));
   }
 
