@@ -5,6 +5,7 @@ import {
   goalVerbs,
   goalVerbUsage,
   isGoalVerb,
+  maxEventCount,
   maxObjectiveChars,
 } from "./verbs.js";
 
@@ -39,33 +40,18 @@ export function parseGoalCommand(name: string, args: string): ParsedGoalCommand 
   }
 }
 
+/** The verb's input as its chat text gives it, read by the kind of arguments its definition says it takes. */
 function readInput(name: string, verb: GoalVerb, rest: string): Record<string, unknown> {
-  switch (verb) {
-    case "status":
-    case "clear":
-      if (rest) throw new ArgumentError(`"${verb}" takes no arguments`);
-      return {};
-    case "help":
-      return {};
-    case "events":
-      return rest ? { count: parseCount(rest, "events", 50) } : {};
-    case "start": {
-      const { text, flags } = parseArgs(rest, true);
-      return { objective: checkedObjective(text, name, verb), ...flags };
-    }
-    case "resume": {
-      const { text, flags } = parseArgs(rest, true);
-      return { ...(text ? { note: text } : {}), ...flags };
-    }
-    case "edit":
-      return { objective: checkedObjective(parseArgs(rest, false).text, name, verb) };
-    case "pause":
-    case "wake":
-    case "done": {
-      const { text } = parseArgs(rest, false);
-      return text ? { note: text } : {};
-    }
+  const { args } = goalVerbs[verb];
+  if (args === "ignored") return {};
+  if (args === "none") {
+    if (rest) throw new ArgumentError(`"${verb}" takes no arguments`);
+    return {};
   }
+  if (args === "count") return rest ? { count: parseCount(rest, verb, maxEventCount) } : {};
+  const { text, flags } = parseArgs(rest, goalVerbs[verb].limitFlags);
+  if (args === "objective") return { objective: checkedObjective(text, name, verb), ...flags };
+  return { ...(text ? { note: text } : {}), ...flags };
 }
 
 function checkedObjective(text: string, name: string, verb: GoalVerb): string {

@@ -3,6 +3,8 @@ import { limitBounds, parseDuration } from "../parse-args.js";
 
 /** Longest objective a user may set. */
 export const maxObjectiveChars = 4_000;
+/** Most events `/goal events` shows. */
+export const maxEventCount = 50;
 /** Longest note a person may give with a change (as long as the model's own notes). */
 export const maxChangeNoteChars = 500;
 
@@ -45,6 +47,8 @@ const limits = {
 export const goalVerbs = {
   start: {
     synopsis: "start <objective> [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION]",
+    args: "objective",
+    limitFlags: true,
     about: "start a goal",
     changes: true,
     remote: false,
@@ -52,6 +56,8 @@ export const goalVerbs = {
   },
   status: {
     synopsis: "[status]",
+    args: "none",
+    limitFlags: false,
     about: "show the goal, its limits and what is left",
     changes: false,
     remote: false,
@@ -59,6 +65,8 @@ export const goalVerbs = {
   },
   pause: {
     synopsis: "pause [note]",
+    args: "note",
+    limitFlags: false,
     about: "pause the goal; nothing runs until it is resumed",
     changes: true,
     remote: true,
@@ -66,6 +74,8 @@ export const goalVerbs = {
   },
   resume: {
     synopsis: "resume [note] [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION]",
+    args: "note",
+    limitFlags: true,
     about: "resume a stopped goal, granting more of each limit given",
     changes: true,
     remote: true,
@@ -73,6 +83,8 @@ export const goalVerbs = {
   },
   wake: {
     synopsis: "wake [note]",
+    args: "note",
+    limitFlags: false,
     about: "end a waiting goal's wait (or a usage limit's back-off): its next continuation runs now",
     changes: true,
     remote: true,
@@ -80,6 +92,8 @@ export const goalVerbs = {
   },
   done: {
     synopsis: "done [note]",
+    args: "note",
+    limitFlags: false,
     about: "mark the goal done",
     changes: true,
     remote: true,
@@ -87,6 +101,8 @@ export const goalVerbs = {
   },
   edit: {
     synopsis: "edit <objective>",
+    args: "objective",
+    limitFlags: false,
     about: "change the goal's objective",
     changes: true,
     remote: true,
@@ -94,6 +110,8 @@ export const goalVerbs = {
   },
   clear: {
     synopsis: "clear",
+    args: "none",
+    limitFlags: false,
     about: "drop the goal so a new one can start",
     changes: true,
     remote: true,
@@ -101,19 +119,29 @@ export const goalVerbs = {
   },
   events: {
     synopsis: "events [n]",
+    args: "count",
+    limitFlags: false,
     about: "show the goal's last n events (10 unless given, at most 50)",
     changes: false,
     remote: false,
-    input: z.strictObject({ count: z.optional(count(50)) }),
+    input: z.strictObject({ count: z.optional(count(maxEventCount)) }),
   },
   help: {
     synopsis: "help",
+    args: "ignored",
+    limitFlags: false,
     about: "show this usage",
     changes: false,
     remote: false,
     input: z.strictObject({}),
   },
 } as const;
+
+/**
+ * What follows a verb in chat text: nothing; anything (ignored); a note or an objective (free text, taken
+ * verbatim after a lone `--`); or a count. With `limitFlags`, `--max-turns N` and the other limits too.
+ */
+export type VerbArgs = "none" | "ignored" | "note" | "objective" | "count";
 
 /** One of the `/goal` verbs. */
 export type GoalVerb = keyof typeof goalVerbs;
@@ -130,7 +158,9 @@ export const remoteGoalVerbs = (Object.keys(goalVerbs) as GoalVerb[]).filter(
 ) as readonly RemoteGoalVerb[];
 
 /** One of {@link remoteGoalVerbs}. */
-export type RemoteGoalVerb = "pause" | "resume" | "wake" | "done" | "edit" | "clear";
+export type RemoteGoalVerb = {
+  [Verb in GoalVerb]: (typeof goalVerbs)[Verb]["remote"] extends true ? Verb : never;
+}[GoalVerb];
 
 /** True if `verb` names a `/goal` verb. */
 export function isGoalVerb(verb: string): verb is GoalVerb {
