@@ -24,7 +24,7 @@ export default defineConfig({
   resolve: { alias },
   test: {
     // One PostgreSQL server for the run: the stores' contract suites run on it as on SQLite and memory.
-    // And the CLI bundled once, for the tests that run the real process.
+    // And, built once before any test, what tests run as processes: the CLI bundled, the packages' dist.
     globalSetup: [source("./test/postgres-global-setup.ts"), source("./test/build-global-setup.ts")],
     projects: roots
       .filter((root) => existsSync(source(`./${root}/package.json`)))

@@ -1,10 +1,16 @@
-// Vitest's global setup: the goal-lease CLI bundled once, from the sources, before any test, into a folder
-// of the run's own (mode 0755, outside the checkout, whose folder may be private); the tests that run the
-// real process take its path from test/cli-bin.ts. One build for the run: test files that each built the
-// same output raced each other. A bundle takes well under a second; one that fails fails only those tests.
+// Vitest's global setup: builds once, before any test, what tests run as processes of their own.
+// - The goal-lease CLI, bundled from the sources into a folder of the run's own (mode 0755, outside the
+//   checkout, whose folder may be private, so a test may run it as another user); the tests that run it
+//   take its path from test/cli-bin.ts. A bundle takes well under a second; one that fails fails only them.
+// - Every package's dist (`tsc -b`, incremental: a third of a second when nothing changed), for the child
+//   processes that load the built packages (the stalled-owner test's host).
+// Built here once for the run: test files that each built the same output at once raced each other.
+import { execFile } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
 import { build } from "esbuild";
 import type { TestProject } from "vitest/node";
 import { repositoryPath, sourceEntries } from "./sources.ts";
@@ -36,16 +42,30 @@ export async function bundleCli(folder: string): Promise<string> {
   return outfile;
 }
 
+/** `tsc -b` at the root; a type error is `pnpm typecheck`'s to report, so it only warns here. */
+async function buildPackages(): Promise<void> {
+  const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin/tsc");
+  try {
+    await promisify(execFile)(process.execPath, [tsc, "-b", repositoryPath("")], { encoding: "utf8" });
+  } catch (error) {
+    const { stdout = "", message } = error as { stdout?: string; message: string };
+    process.stderr.write(
+      `tsc -b failed; tests that run the built packages may fail:\n${stdout || message}\n`,
+    );
+  }
+}
+
 export default async function setup(project: TestProject) {
   const folder = mkdtempSync(join(tmpdir(), "goal-lease-cli-"));
   // Readable by the unprivileged user a test runs the binary as.
   chmodSync(folder, 0o755);
-  try {
-    project.provide("cliBin", await bundleCli(folder));
-    project.provide("cliBundleError", "");
-  } catch (error) {
-    project.provide("cliBin", "");
-    project.provide("cliBundleError", error instanceof Error ? error.message : String(error));
-  }
+  const bundled = bundleCli(folder).then(
+    (bin) => ({ bin, error: "" }),
+    (error: unknown) => ({ bin: "", error: error instanceof Error ? error.message : String(error) }),
+  );
+  await buildPackages();
+  const { bin, error } = await bundled;
+  project.provide("cliBin", bin);
+  project.provide("cliBundleError", error);
   return () => rmSync(folder, { recursive: true, force: true });
 }
