@@ -55,8 +55,7 @@ export function createProgram(io: CliIo): Command {
     );
 
   withModelOptions(
-    program
-      .command("run")
+    withCheckOptions(program.command("run"))
       .description("start a goal and stream its progress until it stops; the exit code says how it stopped")
       .argument("<objective>", "what the goal should achieve")
       .option("--max-turns <n>", "continuation cap", countParser("--max-turns", 1_000))
@@ -70,8 +69,7 @@ export function createProgram(io: CliIo): Command {
   });
 
   withModelOptions(
-    program
-      .command("resume")
+    withCheckOptions(program.command("resume"))
       .description(
         "resume a session's stopped goal and stream it as run does (or, when another process runs the session, resume it there); limits given are granted on top",
       )
@@ -127,6 +125,7 @@ export function createProgram(io: CliIo): Command {
       .option("--store <store>", "the store: a file, or a postgres:// URL");
     if (fields.includes("note")) command.option("--note <text>", "why, for the goal's log");
     if (fields.includes("objective")) command.requiredOption("--objective <text>", "the new objective");
+    if (fields.includes("check")) withCheckOptions(command);
     command.action(
       async (options: { session: string; store?: string; note?: string; objective?: string }) => {
         const { session, store, ...given } = options;
@@ -194,7 +193,19 @@ export function createProgram(io: CliIo): Command {
 /** What `run` and `resume` pass on from their flags. */
 function runOptionsOf(options: RunFlags): RunFlags {
   const { model, baseUrl, apiKey, store, session, maxTurns, budget, time, json, timeout } = options;
-  return { model, baseUrl, apiKey, store, session, maxTurns, budget, time, json, timeout };
+  const { check, checkShell, checkTimeout } = options;
+  return {
+    ...{ model, baseUrl, apiKey, store, session, maxTurns, budget, time, json, timeout },
+    ...{ check, checkShell, checkTimeout },
+  };
+}
+
+/** The check options of the commands that set a goal's check: `run`, `resume` and `edit`. */
+function withCheckOptions(command: Command): Command {
+  return command
+    .option("--check <command>", 'a command that must pass (exit 0) before the goal is done, e.g. "npm test"')
+    .option("--check-shell", "run the check with the system shell (pipes, &&, globs)")
+    .option("--check-timeout <duration>", "how long the check may run, e.g. 5m (default 10m)");
 }
 
 function withModelOptions(command: Command): Command {

@@ -3,14 +3,17 @@ import type { SessionContext } from "@goal-lease/sdk";
 import { formatCount, formatDuration, plural, quote } from "./format.js";
 import { budgetHit, capHit } from "./gates.js";
 import {
+  defaultCheckTimeoutMs,
   elapsedMs,
   type Goal,
+  type GoalCheck,
   type GoalLimits,
   hasWakeTime,
   logEvent,
   resumableStatuses,
   setStatus,
 } from "./goal.js";
+import type { GoalChecks } from "./goal-check/goal-checks.js";
 import { clearFailureOf, type GoalController } from "./goal-controller.js";
 import { GoalFormatError } from "./goal-store.js";
 import type { GoalLimitChanges } from "./parse-args.js";
@@ -28,11 +31,13 @@ const refused = (reply: string): GoalReply => ({ applied: false, reply });
 /** What each `/goal` subcommand does to the session's goal; every method returns the reply. */
 export class GoalActions {
   readonly #controller: GoalController;
+  readonly #checks: GoalChecks;
   readonly #defaults: GoalLimits;
   readonly #name: string;
 
-  constructor(controller: GoalController, defaults: GoalLimits, commandName: string) {
+  constructor(controller: GoalController, checks: GoalChecks, defaults: GoalLimits, commandName: string) {
     this.#controller = controller;
+    this.#checks = checks;
     this.#defaults = defaults;
     this.#name = commandName;
   }
@@ -52,7 +57,12 @@ export class GoalActions {
     return eventsText(goal, await store.events(context, goal), count);
   }
 
-  async start(context: SessionContext, objective: string, flags: GoalLimitChanges): Promise<GoalReply> {
+  async start(
+    context: SessionContext,
+    objective: string,
+    flags: GoalLimitChanges,
+    check?: CheckChange,
+  ): Promise<GoalReply> {
     const { store } = this.#controller;
     let blocking: Goal | undefined;
     const created = await store.update(context, (current) => {
@@ -60,7 +70,9 @@ export class GoalActions {
         blocking = current;
         return undefined;
       }
-      return newGoal(objective, { ...this.#defaults, ...flags }, this.#controller.now());
+      const goal = newGoal(objective, { ...this.#defaults, ...flags }, this.#controller.now());
+      if (check) goal.check = applyCheck(undefined, check);
+      return goal;
     });
     if (blocking || !created) {
       return refused(
@@ -80,6 +92,7 @@ export class GoalActions {
   }
 
   async pause(context: SessionContext, note: string): Promise<GoalReply> {
+    this.#checks.cancel(context.sessionKey);
     const goal = await this.#controller.store.read(context);
     if (goal?.status !== "active" && !hasWakeTime(goal)) return refused(this.#notIn(goal, "active", "pause"));
     const stopped = await this.#controller.stop(context, {
@@ -91,7 +104,12 @@ export class GoalActions {
     return applied(`Goal paused. /${this.#name} resume continues it.${clearWarning(stopped)}`);
   }
 
-  async resume(context: SessionContext, note: string, flags: GoalLimitChanges): Promise<GoalReply> {
+  async resume(
+    context: SessionContext,
+    note: string,
+    flags: GoalLimitChanges,
+    check?: CheckChange,
+  ): Promise<GoalReply> {
     const { store } = this.#controller;
     const current = await store.read(context);
     if (current?.status === "active" && Object.keys(flags).length === 0) {
@@ -146,6 +164,9 @@ export class GoalActions {
       if (Object.keys(flags).length > 0) logEvent(goal, { at: now, type: "limits-raised", ...raised });
       goal.repeatedNote = null;
       delete goal.wrapUp;
+      // A check the stop cut short does not decide the resumed goal; a new one given replaces the old.
+      delete goal.check?.running;
+      if (check) goal.check = applyCheck(goal.check, check);
       delete goal.usageLimitedTurns;
       setStatus(goal, "active", "user", note || "resumed by the user", now);
       return goal;
@@ -170,6 +191,8 @@ export class GoalActions {
   }
 
   async done(context: SessionContext, note: string): Promise<GoalReply> {
+    // The person decides: a check running for the model's "done" is stopped, and does not run for this one.
+    this.#checks.cancel(context.sessionKey);
     const goal = await this.#controller.store.read(context);
     if (!goal || goal.status === "done" || goal.status === "cleared")
       return refused(this.#notIn(goal, "open", "mark done"));
@@ -182,10 +205,11 @@ export class GoalActions {
     return applied(`Goal marked done.${clearWarning(stopped)}`);
   }
 
-  async edit(context: SessionContext, objective: string): Promise<GoalReply> {
+  async edit(context: SessionContext, objective: string, check?: CheckChange): Promise<GoalReply> {
     const edited = await this.#controller.store.update(context, (goal) => {
       if (!goal || goal.status === "cleared") return undefined;
       goal.objective = objective;
+      if (check) goal.check = applyCheck(goal.check, check);
       goal.updatedAt = this.#controller.now();
       logEvent(goal, { at: goal.updatedAt, type: "edited", objective });
       return goal;
@@ -200,6 +224,7 @@ export class GoalActions {
   }
 
   async clear(context: SessionContext): Promise<GoalReply> {
+    this.#checks.cancel(context.sessionKey);
     let goal: Goal | undefined;
     try {
       goal = await this.#controller.store.read(context);
@@ -244,6 +269,29 @@ function newGoal(objective: string, limits: GoalLimits, now: number): Goal {
   };
   logEvent(goal, { at: now, type: "created", objective });
   return goal;
+}
+
+/** A check as a change gives it: a new command, or how an existing one runs. */
+export interface CheckChange {
+  command?: string;
+  shell?: boolean;
+  timeoutMs?: number;
+}
+
+/** The goal's check after a change: a new command starts its count afresh. */
+function applyCheck(current: GoalCheck | undefined, change: CheckChange): GoalCheck | undefined {
+  const command = change.command ?? current?.command;
+  if (command === undefined) return undefined;
+  const fresh = change.command !== undefined && change.command !== current?.command;
+  return {
+    command,
+    shell: change.shell ?? (fresh ? false : (current?.shell ?? false)),
+    timeoutMs:
+      change.timeoutMs ?? (fresh ? defaultCheckTimeoutMs : (current?.timeoutMs ?? defaultCheckTimeoutMs)),
+    runs: fresh ? 0 : (current?.runs ?? 0),
+    failures: fresh ? 0 : (current?.failures ?? 0),
+    ...(!fresh && current?.last ? { last: current.last } : {}),
+  };
 }
 
 /** A note for a stop whose pending continuation could not be cleared (it is declined when it comes due). */

@@ -2,13 +2,14 @@ import type { PluginApi, SessionContext, TurnEndEvent } from "@goal-lease/sdk";
 import { formatCount } from "./format.js";
 import { budgetHit, type GateHit, noProgressRepeats, normalizeNote, remaining } from "./gates.js";
 import { countContinuation, type Goal, hasWakeTime, logEvent, setStatus } from "./goal.js";
+import type { GoalChecks } from "./goal-check/goal-checks.js";
 import { type GoalController, leaseKeyOf } from "./goal-controller.js";
 import { maxNoteChars } from "./goal-status-tool.js";
 import type { GoalEntry } from "./goal-store.js";
 import { contextLine } from "./messages.js";
 
 /** Registers the hooks that keep the goal's accounts and enforce the gates around every turn. */
-export function registerGoalHooks(api: PluginApi, controller: GoalController): void {
+export function registerGoalHooks(api: PluginApi, controller: GoalController, checks: GoalChecks): void {
   // What happened, not what the goal is: appended to its log, with no write of the goal.
   api.on("turn-start", async (event, context) => {
     if (event.leaseKey === undefined) return;
@@ -81,7 +82,11 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController): v
 
   // A session this host opens or takes over: an active goal left with nothing scheduled is re-armed
   // through the gates, or stopped with the reason.
-  api.on("session-ready", (_event, context) => controller.reconcile(context));
+  // A check a restart cut short runs again: it, not a new turn, decides whether the model's "done" stands.
+  api.on("session-ready", async (_event, context) => {
+    if (await checks.resume(context, await controller.store.read(context))) return;
+    await controller.reconcile(context);
+  });
 
   api.on("session-reset", async (_event, context) => {
     const goal = await controller.store.read(context);

@@ -1,6 +1,7 @@
 import { definePlugin, type PluginDefinition, type SessionContext } from "@goal-lease/sdk";
 import type { GoalLimits } from "./goal.js";
 import { GoalActions } from "./goal-actions.js";
+import { GoalChecks } from "./goal-check/goal-checks.js";
 import { goalCommand, goalControls } from "./goal-command.js";
 import { GoalController } from "./goal-controller.js";
 import { registerGoalHooks } from "./goal-hooks.js";
@@ -16,6 +17,8 @@ export interface GoalPluginOptions {
   defaults?: Partial<GoalLimits>;
   /** Who may start, pause, resume, finish, edit or clear a goal; the session owner unless set. */
   authorize?: (context: SessionContext) => boolean;
+  /** The folder a goal's check runs in: the process's working folder unless set. */
+  checkFolder?: () => string;
 }
 
 /** Limits used where {@link GoalPluginOptions.defaults} says nothing. */
@@ -34,11 +37,12 @@ export function createGoalPlugin(options: GoalPluginOptions = {}): PluginDefinit
     id: goalStateLocation.pluginId,
     register(api) {
       const controller = new GoalController(api, new GoalStore(api));
-      const actions = new GoalActions(controller, defaults, commandName);
+      const checks = new GoalChecks(controller, { cwd: options.checkFolder ?? (() => process.cwd()) });
+      const actions = new GoalActions(controller, checks, defaults, commandName);
       api.registerCommand(goalCommand(commandName, actions, authorize));
       for (const control of goalControls(commandName, actions, authorize)) api.registerControl(control);
-      api.registerTool(goalStatusTool(controller));
-      registerGoalHooks(api, controller);
+      api.registerTool(goalStatusTool(controller, checks));
+      registerGoalHooks(api, controller, checks);
     },
   });
 }

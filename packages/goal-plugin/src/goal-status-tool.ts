@@ -2,6 +2,7 @@ import { defineTool, type SessionContext, type ToolDefinition } from "@goal-leas
 import { z } from "zod";
 import { budgetHit, capHit, noProgressRepeats, normalizeNote } from "./gates.js";
 import { defaultMaxWaitMs } from "./goal.js";
+import type { GoalChecks } from "./goal-check/goal-checks.js";
 import type { GoalController } from "./goal-controller.js";
 import { leaseKeyOf } from "./goal-controller.js";
 
@@ -25,7 +26,7 @@ const input = z
  * The model's only lever: report progress and ask to continue, or stop. It acts on the goal of the session
  * its context names and cannot reopen a goal that is not active.
  */
-export function goalStatusTool(controller: GoalController): ToolDefinition<typeof input> {
+export function goalStatusTool(controller: GoalController, checks: GoalChecks): ToolDefinition<typeof input> {
   return defineTool({
     name: "goal_status",
     description:
@@ -36,12 +37,13 @@ export function goalStatusTool(controller: GoalController): ToolDefinition<typeo
       const goal = await controller.store.read(context);
       return goal !== undefined && goal.status !== "cleared";
     },
-    execute: (report, context) => reportStatus(controller, report, context),
+    execute: (report, context) => reportStatus(controller, checks, report, context),
   });
 }
 
 async function reportStatus(
   controller: GoalController,
+  checks: GoalChecks,
   report: z.output<typeof input>,
   context: SessionContext,
 ): Promise<object> {
@@ -79,6 +81,18 @@ async function reportStatus(
   if (recorded?.goal.status !== "active")
     return { accepted: false, message: "The goal changed meanwhile; stop working on it." };
 
+  // The person's check decides whether "done" stands: it runs now, and the model hears of it only if it fails.
+  if (report.status === "done" && recorded.goal.check) {
+    if (recorded.goal.check.running || (await checks.begin(context, recorded, report.note))) {
+      return {
+        accepted: true,
+        status: "checking",
+        message:
+          "The person's check runs now: the goal is done only if it passes; if it fails, the next turn says what it printed. End your turn.",
+      };
+    }
+    return { accepted: false, message: "The goal changed meanwhile; stop working on it." };
+  }
   if (report.status !== "continue" && report.status !== "waiting") {
     await controller.stop(context, { goalId: goal.id, to: report.status, by: "model", reason: report.note });
     return { accepted: true, status: report.status };

@@ -40,6 +40,15 @@ export type GoalEvent = { at: number } & (
   | { type: "lease-scheduled" }
   | { type: "lease-failed"; message: string }
   | { type: "lease-clear-failed"; message: string }
+  /** A stop's notification was delivered, given up, or could not be shown here; `target` as people may read it. */
+  | {
+      type: "notified";
+      delivery: string;
+      state: Exclude<NotificationState, "pending">;
+      target: string;
+      outcome: string;
+      attempts: number;
+    }
   | { type: "continuation-declined" }
   | {
       type: "continuation-ended";
@@ -56,7 +65,40 @@ export type GoalEvent = { at: number } & (
   /** A goal turn the provider refused for a usage limit; `retryAfterMs` as the provider gave it. */
   | { type: "usage-limited"; turn: number; message: string; retryAfterMs?: number }
   | { type: "wrap-up"; tokensLeft: number }
+  | { type: "check-started"; command: string }
+  | { type: "check-passed"; durationMs: number }
+  | { type: "check-failed"; exitCode: number | null; timedOut: boolean; durationMs: number }
+  | { type: "check-unrunnable"; message: string }
 );
+
+/** One run of a goal's check. */
+export interface CheckRun {
+  at: number;
+  passed: boolean;
+  /** Null when it was killed (its time limit) or could not start. */
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number;
+  /** SECURITY: the command's output, its last 8 KB with control characters escaped; untrusted data. */
+  output: string;
+}
+
+/** The person's check: a command that must pass (exit 0) before the model's "done" is accepted. */
+export interface GoalCheck {
+  /** SECURITY: the person's command line; set only by the person, never read from model output. */
+  command: string;
+  /** Run by the system shell (the person wrote shell syntax); otherwise split into words and run directly. */
+  shell: boolean;
+  timeoutMs: number;
+  runs: number;
+  failures: number;
+  /** A run in progress since the model reported done: the goal is done only if it passes. */
+  running?: { id: string; startedAt: number; note: string };
+  last?: CheckRun;
+}
+
+/** How long a check may run unless the person says otherwise. */
+export const defaultCheckTimeoutMs = 10 * 60 * 1_000;
 
 /** The hard gates that stop a goal whatever the model says. */
 export type GateName =
@@ -96,6 +138,8 @@ export interface Goal {
   usageLimitedTurns?: number;
   /** The budget's last turn, to leave the work tidy, is scheduled or running; the goal stops after it. */
   wrapUp?: boolean;
+  /** The person's check, if they gave one: the model's "done" stands only once it passes. */
+  check?: GoalCheck;
   createdAt: number;
   updatedAt: number;
   limits: GoalLimits;
@@ -119,6 +163,40 @@ export interface Goal {
    * counted once even when a crash between its end and the host's bookkeeping reports it interrupted too.
    */
   countedLeaseIds: string[];
+  /**
+   * Where the person asked to be told when the goal stops on its own (`--notify`): an http(s) URL or
+   * `desktop`; absent, the host's and the store's defaults. SECURITY: the person's text, never the model's.
+   */
+  notify?: string;
+  /** The notification of the goal's last stop that was not the person's own command, and how it went. */
+  notification?: GoalNotification;
+}
+
+/** Where a notification stands: to be sent (or retried), delivered, given up, or impossible here. */
+export type NotificationState = "pending" | "sent" | "failed" | "skipped";
+
+/**
+ * The notification of a stop that was not the person's own command: written with the stop, in the same
+ * write, then sent by the session's owner, which marks it; an owner that takes the session over sends
+ * one still pending.
+ */
+export interface GoalNotification {
+  /** The delivery id: the same in every attempt and from every process, so a receiver can drop a repeat. */
+  id: string;
+  /** SECURITY: the person's target, an http(s) URL or `desktop`; may hold a webhook's secret path. */
+  target: string;
+  /** The status the goal stopped in, and when. */
+  status: GoalStatus;
+  at: number;
+  /** The JSON document to send, fixed at the stop, so every attempt sends the same bytes. */
+  body: string;
+  state: NotificationState;
+  /** Attempts made so far. */
+  attempts: number;
+  /** What the last attempt got, in words (`HTTP 204`, `no answer within 5s`). */
+  outcome?: string;
+  /** When it was delivered, given up or skipped. */
+  settledAt?: number;
 }
 
 /**

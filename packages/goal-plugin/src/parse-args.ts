@@ -21,60 +21,6 @@ export interface LimitFields {
   maxWait?: string;
 }
 
-/** Parsed arguments: the free text and the limit flags. */
-export interface ParsedArgs {
-  text: string;
-  flags: LimitFields;
-}
-
-/** Each limit flag, the field it sets and how its value is checked (durations kept as written, lower-cased). */
-export const limitFlags = {
-  "--max-turns": {
-    field: "maxTurns",
-    check: (value: string) => parseCount(value, "--max-turns", limitBounds.maxTurns),
-  },
-  "--budget": {
-    field: "budget",
-    check: (value: string) => parseCount(value, "--budget", limitBounds.tokenBudget),
-  },
-  "--time": { field: "time", check: (value: string) => checkedDuration(value, "--time") },
-  "--max-wait": { field: "maxWait", check: (value: string) => checkedDuration(value, "--max-wait") },
-} as const;
-
-function checkedDuration(value: string, flag: string): string {
-  parseDuration(value, flag);
-  return value.toLowerCase();
-}
-
-/**
- * Splits `text` into free words and `--flag value` pairs; `allowFlags` false makes any flag an error. A
- * lone `--` ends the flags: what follows is free text exactly as written, `--words` and spacing included.
- */
-export function parseArgs(args: string, allowFlags: boolean): ParsedArgs {
-  const separator = /(?:^|\s)--(?:\s|$)/.exec(args);
-  if (separator) {
-    const before = parseArgs(args.slice(0, separator.index), allowFlags);
-    const verbatim = args.slice(separator.index + separator[0].length).trim();
-    return { text: [before.text, verbatim].filter(Boolean).join(" "), flags: before.flags };
-  }
-  const words: string[] = [];
-  const flags: Record<string, string | number> = {};
-  const tokens = args.split(/\s+/).filter(Boolean);
-  for (let index = 0; index < tokens.length; index++) {
-    const token = tokens[index] ?? "";
-    if (!token.startsWith("--")) {
-      words.push(token);
-      continue;
-    }
-    const flag = Object.hasOwn(limitFlags, token) ? limitFlags[token as keyof typeof limitFlags] : undefined;
-    if (!allowFlags || !flag) throw new ArgumentError(`unknown option ${token}`);
-    const value = tokens[++index];
-    if (value === undefined) throw new ArgumentError(`${token} needs a value`);
-    flags[flag.field] = flag.check(value);
-  }
-  return { text: words.join(" "), flags: flags as LimitFields };
-}
-
 /** Limits a change grants, in the goal's units; only those given are set. */
 export type GoalLimitChanges = Partial<GoalLimits>;
 

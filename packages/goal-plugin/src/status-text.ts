@@ -23,6 +23,7 @@ export function statusText(goal: Goal, now: number): string {
     `Status: ${goal.status}${statusDetail(goal, now)}`,
     ...rows.map(([label, bar, value]) => `${label?.padEnd(13)} ${bar} ${value}`),
     `Last note: ${goal.lastNote === null ? "none" : quote(goal.lastNote, 300)}`,
+    ...checkLine(goal),
   ].join("\n");
 }
 
@@ -73,9 +74,38 @@ function describeEvent(event: GoalEvent): string {
     }
     case "wrap-up":
       return `${formatCount(event.tokensLeft)} tokens left: the next turn wraps up`;
+    case "check-started":
+      return `check started: ${quote(event.command, 120)}`;
+    case "check-passed":
+      return `check passed in ${formatDuration(event.durationMs)}`;
+    case "check-failed":
+      return event.timedOut
+        ? `check failed: killed at its time limit after ${formatDuration(event.durationMs)}`
+        : `check failed: exit ${event.exitCode} after ${formatDuration(event.durationMs)}`;
+    case "check-unrunnable":
+      return event.message;
     case "limits-raised":
       return `limits now ${plural(event.maxTurns, "continuation")}, ${formatCount(event.tokenBudget)} tokens, ${formatDuration(event.timeBudgetMs)}`;
   }
+}
+
+/** The person's check: its command, how often it ran and failed, and how it last ended. */
+function checkLine(goal: Goal): string[] {
+  const check = goal.check;
+  if (!check) return [];
+  const last = check.last;
+  const outcome = check.running
+    ? "running now"
+    : !last
+      ? "not run yet"
+      : last.passed
+        ? `last passed in ${formatDuration(last.durationMs)}`
+        : last.timedOut
+          ? "last killed at its time limit"
+          : `last failed with exit ${last.exitCode}`;
+  return [
+    `Check: ${quote(check.command, 200)} (${plural(check.runs, "run")}, ${check.failures} failed; ${outcome})`,
+  ];
 }
 
 /** Why a goal is where it is, and for a goal with a wake time when it comes. */

@@ -71,10 +71,22 @@ export {
   type PluginStateApi,
   type ToolDefinition,
   type ToolOutput,
+  type TurnCeiling,
   type TurnEndEvent,
   type TurnOutcome,
   type TurnUsage,
 } from "./plugin.js";
+export { defaultPrices } from "./pricing/default-prices.js";
+export { formatUsd } from "./pricing/format-usd.js";
+export {
+  costOf,
+  type ModelPrice,
+  mergePrices,
+  type PricedUsage,
+  type PriceTable,
+  priceOf,
+} from "./pricing/price-table.js";
+export { readPriceTable } from "./pricing/read-price-table.js";
 export type { Sender, SessionContext, TurnKind } from "./session-context.js";
 export { MemoryStore } from "./store/memory-store.js";
 export {

@@ -2,6 +2,8 @@
 export interface ModelUsage {
   inputTokens: number;
   outputTokens: number;
+  /** Of `inputTokens`, those the provider served from its prompt cache (charged less), when it says. */
+  cachedInputTokens?: number;
 }
 
 /** A tool call the model asked for. `input` is attacker-controlled until the host validates it. */

@@ -60,12 +60,21 @@ export interface ToolDefinition<Schema extends z.ZodObject = z.ZodObject> {
   execute(input: z.output<Schema>, context: SessionContext): ToolOutput | Promise<ToolOutput>;
 }
 
-/** Token and time cost of one turn. */
+/** Token, money and time cost of one turn. */
 export interface TurnUsage {
   inputTokens: number;
   outputTokens: number;
+  /** Of `inputTokens`, those served from the provider's prompt cache, when it said. */
+  cachedInputTokens?: number;
   durationMs: number;
   modelCalls: number;
+  /** The model that served the turn, when the host knows it. */
+  model?: string;
+  /**
+   * What the turn cost in US dollars at the host's prices; `null` when it used tokens of a model the price
+   * table does not know: unknown, never taken as free.
+   */
+  costUsd: number | null;
 }
 
 /** How a turn ended. */
@@ -74,6 +83,8 @@ export type TurnOutcome =
   | { status: "step_limit"; message: string }
   /** The turn's token ceiling had no room for its next model call; with `modelCalls` 0, none was made. */
   | { status: "token_limit"; message: string }
+  /** The turn's dollar ceiling had no room for its next model call (or its model has no price); as `token_limit`. */
+  | { status: "cost_limit"; message: string }
   | { status: "error"; kind: "model_error" | "model_timeout" | "host_error"; message: string }
   /** The provider refused for a rate limit or spent quota; `retryAfterMs` when it said when to try again. */
   | { status: "error"; kind: "usage_limited"; message: string; retryAfterMs?: number };
@@ -95,10 +106,18 @@ export interface TurnEndEvent {
 }
 
 /**
- * A plugin's answer to the admission of its continuation: false declines it; `{ maxTokens }` admits it with a
- * ceiling on the tokens (input and output of every model call) its turn may use; true or nothing admits it.
+ * A plugin's answer to the admission of its continuation: false declines it; an object admits it with
+ * ceilings on what its turn may spend, never passed: `maxTokens` on the tokens (input and output of every
+ * model call), `maxCostUsd` on their cost in US dollars at the host's prices (a turn on a model with no
+ * price then makes no call); true or nothing admits it.
  */
-export type LeaseAdmission = boolean | undefined | { maxTokens: number };
+export type LeaseAdmission = boolean | undefined | TurnCeiling;
+
+/** What one continuation turn may spend; each bound given is a ceiling, and the first reached ends the turn. */
+export interface TurnCeiling {
+  maxTokens?: number;
+  maxCostUsd?: number;
+}
 
 /** Hooks a plugin can subscribe to; each receives a fresh context for the session. */
 export interface PluginHooks {

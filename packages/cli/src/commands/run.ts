@@ -26,6 +26,10 @@ export interface RunFlags {
   maxTurns?: number;
   budget?: number;
   time?: number;
+  /** The person's check: a command that must pass before the goal is done. */
+  check?: string;
+  checkShell?: boolean;
+  checkTimeout?: string;
   json?: boolean;
   /** Milliseconds one model request may take. */
   timeout?: number;
@@ -172,13 +176,16 @@ async function follow(io: CliIo, options: RunOptions, objective?: string): Promi
   }
 }
 
-/** The limits `run` and `resume` were given, as a goal change carries them. */
-function limitsOf(options: RunOptions): { maxTurns?: number; budget?: number; time?: string } {
-  const { maxTurns, budget, time } = options;
+/** The limits and the check `run` and `resume` were given, as a goal change carries them. */
+function limitsOf(options: RunOptions) {
+  const { maxTurns, budget, time, check, checkShell, checkTimeout } = options;
   return {
     ...(maxTurns === undefined ? {} : { maxTurns }),
     ...(budget === undefined ? {} : { budget }),
     ...(time === undefined ? {} : { time: `${Math.round(time / 1_000)}s` }),
+    ...(check === undefined ? {} : { check }),
+    ...(checkShell ? { checkShell } : {}),
+    ...(checkTimeout === undefined ? {} : { checkTimeout }),
   };
 }
 

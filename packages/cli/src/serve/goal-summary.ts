@@ -43,6 +43,24 @@ export interface GoalSummary {
    */
   lastEvent: string | null;
   turns: TurnTokens[];
+  /** The person's check, if the goal has one: SECURITY, `command` and `output` are untrusted text. */
+  check: CheckSummary | null;
+}
+
+/** A goal's check as the API and the page show it: how often it ran and failed, and its last run. */
+export interface CheckSummary {
+  command: string;
+  runs: number;
+  failures: number;
+  running: boolean;
+  last: {
+    at: number;
+    passed: boolean;
+    exitCode: number | null;
+    timedOut: boolean;
+    durationMs: number;
+    output: string;
+  } | null;
 }
 
 /** Summarizes a goal and its events as of `now`. */
@@ -80,6 +98,15 @@ export function summarizeGoal(
     at: now,
     lastEvent: eventKey(events.at(-1)),
     turns: turns.slice(-summaryTurns),
+    check: goal.check
+      ? {
+          command: goal.check.command,
+          runs: goal.check.runs,
+          failures: goal.check.failures,
+          running: goal.check.running !== undefined,
+          last: goal.check.last ?? null,
+        }
+      : null,
   };
 }
 

@@ -31,6 +31,15 @@ const limits = fc.record(
   { requiredKeys: [] },
 );
 const noteInput = fc.record({ note: hostile }, { requiredKeys: [] });
+// The person's check: any command line, quotes, backslashes and `--` included.
+const check = fc.record(
+  {
+    check: fc.oneof(hostile, fc.constantFrom('npm test -- --grep "a b"', 'make \\"x\\"', "sh -c 'exit 1'")),
+    checkShell: fc.boolean(),
+    checkTimeout: duration,
+  },
+  { requiredKeys: [] },
+);
 
 /** Random changes of every verb, read by the verb's schema as any sender's would be. */
 const changes: fc.Arbitrary<GoalChange> = fc
@@ -44,7 +53,10 @@ const changes: fc.Arbitrary<GoalChange> = fc
       input: fc.tuple(noteInput, limits).map(([n, l]) => ({ ...n, ...l })),
     }),
     fc.record({ verb: fc.constantFrom("pause", "wake", "done"), input: noteInput }),
-    fc.record({ verb: fc.constant("edit"), input: hostile.map((objective) => ({ objective })) }),
+    fc.record({
+      verb: fc.constant("edit"),
+      input: fc.tuple(hostile, check).map(([objective, c]) => ({ objective, ...c })),
+    }),
     fc.record({
       verb: fc.constant("events"),
       input: fc.record({ count: fc.integer({ min: 1, max: 50 }) }, { requiredKeys: [] }),
@@ -105,13 +117,13 @@ describe("the goal's verbs, defined once", () => {
     expect(parseGoalCommand("goal-lease", "resume --max-turns lots")).toEqual({
       verb: "resume",
       error:
-        'Usage error: --max-turns needs a whole number from 1 to 1,000, not "lots". Usage: /goal-lease resume [note] [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION]',
+        'Usage error: --max-turns needs a whole number from 1 to 1,000, not "lots". Usage: /goal-lease resume [note] [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--check COMMAND] [--check-shell] [--check-timeout DURATION]',
     });
     expect(parseGoalCommand("goal", "launch")).toEqual({
       error: 'Usage error: unknown subcommand "launch". Type /goal help for the usage.',
     });
     expect(goalUsage("objective").split("\n")[0]).toBe(
-      "/objective start <objective> [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION]",
+      "/objective start <objective> [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--check COMMAND] [--check-shell] [--check-timeout DURATION]",
     );
   });
 });

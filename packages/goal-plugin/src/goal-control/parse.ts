@@ -1,4 +1,5 @@
-import { ArgumentError, parseArgs, parseCount } from "../parse-args.js";
+import { ArgumentError, parseCount } from "../parse-args.js";
+import { parseArgs } from "./flags.js";
 import {
   type GoalChange,
   type GoalVerb,
@@ -49,7 +50,7 @@ function readInput(name: string, verb: GoalVerb, rest: string): Record<string, u
     return {};
   }
   if (args === "count") return rest ? { count: parseCount(rest, verb, maxEventCount) } : {};
-  const { text, flags } = parseArgs(rest, goalVerbs[verb].limitFlags);
+  const { text, flags } = parseArgs(rest, goalVerbs[verb].flags);
   if (args === "objective") return { objective: checkedObjective(text, name, verb), ...flags };
   return { ...(text ? { note: text } : {}), ...flags };
 }

@@ -1,6 +1,6 @@
 import type { SessionContext } from "@goal-lease/sdk";
-import type { GoalActions, GoalReply } from "../goal-actions.js";
-import { limitsOf } from "../parse-args.js";
+import type { CheckChange, GoalActions, GoalReply } from "../goal-actions.js";
+import { limitsOf, parseDuration } from "../parse-args.js";
 import { statusText } from "../status-text.js";
 import { type GoalChange, goalUsage } from "./verbs.js";
 
@@ -22,20 +22,35 @@ export async function runGoalVerb(
         reply: `Goals keep the agent working across turns until done or a limit is hit.\n${goalUsage(name)}`,
       };
     case "start": {
-      const { objective, ...limits } = change.input;
-      return actions.start(context, objective, limitsOf(limits));
+      const { objective, ...rest } = change.input;
+      return actions.start(context, objective, limitsOf(rest), checkOf(rest));
     }
     case "resume": {
-      const { note = "", ...limits } = change.input;
-      return actions.resume(context, note, limitsOf(limits));
+      const { note = "", ...rest } = change.input;
+      return actions.resume(context, note, limitsOf(rest), checkOf(rest));
     }
     case "pause":
     case "wake":
     case "done":
       return actions[change.verb](context, change.input.note ?? "");
     case "edit":
-      return actions.edit(context, change.input.objective);
+      return actions.edit(context, change.input.objective, checkOf(change.input));
     case "clear":
       return actions.clear(context);
   }
+}
+
+/** The check a change gives (a command, how it runs), if it says anything of one. */
+function checkOf(input: {
+  check?: string;
+  checkShell?: boolean;
+  checkTimeout?: string;
+}): CheckChange | undefined {
+  const { check, checkShell, checkTimeout } = input;
+  if (check === undefined && checkShell === undefined && checkTimeout === undefined) return undefined;
+  return {
+    ...(check === undefined ? {} : { command: check }),
+    ...(checkShell === undefined ? {} : { shell: checkShell }),
+    ...(checkTimeout === undefined ? {} : { timeoutMs: parseDuration(checkTimeout, "--check-timeout") }),
+  };
 }

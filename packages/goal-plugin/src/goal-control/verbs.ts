@@ -31,6 +31,29 @@ const duration = z.string().check(
   z.toLowerCase(),
   z.refine((text) => isDuration(text), "expected a duration like 30m, 2h or 1h30m (at most 7d)"),
 );
+/** Longest check command a person may give. */
+export const maxCheckChars = 2_000;
+
+// The person's check: a command that must pass (exit 0) before the goal is done. Never the model's.
+const check = {
+  check: z.optional(
+    z
+      .string()
+      .check(
+        z.trim(),
+        z.minLength(1, "needs a command"),
+        z.maxLength(maxCheckChars, `a check has at most ${maxCheckChars} characters`),
+      ),
+  ),
+  checkShell: z.optional(
+    z.pipe(
+      z.boolean(),
+      z.transform((shell: boolean) => shell || undefined),
+    ),
+  ),
+  checkTimeout: z.optional(duration),
+};
+
 const limits = {
   maxTurns: z.optional(count(limitBounds.maxTurns)),
   budget: z.optional(count(limitBounds.tokenBudget)),
@@ -46,18 +69,19 @@ const limits = {
  */
 export const goalVerbs = {
   start: {
-    synopsis: "start <objective> [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION]",
+    synopsis:
+      "start <objective> [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--check COMMAND] [--check-shell] [--check-timeout DURATION]",
     args: "objective",
-    limitFlags: true,
+    flags: ["limits", "check"],
     about: "start a goal",
     changes: true,
     remote: false,
-    input: z.strictObject({ objective, ...limits }),
+    input: z.strictObject({ objective, ...limits, ...check }),
   },
   status: {
     synopsis: "[status]",
     args: "none",
-    limitFlags: false,
+    flags: [],
     about: "show the goal, its limits and what is left",
     changes: false,
     remote: false,
@@ -66,25 +90,26 @@ export const goalVerbs = {
   pause: {
     synopsis: "pause [note]",
     args: "note",
-    limitFlags: false,
+    flags: [],
     about: "pause the goal; nothing runs until it is resumed",
     changes: true,
     remote: true,
     input: z.strictObject({ note }),
   },
   resume: {
-    synopsis: "resume [note] [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION]",
+    synopsis:
+      "resume [note] [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--check COMMAND] [--check-shell] [--check-timeout DURATION]",
     args: "note",
-    limitFlags: true,
+    flags: ["limits", "check"],
     about: "resume a stopped goal, granting more of each limit given",
     changes: true,
     remote: true,
-    input: z.strictObject({ note, ...limits }),
+    input: z.strictObject({ note, ...limits, ...check }),
   },
   wake: {
     synopsis: "wake [note]",
     args: "note",
-    limitFlags: false,
+    flags: [],
     about: "end a waiting goal's wait (or a usage limit's back-off): its next continuation runs now",
     changes: true,
     remote: true,
@@ -93,25 +118,25 @@ export const goalVerbs = {
   done: {
     synopsis: "done [note]",
     args: "note",
-    limitFlags: false,
+    flags: [],
     about: "mark the goal done",
     changes: true,
     remote: true,
     input: z.strictObject({ note }),
   },
   edit: {
-    synopsis: "edit <objective>",
+    synopsis: "edit <objective> [--check COMMAND] [--check-shell] [--check-timeout DURATION]",
     args: "objective",
-    limitFlags: false,
+    flags: ["check"],
     about: "change the goal's objective",
     changes: true,
     remote: true,
-    input: z.strictObject({ objective }),
+    input: z.strictObject({ objective, ...check }),
   },
   clear: {
     synopsis: "clear",
     args: "none",
-    limitFlags: false,
+    flags: [],
     about: "drop the goal so a new one can start",
     changes: true,
     remote: true,
@@ -120,7 +145,7 @@ export const goalVerbs = {
   events: {
     synopsis: "events [n]",
     args: "count",
-    limitFlags: false,
+    flags: [],
     about: "show the goal's last n events (10 unless given, at most 50)",
     changes: false,
     remote: false,
@@ -129,7 +154,7 @@ export const goalVerbs = {
   help: {
     synopsis: "help",
     args: "ignored",
-    limitFlags: false,
+    flags: [],
     about: "show this usage",
     changes: false,
     remote: false,
@@ -139,7 +164,7 @@ export const goalVerbs = {
 
 /**
  * What follows a verb in chat text: nothing; anything (ignored); a note or an objective (free text, taken
- * verbatim after a lone `--`); or a count. With `limitFlags`, `--max-turns N` and the other limits too.
+ * verbatim after a lone `--`); or a count. Its `flags` say which groups of flags may come first.
  */
 export type VerbArgs = "none" | "ignored" | "note" | "objective" | "count";
 

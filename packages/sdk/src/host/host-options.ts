@@ -1,6 +1,7 @@
 import type { Clock } from "../clock.js";
 import type { Model } from "../model.js";
 import type { PluginDefinition } from "../plugin.js";
+import type { PriceTable } from "../pricing/price-table.js";
 import type { HostStore } from "../store/store.js";
 import type { ExternalTurnRunner } from "./leases/external-turn-runner.js";
 import type { OwnershipOptions } from "./sessions/session-ownership.js";
@@ -18,6 +19,11 @@ export interface HostOptions {
   /** The system text of every turn, before plugin context lines. */
   systemPrompt?: string;
   limits?: Partial<HostLimits>;
+  /**
+   * What each turn's tokens cost (`TurnUsage.costUsd`) and what a dollar ceiling is held at: the shipped
+   * `defaultPrices` unless set (`mergePrices` adds a person's own). A model not in it costs "unknown".
+   */
+  prices?: PriceTable;
   /**
    * Which sessions this host takes over from a process that is gone (died, or closed with work left):
    * their interrupted continuations are reported, their pending leases re-armed. Sessions a live process

@@ -2,6 +2,7 @@ import { type Clock, systemClock } from "../clock.js";
 import { HostUsageError } from "../errors.js";
 import { EventBus, type HostEventListener, type HostEventName } from "../events.js";
 import type { ControlResult, PluginDefinition } from "../plugin.js";
+import { defaultPrices } from "../pricing/default-prices.js";
 import { ContextMinter, type Sender } from "../session-context.js";
 import { defaultStoreLocation, openStore } from "../store/open-store.js";
 import type { HostStore, LeaseRecord } from "../store/store.js";
@@ -74,6 +75,7 @@ export class Host {
       externalTurns: options.externalTurns,
       limits: { ...defaultHostLimits, ...options.limits },
       systemPrompt: options.systemPrompt ?? defaultSystemPrompt,
+      prices: options.prices ?? defaultPrices,
       session: (sessionKey) => sessions.get(sessionKey),
       isDraining: () => this.#draining,
       pump: (session) => this.#pump(session),

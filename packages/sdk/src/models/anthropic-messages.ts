@@ -77,6 +77,7 @@ export function fromAnthropicMessage(message: Anthropic.Message): ModelResponse 
         (usage?.cache_creation_input_tokens ?? 0) +
         (usage?.cache_read_input_tokens ?? 0),
       outputTokens: usage?.output_tokens ?? 0,
+      ...(usage?.cache_read_input_tokens ? { cachedInputTokens: usage.cache_read_input_tokens } : {}),
     },
     ...(message?.stop_reason === "max_tokens" ? { truncated: true } : {}),
   };

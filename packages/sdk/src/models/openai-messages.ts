@@ -63,6 +63,8 @@ export function fromOpenAICompletion(completion: OpenAI.ChatCompletion): ModelRe
           input: parseToolArguments(call.function.arguments ?? ""),
         },
   );
+  // Of the prompt tokens, those the provider's cache served: priced at its cached-input rate.
+  const cached = completion.usage?.prompt_tokens_details?.cached_tokens || undefined;
   return {
     // A refusal is the only text the model gave; the user should see it rather than nothing.
     text: message.content || message.refusal || "",
@@ -70,6 +72,7 @@ export function fromOpenAICompletion(completion: OpenAI.ChatCompletion): ModelRe
     usage: {
       inputTokens: completion.usage?.prompt_tokens ?? 0,
       outputTokens: completion.usage?.completion_tokens ?? 0,
+      ...(cached === undefined ? {} : { cachedInputTokens: cached }),
     },
     ...(choice.finish_reason === "length" ? { truncated: true } : {}),
   };

@@ -96,9 +96,11 @@ export class ScriptedModel implements Model {
 }
 
 function toResponse(reply: ScriptedReply, call: number, request: ModelRequest): ModelResponse {
-  const usage = {
+  const cached = reply.usage?.cachedInputTokens;
+  const usage: ModelUsage = {
     inputTokens: reply.usage?.inputTokens ?? defaultUsage.inputTokens,
     outputTokens: reply.usage?.outputTokens ?? defaultUsage.outputTokens,
+    ...(cached === undefined ? {} : { cachedInputTokens: cached }),
   };
   const text = reply.text ?? "";
   const cap = request.maxOutputTokens;

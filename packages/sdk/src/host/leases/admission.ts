@@ -1,4 +1,5 @@
 import type { LeaseDropReason } from "../../lease.js";
+import type { TurnCeiling } from "../../plugin.js";
 import type { Fence, LeaseRecord } from "../../store/store.js";
 import { hostSender, mintContext } from "../plugins/plugin-hooks.js";
 import type { SessionState } from "../sessions/session-state.js";
@@ -28,8 +29,8 @@ export async function dropSessionLeases(
   for (const lease of dropped.values()) emitLeaseDropped(host, lease, reason);
 }
 
-/** Runs an admitted continuation's turn, with the token ceiling its plugin set. */
-export type RunContinuation = (claimed: LeaseRecord, admitted: { maxTokens?: number }) => Promise<unknown>;
+/** Runs an admitted continuation's turn, with the ceilings its plugin set. */
+export type RunContinuation = (claimed: LeaseRecord, admitted: TurnCeiling) => Promise<unknown>;
 
 /**
  * Admission: re-checks a due lease at the moment its turn would start, claims it in the store so it can run
@@ -150,16 +151,17 @@ function giveWay(session: SessionState, lease: LeaseRecord): void {
 }
 
 /**
- * The answer of the lease's plugin in its `lease-admission` hook: declined, or admitted with the token
- * ceiling it set. A hook that throws, or answers with a ceiling that is not a whole number >= 0, declines:
- * when a plugin cannot say its continuation is still wanted, none starts.
+ * The answer of the lease's plugin in its `lease-admission` hook: declined, or admitted with the ceilings
+ * it set. A hook that throws, or answers with a token ceiling that is not a whole number >= 0 or a dollar
+ * ceiling that is not a finite number >= 0, declines: when a plugin cannot say its continuation is still
+ * wanted, none starts.
  */
 export async function askPlugin(
   host: LeaseHost,
   session: SessionState,
   lease: LeaseRecord,
-): Promise<"declined" | { maxTokens?: number }> {
-  let maxTokens: number | undefined;
+): Promise<"declined" | TurnCeiling> {
+  const admitted: TurnCeiling = {};
   for (const { pluginId, handler } of host.registry.hooks("lease-admission")) {
     if (pluginId !== lease.pluginId) continue;
     try {
@@ -171,11 +173,21 @@ export async function askPlugin(
       const answer = await handler({ leaseKey: lease.leaseKey, leaseId: lease.id }, context);
       if (answer === false) return "declined";
       if (typeof answer === "object" && answer !== null) {
-        const ceiling = answer.maxTokens;
-        if (!Number.isSafeInteger(ceiling) || ceiling < 0) {
-          throw new Error(`it answered maxTokens ${String(ceiling)}; a ceiling is a whole number >= 0`);
+        const { maxTokens, maxCostUsd } = answer;
+        if (maxTokens !== undefined) {
+          if (!Number.isSafeInteger(maxTokens) || maxTokens < 0) {
+            throw new Error(`it answered maxTokens ${String(maxTokens)}; a ceiling is a whole number >= 0`);
+          }
+          admitted.maxTokens = Math.min(maxTokens, admitted.maxTokens ?? maxTokens);
         }
-        maxTokens = Math.min(ceiling, maxTokens ?? ceiling);
+        if (maxCostUsd !== undefined) {
+          if (typeof maxCostUsd !== "number" || !Number.isFinite(maxCostUsd) || maxCostUsd < 0) {
+            throw new Error(
+              `it answered maxCostUsd ${String(maxCostUsd)}; a ceiling is a finite number >= 0`,
+            );
+          }
+          admitted.maxCostUsd = Math.min(maxCostUsd, admitted.maxCostUsd ?? maxCostUsd);
+        }
       }
     } catch (error) {
       host.events.emit("plugin-error", {
@@ -186,7 +198,7 @@ export async function askPlugin(
       return "declined";
     }
   }
-  return maxTokens === undefined ? {} : { maxTokens };
+  return admitted;
 }
 
 /** Why a lease may no longer start a turn in `session`, if it may not. */

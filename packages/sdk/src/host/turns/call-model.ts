@@ -67,6 +67,7 @@ function checkResponse(response: ModelResponse): ModelResponse | ModelCallFailur
       : undefined;
     const inputTokens = usage?.inputTokens;
     const outputTokens = usage?.outputTokens;
+    const cachedInputTokens = usage?.cachedInputTokens;
     const valid =
       typeof text === "string" &&
       calls?.every(
@@ -80,6 +81,14 @@ function checkResponse(response: ModelResponse): ModelResponse | ModelCallFailur
         toolCalls: calls as ModelToolCall[],
         usage: { inputTokens, outputTokens },
       };
+      // A cache count that makes no sense is left out: the tokens are then priced as uncached, the dearer way.
+      if (
+        typeof cachedInputTokens === "number" &&
+        cachedInputTokens >= 0 &&
+        cachedInputTokens <= inputTokens
+      ) {
+        plain.usage.cachedInputTokens = cachedInputTokens;
+      }
       return truncated === true ? { ...plain, truncated } : plain;
     }
   } catch {

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { HostUsageError } from "../../errors.js";
 import type { LeaseDropReason } from "../../lease.js";
 import type { Model, ModelToolSchema, ModelUsage } from "../../model.js";
-import type { TurnOutcome } from "../../plugin.js";
+import type { TurnOutcome, TurnUsage } from "../../plugin.js";
+import { costOf, priceOf } from "../../pricing/price-table.js";
 import type { Sender, TurnKind } from "../../session-context.js";
 import type { LeaseRecord } from "../../store/store.js";
 import { askPlugin, emitLeaseDropped, staleReason } from "../leases/admission.js";
@@ -146,20 +147,31 @@ export class ExternalTurns {
     return result;
   }
 
-  /** The running turn ended; its usage feeds the plugins' budgets. */
+  /**
+   * The running turn ended; its usage feeds the plugins' budgets. `model` names the model the embedding
+   * host ran, as it records it: the turn is priced at it (a model the price table does not know, or none
+   * named, costs "unknown").
+   */
   async turnEnded(input: {
     sessionKey: string;
     turnId: string;
     usage: ModelUsage;
+    model?: string;
     outcome?: TurnOutcome;
     text?: string;
   }): Promise<void> {
     const session = this.#session(input.sessionKey);
     const turn = this.#runningTurn(session, input.turnId);
-    const usage = {
-      ...input.usage,
+    const { inputTokens, outputTokens, cachedInputTokens } = input.usage;
+    const price = input.model === undefined ? undefined : priceOf(this.#host.prices, input.model);
+    const usage: TurnUsage = {
+      inputTokens,
+      outputTokens,
+      ...(cachedInputTokens === undefined ? {} : { cachedInputTokens }),
       durationMs: this.#host.clock.now() - turn.startedAt,
       modelCalls: 0,
+      ...(input.model === undefined ? {} : { model: input.model }),
+      costUsd: inputTokens + outputTokens === 0 ? 0 : price === undefined ? null : costOf(price, input.usage),
     };
     try {
       await announceTurnEnd(this.#host, session, turn.identity, {

@@ -1,5 +1,7 @@
-import type { ModelMessage, ModelRequest } from "../../model.js";
-import type { TurnOutcome, TurnUsage } from "../../plugin.js";
+import type { ModelMessage, ModelRequest, ModelUsage } from "../../model.js";
+import type { TurnCeiling, TurnOutcome, TurnUsage } from "../../plugin.js";
+import { formatUsd } from "../../pricing/format-usd.js";
+import { costOf, type ModelPrice } from "../../pricing/price-table.js";
 import type { TranscriptEntry } from "../../store/store.js";
 import { type Invocation, mintContext } from "../plugins/plugin-hooks.js";
 import type { RegisteredTool } from "../plugins/plugin-registry.js";
@@ -7,7 +9,7 @@ import { holds } from "../sessions/session-claim.js";
 import type { SessionState } from "../sessions/session-state.js";
 import { callModel, ModelCallFailure } from "./call-model.js";
 import { inputTokensOf } from "./input-tokens.js";
-import { fitUnderCeiling } from "./token-ceiling.js";
+import { type CeilingFit, fitUnderCeiling } from "./token-ceiling.js";
 import { executeToolCall } from "./tool-executor.js";
 import { readToolCall } from "./tool-input.js";
 import type { TurnHost } from "./turn-host.js";
@@ -36,17 +38,19 @@ export async function runModelLoop(
     messages: ModelMessage[];
     tools: ReadonlyMap<string, RegisteredTool>;
     usage: TurnUsage;
-    /** The turn's token ceiling, input and output of all its calls, when its lease was admitted with one. */
-    maxTokens?: number;
-    /** The output cap of the first call, as fitted under the ceiling before the turn started. */
-    firstCallMaxOutput?: number;
+    /** The turn's ceilings (tokens, dollars), input and output of all its calls, when its lease set any. */
+    ceiling?: TurnCeiling;
+    /** The model's price, when the host's table has one: each call is charged at it. */
+    price: ModelPrice | undefined;
+    /** How the first call fitted under the ceilings, as checked before the turn started. */
+    firstFit?: CeilingFit;
     entry: (message: ModelMessage) => TranscriptEntry;
     invocation: Omit<Invocation, "origin">;
   },
   result: LoopResult,
 ): Promise<void> {
-  const { session, turnId, system, messages, tools, usage, maxTokens, entry, invocation } = turn;
-  let fitted = turn.firstCallMaxOutput;
+  const { session, turnId, system, messages, tools, usage, ceiling, price, entry, invocation } = turn;
+  let fitted = turn.firstFit;
   const { sessionKey } = session.record;
   const modelTools = [...tools.values()].map((tool) => tool.modelSchema);
   for (let step = 1; step <= host.limits.maxModelCallsPerTurn; step++) {
@@ -55,17 +59,16 @@ export async function runModelLoop(
       return;
     }
     const request: ModelRequest = { system, messages: [...messages], tools: modelTools };
-    if (maxTokens !== undefined) {
-      const fit =
-        fitted === undefined
-          ? fitUnderCeiling(host, session, request, usage, maxTokens)
-          : { maxOutputTokens: fitted };
+    let boundBy: "tokens" | "cost" = "tokens";
+    if (ceiling !== undefined) {
+      const fit = fitted ?? fitUnderCeiling(host, session, request, usage, ceiling, price);
       fitted = undefined;
       if ("outcome" in fit) {
         result.outcome = fit.outcome;
         return;
       }
-      request.maxOutputTokens = fit.maxOutputTokens;
+      boundBy = fit.boundBy;
+      if (fit.maxOutputTokens !== undefined) request.maxOutputTokens = fit.maxOutputTokens;
     }
     host.events.emit("model-call", { sessionKey, turnId, step });
     const response = await callModel(host.model, request, {
@@ -83,8 +86,7 @@ export async function runModelLoop(
       result.outcome = response.outcome();
       return;
     }
-    usage.inputTokens += response.usage.inputTokens;
-    usage.outputTokens += response.usage.outputTokens;
+    charge(usage, response.usage, price);
     inputTokensOf(session).measure(response.usage.inputTokens);
     result.text = response.text;
     // Cut off at the ceiling, the last tool call may be half-written: none of them runs, and the turn ends.
@@ -101,10 +103,16 @@ export async function runModelLoop(
     messages.push(assistant);
     result.produced.push(entry(assistant));
     if (cut) {
-      result.outcome = {
-        status: "token_limit",
-        message: `The turn stopped: the model's output reached the turn's token ceiling of ${maxTokens}.`,
-      };
+      result.outcome =
+        boundBy === "cost"
+          ? {
+              status: "cost_limit",
+              message: `The turn stopped: the model's output reached the turn's dollar ceiling of ${formatUsd(ceiling?.maxCostUsd ?? 0)}.`,
+            }
+          : {
+              status: "token_limit",
+              message: `The turn stopped: the model's output reached the turn's token ceiling of ${ceiling?.maxTokens}.`,
+            };
       return;
     }
     if (calls.length === 0) {
@@ -146,4 +154,15 @@ export async function runModelLoop(
     status: "step_limit",
     message: `The turn stopped after ${host.limits.maxModelCallsPerTurn} model calls.`,
   };
+}
+
+/** Adds one call's tokens and their cost to the turn's usage; a call on a model with no price makes it unknown. */
+function charge(usage: TurnUsage, call: ModelUsage, price: ModelPrice | undefined): void {
+  usage.inputTokens += call.inputTokens;
+  usage.outputTokens += call.outputTokens;
+  if (call.cachedInputTokens !== undefined) {
+    usage.cachedInputTokens = (usage.cachedInputTokens ?? 0) + call.cachedInputTokens;
+  }
+  if (call.inputTokens + call.outputTokens === 0) return;
+  usage.costUsd = price === undefined || usage.costUsd === null ? null : usage.costUsd + costOf(price, call);
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ModelMessage } from "../../model.js";
-import type { TurnUsage } from "../../plugin.js";
+import type { TurnCeiling, TurnUsage } from "../../plugin.js";
+import { type ModelPrice, priceOf } from "../../pricing/price-table.js";
 import type { Sender } from "../../session-context.js";
 import type { LeaseRecord, TranscriptEntry } from "../../store/store.js";
 import type { RegisteredTool } from "../plugins/plugin-registry.js";
@@ -15,7 +16,7 @@ import { announceTurnEnd, announceTurnStart, turnInvocation } from "./turn-notic
 /** The input that starts a turn: a person's text, or an admitted continuation lease. */
 export type TurnInput =
   | { kind: "user"; text: string; sender: Sender }
-  | { kind: "continuation"; lease: LeaseRecord; maxTokens?: number };
+  | { kind: "continuation"; lease: LeaseRecord; ceiling?: TurnCeiling };
 
 /**
  * Runs one turn: prompt, model, tool calls with fresh contexts, looped up to the host's bound; then the
@@ -45,17 +46,26 @@ export async function runTurn(host: TurnHost, session: SessionState, input: Turn
       ? { role: "user", origin: "user", content: input.text }
       : { role: "user", origin: "continuation", content: input.lease.message };
   const invocation = turnInvocation(identity);
-  const usage: TurnUsage = { inputTokens: 0, outputTokens: 0, durationMs: 0, modelCalls: 0 };
+  const model = host.model.id;
+  const usage: TurnUsage = {
+    inputTokens: 0,
+    outputTokens: 0,
+    durationMs: 0,
+    modelCalls: 0,
+    model,
+    costUsd: 0,
+  };
   const loop: LoopResult = { outcome: { status: "completed" }, text: "", toolCalls: [], produced: [] };
-  const maxTokens = input.kind === "continuation" ? input.maxTokens : undefined;
+  const ceiling = input.kind === "continuation" ? bounded(input.ceiling) : undefined;
+  const price = priceOf(host.prices, model);
   try {
     const { system, history } = await buildPrompt(host, session, invocation);
     const tools = await offeredTools(host, session, invocation);
     const messages = [...history, inputMessage];
     const fit =
-      maxTokens === undefined
+      ceiling === undefined
         ? undefined
-        : fitFirstCall(host, session, { system, messages, tools }, usage, maxTokens);
+        : fitFirstCall(host, session, { system, messages, tools }, usage, ceiling, price);
     if (fit && "outcome" in fit) {
       // Not started: no model call, and nothing on record that a later turn would read as unanswered.
       loop.outcome = fit.outcome;
@@ -64,10 +74,9 @@ export async function runTurn(host: TurnHost, session: SessionState, input: Turn
       // The input is dated when the turn started: for a continuation, the moment it was admitted.
       const input = { ...entry(inputMessage), at: startedAt, leaseId: lease?.id };
       await host.store.appendTranscript(sessionKey, [input], { fence });
-      const firstCallMaxOutput = fit?.maxOutputTokens;
       await runModelLoop(
         host,
-        { session, turnId, system, messages, tools, usage, maxTokens, firstCallMaxOutput, entry, invocation },
+        { session, turnId, system, messages, tools, usage, ceiling, price, firstFit: fit, entry, invocation },
         loop,
       );
     }
@@ -91,10 +100,16 @@ function fitFirstCall(
   session: SessionState,
   prompt: { system: string; messages: ModelMessage[]; tools: ReadonlyMap<string, RegisteredTool> },
   usage: TurnUsage,
-  maxTokens: number,
+  ceiling: TurnCeiling,
+  price: ModelPrice | undefined,
 ) {
   const tools = [...prompt.tools.values()].map((tool) => tool.modelSchema);
-  return fitUnderCeiling(host, session, { ...prompt, tools }, usage, maxTokens);
+  return fitUnderCeiling(host, session, { ...prompt, tools }, usage, ceiling, price);
+}
+
+/** The ceilings a continuation was admitted with, or undefined when it has none. */
+function bounded(ceiling: TurnCeiling | undefined): TurnCeiling | undefined {
+  return ceiling?.maxTokens === undefined && ceiling?.maxCostUsd === undefined ? undefined : ceiling;
 }
 
 function describe(error: unknown): string {

@@ -54,8 +54,8 @@ export class SessionQueue {
 
   async #admit(session: SessionState, lease: LeaseRecord, admit: typeof admitAndRun): Promise<void> {
     await this.#hooks.beforeAdmission(session);
-    await admit(this.#host, session, lease, (claimed, { maxTokens }) =>
-      runTurn(this.#host, session, { kind: "continuation", lease: claimed, maxTokens }),
+    await admit(this.#host, session, lease, (claimed, ceiling) =>
+      runTurn(this.#host, session, { kind: "continuation", lease: claimed, ceiling }),
     );
   }
 

@@ -1,4 +1,5 @@
 import type { Model } from "../../model.js";
+import type { PriceTable } from "../../pricing/price-table.js";
 import type { LeaseHost } from "../leases/lease-host.js";
 import type { HostLimits } from "./turn-limits.js";
 
@@ -7,4 +8,6 @@ export interface TurnHost extends LeaseHost {
   readonly model: Model;
   readonly limits: HostLimits;
   readonly systemPrompt: string;
+  /** What turns are charged at. */
+  readonly prices: PriceTable;
 }
