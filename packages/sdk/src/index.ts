@@ -88,7 +88,7 @@ export {
 } from "./pricing/price-table.js";
 export { readPriceTable } from "./pricing/read-price-table.js";
 export type { Sender, SessionContext, TurnKind } from "./session-context.js";
-export { MemoryStore } from "./store/memory-store.js";
+export { MemoryStore } from "./store/memory/memory-store.js";
 export {
   defaultStoreLocation,
   describeStore,
@@ -98,8 +98,8 @@ export {
 } from "./store/open-store.js";
 export type { PostgresStoreOptions } from "./store/postgres/postgres-connect.js";
 export { PostgresStore } from "./store/postgres/postgres-store.js";
-export type { SqliteStoreOptions } from "./store/sqlite-open.js";
-export { SqliteStore } from "./store/sqlite-store.js";
+export type { SqliteStoreOptions } from "./store/sqlite/sqlite-open.js";
+export { SqliteStore } from "./store/sqlite/sqlite-store.js";
 export type {
   AcquireResult,
   CommandAnswer,

@@ -11,8 +11,8 @@ import { createHost, Host } from "./host/host.js";
 import type { LeaseClearResult, LeaseRequestResult } from "./lease.js";
 import type { PluginDefinition } from "./plugin.js";
 import type { SessionContext } from "./session-context.js";
-import { MemoryStore } from "./store/memory-store.js";
-import { SqliteStore } from "./store/sqlite-store.js";
+import { MemoryStore } from "./store/memory/memory-store.js";
+import { SqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { HostStore, LeaseRecord } from "./store/store.js";
 import { createTestHost, FakeClock, ScriptedModel, type ScriptedStep, settle } from "./testing/index.js";
 

@@ -10,8 +10,8 @@ import { SessionOwnedError } from "./errors.js";
 import { createHost, type Host } from "./host/host.js";
 import { definePlugin, type PluginApi } from "./plugin.js";
 import type { SessionContext } from "./session-context.js";
-import { MemoryStore } from "./store/memory-store.js";
-import { SqliteStore } from "./store/sqlite-store.js";
+import { MemoryStore } from "./store/memory/memory-store.js";
+import { SqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { HostStore } from "./store/store.js";
 import { FakeClock, ScriptedModel, type ScriptedStep, settle } from "./testing/index.js";
 

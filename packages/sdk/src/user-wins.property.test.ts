@@ -9,8 +9,8 @@ import { freshPostgresStore } from "../test/postgres-store.js";
 import { owner } from "../test/probe-plugin.js";
 import { createHost, type Host } from "./host/host.js";
 import { definePlugin } from "./plugin.js";
-import { MemoryStore } from "./store/memory-store.js";
-import { SqliteStore } from "./store/sqlite-store.js";
+import { MemoryStore } from "./store/memory/memory-store.js";
+import { SqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { HostStore } from "./store/store.js";
 import { FakeClock, ScriptedModel, settle } from "./testing/index.js";
 

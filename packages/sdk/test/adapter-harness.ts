@@ -4,7 +4,7 @@ import type { SendResult } from "../src/host/sessions/session-api.js";
 import type { TurnResult } from "../src/host/sessions/turn-result.js";
 import type { Model } from "../src/model.js";
 import { definePlugin, defineTool } from "../src/plugin.js";
-import { MemoryStore } from "../src/store/memory-store.js";
+import { MemoryStore } from "../src/store/memory/memory-store.js";
 import { createTestHost, type TestHost } from "../src/testing/index.js";
 import { type ProviderServer, type ServerReply, startProviderServer } from "./provider-server.js";
 

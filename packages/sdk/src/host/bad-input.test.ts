@@ -15,7 +15,7 @@ import {
   type PluginHooks,
 } from "../plugin.js";
 import type { SessionContext } from "../session-context.js";
-import { SqliteStore } from "../store/sqlite-store.js";
+import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import { createTestHost, ScriptedModel, type TestHost } from "../testing/index.js";
 import { defaultHostLimits } from "./host-options.js";
 

@@ -113,7 +113,7 @@ describe("review fixes", () => {
   });
 
   it("ends a turn whose store fails with a host_error outcome, and still runs the turn-end hooks", async () => {
-    const { MemoryStore } = await import("../store/memory-store.js");
+    const { MemoryStore } = await import("../store/memory/memory-store.js");
     const store = new (class extends MemoryStore {
       override async appendTranscript(): Promise<void> {
         throw new Error("disk full");

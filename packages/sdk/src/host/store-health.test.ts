@@ -5,7 +5,7 @@ import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, it } from "vitest";
 import { owner } from "../../test/probe-plugin.js";
 import { definePlugin } from "../plugin.js";
-import { SqliteStore } from "../store/sqlite-store.js";
+import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import { createTestHost, type TestHost } from "../testing/index.js";
 
 let running: { testHost: TestHost; store: SqliteStore; disk: DatabaseSync; directory: string } | undefined;

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { freshPostgresStore } from "../../test/postgres-store.js";
-import { MemoryStore } from "./memory-store.js";
-import { SqliteStore } from "./sqlite-store.js";
+import { MemoryStore } from "./memory/memory-store.js";
+import { SqliteStore } from "./sqlite/sqlite-store.js";
 import type { HostStore, LeaseRecord, LeaseSlot } from "./store.js";
 
 type Operation =

@@ -2,7 +2,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { describeServer } from "./postgres/postgres-connect.js";
 import { PostgresStore } from "./postgres/postgres-store.js";
-import { SqliteStore } from "./sqlite-store.js";
+import { SqliteStore } from "./sqlite/sqlite-store.js";
 import type { HostStore } from "./store.js";
 
 /** The environment variable naming the store: a SQLite file's path or a PostgreSQL URL. */

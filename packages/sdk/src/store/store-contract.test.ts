@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { freshPostgresStore } from "../../test/postgres-store.js";
-import { MemoryStore } from "./memory-store.js";
-import { SqliteStore } from "./sqlite-store.js";
+import { MemoryStore } from "./memory/memory-store.js";
+import { SqliteStore } from "./sqlite/sqlite-store.js";
 import { type HostStore, inboxLimits, type LeaseRecord, type TranscriptEntry } from "./store.js";
 
 const directory = mkdtempSync(join(tmpdir(), "goal-lease-store-"));

@@ -1,7 +1,7 @@
 import { createHost, type Host } from "../host/host.js";
 import type { HostOptions } from "../host/host-options.js";
 import type { Model } from "../model.js";
-import { MemoryStore } from "../store/memory-store.js";
+import { MemoryStore } from "../store/memory/memory-store.js";
 import type { HostStore } from "../store/store.js";
 import { FakeClock } from "./fake-clock.js";
 import { ScriptedModel } from "./scripted-model.js";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createProbe, owner } from "../../../test/probe-plugin.js";
-import { MemoryStore } from "../../store/memory-store.js";
+import { MemoryStore } from "../../store/memory/memory-store.js";
 import { createTestHost, FakeClock, type TestHost } from "../../testing/index.js";
 import { forwardControl } from "./forward-control.js";
 

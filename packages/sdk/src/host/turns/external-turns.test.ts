@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createProbe, owner } from "../../../test/probe-plugin.js";
 import type { HostEventMap } from "../../events.js";
 import { type ContinuationDelivery, createHost, type Host } from "../../index.js";
-import { MemoryStore } from "../../store/memory-store.js";
+import { MemoryStore } from "../../store/memory/memory-store.js";
 import { FakeClock, settle } from "../../testing/index.js";
 
 let running: Host | undefined;

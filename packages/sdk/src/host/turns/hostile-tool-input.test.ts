@@ -6,8 +6,8 @@ import { createProbe, owner } from "../../../test/probe-plugin.js";
 import type { HostEvent } from "../../events.js";
 import { createHost, type Host } from "../../index.js";
 import type { Model, ModelResponse, ModelToolCall } from "../../model.js";
-import { MemoryStore } from "../../store/memory-store.js";
-import { SqliteStore } from "../../store/sqlite-store.js";
+import { MemoryStore } from "../../store/memory/memory-store.js";
+import { SqliteStore } from "../../store/sqlite/sqlite-store.js";
 import { createTestHost, FakeClock, ScriptedModel, type TestHost } from "../../testing/index.js";
 
 // What a custom model or an embedding host may hand over as a tool input: code, not JSON data.

@@ -1,6 +1,19 @@
-import { HostUsageError, StoreUnavailableError } from "../errors.js";
-import type { JsonValue } from "../json.js";
-import { type Row, toSession } from "./rows.js";
+import { HostUsageError, StoreUnavailableError } from "../../errors.js";
+import type { JsonValue } from "../../json.js";
+import { type Row, toSession } from "../rows.js";
+import type {
+  AcquireResult,
+  CommandAnswer,
+  HostStore,
+  InboxCommand,
+  LeaseRecord,
+  LeaseSlot,
+  SessionRecord,
+  StateCondition,
+  StateWriteResult,
+  TranscriptEntry,
+  WriteOptions,
+} from "../store.js";
 import { SqliteConnection } from "./sqlite-connection.js";
 import * as inbox from "./sqlite-inbox.js";
 import * as leases from "./sqlite-leases.js";
@@ -17,19 +30,6 @@ import {
 } from "./sqlite-owners.js";
 import * as state from "./sqlite-state.js";
 import * as transcript from "./sqlite-transcript.js";
-import type {
-  AcquireResult,
-  CommandAnswer,
-  HostStore,
-  InboxCommand,
-  LeaseRecord,
-  LeaseSlot,
-  SessionRecord,
-  StateCondition,
-  StateWriteResult,
-  TranscriptEntry,
-  WriteOptions,
-} from "./store.js";
 
 /**
  * The durable {@link HostStore}: one SQLite file in WAL mode through Node's built-in `node:sqlite`. Each

@@ -1,6 +1,6 @@
 import { type Stats, statSync } from "node:fs";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { GoalLeaseError, StoreUnavailableError } from "../errors.js";
+import { GoalLeaseError, StoreUnavailableError } from "../../errors.js";
 import { GroupCommit } from "./sqlite-group-commit.js";
 
 /** The writable connections this process has open, by file (device and inode). */

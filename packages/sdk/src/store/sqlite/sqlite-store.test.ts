@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterAll, describe, expect, it } from "vitest";
-import { StoreUnavailableError } from "../errors.js";
-import { defaultStoreLocation, describeStore } from "./open-store.js";
+import { StoreUnavailableError } from "../../errors.js";
+import { defaultStoreLocation, describeStore } from "../open-store.js";
 import { currentSchemaVersion } from "./sqlite-schema.js";
 import { SqliteStore } from "./sqlite-store.js";
 
-const fixtures = new URL("../../test/fixtures/sqlite/", import.meta.url).pathname;
+const fixtures = new URL("../../../test/fixtures/sqlite/", import.meta.url).pathname;
 const directory = mkdtempSync(join(tmpdir(), "goal-lease-sqlite-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 

@@ -1,6 +1,6 @@
-import { leaseValues, type Row, toLease } from "./rows.js";
+import { leaseValues, type Row, toLease } from "../rows.js";
+import type { LeaseRecord, LeaseSlot, StateCondition, WriteOptions } from "../store.js";
 import { checkFence, type Query } from "./sqlite-owners.js";
-import type { LeaseRecord, LeaseSlot, StateCondition, WriteOptions } from "./store.js";
 
 // The lease statements of SqliteStore; each runs inside the transaction the store opened for it.
 

@@ -1,4 +1,4 @@
-import { legacyCommandReply } from "./store.js";
+import { legacyCommandReply } from "../store.js";
 
 /** The schema version this build writes; stored in the file's `PRAGMA user_version`. */
 export const currentSchemaVersion = 4;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { frozenCopy } from "./frozen-copy.js";
-import { type CommandAnswer, type InboxCommand, inboxFullError, inboxLimits } from "./store.js";
+import { frozenCopy } from "../frozen-copy.js";
+import { type CommandAnswer, type InboxCommand, inboxFullError, inboxLimits } from "../store.js";
 
 /** The command inbox of a {@link MemoryStore}: commands for a session's owner, bounded as on every store. */
 export class MemoryInbox {

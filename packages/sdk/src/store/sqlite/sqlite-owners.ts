@@ -1,7 +1,7 @@
 import type { StatementSync } from "node:sqlite";
-import { acquisition, staleFence, writeFence } from "./ownership.js";
-import { type Row, toOwner } from "./rows.js";
-import type { AcquireResult, SessionOwner, WriteOptions } from "./store.js";
+import { acquisition, staleFence, writeFence } from "../ownership.js";
+import { type Row, toOwner } from "../rows.js";
+import type { AcquireResult, SessionOwner, WriteOptions } from "../store.js";
 
 /** Prepares (or reuses) a statement on the store's open database. */
 export type Query = (sql: string) => StatementSync;

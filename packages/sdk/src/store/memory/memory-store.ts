@@ -1,7 +1,6 @@
-import type { JsonValue } from "../json.js";
-import { frozenCopy } from "./frozen-copy.js";
-import { MemoryInbox } from "./memory-inbox.js";
-import { acquisition, staleFence, writeFence } from "./ownership.js";
+import type { JsonValue } from "../../json.js";
+import { frozenCopy } from "../frozen-copy.js";
+import { acquisition, staleFence, writeFence } from "../ownership.js";
 import type {
   AcquireResult,
   CommandAnswer,
@@ -16,8 +15,9 @@ import type {
   StateWriteResult,
   TranscriptEntry,
   WriteOptions,
-} from "./store.js";
-import { maxLogEntries } from "./store.js";
+} from "../store.js";
+import { maxLogEntries } from "../store.js";
+import { MemoryInbox } from "./memory-inbox.js";
 
 const slotId = (slot: LeaseSlot) => JSON.stringify([slot.pluginId, slot.sessionKey, slot.leaseKey]);
 const stateId = (pluginId: string, scope: string, key: string) => JSON.stringify([pluginId, scope, key]);
