@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { describeServer } from "./postgres/postgres-connect.js";
 import { PostgresStore } from "./postgres/postgres-store.js";
+import { describeServer } from "./postgres/postgres-url.js";
 import { SqliteStore } from "./sqlite/sqlite-store.js";
 import type { HostStore } from "./store.js";
 

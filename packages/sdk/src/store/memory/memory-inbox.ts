@@ -7,8 +7,8 @@ export class MemoryInbox {
   readonly #commands = new Map<string, InboxCommand>();
   readonly #watchers = new Set<(sessionKey: string) => void>();
 
-  post(command: Omit<InboxCommand, "id" | "answer">): InboxCommand {
-    if (this.pending(command.sessionKey).length >= inboxLimits.maxPending) {
+  postCommand(command: Omit<InboxCommand, "id" | "answer">): InboxCommand {
+    if (this.listPendingCommands(command.sessionKey).length >= inboxLimits.maxPending) {
       throw inboxFullError(command.sessionKey);
     }
     const posted: InboxCommand = structuredClone({ ...command, id: randomUUID() });
@@ -17,20 +17,20 @@ export class MemoryInbox {
     return frozenCopy(posted);
   }
 
-  watch(listener: (sessionKey: string) => void): () => void {
+  watchCommands(listener: (sessionKey: string) => void): () => void {
     this.#watchers.add(listener);
     return () => {
       this.#watchers.delete(listener);
     };
   }
 
-  get(id: string): InboxCommand | undefined {
+  getCommand(id: string): InboxCommand | undefined {
     const command = this.#commands.get(id);
     return command && frozenCopy(command);
   }
 
   /** Commands not answered yet, of one session or all, oldest first. */
-  pending(sessionKey?: string): InboxCommand[] {
+  listPendingCommands(sessionKey?: string): InboxCommand[] {
     return [...this.#commands.values()]
       .filter((command) => !command.answer && (sessionKey === undefined || command.sessionKey === sessionKey))
       .map(frozenCopy);
@@ -40,7 +40,7 @@ export class MemoryInbox {
    * Records the answer unless there is one already (`checkFence` first, with the command's session), and
    * drops the session's commands answered long before it.
    */
-  answer(id: string, answer: CommandAnswer, checkFence: (sessionKey: string) => void): boolean {
+  answerCommand(id: string, answer: CommandAnswer, checkFence: (sessionKey: string) => void): boolean {
     const command = this.#commands.get(id);
     if (!command || command.answer) return false;
     checkFence(command.sessionKey);

@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from "pg";
 import { staleFence } from "../ownership.js";
 import type { Row } from "../rows.js";
 import type { Fence } from "../store.js";
-import { storeFailure } from "./postgres-connect.js";
+import { storeFailure } from "./postgres-open.js";
 
 /** What the database raises for a write whose fence is no longer the session's owner. */
 const staleFenceCode = "GLF01";

@@ -1,6 +1,5 @@
-import { writeFence } from "../ownership.js";
 import { leaseValues, type Row, toLease } from "../rows.js";
-import type { Fence, LeaseRecord, LeaseSlot, StateCondition, WriteOptions } from "../store.js";
+import type { Fence, LeaseRecord, LeaseSlot, StateCondition } from "../store.js";
 import type { PostgresConnection } from "./postgres-connection.js";
 
 // Leases on PostgreSQL: each write one call of its plpgsql function (`postgres-schema.ts`), which takes the
@@ -10,13 +9,14 @@ import type { PostgresConnection } from "./postgres-connection.js";
 export async function putLease(
   db: PostgresConnection,
   record: LeaseRecord,
-  options?: WriteOptions & { ifState?: StateCondition },
+  ifState: StateCondition | undefined,
+  fence: Fence | undefined,
 ): Promise<{ replaced: LeaseRecord | undefined } | { conflict: { version: number } }> {
   const { rows } = await db.call(
     record.sessionKey,
-    writeFence(record.sessionKey, options),
+    fence,
     "SELECT * FROM put_lease($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    [...leaseValues(record), options?.ifState?.key ?? null, options?.ifState?.version ?? 0],
+    [...leaseValues(record), ifState?.key ?? null, ifState?.version ?? 0],
   );
   const row = rows[0];
   if (row && row.conflict_version !== null) return { conflict: { version: Number(row.conflict_version) } };

@@ -1,13 +1,13 @@
 import { legacyCommandReply } from "../store.js";
 
 /** The schema version this build writes; stored in the `goal_lease_schema` table. */
-export const currentPostgresSchemaVersion = 2;
+export const currentSchemaVersion = 2;
 
 /**
  * Migrations by the version they produce: the same tables as SQLite's version 3, in PostgreSQL's types. A
  * new format appends a step here and a fixture under `test/fixtures/postgres/`.
  */
-export const postgresMigrations: readonly { version: number; sql: string }[] = [
+export const migrations: readonly { version: number; sql: string }[] = [
   {
     version: 1,
     sql: `

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { startPostgres } from "../../../../../test/postgres-server.ts";
 import { freshPostgresStore } from "../../../test/postgres-store.js";
 import { StoreUnavailableError } from "../../errors.js";
-import { currentPostgresSchemaVersion } from "./postgres-schema.js";
+import { currentSchemaVersion } from "./postgres-schema.js";
 import { PostgresStore } from "./postgres-store.js";
 
 const fixtures = new URL("../../../test/fixtures/postgres/", import.meta.url).pathname;
@@ -59,7 +59,7 @@ describe("PostgresStore: one line that says what to do", () => {
     const error = await openFailure(url(), { schema: name });
     expect(error.message).toMatch(
       new RegExp(
-        `schema .* has version 99, newer than this goal-lease reads \\(${currentPostgresSchemaVersion}\\); upgrade goal-lease`,
+        `schema .* has version 99, newer than this goal-lease reads \\(${currentSchemaVersion}\\); upgrade goal-lease`,
       ),
     );
     const { rows } = await client.query(`SELECT max(version) AS version FROM ${name}.goal_lease_schema`);
@@ -74,7 +74,7 @@ describe("PostgresStore: one line that says what to do", () => {
 });
 
 describe("PostgresStore formats", () => {
-  it.each(Array.from({ length: currentPostgresSchemaVersion }, (_, index) => `v${index + 1}.sql`))(
+  it.each(Array.from({ length: currentSchemaVersion }, (_, index) => `v${index + 1}.sql`))(
     "opens the %s fixture and reads its data",
     async (fixture) => {
       const name = schema();

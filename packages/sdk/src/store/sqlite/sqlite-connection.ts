@@ -3,6 +3,9 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { GoalLeaseError, StoreUnavailableError } from "../../errors.js";
 import { GroupCommit } from "./sqlite-group-commit.js";
 
+/** Prepares (or reuses) a statement on a store's open database. */
+export type Query = (sql: string) => StatementSync;
+
 /** The writable connections this process has open, by file (device and inode). */
 const shared = new Map<string, SqliteConnection>();
 

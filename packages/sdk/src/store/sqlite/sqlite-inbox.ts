@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Row, toCommand } from "../rows.js";
 import { type CommandAnswer, type InboxCommand, inboxFullError, inboxLimits } from "../store.js";
-import type { Query } from "./sqlite-owners.js";
+import type { Query } from "./sqlite-connection.js";
 
 /** Inside a write transaction: queues a command, unless its session's inbox is full. */
 export function postCommand(query: Query, command: Omit<InboxCommand, "id" | "answer">): InboxCommand {

@@ -1,10 +1,11 @@
 import { leaseValues, type Row, toLease } from "../rows.js";
 import type { LeaseRecord, LeaseSlot, StateCondition, WriteOptions } from "../store.js";
-import { checkFence, type Query } from "./sqlite-owners.js";
+import type { Query } from "./sqlite-connection.js";
+import { checkFence } from "./sqlite-owners.js";
 
 // The lease statements of SqliteStore; each runs inside the transaction the store opened for it.
 
-export function selectLease(query: Query, slot: LeaseSlot): LeaseRecord | undefined {
+export function getLease(query: Query, slot: LeaseSlot): LeaseRecord | undefined {
   const row = query("SELECT * FROM leases WHERE plugin_id = ? AND session_key = ? AND lease_key = ?").get(
     slot.pluginId,
     slot.sessionKey,
@@ -28,7 +29,7 @@ export function putLease(
     const current = row ? Number(row.version) : 0;
     if (current !== ifState.version) return { conflict: { version: current } };
   }
-  const replaced = selectLease(query, record);
+  const replaced = getLease(query, record);
   query(
     `INSERT OR REPLACE INTO leases (plugin_id, session_key, lease_key, id, message, created_at, due_at, generation)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -37,7 +38,7 @@ export function putLease(
 }
 
 export function deleteLease(query: Query, slot: LeaseSlot, expectedId: string | undefined) {
-  const current = selectLease(query, slot);
+  const current = getLease(query, slot);
   if (!current || (expectedId !== undefined && current.id !== expectedId)) return undefined;
   query("DELETE FROM leases WHERE id = ?").run(current.id);
   return current;
@@ -51,7 +52,7 @@ export function deleteSessionLeases(query: Query, sessionKey: string): LeaseReco
 
 /** Moves the slot's lease `id` to the started set; undefined if it is no longer the slot's lease. */
 export function claimLease(query: Query, slot: LeaseSlot, id: string): LeaseRecord | undefined {
-  const current = selectLease(query, slot);
+  const current = getLease(query, slot);
   if (current?.id !== id) return undefined;
   query("DELETE FROM leases WHERE id = ?").run(id);
   query(

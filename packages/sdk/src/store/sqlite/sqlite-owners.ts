@@ -1,10 +1,7 @@
-import type { StatementSync } from "node:sqlite";
 import { acquisition, staleFence, writeFence } from "../ownership.js";
 import { type Row, toOwner } from "../rows.js";
 import type { AcquireResult, SessionOwner, WriteOptions } from "../store.js";
-
-/** Prepares (or reuses) a statement on the store's open database. */
-export type Query = (sql: string) => StatementSync;
+import type { Query } from "./sqlite-connection.js";
 
 // A session's claim lives as long as its owner's host row, unless the owner released it.
 const ownerColumns = `o.session_key, o.owner_id, o.token,
@@ -17,7 +14,7 @@ function currentOwner(query: Query, sessionKey: string): SessionOwner | undefine
 }
 
 /** Inside a write transaction: marks `ownerId` alive until `now + ttlMs`. */
-export function keepAlive(query: Query, ownerId: string, options: { now: number; ttlMs: number }): void {
+function keepAlive(query: Query, ownerId: string, options: { now: number; ttlMs: number }): void {
   query(
     `INSERT INTO hosts (owner_id, expires_at) VALUES (?, ?)
      ON CONFLICT (owner_id) DO UPDATE SET expires_at = excluded.expires_at`,
@@ -25,10 +22,21 @@ export function keepAlive(query: Query, ownerId: string, options: { now: number;
 }
 
 /**
- * Inside a write transaction, after {@link keepAlive} for `ownerId`: takes the session for `ownerId` unless a
- * live owner holds it.
+ * Inside a write transaction: keeps `ownerId` alive until `now + ttlMs` and takes each session for it, unless
+ * a live owner holds it; one result per key, in order.
  */
-export function acquireOwner(
+export function acquireSessions(
+  query: Query,
+  sessionKeys: readonly string[],
+  ownerId: string,
+  options: { now: number; ttlMs: number },
+): AcquireResult[] {
+  keepAlive(query, ownerId, options);
+  return sessionKeys.map((sessionKey) => acquireSession(query, sessionKey, ownerId, options));
+}
+
+/** After {@link keepAlive} for `ownerId`: takes the session for `ownerId` unless a live owner holds it. */
+function acquireSession(
   query: Query,
   sessionKey: string,
   ownerId: string,
@@ -45,7 +53,11 @@ export function acquireOwner(
 }
 
 /** Inside a write transaction: one row keeps all of `ownerId`'s claims alive; returns the sessions it holds. */
-export function renewOwner(query: Query, ownerId: string, options: { now: number; ttlMs: number }): string[] {
+export function renewSessions(
+  query: Query,
+  ownerId: string,
+  options: { now: number; ttlMs: number },
+): string[] {
   keepAlive(query, ownerId, options);
   const rows = query("SELECT session_key FROM session_owners WHERE owner_id = ? AND released = 0").all(
     ownerId,
@@ -54,7 +66,7 @@ export function renewOwner(query: Query, ownerId: string, options: { now: number
 }
 
 /** Inside a write transaction: `ownerId`'s claims (all, or the named sessions') end now; tokens stay. */
-export function releaseOwner(query: Query, ownerId: string, sessionKeys?: readonly string[]): void {
+export function releaseSessions(query: Query, ownerId: string, sessionKeys?: readonly string[]): void {
   if (!sessionKeys) {
     query("UPDATE session_owners SET released = 1 WHERE owner_id = ?").run(ownerId);
     query("DELETE FROM hosts WHERE owner_id = ?").run(ownerId);
@@ -69,7 +81,7 @@ export function listOwners(query: Query): SessionOwner[] {
 }
 
 /** Sessions with leases, started leases or unanswered commands whose owner is absent or expired at `now`. */
-export function listOrphans(query: Query, now: number): string[] {
+export function listOrphanedSessions(query: Query, now: number): string[] {
   const rows = query(
     `SELECT session_key FROM (
        SELECT session_key FROM leases

@@ -1,7 +1,7 @@
 import type { JsonValue } from "../../json.js";
 import { type Row, toState } from "../rows.js";
 import { maxLogEntries, type StateEntry, type StateWriteResult } from "../store.js";
-import type { Query } from "./sqlite-owners.js";
+import type { Query } from "./sqlite-connection.js";
 
 // The plugin-state statements of SqliteStore; a write runs inside the transaction the store opened for it.
 

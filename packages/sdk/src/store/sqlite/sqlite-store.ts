@@ -1,8 +1,6 @@
 import { HostUsageError, StoreUnavailableError } from "../../errors.js";
 import type { JsonValue } from "../../json.js";
-import { type Row, toSession } from "../rows.js";
 import type {
-  AcquireResult,
   CommandAnswer,
   HostStore,
   InboxCommand,
@@ -14,20 +12,12 @@ import type {
   TranscriptEntry,
   WriteOptions,
 } from "../store.js";
-import { SqliteConnection } from "./sqlite-connection.js";
+import { type Query, SqliteConnection } from "./sqlite-connection.js";
 import * as inbox from "./sqlite-inbox.js";
 import * as leases from "./sqlite-leases.js";
 import { openDatabase, prepareFile, type SqliteStoreOptions } from "./sqlite-open.js";
-import {
-  acquireOwner,
-  checkFence,
-  keepAlive,
-  listOrphans,
-  listOwners,
-  type Query,
-  releaseOwner,
-  renewOwner,
-} from "./sqlite-owners.js";
+import * as owners from "./sqlite-owners.js";
+import * as sessions from "./sqlite-sessions.js";
 import * as state from "./sqlite-state.js";
 import * as transcript from "./sqlite-transcript.js";
 
@@ -68,27 +58,15 @@ export class SqliteStore implements HostStore {
   }
 
   async getSession(sessionKey: string) {
-    const row = await this.#read(() =>
-      this.#query("SELECT * FROM sessions WHERE session_key = ?").get(sessionKey),
-    );
-    return row ? toSession(row as Row) : undefined;
+    return this.#read(() => sessions.getSession(this.#query, sessionKey));
   }
 
   async putSession(record: SessionRecord, options?: WriteOptions) {
-    await this.#write(record.sessionKey, options, () =>
-      this.#query(
-        `INSERT INTO sessions (session_key, agent_id, channel, generation, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (session_key) DO UPDATE SET agent_id = excluded.agent_id, channel = excluded.channel,
-           generation = excluded.generation, created_at = excluded.created_at, closed_at = excluded.closed_at`,
-      ).run(
-        record.sessionKey,
-        record.agentId,
-        record.channel,
-        record.generation,
-        record.createdAt,
-        record.closedAt ?? null,
-      ),
-    );
+    await this.#write(record.sessionKey, options, () => sessions.putSession(this.#query, record));
+  }
+
+  async listSessions() {
+    return this.#read(() => sessions.listSessions(this.#query));
   }
 
   async acquireSessions(
@@ -96,26 +74,25 @@ export class SqliteStore implements HostStore {
     ownerId: string,
     options: { now: number; ttlMs: number },
   ) {
-    return this.#write<AcquireResult[]>(undefined, undefined, () => {
-      keepAlive(this.#query, ownerId, options);
-      return sessionKeys.map((sessionKey) => acquireOwner(this.#query, sessionKey, ownerId, options));
-    });
+    return this.#write(undefined, undefined, () =>
+      owners.acquireSessions(this.#query, sessionKeys, ownerId, options),
+    );
   }
 
   async renewSessions(ownerId: string, options: { now: number; ttlMs: number }) {
-    return this.#write(undefined, undefined, () => renewOwner(this.#query, ownerId, options));
+    return this.#write(undefined, undefined, () => owners.renewSessions(this.#query, ownerId, options));
   }
 
   async releaseSessions(ownerId: string, sessionKeys?: readonly string[]) {
-    await this.#write(undefined, undefined, () => releaseOwner(this.#query, ownerId, sessionKeys));
+    await this.#write(undefined, undefined, () => owners.releaseSessions(this.#query, ownerId, sessionKeys));
   }
 
   async listOwners() {
-    return this.#read(() => listOwners(this.#query));
+    return this.#read(() => owners.listOwners(this.#query));
   }
 
   async listOrphanedSessions(now: number) {
-    return this.#read(() => listOrphans(this.#query, now));
+    return this.#read(() => owners.listOrphanedSessions(this.#query, now));
   }
 
   async postCommand(command: Omit<InboxCommand, "id" | "answer">) {
@@ -134,16 +111,9 @@ export class SqliteStore implements HostStore {
     return this.#write(undefined, undefined, () => {
       const command = inbox.getCommand(this.#query, id);
       if (!command) return false;
-      checkFence(this.#query, command.sessionKey, options);
+      owners.checkFence(this.#query, command.sessionKey, options);
       return inbox.answerCommand(this.#query, id, answer);
     });
-  }
-
-  async listSessions() {
-    const rows = await this.#read(() =>
-      this.#query("SELECT * FROM sessions ORDER BY created_at, session_key").all(),
-    );
-    return rows.map((row) => toSession(row as Row));
   }
 
   async appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[], options?: WriteOptions) {
@@ -205,7 +175,7 @@ export class SqliteStore implements HostStore {
   }
 
   async getLease(slot: LeaseSlot) {
-    return this.#read(() => leases.selectLease(this.#query, slot));
+    return this.#read(() => leases.getLease(this.#query, slot));
   }
 
   async deleteLease(slot: LeaseSlot, expectedId?: string, options?: WriteOptions) {
@@ -262,7 +232,7 @@ export class SqliteStore implements HostStore {
   #write<T>(sessionKey: string | undefined, options: WriteOptions | undefined, work: () => T): Promise<T> {
     return this.#run(() =>
       this.#connection.write(() => {
-        if (sessionKey !== undefined) checkFence(this.#query, sessionKey, options);
+        if (sessionKey !== undefined) owners.checkFence(this.#query, sessionKey, options);
         return work();
       }),
     );

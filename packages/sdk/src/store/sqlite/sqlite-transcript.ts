@@ -1,6 +1,6 @@
 import { type Row, toTranscriptEntry } from "../rows.js";
 import type { TranscriptEntry } from "../store.js";
-import type { Query } from "./sqlite-owners.js";
+import type { Query } from "./sqlite-connection.js";
 
 // The transcript statements of SqliteStore; an append runs inside the transaction the store opened for it.
 

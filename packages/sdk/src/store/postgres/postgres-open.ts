@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from "pg";
 import { GoalLeaseError, StoreUnavailableError } from "../../errors.js";
-import { currentPostgresSchemaVersion, postgresMigrations } from "./postgres-schema.js";
+import { currentSchemaVersion, migrations } from "./postgres-schema.js";
 
 /** Options of {@link PostgresStore.open}. */
 export interface PostgresStoreOptions {
@@ -12,16 +12,6 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
   /** Only read (status views): the schema is neither created nor migrated, and must exist. */
   readOnly?: boolean;
-}
-
-/** What to call a server in messages: its host, port and database, never the password. */
-export function describeServer(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `PostgreSQL at ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
-  } catch {
-    return "PostgreSQL";
-  }
 }
 
 /** A one-line error saying what to do, for a failure talking to the server. */
@@ -70,9 +60,9 @@ async function checkVersion(client: PoolClient, schema: string, server: string):
 }
 
 function tooNew(version: number, schema: string, server: string): void {
-  if (version > currentPostgresSchemaVersion) {
+  if (version > currentSchemaVersion) {
     throw new StoreUnavailableError({
-      message: `${server} schema ${schema} has version ${version}, newer than this goal-lease reads (${currentPostgresSchemaVersion}); upgrade goal-lease or use another schema.`,
+      message: `${server} schema ${schema} has version ${version}, newer than this goal-lease reads (${currentSchemaVersion}); upgrade goal-lease or use another schema.`,
     });
   }
 }
@@ -86,7 +76,7 @@ async function migrate(client: PoolClient, schema: string, server: string): Prom
     const found = await client.query(`SELECT max(version) AS version FROM ${schema}.goal_lease_schema`);
     const version = Number(found.rows[0]?.version ?? 0);
     tooNew(version, schema, server);
-    for (const step of postgresMigrations.filter((migration) => migration.version > version)) {
+    for (const step of migrations.filter((migration) => migration.version > version)) {
       await client.query("BEGIN");
       try {
         await client.query(`SET LOCAL search_path TO ${schema}`);

@@ -1,0 +1,42 @@
+import { toSession } from "../rows.js";
+import type { Fence, SessionRecord } from "../store.js";
+import type { PostgresConnection } from "./postgres-connection.js";
+
+// Sessions on PostgreSQL: a write takes the session's lock and checks its fence.
+
+export async function getSession(
+  db: PostgresConnection,
+  sessionKey: string,
+): Promise<SessionRecord | undefined> {
+  const { rows } = await db.query("SELECT * FROM sessions WHERE session_key = $1", [sessionKey]);
+  return rows[0] ? toSession(rows[0]) : undefined;
+}
+
+export async function putSession(
+  db: PostgresConnection,
+  record: SessionRecord,
+  fence: Fence | undefined,
+): Promise<void> {
+  await db.write(record.sessionKey, fence, (client) =>
+    client.query(
+      `INSERT INTO sessions (session_key, agent_id, channel, generation, created_at, closed_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (session_key) DO UPDATE SET agent_id = excluded.agent_id, channel = excluded.channel,
+         generation = excluded.generation, created_at = excluded.created_at, closed_at = excluded.closed_at`,
+      [
+        record.sessionKey,
+        record.agentId,
+        record.channel,
+        record.generation,
+        record.createdAt,
+        record.closedAt ?? null,
+      ],
+    ),
+  );
+}
+
+/** Every session, oldest first. */
+export async function listSessions(db: PostgresConnection): Promise<SessionRecord[]> {
+  const { rows } = await db.query("SELECT * FROM sessions ORDER BY created_at, session_key");
+  return rows.map(toSession);
+}

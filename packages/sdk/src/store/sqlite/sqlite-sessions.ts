@@ -1,0 +1,30 @@
+import { type Row, toSession } from "../rows.js";
+import type { SessionRecord } from "../store.js";
+import type { Query } from "./sqlite-connection.js";
+
+// The session statements of SqliteStore; a write runs inside the transaction the store opened for it.
+
+export function getSession(query: Query, sessionKey: string): SessionRecord | undefined {
+  const row = query("SELECT * FROM sessions WHERE session_key = ?").get(sessionKey) as Row | undefined;
+  return row ? toSession(row) : undefined;
+}
+
+export function putSession(query: Query, record: SessionRecord): void {
+  query(
+    `INSERT INTO sessions (session_key, agent_id, channel, generation, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (session_key) DO UPDATE SET agent_id = excluded.agent_id, channel = excluded.channel,
+       generation = excluded.generation, created_at = excluded.created_at, closed_at = excluded.closed_at`,
+  ).run(
+    record.sessionKey,
+    record.agentId,
+    record.channel,
+    record.generation,
+    record.createdAt,
+    record.closedAt ?? null,
+  );
+}
+
+/** Every session, oldest first. */
+export function listSessions(query: Query): SessionRecord[] {
+  return (query("SELECT * FROM sessions ORDER BY created_at, session_key").all() as Row[]).map(toSession);
+}
