@@ -240,16 +240,14 @@ describe("the goal-lease serve dashboard, in Chromium", () => {
       "The goal is turn_limited, not waiting, so there is nothing to wake.",
     );
 
+    // The objective is free text, kept as typed (trimmed), line breaks and all, as the chat reader keeps it.
+    const objective = "write the release notes\nand the upgrade guide";
     await page.getByRole("button", { name: "Edit" }).click();
-    await page.locator('textarea[name="objective"]').fill("write the release notes\nand the upgrade guide");
+    await page.locator('textarea[name="objective"]').fill(`${objective}\n`);
     await page.getByRole("button", { name: "Save objective" }).click();
     await eventually(() => reply.textContent()).toMatch(/^Objective updated/);
-    expect((await readStoredGoal(store, session))?.objective).toBe(
-      "write the release notes and the upgrade guide",
-    );
-    await eventually(() => cardText(page, ".objective")).toBe(
-      "write the release notes and the upgrade guide",
-    );
+    expect((await readStoredGoal(store, session))?.objective).toBe(objective);
+    await eventually(() => cardText(page, ".objective")).toBe(objective);
 
     // Clear asks first; the test's dialog handler says yes.
     await page.getByRole("button", { name: "Clear" }).click();
