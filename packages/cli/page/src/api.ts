@@ -1,51 +1,78 @@
-import type { GoalEvent } from "@goal-lease/goal-plugin";
-import type { GoalSummary } from "../../src/serve/goal-summary.js";
+// The page's side of the API. Every type here comes from the server's own: the routes' types (through
+// Hono's typed client), the control verbs' schemas and the event stream's events. Only types cross over
+// from the server's code; the client is Hono's, and the paths are checked against the server's constants.
+import type { GoalVerbInput, RemoteGoalVerb } from "@goal-lease/goal-plugin/control";
+import { hc, type InferResponseType } from "hono/client";
+import type { JSONParsed } from "hono/utils/types";
+import type { ApiRoutes, apiPath } from "../../src/serve/api-routes.js";
+import type { eventStreamPath } from "../../src/serve/auth.js";
+import type { StreamEvents } from "../../src/serve/event-stream.js";
 
-export type { GoalEvent, GoalSummary };
+type Client = ReturnType<typeof hc<ApiRoutes>>;
+type GoalRoute = Client["goals"][":session"];
 
 /** A goal in full, as `GET /api/goals/:session` answers. */
-export interface GoalDetail {
-  goal: GoalSummary;
-  events: GoalEvent[];
-  webhook: { path: string; secret: string } | null;
-}
+export type GoalDetail = InferResponseType<GoalRoute["$get"], 200>;
 
-/** What a control request came to: the owner's reply, a queued command, or a refusal. */
+/** A goal as the list, the event stream and the detail carry it. */
+export type GoalSummary = GoalDetail["goal"];
+
+/** One entry of a goal's event log. */
+export type GoalEvent = GoalDetail["events"][number];
+
+/** The JSON each event of the stream carries, by event name. */
+type StreamData = { [Name in keyof StreamEvents]: JSONParsed<StreamEvents[Name]> };
+
+/**
+ * What a control request came to: the owner's reply (applied, or not: 200 or 409), a queued command (202),
+ * or a refusal (the server's, or the page's own before sending).
+ */
 export type ControlResult =
-  | { status: "answered"; reply: string }
-  | { status: "queued"; message: string }
+  | InferResponseType<GoalRoute[":verb"]["$post"], 200 | 202 | 409>
   | { status: "refused"; error: string };
+
+// The server's paths, typed as its constants: were they to move, this would not compile.
+const api: typeof apiPath = "/api";
+const events: typeof eventStreamPath = "/api/events";
 
 /** The API of the server that served this page, with the token as a bearer header. */
 export class Api {
   readonly #token: string;
+  readonly #client: Client;
 
   /** An API client that sends `token` with every request. */
   constructor(token: string) {
     this.#token = token;
+    this.#client = hc<ApiRoutes>(api, { headers: { Authorization: `Bearer ${token}` } });
   }
 
   /** A goal in full: its summary, its event log and its webhook. */
   async detail(session: string): Promise<GoalDetail> {
-    const response = await fetch(`/api/goals/${encodeURIComponent(session)}`, {
-      headers: { Authorization: `Bearer ${this.#token}` },
+    // Hono's client puts a parameter in the path as it is: the session key is encoded here.
+    const response = await this.#client.goals[":session"].$get({
+      param: { session: encodeURIComponent(session) },
     });
-    if (!response.ok) throw new Error(((await response.json()) as { error: string }).error);
-    return (await response.json()) as GoalDetail;
+    if (!response.ok) throw new Error((await response.json()).error);
+    return response.json();
   }
 
-  /** Sends a control verb (`pause`, `resume`, ...) with its body; a refusal comes back as its message. */
-  async control(session: string, verb: string, body: Record<string, unknown>): Promise<ControlResult> {
-    const response = await fetch(`/api/goals/${encodeURIComponent(session)}/${verb}`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${this.#token}`, "Content-Type": "application/json" },
-      body: JSON.stringify(body),
+  /**
+   * Sends a control verb (`pause`, `resume`, ...) with the body its schema takes. The owner's reply comes
+   * back whether it applied the change (200) or not (409); a refusal comes back as its message.
+   */
+  async control<Verb extends RemoteGoalVerb>(
+    session: string,
+    verb: Verb,
+    body: GoalVerbInput<Verb>,
+  ): Promise<ControlResult> {
+    const response = await this.#client.goals[":session"][":verb"].$post({
+      param: { session: encodeURIComponent(session), verb },
+      json: body,
     });
-    const answer = (await response.json()) as Record<string, string>;
-    if (!response.ok) return { status: "refused", error: answer.error ?? response.statusText };
-    return answer.status === "answered"
-      ? { status: "answered", reply: answer.reply ?? "" }
-      : { status: "queued", message: answer.message ?? "" };
+    if (response.ok) return response.json();
+    const answer = await response.json();
+    if ("error" in answer) return { status: "refused", error: answer.error };
+    return answer;
   }
 
   /**
@@ -53,24 +80,22 @@ export class Api {
    * snapshot. Returns the function that closes it.
    */
   follow(handlers: {
-    snapshot(goals: GoalSummary[]): void;
-    goal(goal: GoalSummary): void;
+    snapshot(goals: StreamData["snapshot"]): void;
+    goal(goal: StreamData["goal"]): void;
     removed(session: string): void;
     connection(state: "live" | "reconnecting" | "closed"): void;
   }): () => void {
     // EventSource cannot send headers; the server takes the token in this one read-only URL.
-    const source = new EventSource(`/api/events?token=${encodeURIComponent(this.#token)}`);
+    const source = new EventSource(`${events}?token=${encodeURIComponent(this.#token)}`);
+    const on = <Name extends keyof StreamData>(name: Name, handle: (data: StreamData[Name]) => void) =>
+      source.addEventListener(name, (event) => handle(JSON.parse(event.data) as StreamData[Name]));
     source.addEventListener("open", () => handlers.connection("live"));
     source.addEventListener("error", () =>
       handlers.connection(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting"),
     );
-    source.addEventListener("snapshot", (event) =>
-      handlers.snapshot(JSON.parse(event.data) as GoalSummary[]),
-    );
-    source.addEventListener("goal", (event) => handlers.goal(JSON.parse(event.data) as GoalSummary));
-    source.addEventListener("removed", (event) =>
-      handlers.removed((JSON.parse(event.data) as { session: string }).session),
-    );
+    on("snapshot", handlers.snapshot);
+    on("goal", handlers.goal);
+    on("removed", (data) => handlers.removed(data.session));
     return () => source.close();
   }
 }

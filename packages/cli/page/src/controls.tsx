@@ -1,4 +1,9 @@
-import { goalVerbs, parseCount } from "@goal-lease/goal-plugin/control";
+import {
+  type GoalVerbInput,
+  goalVerbs,
+  parseCount,
+  type RemoteGoalVerb,
+} from "@goal-lease/goal-plugin/control";
 import { useState } from "preact/hooks";
 import type { Api, ControlResult, GoalSummary } from "./api.js";
 
@@ -21,7 +26,7 @@ export function Controls(props: { api: Api; goal: GoalSummary }) {
   const [time, setTime] = useState("");
   const [objective, setObjective] = useState<string | null>(null);
 
-  const send = async (verb: string, body: Record<string, unknown> = {}) => {
+  const send = async <Verb extends RemoteGoalVerb>(verb: Verb, body: GoalVerbInput<Verb>) => {
     setBusy(true);
     try {
       setResult(await api.control(goal.session, verb, body));
@@ -32,7 +37,7 @@ export function Controls(props: { api: Api; goal: GoalSummary }) {
     }
   };
   const resume = () => {
-    const body: Record<string, unknown> = {};
+    const body: GoalVerbInput<"resume"> = {};
     if (turns.trim()) body.maxTurns = readCount(turns);
     if (budget.trim()) body.budget = readCount(budget);
     if (time.trim()) body.time = time.trim();
@@ -52,19 +57,19 @@ export function Controls(props: { api: Api; goal: GoalSummary }) {
     void send("resume", body);
   };
   const clear = () => {
-    if (window.confirm(`Clear the goal of ${goal.session}? It cannot be resumed.`)) void send("clear");
+    if (window.confirm(`Clear the goal of ${goal.session}? It cannot be resumed.`)) void send("clear", {});
   };
 
   return (
     <section class="controls" aria-label="controls">
       <div class="buttons">
-        <button type="button" disabled={busy} onClick={() => send("pause")}>
+        <button type="button" disabled={busy} onClick={() => send("pause", {})}>
           Pause
         </button>
-        <button type="button" disabled={busy} onClick={() => send("wake")}>
+        <button type="button" disabled={busy} onClick={() => send("wake", {})}>
           Wake
         </button>
-        <button type="button" disabled={busy} onClick={() => send("done")}>
+        <button type="button" disabled={busy} onClick={() => send("done", {})}>
           Done
         </button>
         <button

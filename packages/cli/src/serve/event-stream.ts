@@ -1,7 +1,18 @@
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
+import type { GoalSummary } from "./goal-summary.js";
 import type { GoalWatcher } from "./goal-watcher.js";
 import { jsonError } from "./json-error.js";
+
+/** Each event of the stream by name, and the JSON its data holds: the page reads these types. */
+export interface StreamEvents {
+  /** Every goal, most recently changed first: the first event of each connection. */
+  snapshot: GoalSummary[];
+  /** A goal as it was just written. */
+  goal: GoalSummary;
+  /** A goal that is gone. */
+  removed: { session: string };
+}
 
 /** Options of the event stream. */
 export interface EventStreamOptions {
@@ -42,14 +53,16 @@ export function eventStreamHandler(options: EventStreamOptions) {
     else request.addEventListener("abort", () => closed.abort(), { once: true });
     return streamSSE(context, async (stream) => {
       stream.onAbort(() => closed.abort());
+      const send = <Name extends keyof StreamEvents>(event: Name, data: StreamEvents[Name]) =>
+        stream.writeSSE({ event, data: JSON.stringify(data) });
       const unsubscribe = options.watcher.subscribe((change) => {
-        const data = JSON.stringify(change.type === "goal" ? change.goal : { session: change.session });
-        void stream.writeSSE({ event: change.type, data }).catch(() => closed.abort());
+        const sent =
+          change.type === "goal" ? send("goal", change.goal) : send("removed", { session: change.session });
+        void sent.catch(() => closed.abort());
       });
       try {
         if (closed.signal.aborted) return;
-        const goals = await options.watcher.snapshot();
-        await stream.writeSSE({ event: "snapshot", data: JSON.stringify(goals) });
+        await send("snapshot", await options.watcher.snapshot());
         const ended = new Promise((resolve) =>
           closed.signal.addEventListener("abort", resolve, { once: true }),
         );

@@ -1,12 +1,13 @@
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, Env, MiddlewareHandler } from "hono";
+import type { BlankInput } from "hono/types";
 import { z } from "zod";
-import { jsonError } from "./json-error.js";
+import { type JsonError, jsonError } from "./json-error.js";
 
 /** The largest request body the server reads; control bodies are a few hundred bytes. */
 export const maxBodyBytes = 16 * 1024;
 
 /** A validated body, or the 400 response that says what was wrong with it. */
-export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: Response };
+export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: JsonError<400> };
 
 /**
  * Reads a JSON body (already size-capped and typed as JSON by the route's middleware) and validates it
@@ -42,7 +43,7 @@ export function isJsonType(type: string | undefined): boolean {
 }
 
 /** Requires `Content-Type: application/json`, which a plain HTML form cannot send. */
-export function requireJson(): MiddlewareHandler {
+export function requireJson(): MiddlewareHandler<Env, string, BlankInput, JsonError<415>> {
   return async (context, next) => {
     if (!isJsonType(context.req.header("content-type"))) {
       return jsonError(context, 415, "Send the body as JSON, with Content-Type: application/json.");

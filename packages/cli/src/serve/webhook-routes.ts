@@ -2,7 +2,7 @@ import { goalVerbs } from "@goal-lease/goal-plugin";
 import type { HostStore } from "@goal-lease/sdk";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { forwardChange } from "./forward-control.js";
+import { forwardChangeAccepted } from "./forward-control.js";
 import { readVersionedGoal } from "./goal-reads.js";
 import { isJsonType, maxBodyBytes, readJsonBody } from "./json-body.js";
 import { jsonError, noGoal } from "./json-error.js";
@@ -65,12 +65,11 @@ export function webhookRoutes(options: {
       const body = await readJsonBody(context, goalVerbs.wake.input);
       if (!body.ok) return body.response;
       if (!(await readVersionedGoal(options.store, param.session))) return noGoal(context, param.session);
-      return forwardChange(context, options.store, {
+      return forwardChangeAccepted(context, options.store, {
         session: param.session,
         change: { verb: "wake", input: { note: body.value.note ?? "webhook" } },
         sender: webhookSender,
         timeoutMs: options.forwardTimeoutMs,
-        answeredStatus: 202,
       });
     },
   );
