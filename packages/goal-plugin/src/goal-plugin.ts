@@ -5,6 +5,8 @@ import { GoalChecks } from "./goal-check/goal-checks.js";
 import { goalCommand, goalControls } from "./goal-command.js";
 import { GoalController } from "./goal-controller.js";
 import { registerGoalHooks } from "./goal-hooks.js";
+import { GoalNotifier } from "./goal-notify/goal-notifier.js";
+import { registerNotifySweeps, registerNotifyTurnEnd } from "./goal-notify/notify-hooks.js";
 import { goalStateLocation } from "./goal-reader.js";
 import { goalStatusTool } from "./goal-status-tool.js";
 import { GoalStore } from "./goal-store.js";
@@ -15,6 +17,11 @@ export interface GoalPluginOptions {
   commandName?: string;
   /** Limits of a goal started without flags. */
   defaults?: Partial<GoalLimits>;
+  /**
+   * Tells the person when a goal stops on its own (`--notify`); one with no settings unless set, so only
+   * goals that name a target are told, unsigned. Keep it to wait for its deliveries before exiting.
+   */
+  notifier?: GoalNotifier;
   /** Who may start, pause, resume, finish, edit or clear a goal; the session owner unless set. */
   authorize?: (context: SessionContext) => boolean;
   /** The folder a goal's check runs in: the process's working folder unless set. */
@@ -36,13 +43,17 @@ export function createGoalPlugin(options: GoalPluginOptions = {}): PluginDefinit
   return definePlugin({
     id: goalStateLocation.pluginId,
     register(api) {
-      const controller = new GoalController(api, new GoalStore(api));
+      const notifier = options.notifier ?? new GoalNotifier();
+      const store = new GoalStore(api, notifier);
+      registerNotifySweeps(api, store, notifier);
+      const controller = new GoalController(api, store);
       const checks = new GoalChecks(controller, { cwd: options.checkFolder ?? (() => process.cwd()) });
       const actions = new GoalActions(controller, checks, defaults, commandName);
       api.registerCommand(goalCommand(commandName, actions, authorize));
       for (const control of goalControls(commandName, actions, authorize)) api.registerControl(control);
       api.registerTool(goalStatusTool(controller, checks));
       registerGoalHooks(api, controller, checks);
+      registerNotifyTurnEnd(api, store, notifier);
     },
   });
 }

@@ -23,6 +23,17 @@ export interface GoalEntry {
   version: number;
 }
 
+/**
+ * Sees every write of a goal: adds to it what must be written with it, and hears what was written. The
+ * notifier is one: a stop's notification is written with the stop, then sent.
+ */
+export interface GoalWriteHook {
+  /** Before `next` is written with `events`, its new log entries: may add to `next`. */
+  beforeWrite(context: SessionContext, next: Goal, events: readonly LoggedGoalEvent[]): void | Promise<void>;
+  /** `written` is in the store now. */
+  afterWrite(context: SessionContext, written: GoalEntry, store: GoalStore): void;
+}
+
 /** Thrown when a stored goal has a format this version cannot read. */
 export class GoalFormatError extends GoalLeaseError {
   override readonly name = "GoalFormatError";
@@ -38,6 +49,7 @@ export class GoalFormatError extends GoalLeaseError {
  */
 export class GoalStore {
   readonly #api: PluginApi;
+  readonly #hook: GoalWriteHook | undefined;
   /**
    * The goal as the running turn of each session read it, so a turn reads its goal once however many of
    * its hooks ask. Any write of the session's goal in this process (a report, a command typed meanwhile)
@@ -45,8 +57,9 @@ export class GoalStore {
    */
   readonly #turnReads = new Map<string, { turnId: string; json: string | undefined; version: number }>();
 
-  constructor(api: PluginApi) {
+  constructor(api: PluginApi, hook?: GoalWriteHook) {
     this.#api = api;
+    this.#hook = hook;
   }
 
   async read(context: SessionContext): Promise<Goal | undefined> {
@@ -86,13 +99,21 @@ export class GoalStore {
       const legacy = legacyEvents(next);
       delete (next as LegacyGoalFields).events;
       delete (next as LegacyGoalFields).droppedEvents;
-      const log = [...legacy, ...takeEvents(next)] as unknown as JsonValue[];
+      const events = takeEvents(next);
+      // Awaited only when the hook has work to do, so a plain write keeps its timing.
+      const adding = this.#hook?.beforeWrite(context, next, events);
+      if (adding) await adding;
+      const log = [...legacy, ...events] as unknown as JsonValue[];
       this.#turnReads.delete(context.sessionKey);
       const written = await this.#api.state.set(context, goalKey, next as unknown as JsonValue, {
         expectedVersion: entry?.version ?? 0,
         log,
       });
-      if (written.status === "written") return { goal: next, version: written.version };
+      if (written.status === "written") {
+        const result = { goal: next, version: written.version };
+        this.#hook?.afterWrite(context, result, this);
+        return result;
+      }
     }
     throw new Error("The goal kept changing while it was being updated; try the command again.");
   }

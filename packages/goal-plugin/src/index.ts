@@ -6,8 +6,10 @@ export {
   type GoalActor,
   type GoalEvent,
   type GoalLimits,
+  type GoalNotification,
   type GoalStatus,
   hasWakeTime,
+  type NotificationState,
 } from "./goal.js";
 export type { GoalReply } from "./goal-actions.js";
 export { formatGoalCommand } from "./goal-control/format.js";
@@ -25,6 +27,23 @@ export {
   type RemoteGoalVerb,
   remoteGoalVerbs,
 } from "./goal-control/verbs.js";
+export {
+  GoalNotifier,
+  type GoalNotifierOptions,
+  notifyAttemptTimeoutMs,
+  notifyRetryDelayMs,
+  notifyRetryWindowMs,
+} from "./goal-notify/goal-notifier.js";
+export {
+  type NotifySettings,
+  notifySettingsLocation,
+  notifySettingsWithSecret,
+  readNotifySettings,
+  updateNotifySettings,
+} from "./goal-notify/settings.js";
+export { deliveryHeader, signatureHeader, signNotification, verifyNotification } from "./goal-notify/sign.js";
+export type { GoalStopPayload } from "./goal-notify/stop-notice.js";
+export { describeNotifyTarget, isNotifyTarget } from "./goal-notify/target.js";
 export { createGoalPlugin, defaultGoalLimits, type GoalPluginOptions } from "./goal-plugin.js";
 export { goalEvents, goalStateLocation, readStoredGoal, readStoredGoalEvents } from "./goal-reader.js";
 export { maxNoteChars } from "./goal-status-tool.js";

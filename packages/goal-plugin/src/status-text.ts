@@ -1,5 +1,6 @@
 import { formatCount, formatDuration, plural, progressBar, quote } from "./format.js";
 import { elapsedMs, type Goal, type GoalEvent, hasWakeTime } from "./goal.js";
+import { describeNotifyTarget } from "./goal-notify/target.js";
 
 /** The `/goal status` reply: objective, status, and a bar for each bounded quantity. */
 export function statusText(goal: Goal, now: number): string {
@@ -24,6 +25,7 @@ export function statusText(goal: Goal, now: number): string {
     ...rows.map(([label, bar, value]) => `${label?.padEnd(13)} ${bar} ${value}`),
     `Last note: ${goal.lastNote === null ? "none" : quote(goal.lastNote, 300)}`,
     ...checkLine(goal),
+    ...notifyLine(goal),
   ].join("\n");
 }
 
@@ -55,6 +57,8 @@ function describeEvent(event: GoalEvent): string {
       return `continuation not scheduled: ${event.message}`;
     case "lease-clear-failed":
       return `pending continuation not cleared (it will not run): ${event.message}`;
+    case "notified":
+      return `notification ${event.state === "sent" ? "sent" : event.state} (${event.target}, ${plural(event.attempts, "attempt")}): ${event.outcome}`;
     case "continuation-declined":
       return "a continuation came due for a goal no longer active, and did not run";
     case "continuation-started":
@@ -117,4 +121,16 @@ function statusDetail(goal: Goal, now: number): string {
   return goal.status === "waiting"
     ? ` (wakes in ${wait}; for ${reason})`
     : ` (retries in ${wait}; ${reason})`;
+}
+
+/** Where the goal's stops are told, and how its last notification went. */
+function notifyLine(goal: Goal): string[] {
+  const notice = goal.notification;
+  if (goal.notify === undefined && !notice) return [];
+  const target = goal.notify === undefined ? "the default" : describeNotifyTarget(goal.notify);
+  if (!notice) return [`Notify: ${target}`];
+  const state =
+    notice.state === "pending" ? `pending after ${plural(notice.attempts, "attempt")}` : notice.state;
+  const outcome = notice.outcome === undefined ? "" : `: ${notice.outcome}`;
+  return [`Notify: ${target}; last (${notice.status}) ${state}${outcome}`];
 }
