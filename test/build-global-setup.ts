@@ -6,7 +6,7 @@
 //   processes that load the built packages (the stalled-owner test's host).
 // Built here once for the run: test files that each built the same output at once raced each other.
 import { execFile } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -42,16 +42,42 @@ export async function bundleCli(folder: string): Promise<string> {
   return outfile;
 }
 
-/** `tsc -b` at the root; a type error is `pnpm typecheck`'s to report, so it only warns here. */
+/**
+ * `tsc -b` at the root; a type error is `pnpm typecheck`'s to report, so it only warns here. Test runs in
+ * one checkout (several people's, or an editor's beside a terminal's) take turns: they write the same dist.
+ */
 async function buildPackages(): Promise<void> {
   const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin/tsc");
+  await holding(repositoryPath("node_modules/.cache/goal-lease-test-build.lock"), async () => {
+    try {
+      await promisify(execFile)(process.execPath, [tsc, "-b", repositoryPath("")], { encoding: "utf8" });
+    } catch (error) {
+      const { stdout = "", message } = error as { stdout?: string; message: string };
+      process.stderr.write(
+        `tsc -b failed; tests that run the built packages may fail:\n${stdout || message}\n`,
+      );
+    }
+  });
+}
+
+/** Runs `work` while holding a lock folder; one a run that died left is taken after two minutes. */
+async function holding(lock: string, work: () => Promise<void>): Promise<void> {
+  mkdirSync(dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 120_000) rmSync(lock, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
   try {
-    await promisify(execFile)(process.execPath, [tsc, "-b", repositoryPath("")], { encoding: "utf8" });
-  } catch (error) {
-    const { stdout = "", message } = error as { stdout?: string; message: string };
-    process.stderr.write(
-      `tsc -b failed; tests that run the built packages may fail:\n${stdout || message}\n`,
-    );
+    await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
   }
 }
 
