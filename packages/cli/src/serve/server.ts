@@ -3,7 +3,7 @@ import type { HostStore } from "@goal-lease/sdk";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import { apiRoutes } from "./api-routes.js";
+import { apiPath, apiRoutes } from "./api-routes.js";
 import { eventStreamPath, originsOf, refuseCrossSite, requireToken } from "./auth.js";
 import { eventStreamHandler } from "./event-stream.js";
 import { GoalWatcher } from "./goal-watcher.js";
@@ -70,18 +70,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }),
   );
   app.use(
-    "/api/*",
+    `${apiPath}/*`,
     refuseCrossSite(() => origins),
     requireToken(options.token),
   );
-  app.use("/api/*", async (context, next) => {
+  app.use(`${apiPath}/*`, async (context, next) => {
     await next();
     context.header("Cache-Control", "no-store");
   });
   app.get(eventStreamPath, events.handler);
   refuseOtherMethods(app, eventStreamPath, ["GET"]);
   app.route(
-    "/api",
+    apiPath,
     apiRoutes({ store: options.store, webhookSecret: options.webhookSecret, forwardTimeoutMs }),
   );
   app.route(
