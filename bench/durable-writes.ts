@@ -2,7 +2,8 @@
 import { rmSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { DatabaseSync } from "node:sqlite";
-import { type LeaseRecord, SqliteStore } from "../packages/sdk/dist/index.js";
+import type { LeaseRecord } from "../packages/sdk/dist/index.js";
+import { SqliteStore } from "../packages/sdk/dist/sqlite.js";
 
 const lease = (index: number): LeaseRecord => ({
   id: `lease-${index}`,

@@ -1,7 +1,7 @@
 // One host process of the PostgreSQL throughput bench: opens the store, waits for "go" on stdin, runs its
 // goals, and prints how many continuation turns it ran. Usage: node postgres-host.ts URL SCHEMA PREFIX SESSIONS TURNS
 import { once } from "node:events";
-import { PostgresStore } from "../packages/sdk/dist/index.js";
+import { PostgresStore } from "../packages/sdk/dist/postgres.js";
 import { runGoal } from "./dispatch-latency.ts";
 import { goalHost } from "./lib.ts";
 

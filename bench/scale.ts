@@ -2,7 +2,8 @@
 import { rmSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { DatabaseSync } from "node:sqlite";
-import { type HostStore, MemoryStore, SqliteStore } from "../packages/sdk/dist/index.js";
+import { type HostStore, MemoryStore } from "../packages/sdk/dist/index.js";
+import { SqliteStore } from "../packages/sdk/dist/sqlite.js";
 import { FakeClock } from "../packages/sdk/dist/testing/index.js";
 import { collect, goalHost, owner } from "./lib.ts";
 

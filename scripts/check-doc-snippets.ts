@@ -8,6 +8,7 @@ import { globSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sourceEntries } from "../test/sources.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const documents = globSync(
@@ -43,10 +44,9 @@ writeFileSync(
       declaration: false,
       declarationMap: false,
       allowImportingTsExtensions: true,
+      // Every entry point the tests alias to its source (test/sources.ts), and the example plugins copy.
       paths: {
-        "@goal-lease/sdk": source("packages/sdk/src/index.ts"),
-        "@goal-lease/sdk/testing": source("packages/sdk/src/testing/index.ts"),
-        "@goal-lease/goal-plugin": source("packages/goal-plugin/src/index.ts"),
+        ...Object.fromEntries(Object.entries(sourceEntries).map(([name, path]) => [name, source(path)])),
         "@goal-lease/example-countdown-plugin": source("examples/countdown-plugin/src/countdown-plugin.ts"),
       },
     },

@@ -6,6 +6,9 @@ import { fileURLToPath } from "node:url";
 export const sourceEntries: Readonly<Record<string, string>> = {
   "@goal-lease/sdk": "packages/sdk/src/index.ts",
   "@goal-lease/sdk/testing": "packages/sdk/src/testing/index.ts",
+  "@goal-lease/sdk/sqlite": "packages/sdk/src/sqlite.ts",
+  "@goal-lease/sdk/postgres": "packages/sdk/src/postgres.ts",
+  "@goal-lease/sdk/errors": "packages/sdk/src/errors.ts",
   "@goal-lease/sdk/openai": "packages/sdk/src/models/openai-model.ts",
   "@goal-lease/sdk/anthropic": "packages/sdk/src/models/anthropic-model.ts",
   "@goal-lease/goal-plugin": "packages/goal-plugin/src/index.ts",

@@ -2,7 +2,8 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { countdownPlugin } from "@goal-lease/example-countdown-plugin";
-import { createHost, type Host, type Sender, SqliteStore } from "@goal-lease/sdk";
+import { createHost, type Host, type Sender } from "@goal-lease/sdk";
+import { SqliteStore } from "@goal-lease/sdk/sqlite";
 import { EchoModel } from "./echo-model.ts";
 
 /** Options of {@link runChat}. */

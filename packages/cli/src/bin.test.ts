@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, linkSync, mkdtempSync, readdirSync, rmSync, st
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readStoredGoal } from "@goal-lease/goal-plugin";
-import { SqliteStore } from "@goal-lease/sdk";
+import { SqliteStore } from "@goal-lease/sdk/sqlite";
 import { afterAll, describe, expect, it } from "vitest";
 import { cliBin } from "../../../test/cli-bin.ts";
 import { exitCodes } from "./exit-codes.js";

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SqliteStore } from "@goal-lease/sdk";
+import { SqliteStore } from "@goal-lease/sdk/sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPage } from "../../../scripts/build-page.ts";
 import { createTestIo, runCli } from "../test/test-io.js";

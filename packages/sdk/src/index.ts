@@ -96,10 +96,6 @@ export {
   openStore,
   storeVariable,
 } from "./store/open-store.js";
-export type { PostgresStoreOptions } from "./store/postgres/postgres-open.js";
-export { PostgresStore } from "./store/postgres/postgres-store.js";
-export type { SqliteStoreOptions } from "./store/sqlite/sqlite-open.js";
-export { SqliteStore } from "./store/sqlite/sqlite-store.js";
 export type {
   AcquireResult,
   CommandAnswer,

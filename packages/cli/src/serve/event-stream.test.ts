@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SqliteStore } from "@goal-lease/sdk";
+import { SqliteStore } from "@goal-lease/sdk/sqlite";
 import { afterAll, describe, expect, it } from "vitest";
 import { type RunningServer, startServer } from "./server.js";
 

@@ -1,5 +1,5 @@
 import { type Goal, readStoredGoal } from "@goal-lease/goal-plugin";
-import { SqliteStore } from "@goal-lease/sdk";
+import { SqliteStore } from "@goal-lease/sdk/sqlite";
 
 /** The goal of one stored session, read from the store file as `goal-lease status` reads it. */
 export function storedGoal(storePath: string, sessionKey: string): Promise<Goal | undefined> {

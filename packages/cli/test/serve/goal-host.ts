@@ -6,7 +6,8 @@
 // It prints `model-call N` as each model call starts, and `ready` once the goal is started.
 import { createInterface } from "node:readline";
 import { createGoalPlugin } from "@goal-lease/goal-plugin";
-import { createHost, type Model, type ModelResponse, SqliteStore } from "@goal-lease/sdk";
+import { createHost, type Model, type ModelResponse } from "@goal-lease/sdk";
+import { SqliteStore } from "@goal-lease/sdk/sqlite";
 
 const [path = "", session = "", mode = "steps", maxTurns = "3"] = process.argv.slice(2);
 const store = SqliteStore.open(path);

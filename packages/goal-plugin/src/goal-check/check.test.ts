@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SqliteStore } from "@goal-lease/sdk";
+import { SqliteStore } from "@goal-lease/sdk/sqlite";
 import { createTestHost, ScriptedModel } from "@goal-lease/sdk/testing";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import {

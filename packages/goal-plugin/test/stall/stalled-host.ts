@@ -2,8 +2,10 @@
 // OpenAI-compatible endpoint the test holds, and prints what its host reports, one JSON line each, so the
 // test can stop it (SIGSTOP) mid-call, let another process take the session, and wake it (SIGCONT).
 // Usage: node stalled-host.ts CONFIG_JSON   ({ store: path } | { postgres: { url, schema } }, baseURL)
-import { createHost, type HostStore, PostgresStore, SqliteStore } from "@goal-lease/sdk";
+import { createHost, type HostStore } from "@goal-lease/sdk";
 import { createOpenAIModel } from "@goal-lease/sdk/openai";
+import { PostgresStore } from "@goal-lease/sdk/postgres";
+import { SqliteStore } from "@goal-lease/sdk/sqlite";
 import { createGoalPlugin } from "../../dist/index.js";
 
 interface Config {

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readStoredGoal } from "@goal-lease/goal-plugin";
-import { SqliteStore } from "@goal-lease/sdk";
+import { SqliteStore } from "@goal-lease/sdk/sqlite";
 import { packAll } from "../../../../scripts/pack.ts";
 import { ensurePackage } from "../../../../test/tool-install.ts";
 import { bridgeStorePath } from "../../dist/index.js";

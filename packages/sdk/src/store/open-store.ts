@@ -1,8 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { PostgresStore } from "./postgres/postgres-store.js";
 import { describeServer } from "./postgres/postgres-url.js";
-import { SqliteStore } from "./sqlite/sqlite-store.js";
 import type { HostStore } from "./store.js";
 
 /** The environment variable naming the store: a SQLite file's path or a PostgreSQL URL. */
@@ -22,11 +20,18 @@ export function defaultStoreLocation(env: NodeJS.ProcessEnv = process.env): stri
   return configured ? configured : join(homedir(), ".goal-lease", "state.db");
 }
 
-/** Opens the store at `location`: `postgres://...` on a PostgreSQL server, anything else a SQLite file. */
+/**
+ * Opens the store at `location`: `postgres://...` on a PostgreSQL server, anything else a SQLite file. The
+ * store's code loads here, on use, so a program that never opens one (or opens only a memory store) loads
+ * neither, nor `pg`.
+ */
 export async function openStore(location: string, options: { readOnly?: boolean } = {}): Promise<HostStore> {
-  return isPostgresUrl(location)
-    ? PostgresStore.open(location, options)
-    : SqliteStore.open(location, options);
+  if (isPostgresUrl(location)) {
+    const { PostgresStore } = await import("./postgres/postgres-store.js");
+    return PostgresStore.open(location, options);
+  }
+  const { SqliteStore } = await import("./sqlite/sqlite-store.js");
+  return SqliteStore.open(location, options);
 }
 
 /** How to show a store's location to a person: a PostgreSQL URL without its password. */
