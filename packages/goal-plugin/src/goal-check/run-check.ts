@@ -79,6 +79,10 @@ function unrunnable(message: string): CheckOutcome {
   return { kind: "unrunnable", message: `the check could not start: ${message}` };
 }
 
+// C0 but newline and tab, DEL, and C1: what a terminal or a log would act on rather than show.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters it escapes.
+const controlCharacters = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
 /** The last `limit` bytes of a stream, as text with control characters (but newlines and tabs) escaped. */
 class TailBuffer {
   readonly #limit: number;
@@ -100,9 +104,8 @@ class TailBuffer {
   text(): string {
     const all = Buffer.concat(this.#chunks);
     const kept = all.subarray(Math.max(0, all.length - this.#limit)).toString("utf8");
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters it escapes.
     return kept.replace(
-      /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
+      controlCharacters,
       (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
     );
   }
