@@ -119,6 +119,8 @@ export function watchGoal(
     report({ type: "goal-stopped", sessionKey, goal: summarize(goal) });
     finish(goal);
   };
+  // A look that fails (the store went away, or was closed as the command ended) is tried again at the next.
+  const look = () => void check().catch(() => undefined);
   const removers = [
     reportContinuationStarts(host, store, sessionKey, report),
     host.on("turn-end", (event) => {
@@ -133,17 +135,17 @@ export function watchGoal(
           error: event.outcome.status === "error" ? event.outcome.message : undefined,
           goal: goal && summarize(goal),
         });
-        void check();
-      });
+        look();
+      }, look);
     }),
   ];
   // A goal can also stop without a turn (a command, a refused lease); look again now and then.
-  const timer = setInterval(() => void check(), 250);
+  const timer = setInterval(look, 250);
   const cleanup = () => {
     clearInterval(timer);
     for (const remove of removers) remove();
   };
-  void check();
+  look();
   return {
     stopped,
     stop() {
