@@ -204,6 +204,7 @@ describe("/goal help and status", () => {
       "Continuations [#####-----] 2/4",
       "Tokens        [#---------] 30/300",
       "Time          [----------] 0s/10m 00s",
+      "Cost                       unknown (2 unpriced turns)",
       'Last note: "need a key"',
     ]);
   });

@@ -1,3 +1,4 @@
+import { formatUsd } from "@goal-lease/sdk";
 import { formatCount, formatDuration, plural } from "./format.js";
 import { elapsedMs, type GateName, type Goal, type GoalStatus } from "./goal.js";
 
@@ -17,11 +18,38 @@ export function remaining(goal: Goal, now: number, turnsUsed = goal.continuation
     continuations: Math.max(0, goal.limits.maxTurns - turnsUsed),
     tokens: Math.max(0, goal.limits.tokenBudget - goal.tokensUsed),
     timeMs: Math.max(0, goal.limits.timeBudgetMs - elapsedMs(goal, now)),
+    /** Dollars left of the goal's dollar budget; undefined when it has none. */
+    costUsd:
+      goal.limits.budgetUsd === undefined
+        ? undefined
+        : Math.max(0, goal.limits.budgetUsd - (goal.costUsd ?? 0)),
   };
 }
 
-/** The token or time budget, if one is spent. */
+/** The dollar budget, if it is spent, or if the spend is unknown (a turn on a model with no price). */
+export function costHit(goal: Goal): GateHit | undefined {
+  const budget = goal.limits.budgetUsd;
+  if (budget === undefined) return undefined;
+  const spent = goal.costUsd ?? 0;
+  if (goal.unpricedTurns) {
+    return {
+      gate: "cost_budget",
+      status: "budget_limited",
+      detail: `the spend against the ${formatUsd(budget)} budget is unknown: ${plural(goal.unpricedTurns, "turn")} ran on a model with no price (goal-lease --prices FILE adds one)`,
+    };
+  }
+  if (spent < budget) return undefined;
+  return {
+    gate: "cost_budget",
+    status: "budget_limited",
+    detail: `${formatUsd(spent)} of ${formatUsd(budget)} spent`,
+  };
+}
+
+/** The token, dollar or time budget, if one is spent. */
 export function budgetHit(goal: Goal, now: number): GateHit | undefined {
+  const cost = costHit(goal);
+  if (cost) return cost;
   if (goal.tokensUsed >= goal.limits.tokenBudget) {
     return {
       gate: "token_budget",

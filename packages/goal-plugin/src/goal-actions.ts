@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { SessionContext } from "@goal-lease/sdk";
+import { formatUsd, type SessionContext } from "@goal-lease/sdk";
 import { formatCount, formatDuration, plural, quote } from "./format.js";
 import { budgetHit, capHit } from "./gates.js";
 import {
@@ -144,20 +144,31 @@ export class GoalActions {
         ...((flags.maxWaitMs ?? goal.limits.maxWaitMs) === undefined
           ? {}
           : { maxWaitMs: flags.maxWaitMs ?? goal.limits.maxWaitMs }),
+        ...(flags.budgetUsd === undefined
+          ? goal.limits.budgetUsd === undefined
+            ? {}
+            : { budgetUsd: goal.limits.budgetUsd }
+          : { budgetUsd: (goal.costUsd ?? 0) + flags.budgetUsd }),
       };
       goal.limits = raised;
-      // A goal the token ceiling stopped short of its budget has too little left for a turn: only more helps.
+      // More dollars granted count from here on: turns whose cost was unknown are behind them.
+      if (flags.budgetUsd !== undefined) delete goal.unpricedTurns;
+      // A goal the token (or dollar) ceiling stopped short of its budget has too little left for a turn: only
+      // more helps.
+      const ceilingGate = goal.statusGate === "token_budget" || goal.statusGate === "cost_budget";
+      const raisedThere = goal.statusGate === "token_budget" ? flags.tokenBudget : flags.budgetUsd;
       const unraised =
-        goal.statusGate === "token_budget" && flags.tokenBudget === undefined
-          ? { gate: "token_budget" as const, detail: goal.statusReason ?? "the token budget is spent" }
+        ceilingGate && raisedThere === undefined
+          ? { gate: goal.statusGate as "token_budget", detail: goal.statusReason ?? "the budget is spent" }
           : undefined;
       const spent = capHit(goal, goal.continuations) ?? budgetHit(goal, now) ?? unraised;
       if (spent) {
         const flag = {
           turn_cap: "--max-turns N",
           token_budget: "--budget TOKENS",
+          cost_budget: "--budget-usd DOLLARS",
           time_budget: "--time DURATION",
-        }[spent.gate as "turn_cap" | "token_budget" | "time_budget"];
+        }[spent.gate as "turn_cap" | "token_budget" | "cost_budget" | "time_budget"];
         refusal = `Cannot resume: ${spent.detail}. Resume with ${flag} to allow more.`;
         return undefined;
       }
@@ -306,5 +317,6 @@ function lastReason(goal: Goal | undefined): string {
 }
 
 function describeLimits(limits: GoalLimits): string {
-  return `${plural(limits.maxTurns, "continuation")}, ${formatCount(limits.tokenBudget)} tokens, ${formatDuration(limits.timeBudgetMs)}`;
+  const dollars = limits.budgetUsd === undefined ? "" : `, ${formatUsd(limits.budgetUsd)}`;
+  return `${plural(limits.maxTurns, "continuation")}, ${formatCount(limits.tokenBudget)} tokens${dollars}, ${formatDuration(limits.timeBudgetMs)}`;
 }

@@ -252,6 +252,7 @@ export class GoalController {
       continuations: left.continuations,
       tokens: left.tokens,
       timeSeconds: Math.floor(left.timeMs / 1_000),
+      ...(left.costUsd === undefined ? {} : { dollars: Math.floor(left.costUsd * 10_000) / 10_000 }),
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { PluginApi, SessionContext, TurnEndEvent } from "@goal-lease/sdk";
+import { formatUsd, type PluginApi, type SessionContext, type TurnEndEvent } from "@goal-lease/sdk";
 import { formatCount } from "./format.js";
 import { budgetHit, type GateHit, noProgressRepeats, normalizeNote, remaining } from "./gates.js";
 import { countContinuation, type Goal, hasWakeTime, logEvent, setStatus } from "./goal.js";
@@ -61,7 +61,12 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController, ch
   // An admitted turn may spend what is left of the token budget, and no more: the host caps it there.
   api.on("lease-admission", async (event, context) => {
     const goal = await controller.store.read(context);
-    const ceiling = (current: Goal) => ({ maxTokens: remaining(current, controller.now()).tokens });
+    const ceiling = (current: Goal) => {
+      const left = remaining(current, controller.now());
+      return left.costUsd === undefined
+        ? { maxTokens: left.tokens }
+        : { maxTokens: left.tokens, maxCostUsd: left.costUsd };
+    };
     if (goal?.status === "active" && event.leaseKey === leaseKeyOf(goal)) return ceiling(goal);
     // A wait's one continuation: the goal is active again for it.
     if (hasWakeTime(goal) && event.leaseKey === leaseKeyOf(goal)) {
@@ -158,13 +163,16 @@ async function onTurnEnd(
  */
 function chargeTurn(goal: Goal, event: TurnEndEvent, goalTurn: boolean, now: number): void {
   goal.tokensUsed += event.usage.inputTokens + event.usage.outputTokens;
+  const { costUsd } = event.usage;
+  if (costUsd === null) goal.unpricedTurns = (goal.unpricedTurns ?? 0) + 1;
+  else if (costUsd > 0 || goal.costUsd !== undefined) goal.costUsd = (goal.costUsd ?? 0) + costUsd;
   if (!goalTurn) return;
   const { outcome } = event;
   const turn = goal.continuations + 1;
   if (outcome.status === "error" && outcome.kind === "usage_limited") {
     const { message, retryAfterMs } = outcome;
     logEvent(goal, { at: now, type: "usage-limited", turn, message, retryAfterMs });
-  } else if (failedAtProvider(event) || (outcome.status === "token_limit" && event.usage.modelCalls === 0)) {
+  } else if (failedAtProvider(event) || (atCeiling(event) && event.usage.modelCalls === 0)) {
     const message = "message" in outcome ? outcome.message : "";
     logEvent(goal, { at: now, type: "continuation-failed", turn, message });
   } else {
@@ -174,24 +182,42 @@ function chargeTurn(goal: Goal, event: TurnEndEvent, goalTurn: boolean, now: num
   }
 }
 
-/**
- * The token budget, spent for this goal: its turn stopped at the ceiling (or was not started), or it was
- * the budget's wrap-up turn.
- */
-function tokenCeilingHit(goal: Goal, event: TurnEndEvent, wrappedUp: boolean): GateHit | undefined {
-  const used = `${formatCount(goal.tokensUsed)} of ${formatCount(goal.limits.tokenBudget)} tokens used`;
-  const { outcome } = event;
-  let why: string | undefined;
-  if (outcome.status === "token_limit") why = outcome.message;
-  else if (wrappedUp) why = "the wrap-up turn has ended";
-  return why === undefined
-    ? undefined
-    : { gate: "token_budget", status: "budget_limited", detail: `${used}; ${lowerFirst(why)}` };
+/** The turn ended at its token or dollar ceiling. */
+function atCeiling(event: TurnEndEvent): boolean {
+  return event.outcome.status === "token_limit" || event.outcome.status === "cost_limit";
 }
 
 /**
- * When less is left of the token budget than the turn that just ended used, the next turn is the last: the
- * model is told to wrap up, and the goal stops after it. The write returns the entry to schedule from.
+ * The token or dollar budget, spent for this goal: its turn stopped at the ceiling (or was not started), or
+ * it was the budget's wrap-up turn (the dollars' when they were what ran short).
+ */
+function tokenCeilingHit(goal: Goal, event: TurnEndEvent, wrappedUp: boolean): GateHit | undefined {
+  const { outcome } = event;
+  let why: string | undefined;
+  if (outcome.status === "token_limit" || outcome.status === "cost_limit") why = outcome.message;
+  else if (wrappedUp) why = "the wrap-up turn has ended";
+  if (why === undefined) return undefined;
+  const dollars =
+    outcome.status === "cost_limit" ||
+    (outcome.status !== "token_limit" && wrappedUp && costShort(goal, event));
+  if (dollars) {
+    const spent = `${formatUsd(goal.costUsd ?? 0)} of ${formatUsd(goal.limits.budgetUsd ?? 0)} spent`;
+    return { gate: "cost_budget", status: "budget_limited", detail: `${spent}; ${lowerFirst(why)}` };
+  }
+  const used = `${formatCount(goal.tokensUsed)} of ${formatCount(goal.limits.tokenBudget)} tokens used`;
+  return { gate: "token_budget", status: "budget_limited", detail: `${used}; ${lowerFirst(why)}` };
+}
+
+/** Less is left of the dollar budget than the turn that just ended cost. */
+function costShort(goal: Goal, event: TurnEndEvent): boolean {
+  const left = goal.limits.budgetUsd === undefined ? undefined : goal.limits.budgetUsd - (goal.costUsd ?? 0);
+  return left !== undefined && left < (event.usage.costUsd ?? 0);
+}
+
+/**
+ * When less is left of the token budget (or the dollar budget) than the turn that just ended used, the next
+ * turn is the last: the model is told to wrap up, and the goal stops after it. The write returns the entry
+ * to schedule from.
  */
 async function wrapUpIfShort(
   controller: GoalController,
@@ -201,12 +227,19 @@ async function wrapUpIfShort(
 ): Promise<GoalEntry | undefined> {
   const spent = event.usage.inputTokens + event.usage.outputTokens;
   const left = remaining(entry.goal, controller.now()).tokens;
-  if (entry.goal.wrapUp || left >= spent) return undefined;
+  const dollars = costShort(entry.goal, event);
+  if (entry.goal.wrapUp || (left >= spent && !dollars)) return undefined;
   const id = entry.goal.id;
   return controller.store.write(context, (current) => {
     if (current?.id !== id || current.status !== "active") return undefined;
     current.wrapUp = true;
-    logEvent(current, { at: controller.now(), type: "wrap-up", tokensLeft: left });
+    const usdLeft = remaining(current, controller.now()).costUsd;
+    logEvent(current, {
+      at: controller.now(),
+      type: "wrap-up",
+      tokensLeft: left,
+      ...(dollars && usdLeft !== undefined ? { usdLeft } : {}),
+    });
     return current;
   });
 }
@@ -233,7 +266,7 @@ function noteClosingText(goal: Goal, event: TurnEndEvent): void {
 
 function recordContinuation(goal: Goal, event: TurnEndEvent, now: number): void {
   if (!countContinuation(goal, event.leaseId)) return;
-  const { inputTokens, outputTokens, durationMs } = event.usage;
+  const { inputTokens, outputTokens, durationMs, costUsd, model } = event.usage;
   logEvent(goal, {
     at: now,
     type: "continuation-ended",
@@ -241,6 +274,8 @@ function recordContinuation(goal: Goal, event: TurnEndEvent, now: number): void 
     inputTokens,
     outputTokens,
     durationMs,
+    costUsd,
+    ...(model === undefined ? {} : { model }),
   });
 }
 

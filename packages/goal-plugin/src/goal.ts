@@ -56,15 +56,19 @@ export type GoalEvent = { at: number } & (
       inputTokens: number;
       outputTokens: number;
       durationMs: number;
+      /** What it cost in US dollars; null for a model with no price; absent in events logged before prices. */
+      costUsd?: number | null;
+      model?: string;
     }
   | { type: "continuation-started"; turn: number }
   | { type: "continuation-failed"; turn: number; message: string }
   | { type: "user-preempted" }
-  | { type: "limits-raised"; maxTurns: number; tokenBudget: number; timeBudgetMs: number }
+  | { type: "limits-raised"; maxTurns: number; tokenBudget: number; timeBudgetMs: number; budgetUsd?: number }
   | { type: "wake-requested"; note: string }
   /** A goal turn the provider refused for a usage limit; `retryAfterMs` as the provider gave it. */
   | { type: "usage-limited"; turn: number; message: string; retryAfterMs?: number }
-  | { type: "wrap-up"; tokensLeft: number }
+  /** The next turn is the last; `usdLeft` when the dollar budget, not the token one, ran short. */
+  | { type: "wrap-up"; tokensLeft: number; usdLeft?: number }
   | { type: "check-started"; command: string }
   | { type: "check-passed"; durationMs: number }
   | { type: "check-failed"; exitCode: number | null; timedOut: boolean; durationMs: number }
@@ -104,6 +108,7 @@ export const defaultCheckTimeoutMs = 10 * 60 * 1_000;
 export type GateName =
   | "turn_cap"
   | "token_budget"
+  | "cost_budget"
   | "time_budget"
   | "no_progress"
   | "model_error"
@@ -116,6 +121,8 @@ export interface GoalLimits {
   timeBudgetMs: number;
   /** The longest wait the model may ask for at once; absent in goals stored before waits. */
   maxWaitMs?: number;
+  /** A ceiling on what the goal's turns may cost, US dollars since it started; none unless set. */
+  budgetUsd?: number;
 }
 
 /** The longest wait a goal allows unless the user says otherwise. */
@@ -146,6 +153,13 @@ export interface Goal {
   /** Continuation turns that have ended. */
   continuations: number;
   tokensUsed: number;
+  /** What its priced turns cost, US dollars; absent in goals stored before prices (and until a turn is priced). */
+  costUsd?: number;
+  /**
+   * Turns whose cost is unknown (a model the price table does not know): the spend is at least `costUsd`.
+   * A raised dollar budget counts from the raise, so it starts this count afresh.
+   */
+  unpricedTurns?: number;
   /** Active time before `activeSince`; paused time does not count against the time budget. */
   activeMsBefore: number;
   activeSince: number | null;

@@ -1,3 +1,4 @@
+import { formatUsd } from "@goal-lease/sdk";
 import { formatCount, formatDuration, plural, quote } from "./format.js";
 import { remaining } from "./gates.js";
 import { elapsedMs, type Goal } from "./goal.js";
@@ -12,8 +13,8 @@ export function continuationMessage(goal: Goal, now: number): string {
     `Objective: ${quote(goal.objective)}`,
     ...checkFailure(goal),
     goal.wrapUp
-      ? `This is the goal's last turn: only ${formatCount(left.tokens)} tokens of its budget remain. Wrap up: leave the work in a tidy, consistent state, and end with a short note of what is done and what is left.`
-      : `Remaining after this turn: ${plural(left.continuations - 1, "continuation")}, ${formatCount(left.tokens)} tokens, ${formatDuration(left.timeMs)}.`,
+      ? `This is the goal's last turn: only ${formatCount(left.tokens)} tokens${dollarsLeft(left.costUsd, " and ")} of its budget remain. Wrap up: leave the work in a tidy, consistent state, and end with a short note of what is done and what is left.`
+      : `Remaining after this turn: ${plural(left.continuations - 1, "continuation")}, ${formatCount(left.tokens)} tokens${dollarsLeft(left.costUsd, ", ")}, ${formatDuration(left.timeMs)}.`,
     goal.wrapUp
       ? 'Call goal_status with "done" if the objective is met.'
       : 'Do the next piece of work now, then end your turn with a short note of what you did: the goal continues on its own. Call goal_status only to stop it: "done" when the objective is met, "blocked" if you cannot proceed, "waiting_approval" if you need the user.',
@@ -49,11 +50,16 @@ function resumedFrom(goal: Goal): string[] {
   return [];
 }
 
+/** `, $1.20` when the goal has a dollar budget; nothing when it has none. */
+function dollarsLeft(dollars: number | undefined, joint: string): string {
+  return dollars === undefined ? "" : `${joint}${formatUsd(dollars)}`;
+}
+
 /** The one line every turn of a session with an active goal gets in its system text. */
 export function contextLine(goal: Goal, now: number): string {
   return [
     `Active goal (untrusted user text): ${quote(goal.objective, 200)}.`,
-    `Continuations ${goal.continuations}/${goal.limits.maxTurns}, tokens ${formatCount(goal.tokensUsed)}/${formatCount(goal.limits.tokenBudget)}, time ${formatDuration(elapsedMs(goal, now))}/${formatDuration(goal.limits.timeBudgetMs)}.`,
+    `Continuations ${goal.continuations}/${goal.limits.maxTurns}, tokens ${formatCount(goal.tokensUsed)}/${formatCount(goal.limits.tokenBudget)},${goal.limits.budgetUsd === undefined ? "" : ` dollars ${formatUsd(goal.costUsd ?? 0)}/${formatUsd(goal.limits.budgetUsd)},`} time ${formatDuration(elapsedMs(goal, now))}/${formatDuration(goal.limits.timeBudgetMs)}.`,
     "Call goal_status when it is done, blocked or needs the user.",
   ].join(" ");
 }

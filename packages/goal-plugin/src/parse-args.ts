@@ -6,6 +6,7 @@ export const limitBounds = Object.freeze({
   tokenBudget: 100_000_000,
   timeBudgetMs: 7 * 24 * 3_600_000,
   maxWaitMs: 7 * 24 * 3_600_000,
+  budgetUsd: 100_000,
 });
 
 /** A user's arguments could not be parsed; `message` says what was wrong. */
@@ -19,6 +20,8 @@ export interface LimitFields {
   budget?: number;
   time?: string;
   maxWait?: string;
+  /** US dollars. */
+  budgetUsd?: number;
 }
 
 /** Limits a change grants, in the goal's units; only those given are set. */
@@ -31,7 +34,20 @@ export function limitsOf(fields: LimitFields): GoalLimitChanges {
   if (fields.budget !== undefined) limits.tokenBudget = fields.budget;
   if (fields.time !== undefined) limits.timeBudgetMs = parseDuration(fields.time);
   if (fields.maxWait !== undefined) limits.maxWaitMs = parseDuration(fields.maxWait, "--max-wait");
+  if (fields.budgetUsd !== undefined) limits.budgetUsd = fields.budgetUsd;
   return limits;
+}
+
+/** Parses an amount of US dollars above 0, like `5`, `0.50` or `$12.75` (at most 4 decimals), given as `flag`. */
+export function parseDollars(value: string, flag: string, max: number): number {
+  const match = /^\$?(\d{1,9}(?:\.\d{1,4})?)$/.exec(value.replaceAll(/[_,]/g, ""));
+  const dollars = match ? Number(match[1]) : Number.NaN;
+  if (!(dollars > 0) || dollars > max) {
+    throw new ArgumentError(
+      `${flag} needs an amount of US dollars above 0 and at most ${max.toLocaleString("en-US")}, like 5 or 0.50, not "${value}"`,
+    );
+  }
+  return dollars;
 }
 
 /** Parses a positive whole number, with an optional k (thousand) or m (million) suffix. */

@@ -1,6 +1,8 @@
+import { formatUsd } from "@goal-lease/sdk";
 import { formatCount, formatDuration, plural, progressBar, quote } from "./format.js";
 import { elapsedMs, type Goal, type GoalEvent, hasWakeTime } from "./goal.js";
 import { describeNotifyTarget } from "./goal-notify/target.js";
+import { spendText } from "./spend-text.js";
 
 /** The `/goal status` reply: objective, status, and a bar for each bounded quantity. */
 export function statusText(goal: Goal, now: number): string {
@@ -18,6 +20,7 @@ export function statusText(goal: Goal, now: number): string {
       progressBar(elapsed, timeBudgetMs),
       `${formatDuration(elapsed)}/${formatDuration(timeBudgetMs)}`,
     ],
+    costRow(goal),
   ];
   return [
     `Goal: ${quote(goal.objective, 300)}`,
@@ -66,7 +69,7 @@ function describeEvent(event: GoalEvent): string {
     case "continuation-failed":
       return `continuation ${event.turn} failed and is not counted: ${event.message}`;
     case "continuation-ended":
-      return `continuation ${event.turn} ended: ${formatCount(event.inputTokens + event.outputTokens)} tokens, ${formatDuration(event.durationMs)}`;
+      return `continuation ${event.turn} ended: ${formatCount(event.inputTokens + event.outputTokens)} tokens${turnCost(event.costUsd)}, ${formatDuration(event.durationMs)}`;
     case "user-preempted":
       return "user message ran ahead of the goal";
     case "wake-requested":
@@ -77,7 +80,9 @@ function describeEvent(event: GoalEvent): string {
       return `continuation ${event.turn} refused for a usage limit and not counted${retry}: ${quote(event.message, 120)}`;
     }
     case "wrap-up":
-      return `${formatCount(event.tokensLeft)} tokens left: the next turn wraps up`;
+      return event.usdLeft === undefined
+        ? `${formatCount(event.tokensLeft)} tokens left: the next turn wraps up`
+        : `${formatUsd(event.usdLeft)} left: the next turn wraps up`;
     case "check-started":
       return `check started: ${quote(event.command, 120)}`;
     case "check-passed":
@@ -89,7 +94,7 @@ function describeEvent(event: GoalEvent): string {
     case "check-unrunnable":
       return event.message;
     case "limits-raised":
-      return `limits now ${plural(event.maxTurns, "continuation")}, ${formatCount(event.tokenBudget)} tokens, ${formatDuration(event.timeBudgetMs)}`;
+      return `limits now ${plural(event.maxTurns, "continuation")}, ${formatCount(event.tokenBudget)} tokens${event.budgetUsd === undefined ? "" : `, ${formatUsd(event.budgetUsd)}`}, ${formatDuration(event.timeBudgetMs)}`;
   }
 }
 
@@ -110,6 +115,19 @@ function checkLine(goal: Goal): string[] {
   return [
     `Check: ${quote(check.command, 200)} (${plural(check.runs, "run")}, ${check.failures} failed; ${outcome})`,
   ];
+}
+
+/** The spend row: against the dollar budget when there is one, else what the goal has cost so far. */
+function costRow(goal: Goal): [string, string, string] {
+  const budget = goal.limits.budgetUsd;
+  const spent = spendText(goal);
+  if (budget === undefined) return ["Cost", " ".repeat(progressBar(0, 1).length), spent];
+  return ["Cost", progressBar(goal.costUsd ?? 0, budget), `${spent}/${formatUsd(budget)}`];
+}
+
+/** `, $0.0123` for a priced turn; nothing for one on a model with no price (status says the spend is unknown). */
+function turnCost(costUsd: number | null | undefined): string {
+  return typeof costUsd === "number" ? `, ${formatUsd(costUsd)}` : "";
 }
 
 /** Why a goal is where it is, and for a goal with a wake time when it comes. */

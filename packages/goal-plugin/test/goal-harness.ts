@@ -1,4 +1,4 @@
-import type { HostEvent, HostStore, ModelMessage, SendResult } from "@goal-lease/sdk";
+import type { HostEvent, HostStore, ModelMessage, PriceTable, SendResult } from "@goal-lease/sdk";
 import {
   createTestHost,
   ScriptedModel,
@@ -62,10 +62,14 @@ export function parsedResult(message: ToolResultMessage | undefined): Record<str
 
 export async function createGoalHarness(
   steps: ScriptedStep[],
-  options: GoalPluginOptions & { sessions?: string[] } = {},
+  options: GoalPluginOptions & { sessions?: string[]; prices?: PriceTable } = {},
 ): Promise<GoalHarness> {
   const model = new ScriptedModel(steps);
-  const testHost = await createTestHost({ model, plugins: [createGoalPlugin(options)] });
+  const testHost = await createTestHost({
+    model,
+    plugins: [createGoalPlugin(options)],
+    ...(options.prices ? { prices: options.prices } : {}),
+  });
   for (const sessionKey of options.sessions ?? ["s1"]) await testHost.host.openSession({ sessionKey });
   const turnStarts: HostEvent<"turn-start">[] = [];
   testHost.host.on("turn-start", (event) => turnStarts.push(event));

@@ -1,4 +1,4 @@
-import { ArgumentError, limitBounds, parseCount, parseDuration } from "../parse-args.js";
+import { ArgumentError, limitBounds, parseCount, parseDollars, parseDuration } from "../parse-args.js";
 
 /** Which flags a verb takes, by group. */
 export type FlagGroup = "limits" | "check";
@@ -6,6 +6,7 @@ export type FlagGroup = "limits" | "check";
 /** How a flag's value is written: a count, a duration, a (quoted) text, or nothing (a switch). */
 type FlagValue =
   | { kind: "count"; max: number }
+  | { kind: "dollars"; max: number }
   | { kind: "duration" }
   | { kind: "text" }
   | { kind: "switch" };
@@ -14,6 +15,11 @@ type FlagValue =
 export const flags = {
   "--max-turns": { field: "maxTurns", group: "limits", value: { kind: "count", max: limitBounds.maxTurns } },
   "--budget": { field: "budget", group: "limits", value: { kind: "count", max: limitBounds.tokenBudget } },
+  "--budget-usd": {
+    field: "budgetUsd",
+    group: "limits",
+    value: { kind: "dollars", max: limitBounds.budgetUsd },
+  },
   "--time": { field: "time", group: "limits", value: { kind: "duration" } },
   "--max-wait": { field: "maxWait", group: "limits", value: { kind: "duration" } },
   "--check": { field: "check", group: "check", value: { kind: "text" } },
@@ -71,6 +77,7 @@ export function parseArgs(args: string, groups: readonly FlagGroup[]): ParsedArg
 
 function read(flag: string, value: FlagValue, text: string): string | number {
   if (value.kind === "count") return parseCount(text, flag, value.max);
+  if (value.kind === "dollars") return parseDollars(text, flag, value.max);
   if (value.kind === "duration") {
     parseDuration(text, flag);
     return text.toLowerCase();

@@ -117,13 +117,13 @@ describe("the goal's verbs, defined once", () => {
     expect(parseGoalCommand("goal-lease", "resume --max-turns lots")).toEqual({
       verb: "resume",
       error:
-        'Usage error: --max-turns needs a whole number from 1 to 1,000, not "lots". Usage: /goal-lease resume [note] [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--check COMMAND] [--check-shell] [--check-timeout DURATION]',
+        'Usage error: --max-turns needs a whole number from 1 to 1,000, not "lots". Usage: /goal-lease resume [note] [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--budget-usd DOLLARS] [--check COMMAND] [--check-shell] [--check-timeout DURATION]',
     });
     expect(parseGoalCommand("goal", "launch")).toEqual({
       error: 'Usage error: unknown subcommand "launch". Type /goal help for the usage.',
     });
     expect(goalUsage("objective").split("\n")[0]).toBe(
-      "/objective start <objective> [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--check COMMAND] [--check-shell] [--check-timeout DURATION]",
+      "/objective start <objective> [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--budget-usd DOLLARS] [--check COMMAND] [--check-shell] [--check-timeout DURATION]",
     );
   });
 });

@@ -57,6 +57,7 @@ const check = {
 const limits = {
   maxTurns: z.optional(count(limitBounds.maxTurns)),
   budget: z.optional(count(limitBounds.tokenBudget)),
+  budgetUsd: z.optional(z.number().check(z.positive(), z.maximum(limitBounds.budgetUsd, "at most $100,000"))),
   time: z.optional(duration),
   maxWait: z.optional(duration),
 };
@@ -70,7 +71,7 @@ const limits = {
 export const goalVerbs = {
   start: {
     synopsis:
-      "start <objective> [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--check COMMAND] [--check-shell] [--check-timeout DURATION]",
+      "start <objective> [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--budget-usd DOLLARS] [--check COMMAND] [--check-shell] [--check-timeout DURATION]",
     args: "objective",
     flags: ["limits", "check"],
     about: "start a goal",
@@ -98,7 +99,7 @@ export const goalVerbs = {
   },
   resume: {
     synopsis:
-      "resume [note] [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--check COMMAND] [--check-shell] [--check-timeout DURATION]",
+      "resume [note] [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--budget-usd DOLLARS] [--check COMMAND] [--check-shell] [--check-timeout DURATION]",
     args: "note",
     flags: ["limits", "check"],
     about: "resume a stopped goal, granting more of each limit given",
