@@ -1,3 +1,4 @@
+import { GoalLeaseError } from "@goal-lease/sdk/errors";
 import type { GoalLimits } from "./goal.js";
 
 /** Hard upper bounds on what a user may ask for. */
@@ -9,9 +10,16 @@ export const limitBounds = Object.freeze({
   budgetUsd: 100_000,
 });
 
-/** A user's arguments could not be parsed; `message` says what was wrong. */
-export class ArgumentError extends Error {
+/**
+ * A user's arguments could not be parsed; `message` says what was wrong. A `GoalLeaseError` (code
+ * `invalid_argument`), from the SDK's errors entry alone, so a page that parses goal commands loads no host.
+ */
+export class ArgumentError extends GoalLeaseError {
   override readonly name = "ArgumentError";
+
+  constructor(message: string) {
+    super({ code: "invalid_argument", message });
+  }
 }
 
 /** The limit flags as a change carries them: counts as numbers, durations as the person wrote them. */
