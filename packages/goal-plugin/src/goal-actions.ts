@@ -62,6 +62,7 @@ export class GoalActions {
     objective: string,
     flags: GoalLimitChanges,
     check?: CheckChange,
+    notify?: string,
   ): Promise<GoalReply> {
     const { store } = this.#controller;
     let blocking: Goal | undefined;
@@ -72,6 +73,7 @@ export class GoalActions {
       }
       const goal = newGoal(objective, { ...this.#defaults, ...flags }, this.#controller.now());
       if (check) goal.check = applyCheck(undefined, check);
+      if (notify !== undefined) goal.notify = notify;
       return goal;
     });
     if (blocking || !created) {
@@ -109,6 +111,7 @@ export class GoalActions {
     note: string,
     flags: GoalLimitChanges,
     check?: CheckChange,
+    notify?: string,
   ): Promise<GoalReply> {
     const { store } = this.#controller;
     const current = await store.read(context);
@@ -178,6 +181,7 @@ export class GoalActions {
       // A check the stop cut short does not decide the resumed goal; a new one given replaces the old.
       delete goal.check?.running;
       if (check) goal.check = applyCheck(goal.check, check);
+      if (notify !== undefined) goal.notify = notify;
       delete goal.usageLimitedTurns;
       setStatus(goal, "active", "user", note || "resumed by the user", now);
       return goal;

@@ -1,7 +1,7 @@
 import { ArgumentError, limitBounds, parseCount, parseDollars, parseDuration } from "../parse-args.js";
 
 /** Which flags a verb takes, by group. */
-export type FlagGroup = "limits" | "check";
+export type FlagGroup = "limits" | "check" | "notify";
 
 /** How a flag's value is written: a count, a duration, a (quoted) text, or nothing (a switch). */
 type FlagValue =
@@ -25,6 +25,7 @@ export const flags = {
   "--check": { field: "check", group: "check", value: { kind: "text" } },
   "--check-shell": { field: "checkShell", group: "check", value: { kind: "switch" } },
   "--check-timeout": { field: "checkTimeout", group: "check", value: { kind: "duration" } },
+  "--notify": { field: "notify", group: "notify", value: { kind: "text" } },
 } as const satisfies Record<string, { field: string; group: FlagGroup; value: FlagValue }>;
 
 type FlagName = keyof typeof flags;

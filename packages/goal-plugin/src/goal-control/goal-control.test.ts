@@ -41,16 +41,28 @@ const check = fc.record(
   { requiredKeys: [] },
 );
 
+// Where the person is told: `desktop`, any web address (paths, queries and fragments), or anything at all.
+const notify = fc.record(
+  {
+    notify: fc.oneof(
+      fc.constant("desktop"),
+      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      hostile,
+    ),
+  },
+  { requiredKeys: [] },
+);
+
 /** Random changes of every verb, read by the verb's schema as any sender's would be. */
 const changes: fc.Arbitrary<GoalChange> = fc
   .oneof(
     fc.record({
       verb: fc.constant("start"),
-      input: fc.tuple(hostile, limits).map(([objective, l]) => ({ objective, ...l })),
+      input: fc.tuple(hostile, limits, notify).map(([objective, l, n]) => ({ objective, ...l, ...n })),
     }),
     fc.record({
       verb: fc.constant("resume"),
-      input: fc.tuple(noteInput, limits).map(([n, l]) => ({ ...n, ...l })),
+      input: fc.tuple(noteInput, limits, notify).map(([n, l, to]) => ({ ...n, ...l, ...to })),
     }),
     fc.record({ verb: fc.constantFrom("pause", "wake", "done"), input: noteInput }),
     fc.record({
@@ -117,13 +129,13 @@ describe("the goal's verbs, defined once", () => {
     expect(parseGoalCommand("goal-lease", "resume --max-turns lots")).toEqual({
       verb: "resume",
       error:
-        'Usage error: --max-turns needs a whole number from 1 to 1,000, not "lots". Usage: /goal-lease resume [note] [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--budget-usd DOLLARS] [--check COMMAND] [--check-shell] [--check-timeout DURATION]',
+        'Usage error: --max-turns needs a whole number from 1 to 1,000, not "lots". Usage: /goal-lease resume [note] [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--budget-usd DOLLARS] [--check COMMAND] [--check-shell] [--check-timeout DURATION] [--notify URL|desktop]',
     });
     expect(parseGoalCommand("goal", "launch")).toEqual({
       error: 'Usage error: unknown subcommand "launch". Type /goal help for the usage.',
     });
     expect(goalUsage("objective").split("\n")[0]).toBe(
-      "/objective start <objective> [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--budget-usd DOLLARS] [--check COMMAND] [--check-shell] [--check-timeout DURATION]",
+      "/objective start <objective> [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--budget-usd DOLLARS] [--check COMMAND] [--check-shell] [--check-timeout DURATION] [--notify URL|desktop]",
     );
   });
 });

@@ -23,11 +23,11 @@ export async function runGoalVerb(
       };
     case "start": {
       const { objective, ...rest } = change.input;
-      return actions.start(context, objective, limitsOf(rest), checkOf(rest));
+      return actions.start(context, objective, limitsOf(rest), checkOf(rest), rest.notify);
     }
     case "resume": {
       const { note = "", ...rest } = change.input;
-      return actions.resume(context, note, limitsOf(rest), checkOf(rest));
+      return actions.resume(context, note, limitsOf(rest), checkOf(rest), rest.notify);
     }
     case "pause":
     case "wake":

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { isNotifyTarget, maxNotifyTargetChars, notifyTargetProblem } from "../goal-notify/target.js";
 import { limitBounds, parseDuration } from "../parse-args.js";
 
 /** Longest objective a user may set. */
@@ -54,6 +55,19 @@ const check = {
   checkTimeout: z.optional(duration),
 };
 
+// Where the person is told when the goal stops on its own. Never the model's.
+const notify = {
+  notify: z.optional(
+    z
+      .string()
+      .check(
+        z.trim(),
+        z.maxLength(maxNotifyTargetChars, `a notify target has at most ${maxNotifyTargetChars} characters`),
+        z.refine(isNotifyTarget, notifyTargetProblem),
+      ),
+  ),
+};
+
 const limits = {
   maxTurns: z.optional(count(limitBounds.maxTurns)),
   budget: z.optional(count(limitBounds.tokenBudget)),
@@ -71,13 +85,13 @@ const limits = {
 export const goalVerbs = {
   start: {
     synopsis:
-      "start <objective> [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--budget-usd DOLLARS] [--check COMMAND] [--check-shell] [--check-timeout DURATION]",
+      "start <objective> [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--budget-usd DOLLARS] [--check COMMAND] [--check-shell] [--check-timeout DURATION] [--notify URL|desktop]",
     args: "objective",
-    flags: ["limits", "check"],
+    flags: ["limits", "check", "notify"],
     about: "start a goal",
     changes: true,
     remote: false,
-    input: z.strictObject({ objective, ...limits, ...check }),
+    input: z.strictObject({ objective, ...limits, ...check, ...notify }),
   },
   status: {
     synopsis: "[status]",
@@ -99,13 +113,13 @@ export const goalVerbs = {
   },
   resume: {
     synopsis:
-      "resume [note] [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--budget-usd DOLLARS] [--check COMMAND] [--check-shell] [--check-timeout DURATION]",
+      "resume [note] [--max-turns N] [--budget TOKENS] [--time DURATION] [--max-wait DURATION] [--budget-usd DOLLARS] [--check COMMAND] [--check-shell] [--check-timeout DURATION] [--notify URL|desktop]",
     args: "note",
-    flags: ["limits", "check"],
+    flags: ["limits", "check", "notify"],
     about: "resume a stopped goal, granting more of each limit given",
     changes: true,
     remote: true,
-    input: z.strictObject({ note, ...limits, ...check }),
+    input: z.strictObject({ note, ...limits, ...check, ...notify }),
   },
   wake: {
     synopsis: "wake [note]",

@@ -1,33 +1,12 @@
-import {
-  type HostStore,
-  type JsonValue,
-  MemoryStore,
-  type StateWriteResult,
-  type WriteOptions,
-} from "@goal-lease/sdk";
-import {
-  createTestHost,
-  FakeClock,
-  ScriptedModel,
-  type ScriptedStep,
-  type TestHost,
-} from "@goal-lease/sdk/testing";
+import { type JsonValue, MemoryStore, type StateWriteResult, type WriteOptions } from "@goal-lease/sdk";
+import { createTestHost, ScriptedModel } from "@goal-lease/sdk/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { owner, report, storedGoalWithEvents } from "../../test/goal-harness.js";
-import { startReceiver } from "../../test/notify/receiver.js";
+import { cleanUp, notifiedHost, receiver, testSecret as secret } from "../../test/notify/notified-host.js";
 import { createGoalPlugin, type Goal } from "../index.js";
-import {
-  GoalNotifier,
-  type GoalNotifierOptions,
-  notifyRetryDelayMs,
-  notifyRetryWindowMs,
-} from "./goal-notifier.js";
+import { GoalNotifier, notifyRetryDelayMs, notifyRetryWindowMs } from "./goal-notifier.js";
 
-const secret = "a-test-secret-of-some-length";
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+afterEach(cleanUp);
 
 /** A store that keeps every goal value written, in order: what each single write carried. */
 class RecordingStore extends MemoryStore {
@@ -45,48 +24,6 @@ class RecordingStore extends MemoryStore {
       this.goalWrites.push(structuredClone(value) as unknown as Goal);
     return result;
   }
-}
-
-async function receiver() {
-  const started = await startReceiver(secret);
-  cleanups.push(started.close);
-  return started;
-}
-
-/** A test host with the goal plugin, its notifier on the host's fake clock, session s1 open. */
-async function notifiedHost(
-  steps: ScriptedStep[],
-  options: GoalNotifierOptions & { store?: HostStore } = {},
-): Promise<
-  TestHost & { notifier: GoalNotifier; send(text: string): Promise<string>; drain(): Promise<void> }
-> {
-  const clock = new FakeClock();
-  const notifier = new GoalNotifier({ clock, settings: async () => ({ secret }), ...options });
-  const test = await createTestHost({
-    model: new ScriptedModel(steps),
-    clock,
-    store: options.store,
-    plugins: [createGoalPlugin({ notifier })],
-  });
-  cleanups.push(() => test.dispose());
-  await test.host.openSession({ sessionKey: "s1" });
-  return {
-    ...test,
-    notifier,
-    async send(text) {
-      const result = await test.host.send({ sessionKey: "s1", text, sender: owner });
-      return result.kind === "command" ? result.command.reply : result.turn.text;
-    },
-    /** Runs the host until it settles and every delivery has ended, moving the fake clock for retries. */
-    async drain() {
-      await test.settle();
-      for (const deadline = Date.now() + 10_000; notifier.busy; ) {
-        if (Date.now() > deadline) throw new Error("the deliveries did not end");
-        if (clock.pendingTimers > 0) await clock.runNext();
-        else await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    },
-  };
 }
 
 describe("a goal that stops on its own", () => {

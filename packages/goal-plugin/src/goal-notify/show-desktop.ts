@@ -32,11 +32,12 @@ export function showDesktopNotification(
   title: string,
   text: string,
   timeoutMs: number,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<AttemptResult> {
-  const command = desktopCommand(title, text);
+  const command = desktopCommand(title, text, process.platform, env);
   if ("none" in command) return Promise.resolve({ result: "skipped", outcome: command.none });
   return new Promise((resolve) => {
-    execFile(command.program, command.args, { timeout: timeoutMs, windowsHide: true }, (error) => {
+    execFile(command.program, command.args, { timeout: timeoutMs, windowsHide: true, env }, (error) => {
       if (!error) resolve({ result: "sent", outcome: `shown by ${command.program}` });
       else if ((error as NodeJS.ErrnoException).code === "ENOENT") {
         resolve({ result: "skipped", outcome: `no ${command.program} here` });
