@@ -49,7 +49,7 @@ export class MemoryState {
   /** The last `limit` entries of a log, oldest first; fresh copies. */
   readLog(pluginId: string, scope: string, key: string, limit: number): JsonValue[] {
     const log = this.#logs.get(stateId(pluginId, scope, key)) ?? [];
-    return log.slice(-Math.max(0, limit)).map((json) => JSON.parse(json) as JsonValue);
+    return (limit > 0 ? log.slice(-limit) : []).map((json) => JSON.parse(json) as JsonValue);
   }
 
   #append(id: string, entries: readonly JsonValue[]): void {
