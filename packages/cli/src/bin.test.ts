@@ -45,7 +45,7 @@ describe("the goal-lease process", () => {
     const args = [...(asRoot ? ["--reuid=65534", "--regid=65534", "--clear-groups", node] : []), bin];
     const output = execFileSync(command, [...args, "status", "--store", store], { encoding: "utf8" });
     expect(output).toMatch(
-      /^SESSION\s+STATUS\s+TURNS\s+OBJECTIVE\n\S+\s+turn_limited\s+1\/1\s+"tidy the docs"\n$/,
+      /^SESSION\s+STATUS\s+TURNS\s+SPENT\s+OBJECTIVE\n\S+\s+turn_limited\s+1\/1\s+unknown\s+"tidy the docs"\n$/,
     );
     expect(readdirSync(folder)).toEqual(["state.db"]);
     chmodSync(folder, 0o755);

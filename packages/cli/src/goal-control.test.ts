@@ -51,7 +51,7 @@ describe("goal commands from any shell", () => {
     const list = createTestIo();
     await runCli(list.io, ["status", "--store", join(directory, "wake.db")]);
     expect(list.stdout()).toMatch(
-      /^SESSION\s+STATUS\s+TURNS\s+OBJECTIVE\ns1\s+waiting (59m 5\d|1h 00)m?s?\s+1\/10\s+"ship it"\n$/,
+      /^SESSION\s+STATUS\s+TURNS\s+SPENT\s+OBJECTIVE\ns1\s+waiting (59m 5\d|1h 00)m?s?\s+1\/10\s+\S+\s+"ship it"\n$/,
     );
     expect((await cli("status")).stdout).toMatch(/Status: waiting \(wakes in (59m 5\ds|1h 00m); for "CI"\)/);
     expect(await cli("wake", "--note", "CI is green")).toEqual({

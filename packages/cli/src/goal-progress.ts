@@ -5,8 +5,9 @@ import {
   type Goal,
   hasWakeTime,
   readStoredGoal,
+  spendText,
 } from "@goal-lease/goal-plugin";
-import type { Host, HostStore } from "@goal-lease/sdk";
+import { formatUsd, type Host, type HostStore } from "@goal-lease/sdk";
 
 /** One thing worth telling a person or a script while a goal runs. */
 export type ProgressEvent =
@@ -43,6 +44,10 @@ export interface ProgressGoal {
   maxTurns: number;
   tokensUsed: number;
   tokenBudget: number;
+  /** The spend as a person reads it: `$0.42`, or `unknown (…)` for turns on a model with no price. */
+  spend: string;
+  /** The goal's dollar ceiling, if it has one. */
+  budgetUsd?: number;
   lastNote: string | null;
   stopReason?: string;
   /** For a goal that waits (for what the model asked, or a usage limit's retry): how long until it goes on. */
@@ -59,15 +64,19 @@ export function summarize(goal: Goal, now = Date.now()): ProgressGoal {
     maxTurns: goal.limits.maxTurns,
     tokensUsed: goal.tokensUsed,
     tokenBudget: goal.limits.tokenBudget,
+    spend: spendText(goal),
+    ...(goal.limits.budgetUsd === undefined ? {} : { budgetUsd: goal.limits.budgetUsd }),
     lastNote: goal.lastNote,
     stopReason: goal.statusReason,
   };
 }
 
-/** `3/10 continuations · 1,234/500,000 tokens · 12s/1h 00m` */
+/** `3/10 continuations · 1,234/500,000 tokens · 12s/1h 00m`, and `· $0.12/$5.00` with a dollar budget. */
 export function statusLine(goal: Goal, now: number): string {
   const elapsed = elapsedMs(goal, now);
-  return `${goal.continuations}/${goal.limits.maxTurns} continuations · ${formatCount(goal.tokensUsed)}/${formatCount(goal.limits.tokenBudget)} tokens · ${formatDuration(elapsed)}/${formatDuration(goal.limits.timeBudgetMs)}`;
+  const budget = goal.limits.budgetUsd;
+  const dollars = budget === undefined ? "" : ` · ${spendText(goal)}/${formatUsd(budget)}`;
+  return `${goal.continuations}/${goal.limits.maxTurns} continuations · ${formatCount(goal.tokensUsed)}/${formatCount(goal.limits.tokenBudget)} tokens${dollars} · ${formatDuration(elapsed)}/${formatDuration(goal.limits.timeBudgetMs)}`;
 }
 
 /** Reports each continuation turn of the session's goal as it starts; returns the unsubscribe function. */

@@ -12,6 +12,7 @@ import {
   type Model,
   openStore as openStoreAt,
   type PluginDefinition,
+  type PriceTable,
 } from "@goal-lease/sdk";
 
 /** A host as the CLI runs it: the goal plugin loaded, over the store the user chose. */
@@ -36,6 +37,8 @@ export async function openCliHost(options: {
   requestTimeoutMs?: number;
   /** Plugins to load beside the goal plugin (`--plugin`). */
   plugins?: readonly PluginDefinition[];
+  /** What turns are charged at (`--prices`); the shipped table unless set. */
+  prices?: PriceTable;
 }): Promise<CliHost> {
   const location = options.inMemory ? "memory" : (options.storePath ?? defaultStoreLocation(options.env));
   const store = options.inMemory ? new MemoryStore() : await openStoreAt(location);
@@ -44,7 +47,8 @@ export async function openCliHost(options: {
     const limits =
       options.requestTimeoutMs === undefined ? {} : { modelTimeoutMs: 3 * options.requestTimeoutMs + 30_000 };
     const plugins = [createGoalPlugin(), ...(options.plugins ?? [])];
-    const host = await createHost({ model: options.model, store, limits, plugins });
+    const prices = options.prices === undefined ? {} : { prices: options.prices };
+    const host = await createHost({ model: options.model, store, limits, plugins, ...prices });
     return {
       host,
       store,

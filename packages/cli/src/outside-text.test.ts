@@ -133,7 +133,7 @@ describe("text from outside, on the terminal", () => {
 
     const list = await cli(["status"]);
     expectNoneRaw(list.printed);
-    expect(list.printed).toMatch(/^s\s+done\s+1\/10\s+"ship \\u001b\[31mred\\u009b2J/m);
+    expect(list.printed).toMatch(/^s\s+done\s+1\/10\s+\S+\s+"ship \\u001b\[31mred\\u009b2J/m);
 
     const log = await cli(["events", "--session", "s"]);
     expectNoneRaw(log.printed);

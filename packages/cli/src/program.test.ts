@@ -145,6 +145,40 @@ describe("goal-lease run", () => {
     expect(test.stdout()).toContain("■ goal budget_limited");
   });
 
+  it("stops at --budget-usd, at or under it, on a model priced by --prices, showing dollars beside tokens", async () => {
+    const prices = join(directory, "prices.json");
+    // The demo model at $10 a million tokens either way: each of its turns is about a tenth of a cent.
+    writeFileSync(
+      prices,
+      JSON.stringify({ asOf: "2030-01-01", models: { "demo (scripted, no AI)": { input: 10, output: 10 } } }),
+    );
+    const test = createTestIo();
+    const store = freshStore();
+    const args = ["run", "tidy the docs", "--budget-usd", "0.004", "--prices", prices, "--store", store];
+    const code = await runCli(test.io, [...args, "--session", "usd"]);
+    expect(code).toBe(exitCodes.limitReached);
+    const out = test.stdout();
+    expect(out).toMatch(/tokens · \$0\.\d+\/\$0\.004 · 1\/10 continuations/);
+    expect(out).toMatch(/■ goal budget_limited: \$0\.\d+ of \$0\.004 spent/);
+    const status = createTestIo();
+    await runCli(status.io, ["status", "--store", store, "--session", "usd"]);
+    const spent = /Cost\s+\[#+-*\] \$(0\.\d+)\/\$0\.004/.exec(status.stdout());
+    expect(Number(spent?.[1])).toBeGreaterThan(0);
+    expect(Number(spent?.[1])).toBeLessThanOrEqual(0.004);
+  });
+
+  it("refuses a price file it cannot use, in one line that names it", async () => {
+    const prices = join(directory, "bad-prices.json");
+    writeFileSync(prices, '{"asOf": "2030-01-01", "models": {"m": {"input": -1, "output": 1}}}');
+    const test = createTestIo();
+    const code = await runCli(test.io, ["run", "x", "--prices", prices, "--store", freshStore()]);
+    expect(code).toBe(exitCodes.error);
+    expect(test.stderr()).toMatch(
+      /^error: The prices in .*bad-prices\.json cannot be used: models\.m\.input:/,
+    );
+    expect(test.stderr().trim().split("\n")).toHaveLength(1);
+  });
+
   it("prints one JSON event per line with --json", async () => {
     const test = createTestIo();
     const code = await runCli(test.io, [
@@ -249,7 +283,7 @@ describe("reading the store", () => {
     const status = createTestIo();
     expect(await runCli(status.io, ["status", "--store", store])).toBe(0);
     expect(status.stdout()).toMatch(
-      /^SESSION\s+STATUS\s+TURNS\s+OBJECTIVE\ndocs\s+turn_limited\s+2\/2\s+"tidy the docs"\n$/,
+      /^SESSION\s+STATUS\s+TURNS\s+SPENT\s+OBJECTIVE\ndocs\s+turn_limited\s+2\/2\s+unknown\s+"tidy the docs"\n$/,
     );
 
     const full = createTestIo();

@@ -1,11 +1,14 @@
 import {
   type GoalChange,
   goalVerbs,
+  limitBounds,
   parseCount,
+  parseDollars,
   parseDuration,
   type RemoteGoalVerb,
   remoteGoalVerbs,
 } from "@goal-lease/goal-plugin";
+import { defaultPrices } from "@goal-lease/sdk";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { type CliIo, printable, writeLine } from "./cli-io.js";
 import { type ChatOptions, runChat } from "./commands/chat.js";
@@ -60,6 +63,11 @@ export function createProgram(io: CliIo): Command {
       .argument("<objective>", "what the goal should achieve")
       .option("--max-turns <n>", "continuation cap", countParser("--max-turns", 1_000))
       .option("--budget <tokens>", "token budget, e.g. 50k", countParser("--budget", 100_000_000))
+      .option(
+        "--budget-usd <dollars>",
+        "dollar budget at the model's prices, e.g. 5 (the first budget reached stops the goal)",
+        dollarsParser("--budget-usd"),
+      )
       .option("--time <duration>", "wall-clock budget, e.g. 30m or 1h30m", durationParser)
       .option("--session <key>", "session to run in (a new one by default)")
       .option("--json", "print one JSON event per line"),
@@ -76,6 +84,7 @@ export function createProgram(io: CliIo): Command {
       .requiredOption("--session <key>", "the session whose goal to resume")
       .option("--max-turns <n>", "more continuations", countParser("--max-turns", 1_000))
       .option("--budget <tokens>", "more tokens, e.g. 50k", countParser("--budget", 100_000_000))
+      .option("--budget-usd <dollars>", "more dollars, e.g. 2.50", dollarsParser("--budget-usd"))
       .option("--time <duration>", "more wall-clock time, e.g. 30m", durationParser)
       .option("--json", "print one JSON event per line"),
   ).action(async (options: RunFlags) => {
@@ -193,10 +202,10 @@ export function createProgram(io: CliIo): Command {
 /** What `run` and `resume` pass on from their flags. */
 function runOptionsOf(options: RunFlags): RunFlags {
   const { model, baseUrl, apiKey, store, session, maxTurns, budget, time, json, timeout } = options;
-  const { check, checkShell, checkTimeout } = options;
+  const { check, checkShell, checkTimeout, budgetUsd, prices } = options;
   return {
     ...{ model, baseUrl, apiKey, store, session, maxTurns, budget, time, json, timeout },
-    ...{ check, checkShell, checkTimeout },
+    ...{ check, checkShell, checkTimeout, budgetUsd, prices },
   };
 }
 
@@ -224,7 +233,21 @@ function withModelOptions(command: Command): Command {
     .option(
       "--store <store>",
       "the store: a file, or a postgres:// URL (default $GOAL_LEASE_STORE, else ~/.goal-lease/state.db)",
+    )
+    .option(
+      "--prices <file>",
+      `model prices, a JSON file laid over the ones shipped (dated ${defaultPrices.asOf}); default $GOAL_LEASE_PRICES`,
     );
+}
+
+function dollarsParser(flag: string) {
+  return (value: string) => {
+    try {
+      return parseDollars(value, flag, limitBounds.budgetUsd);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
 }
 
 function countParser(flag: string, max: number) {

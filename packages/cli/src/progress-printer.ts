@@ -1,4 +1,5 @@
 import { formatCount, formatDuration } from "@goal-lease/goal-plugin";
+import { formatUsd } from "@goal-lease/sdk";
 import type { ChalkInstance } from "chalk";
 import { printable } from "./cli-io.js";
 import type { ProgressEvent, ProgressGoal } from "./goal-progress.js";
@@ -22,9 +23,11 @@ export function printProgress(
         if (event.kind === "continuation" && goal?.lastNote && goal.lastNote !== text)
           say(colour.dim(`  note: ${printable(goal.lastNote)}`));
         if (goal) {
+          const dollars =
+            goal.budgetUsd === undefined ? goal.spend : `${goal.spend}/${formatUsd(goal.budgetUsd)}`;
           say(
             colour.dim(
-              `  ${formatCount(goal.tokensUsed)}/${formatCount(goal.tokenBudget)} tokens · ${goal.continuations}/${goal.maxTurns} continuations`,
+              `  ${formatCount(goal.tokensUsed)}/${formatCount(goal.tokenBudget)} tokens · ${dollars} · ${goal.continuations}/${goal.maxTurns} continuations`,
             ),
           );
           if (goal.wakeInMs !== undefined) say(colour.cyan(waitLine(goal, goal.wakeInMs)));

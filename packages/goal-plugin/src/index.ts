@@ -48,5 +48,6 @@ export { createGoalPlugin, defaultGoalLimits, type GoalPluginOptions } from "./g
 export { goalEvents, goalStateLocation, readStoredGoal, readStoredGoalEvents } from "./goal-reader.js";
 export { maxNoteChars } from "./goal-status-tool.js";
 export { GoalFormatError } from "./goal-store.js";
-export { ArgumentError, parseCount, parseDuration } from "./parse-args.js";
+export { ArgumentError, limitBounds, parseCount, parseDollars, parseDuration } from "./parse-args.js";
+export { spendText } from "./spend-text.js";
 export { eventsText as renderGoalEvents, statusText as renderGoalStatus } from "./status-text.js";

@@ -5,6 +5,21 @@ export function formatCount(count: number): string {
   return String(count);
 }
 
+/** 12.345 → "$12.35", 0.0421 → "$0.0421": cents, and up to 4 decimals below a dollar. */
+export function formatUsd(dollars: number): string {
+  if (dollars === 0) return "$0";
+  if (dollars >= 1) return `$${dollars.toFixed(2)}`;
+  if (dollars < 0.0001) return "<$0.0001";
+  return `$${dollars.toFixed(4).replace(/(\.\d\d(?:\d*[1-9])?)0*$/, "$1")}`;
+}
+
+/** A goal's spend: dollars, with turns on a model with no price said as unknown, never read as $0. */
+export function formatSpend(goal: { costUsd: number; unpricedTurns: number }): string {
+  if (goal.unpricedTurns === 0) return formatUsd(goal.costUsd);
+  const turns = `${goal.unpricedTurns} unpriced turn${goal.unpricedTurns === 1 ? "" : "s"}`;
+  return goal.costUsd > 0 ? `${formatUsd(goal.costUsd)} + ${turns}` : `unknown (${turns})`;
+}
+
 /** 95_000 → "1m 35s", 7_200_000 → "2h". */
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1_000));

@@ -1,5 +1,5 @@
 import type { GoalSummary } from "./api.js";
-import { formatCount, formatDuration, formatTime } from "./format.js";
+import { formatCount, formatDuration, formatSpend, formatTime, formatUsd } from "./format.js";
 import { ProgressBar } from "./progress-bar.js";
 import { statusLabel, statusTone } from "./status.js";
 import { TokenChart } from "./token-chart.js";
@@ -42,6 +42,19 @@ export function GoalCard(props: {
         limit={goal.tokenBudget}
         text={`${formatCount(goal.tokensUsed)}/${formatCount(goal.tokenBudget)}`}
       />
+      {goal.budgetUsd === null ? (
+        <p class="spend" data-field="spend">
+          Spent {formatSpend(goal)}
+        </p>
+      ) : (
+        <ProgressBar
+          name="dollars"
+          label="Spent"
+          used={goal.costUsd}
+          limit={goal.budgetUsd}
+          text={`${formatSpend(goal)}/${formatUsd(goal.budgetUsd)}`}
+        />
+      )}
       <ProgressBar
         name="time"
         label="Time"

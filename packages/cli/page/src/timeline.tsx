@@ -1,5 +1,5 @@
 import type { GoalEvent } from "./api.js";
-import { formatCount, formatDuration, formatTime } from "./format.js";
+import { formatCount, formatDuration, formatTime, formatUsd } from "./format.js";
 import { statusLabel } from "./status.js";
 
 /** What one event says, in a line. Kinds this page does not know yet are shown by their type. */
@@ -24,19 +24,21 @@ export function describeEvent(event: GoalEvent): string {
     case "continuation-started":
       return `Turn ${event.turn} started`;
     case "continuation-ended":
-      return `Turn ${event.turn} ended: ${formatCount(event.inputTokens)} in, ${formatCount(event.outputTokens)} out, ${formatDuration(event.durationMs)}`;
+      return `Turn ${event.turn} ended: ${formatCount(event.inputTokens)} in, ${formatCount(event.outputTokens)} out${typeof event.costUsd === "number" ? `, ${formatUsd(event.costUsd)}` : ""}, ${formatDuration(event.durationMs)}`;
     case "continuation-failed":
       return `Turn ${event.turn} failed: ${event.message}`;
     case "user-preempted":
       return "A user message came first";
     case "limits-raised":
-      return `Limits raised: ${event.maxTurns} turns, ${formatCount(event.tokenBudget)} tokens, ${formatDuration(event.timeBudgetMs)}`;
+      return `Limits raised: ${event.maxTurns} turns, ${formatCount(event.tokenBudget)} tokens${event.budgetUsd === undefined ? "" : `, ${formatUsd(event.budgetUsd)}`}, ${formatDuration(event.timeBudgetMs)}`;
     case "wake-requested":
       return `Wake requested${event.note ? `: ${event.note}` : ""}`;
     case "usage-limited":
       return `Turn ${event.turn} refused for a usage limit${event.retryAfterMs === undefined ? "" : `, retry in ${formatDuration(event.retryAfterMs)}`}: ${event.message}`;
     case "wrap-up":
-      return `${formatCount(event.tokensLeft)} tokens left: the next turn wraps up`;
+      return event.usdLeft === undefined
+        ? `${formatCount(event.tokensLeft)} tokens left: the next turn wraps up`
+        : `${formatUsd(event.usdLeft)} left: the next turn wraps up`;
     default:
       return (event as { type: string }).type;
   }

@@ -6,11 +6,15 @@ import { reportContinuationStarts, statusLine, summarize, watchGoal } from "../g
 import { resolveModel } from "../model-spec.js";
 import { openCliHost } from "../open-host.js";
 import { loadPluginModules } from "../plugin-modules.js";
+import { loadPrices } from "../prices-option.js";
 import { printProgress } from "../progress-printer.js";
 import type { RunFlags } from "./run.js";
 
 /** What `chat` takes from its flags: the model and store flags `run` takes, and plugins to load. */
-export type ChatOptions = Pick<RunFlags, "model" | "baseUrl" | "apiKey" | "store" | "session" | "timeout"> & {
+export type ChatOptions = Pick<
+  RunFlags,
+  "model" | "baseUrl" | "apiKey" | "store" | "session" | "timeout" | "prices"
+> & {
   plugin?: string[];
 };
 
@@ -34,6 +38,7 @@ export async function runChat(io: CliIo, options: ChatOptions): Promise<void> {
     env: io.env,
     requestTimeoutMs: options.timeout,
     plugins,
+    prices: loadPrices(options.prices, io.env),
   });
   const sessionKey = options.session ?? "chat";
   // A change made from another shell (goal-lease pause, the dashboard) shows here as it is applied; those

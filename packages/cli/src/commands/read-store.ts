@@ -6,7 +6,7 @@ import {
   renderGoalEvents,
   renderGoalStatus,
 } from "@goal-lease/goal-plugin";
-import { GoalLeaseError, type HostStore } from "@goal-lease/sdk";
+import { formatUsd, GoalLeaseError, type HostStore } from "@goal-lease/sdk";
 import { type CliIo, printable, writeLine } from "../cli-io.js";
 import { openStore } from "../open-host.js";
 
@@ -25,16 +25,17 @@ export async function showStatus(io: CliIo, options: { session?: string; store?:
       const goal = await readStoredGoal(store, session.sessionKey);
       if (!goal) continue;
       const used = `${goal.continuations}/${goal.limits.maxTurns}`;
+      const spent = compactSpend(goal);
       const status = hasWakeTime(goal)
         ? `${goal.status} ${formatDuration(Math.max(0, goal.wakeAt - now))}`
         : goal.status;
       const objective = printable(JSON.stringify(goal.objective.slice(0, 60)));
-      rows.push(statusRow(session.sessionKey, status, used, objective));
+      rows.push(statusRow(session.sessionKey, status, used, spent, objective));
     }
     writeLine(
       io.stdout,
       rows.length > 0
-        ? [statusRow("SESSION", "STATUS", "TURNS", "OBJECTIVE"), ...rows].join("\n")
+        ? [statusRow("SESSION", "STATUS", "TURNS", "SPENT", "OBJECTIVE"), ...rows].join("\n")
         : 'No goals yet. Start one with: goal-lease run "<objective>"',
     );
   });
@@ -91,11 +92,17 @@ export async function showSessions(io: CliIo, options: { store?: string }): Prom
 }
 
 // A goal that waits shows how long until it goes on: "waiting 9m 58s", "usage_limited 4m 59s".
-const statusRow = (session: string, status: string, turns: string, objective: string) =>
-  `${session.padEnd(24)} ${status.padEnd(24)} ${turns.padEnd(7)} ${objective}`;
+const statusRow = (session: string, status: string, turns: string, spent: string, objective: string) =>
+  `${session.padEnd(24)} ${status.padEnd(24)} ${turns.padEnd(7)} ${spent.padEnd(10)} ${objective}`;
 
 const sessionRow = (session: string, created: string, state: string, agent: string, goal: string) =>
   `${session.padEnd(24)} ${created.padEnd(16)}  ${state.padEnd(6)} ${agent.padEnd(8)} ${goal}`;
+
+/** A goal's spend in a column: `$0.42`, `$0.42+?` with turns on a model with no price, `unknown` with only those. */
+function compactSpend(goal: { costUsd?: number; unpricedTurns?: number }): string {
+  if (!goal.unpricedTurns) return formatUsd(goal.costUsd ?? 0);
+  return goal.costUsd ? `${formatUsd(goal.costUsd)}+?` : "unknown";
+}
 
 function noGoal(sessionKey: string): GoalLeaseError {
   return new GoalLeaseError({

@@ -13,6 +13,7 @@ import { watchGoal } from "../goal-progress.js";
 import { resolveModel } from "../model-spec.js";
 import { openCliHost } from "../open-host.js";
 import { exitCodeFor } from "../outcome.js";
+import { loadPrices } from "../prices-option.js";
 import { printJson, printProgress } from "../progress-printer.js";
 import { openExistingStore, sendGoalChange } from "./goal-control.js";
 
@@ -25,6 +26,8 @@ export interface RunFlags {
   session?: string;
   maxTurns?: number;
   budget?: number;
+  /** US dollars. */
+  budgetUsd?: number;
   time?: number;
   /** The person's check: a command that must pass before the goal is done. */
   check?: string;
@@ -33,6 +36,8 @@ export interface RunFlags {
   json?: boolean;
   /** Milliseconds one model request may take. */
   timeout?: number;
+  /** A price file laid over the shipped prices. */
+  prices?: string;
 }
 
 /** Options of `goal-lease run` (and the goal part of `demo`). */
@@ -87,6 +92,7 @@ async function follow(io: CliIo, options: RunOptions, objective?: string): Promi
     inMemory: options.inMemory,
     env: io.env,
     requestTimeoutMs: options.timeout,
+    prices: loadPrices(options.prices, io.env),
   });
   const sessionKey = options.session ?? `run-${randomUUID().slice(0, 8)}`;
   const say = (line: string) => writeLine(io.stdout, line);
@@ -178,10 +184,11 @@ async function follow(io: CliIo, options: RunOptions, objective?: string): Promi
 
 /** The limits and the check `run` and `resume` were given, as a goal change carries them. */
 function limitsOf(options: RunOptions) {
-  const { maxTurns, budget, time, check, checkShell, checkTimeout } = options;
+  const { maxTurns, budget, budgetUsd, time, check, checkShell, checkTimeout } = options;
   return {
     ...(maxTurns === undefined ? {} : { maxTurns }),
     ...(budget === undefined ? {} : { budget }),
+    ...(budgetUsd === undefined ? {} : { budgetUsd }),
     ...(time === undefined ? {} : { time: `${Math.round(time / 1_000)}s` }),
     ...(check === undefined ? {} : { check }),
     ...(checkShell ? { checkShell } : {}),

@@ -3,11 +3,13 @@ import { elapsedMs, type Goal, type GoalEvent } from "@goal-lease/goal-plugin";
 /** How many recent continuation turns a summary carries for the tokens-per-turn chart. */
 export const summaryTurns = 40;
 
-/** Tokens one continuation turn used. */
+/** Tokens one continuation turn used, and what they cost. */
 export interface TurnTokens {
   turn: number;
   inputTokens: number;
   outputTokens: number;
+  /** US dollars; null when its model has no price (or the turn ran before goals kept prices). */
+  costUsd: number | null;
 }
 
 /**
@@ -26,6 +28,12 @@ export interface GoalSummary {
   maxTurns: number;
   tokensUsed: number;
   tokenBudget: number;
+  /** What the goal's priced turns cost, US dollars. */
+  costUsd: number;
+  /** Turns on a model with no price: with any, the spend is unknown beyond `costUsd` (never read it as 0). */
+  unpricedTurns: number;
+  /** The goal's dollar ceiling, if it has one. */
+  budgetUsd: number | null;
   /** Active time as of `at`; while `running`, it grows with the clock. */
   activeMs: number;
   running: boolean;
@@ -74,7 +82,8 @@ export function summarizeGoal(
   const turns: TurnTokens[] = [];
   for (const event of events) {
     if (event.type === "continuation-ended") {
-      turns.push({ turn: event.turn, inputTokens: event.inputTokens, outputTokens: event.outputTokens });
+      const { turn, inputTokens, outputTokens } = event;
+      turns.push({ turn, inputTokens, outputTokens, costUsd: event.costUsd ?? null });
     }
   }
   return {
@@ -88,6 +97,9 @@ export function summarizeGoal(
     maxTurns: goal.limits.maxTurns,
     tokensUsed: goal.tokensUsed,
     tokenBudget: goal.limits.tokenBudget,
+    costUsd: goal.costUsd ?? 0,
+    unpricedTurns: goal.unpricedTurns ?? 0,
+    budgetUsd: goal.limits.budgetUsd ?? null,
     activeMs: elapsedMs(goal, now),
     running: goal.activeSince !== null,
     timeBudgetMs: goal.limits.timeBudgetMs,
