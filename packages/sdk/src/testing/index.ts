@@ -9,4 +9,5 @@ export {
   type ScriptedStep,
 } from "./scripted-model.js";
 export { settle } from "./settle.js";
+export { runStoreContract, type StoreContractOptions } from "./store-contract/store-contract.js";
 export { createTestHost, type TestHost, type TestHostOptions } from "./test-host.js";
