@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { createGoalPlugin } from "@goal-lease/goal-plugin";
+import { createGoalPlugin, type GoalNotifier } from "@goal-lease/goal-plugin";
 import {
   createHost,
   defaultStoreLocation,
@@ -14,11 +14,14 @@ import {
   type PluginDefinition,
   type PriceTable,
 } from "@goal-lease/sdk";
+import { cliNotifier } from "./cli-notifier.js";
 
 /** A host as the CLI runs it: the goal plugin loaded, over the store the user chose. */
 export interface CliHost {
   host: Host;
   store: HostStore;
+  /** Tells the person when a goal stops on its own; closing waits for the attempts under way. */
+  notifier: GoalNotifier;
   /** Where state lives, for the banner: a path, a server (never its password) or "memory". */
   location: string;
   close(): Promise<void>;
@@ -46,14 +49,18 @@ export async function openCliHost(options: {
     // A model call may try its request three times (the SDK's retries), each up to the request timeout.
     const limits =
       options.requestTimeoutMs === undefined ? {} : { modelTimeoutMs: 3 * options.requestTimeoutMs + 30_000 };
-    const plugins = [createGoalPlugin(), ...(options.plugins ?? [])];
+    const notifier = cliNotifier(store, options.env);
+    const plugins = [createGoalPlugin({ notifier }), ...(options.plugins ?? [])];
     const prices = options.prices === undefined ? {} : { prices: options.prices };
     const host = await createHost({ model: options.model, store, limits, plugins, ...prices });
     return {
       host,
       store,
+      notifier,
       location: describeStore(location),
       async close() {
+        // What is still to retry stays pending in the store, for the next process that serves its session.
+        await notifier.close();
         await host.close();
         await store.close();
       },

@@ -11,10 +11,12 @@ import {
 import { defaultPrices } from "@goal-lease/sdk";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { type CliIo, printable, writeLine } from "./cli-io.js";
+import { withNotifyOption } from "./cli-notifier.js";
 import { type ChatOptions, runChat } from "./commands/chat.js";
 import { runDemo } from "./commands/demo.js";
 import { runGoalControl } from "./commands/goal-control.js";
 import { runHook } from "./commands/hook.js";
+import { notifyCommand } from "./commands/notify.js";
 import { showEvents, showSessions, showStatus } from "./commands/read-store.js";
 import { type RunFlags, resumeGoal, runGoal } from "./commands/run.js";
 import type { ServeCliOptions } from "./commands/serve.js";
@@ -58,7 +60,7 @@ export function createProgram(io: CliIo): Command {
     );
 
   withModelOptions(
-    withCheckOptions(program.command("run"))
+    withNotifyOption(withCheckOptions(program.command("run")))
       .description("start a goal and stream its progress until it stops; the exit code says how it stopped")
       .argument("<objective>", "what the goal should achieve")
       .option("--max-turns <n>", "continuation cap", countParser("--max-turns", 1_000))
@@ -72,12 +74,14 @@ export function createProgram(io: CliIo): Command {
       .option("--session <key>", "session to run in (a new one by default)")
       .option("--json", "print one JSON event per line"),
   ).action(async (objective: string, options: RunFlags) => {
-    const code = await runGoal(io, objective, runOptionsOf(options)).catch(fail);
+    const code = await runGoal(io, objective, { ...runOptionsOf(options), notify: options.notify }).catch(
+      fail,
+    );
     finish(code);
   });
 
   withModelOptions(
-    withCheckOptions(program.command("resume"))
+    withNotifyOption(withCheckOptions(program.command("resume")))
       .description(
         "resume a session's stopped goal and stream it as run does (or, when another process runs the session, resume it there); limits given are granted on top",
       )
@@ -88,7 +92,7 @@ export function createProgram(io: CliIo): Command {
       .option("--time <duration>", "more wall-clock time, e.g. 30m", durationParser)
       .option("--json", "print one JSON event per line"),
   ).action(async (options: RunFlags) => {
-    const code = await resumeGoal(io, runOptionsOf(options)).catch(fail);
+    const code = await resumeGoal(io, { ...runOptionsOf(options), notify: options.notify }).catch(fail);
     finish(code);
   });
 
@@ -170,6 +174,8 @@ export function createProgram(io: CliIo): Command {
     .description("list the sessions in the store")
     .option("--store <store>", "the store: a file, or a postgres:// URL")
     .action((options: { store?: string }) => showSessions(io, options).catch(fail));
+
+  program.addCommand(notifyCommand(io, fail));
 
   program
     .command("mcp")

@@ -7,6 +7,7 @@ import {
 } from "@goal-lease/goal-plugin";
 import { GoalLeaseError, hasLiveOwner } from "@goal-lease/sdk";
 import { type CliIo, colours, printable, writeLine } from "../cli-io.js";
+import { waitForNotifications } from "../cli-notifier.js";
 import { type ExitCode, exitCodes } from "../exit-codes.js";
 import { hearForwardedCommands } from "../forwarded-commands.js";
 import { watchGoal } from "../goal-progress.js";
@@ -34,6 +35,8 @@ export interface RunFlags {
   checkShell?: boolean;
   checkTimeout?: string;
   json?: boolean;
+  /** Where the goal tells the person when it stops on its own: an http(s) URL or `desktop`. */
+  notify?: string;
   /** Milliseconds one model request may take. */
   timeout?: number;
   /** A price file laid over the shipped prices. */
@@ -172,6 +175,7 @@ async function follow(io: CliIo, options: RunOptions, objective?: string): Promi
     });
     const stopped = await watch.stopped;
     removeInterrupt();
+    await waitForNotifications(io, cli.notifier, stopped?.notification?.target);
     const code = exitCodeFor(stopped);
     if (options.after) await options.after(send);
     if (options.json) writeLine(io.stdout, JSON.stringify({ type: "exit", code }));
@@ -192,6 +196,7 @@ function limitsOf(options: RunOptions) {
     ...(time === undefined ? {} : { time: `${Math.round(time / 1_000)}s` }),
     ...(check === undefined ? {} : { check }),
     ...(checkShell ? { checkShell } : {}),
+    ...(options.notify === undefined ? {} : { notify: options.notify }),
     ...(checkTimeout === undefined ? {} : { checkTimeout }),
   };
 }
