@@ -1,8 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { cliBin } from "../../../../test/cli-bin.ts";
 import { createTestIo } from "../../test/test-io.js";
+import { hookSocketPath } from "../agents/hook-socket.js";
 import { runMcp } from "./mcp.js";
 
 const directories: string[] = [];
@@ -67,4 +70,35 @@ describe("goal-lease mcp", () => {
     expect(tools.tools.map((tool) => tool.name).sort()).toEqual(["goal_status", "goal_view"]);
     await server.stop();
   });
+});
+
+describe("the goal-lease mcp process", () => {
+  // Claude Code ends an MCP server it started with SIGINT, then SIGTERM, then SIGKILL, 100 ms and 400 ms
+  // apart, while its end of stdin may still be open: each signal alone ends the server, after cleanup.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(`exits on ${signal} after cleanup, its stdin still open`, async () => {
+      const directory = mkdtempSync(join(tmpdir(), "goal-lease-mcp-"));
+      directories.push(directory);
+      const child = spawn(process.execPath, [cliBin(), "mcp", "--store", join(directory, "state.db")], {
+        env: { ...process.env, CLAUDECODE: "1" },
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+      const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+        child.once("exit", (code, signal) => resolve({ code, signal })),
+      );
+      let stdout = "";
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+        stdout += chunk;
+      });
+      child.stdin.write(`${JSON.stringify(initialize)}\n`);
+      while (!stdout.includes('"id":1')) await new Promise((resolve) => setTimeout(resolve, 20));
+      // The server of one Claude Code process (this test's) also serves its hooks on a socket.
+      const socket = hookSocketPath("claude", process.pid);
+      expect(existsSync(socket)).toBe(true);
+      child.kill(signal);
+      expect(await exited).toEqual({ code: 0, signal: null });
+      expect(existsSync(socket)).toBe(false);
+      child.stdin.destroy();
+    });
+  }
 });

@@ -47,17 +47,28 @@ export async function runMcp(io: CliIo, options: { store?: string }): Promise<vo
     }),
   );
   const transport = new StdioServerTransport(input, io.stdout);
+  // The agent ends its server by closing stdin, or with SIGINT then SIGTERM (Claude Code waits 100 ms for
+  // each before the next): either ends it at once, after cleanup, even with stdin still open.
+  let removeInterrupt = () => {};
   const finished = new Promise<void>((resolve) => {
     transport.onclose = resolve;
     io.stdin.once("end", resolve);
     io.stdin.once("close", resolve);
-    io.onInterrupt(() => resolve());
+    const remove = io.onInterrupt(() => resolve());
     process.once("SIGTERM", resolve);
+    removeInterrupt = () => {
+      remove();
+      process.off("SIGTERM", resolve);
+    };
   });
   await server.connect(transport);
   await finished;
+  removeInterrupt();
   socket?.close();
   if (socketPath) rmSync(socketPath, { force: true });
   await host.close();
   await store.close();
+  // Nothing is read any more: an open stdin must not keep the process alive.
+  io.stdin.unpipe(input);
+  io.stdin.destroy();
 }
