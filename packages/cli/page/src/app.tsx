@@ -21,7 +21,10 @@ export function App(props: { token: string }) {
   const api = useMemo(() => new Api(props.token), [props.token]);
   const [goals, setGoals] = useState(new Map<string, Received>());
   const [connection, setConnection] = useState<"live" | "reconnecting" | "closed">("reconnecting");
-  const [selected, setSelected] = useState<string | null>(null);
+  // A notification's link names its goal's session: that goal opens selected.
+  const [selected, setSelected] = useState<string | null>(() =>
+    new URL(window.location.href).searchParams.get("session"),
+  );
   const [now, setNow] = useState(Date.now());
 
   useEffect(

@@ -68,7 +68,23 @@ export function GoalCard(props: {
           {goal.wakeAt > now ? ` (in ${formatDuration(goal.wakeAt - now)})` : ""}
         </p>
       )}
+      {goal.notification && (
+        <p class="notified" data-field="notification">
+          {notificationLine(goal.notification)}
+        </p>
+      )}
       <TokenChart turns={goal.turns} />
     </article>
   );
+}
+
+/** How the goal's last notification went, in a line: where, and delivered, retrying or given up. */
+export function notificationLine(notice: NonNullable<GoalSummary["notification"]>): string {
+  const outcome = notice.outcome === null ? "" : ` (${notice.outcome})`;
+  if (notice.state === "sent") return `Notified ${notice.target}${outcome}`;
+  if (notice.state === "pending") {
+    return notice.attempts === 0 ? `Notifying ${notice.target}…` : `Retrying ${notice.target}${outcome}`;
+  }
+  if (notice.state === "skipped") return `Notification skipped${outcome}`;
+  return `Notifying ${notice.target} failed${outcome}`;
 }

@@ -35,6 +35,8 @@ export function describeEvent(event: GoalEvent): string {
       return `Wake requested${event.note ? `: ${event.note}` : ""}`;
     case "usage-limited":
       return `Turn ${event.turn} refused for a usage limit${event.retryAfterMs === undefined ? "" : `, retry in ${formatDuration(event.retryAfterMs)}`}: ${event.message}`;
+    case "notified":
+      return `Notification ${event.state} (${event.target}, ${event.attempts} attempt${event.attempts === 1 ? "" : "s"}): ${event.outcome}`;
     case "wrap-up":
       return event.usdLeft === undefined
         ? `${formatCount(event.tokensLeft)} tokens left: the next turn wraps up`

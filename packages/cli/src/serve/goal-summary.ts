@@ -1,4 +1,5 @@
 import { elapsedMs, type Goal, type GoalEvent } from "@goal-lease/goal-plugin";
+import { type NotificationSummary, summarizeNotification } from "./notification-summary.js";
 
 /** How many recent continuation turns a summary carries for the tokens-per-turn chart. */
 export const summaryTurns = 40;
@@ -53,6 +54,8 @@ export interface GoalSummary {
   turns: TurnTokens[];
   /** The person's check, if the goal has one: SECURITY, `command` and `output` are untrusted text. */
   check: CheckSummary | null;
+  /** The notification of the goal's last stop that was not the person's own command, and how it went. */
+  notification: NotificationSummary | null;
 }
 
 /** A goal's check as the API and the page show it: how often it ran and failed, and its last run. */
@@ -119,6 +122,7 @@ export function summarizeGoal(
           last: goal.check.last ?? null,
         }
       : null,
+    notification: summarizeNotification(goal),
   };
 }
 
