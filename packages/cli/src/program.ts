@@ -164,6 +164,10 @@ export function createProgram(io: CliIo): Command {
     )
     .option("--token-file <path>", "read the access token from this file instead of making one")
     .option("--webhook-secret-file <path>", "turn on POST /hooks/wake/<session> with this secret")
+    .option(
+      "--metrics-token-file <path>",
+      "a read-only token for GET /metrics (the access token opens it too)",
+    )
     // The HTTP server loads only for this command.
     .action(async (options: ServeCliOptions) =>
       finish(await (await import("./commands/serve.js")).runServe(io, options).catch(fail)),

@@ -90,7 +90,8 @@ export class GoalController {
       }
       const id = entry.goal.id;
       if (result.status === "scheduled") {
-        await this.store.log(context, entry.goal, [{ at: this.now(), type: "lease-scheduled" }]);
+        const { dueAt } = result.lease;
+        await this.store.log(context, entry.goal, [{ at: this.now(), type: "lease-scheduled", dueAt }]);
         return entry.goal;
       }
       return this.store.update(context, (current) => {

@@ -37,7 +37,8 @@ export type GoalEvent = { at: number } & (
   | { type: "edited"; objective: string }
   | { type: "status"; from: GoalStatus; to: GoalStatus; by: GoalActor; reason: string }
   | { type: "gate"; gate: GateName; detail: string }
-  | { type: "lease-scheduled" }
+  /** `dueAt`: when the continuation comes due; absent in events logged before it was kept. */
+  | { type: "lease-scheduled"; dueAt?: number }
   | { type: "lease-failed"; message: string }
   | { type: "lease-clear-failed"; message: string }
   /** A stop's notification was delivered, given up, or could not be shown here; `target` as people may read it. */

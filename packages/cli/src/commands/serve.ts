@@ -19,6 +19,7 @@ export interface ServeCliOptions {
   port: number;
   tokenFile?: string;
   webhookSecretFile?: string;
+  metricsTokenFile?: string;
 }
 
 /**
@@ -39,6 +40,10 @@ export async function runServe(io: CliIo, options: ServeCliOptions): Promise<num
     options.webhookSecretFile === undefined
       ? undefined
       : readSecretFile(options.webhookSecretFile, "--webhook-secret-file");
+  const metricsToken =
+    options.metricsTokenFile === undefined
+      ? undefined
+      : readSecretFile(options.metricsTokenFile, "--metrics-token-file");
   const location = options.store ?? defaultStoreLocation(io.env);
   if (!isPostgresUrl(location) && !existsSync(location)) {
     throw new GoalLeaseError({
@@ -51,6 +56,7 @@ export async function runServe(io: CliIo, options: ServeCliOptions): Promise<num
     const server = await startServer({
       store,
       token,
+      metricsToken,
       webhookSecret,
       host: options.host,
       port: options.port,
@@ -65,6 +71,7 @@ export async function runServe(io: CliIo, options: ServeCliOptions): Promise<num
     if (webhookSecret !== undefined) {
       writeLine(io.stdout, `Webhook: POST ${server.origin}/hooks/wake/<session> with X-Goal-Lease-Secret`);
     }
+    writeLine(io.stdout, `Metrics: GET ${server.origin}/metrics with Authorization: Bearer <token>`);
     writeLine(io.stdout, "Ctrl-C stops the server.");
     await new Promise<void>((resolve) => {
       const remove = io.onInterrupt(() => {

@@ -8,6 +8,8 @@ import { eventStreamPath, originsOf, refuseCrossSite, requireToken } from "./aut
 import { eventStreamHandler } from "./event-stream.js";
 import { GoalWatcher } from "./goal-watcher.js";
 import { jsonError } from "./json-error.js";
+import { GoalMetrics } from "./metrics.js";
+import { metricsRoutes } from "./metrics-routes.js";
 import { refuseOtherMethods } from "./other-methods.js";
 import { pageRoutes } from "./page-routes.js";
 import { webhookRoutes } from "./webhook-routes.js";
@@ -17,6 +19,8 @@ export interface ServerOptions {
   store: HostStore;
   /** The access token every API request must carry. */
   token: string;
+  /** A read-only token that opens `GET /metrics` and nothing else. */
+  metricsToken?: string;
   /** The server's webhook secret; without it the webhook route is off. */
   webhookSecret?: string;
   /** The address to bind; 127.0.0.1 unless the person chose another. */
@@ -88,6 +92,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     "/hooks",
     webhookRoutes({ store: options.store, secret: options.webhookSecret, forwardTimeoutMs }),
   );
+  const metrics = new GoalMetrics(options.store);
+  const metricsTokens = [
+    options.token,
+    ...(options.metricsToken === undefined ? [] : [options.metricsToken]),
+  ];
+  app.route("/", metricsRoutes({ metrics, tokens: metricsTokens }));
   app.route("/", pageRoutes(options.pageDirectory));
   app.notFound((context) =>
     jsonError(
