@@ -77,7 +77,7 @@ function settingsOf(value: unknown): NotifySettings {
   const stored = value as Partial<StoredSettings> | null;
   if (stored?.formatVersion !== 1) {
     throw new Error(
-      `The store's notification settings have format ${JSON.stringify(stored?.formatVersion)}; this version reads format 1. Upgrade goal-lease, or run goal-lease notify clear.`,
+      `The store's notification settings have format ${JSON.stringify(stored?.formatVersion)}; this version reads format 1. Upgrade goal-lease to change them.`,
     );
   }
   const settings: NotifySettings = {};
