@@ -24,13 +24,18 @@ export function ensurePackage(
   const entry = join(directory, "node_modules", ".bin", bin);
   if (existsSync(entry)) return entry;
   console.log(`installing ${name}@${version} into ${directory} (once)`);
-  const staging = `${directory}.tmp`;
+  // A staging folder of its own: two suites installing the same host at once must not share one.
+  const staging = `${directory}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   const flags = ["--no-save", "--no-audit", "--no-fund", "--loglevel=error"];
   if (!options.scripts) flags.push("--ignore-scripts");
   execFileSync("npm", ["install", "--prefix", staging, ...flags, `${name}@${version}`], { stdio: "inherit" });
-  rmSync(directory, { recursive: true, force: true });
-  renameSync(staging, directory);
+  // Whichever install finishes first is the one kept; a later one is dropped, not swapped in under a user.
+  if (existsSync(entry)) rmSync(staging, { recursive: true, force: true });
+  else {
+    rmSync(directory, { recursive: true, force: true });
+    renameSync(staging, directory);
+  }
   return entry;
 }
