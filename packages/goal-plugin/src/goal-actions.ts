@@ -115,6 +115,12 @@ export class GoalActions {
   ): Promise<GoalReply> {
     const { store } = this.#controller;
     const current = await store.read(context);
+    if (current?.status === "active" && (check !== undefined || notify !== undefined)) {
+      // Resume changes a stopped goal; a running one takes a new check from edit, and keeps its notify.
+      return refused(
+        `The goal is active, so there is nothing to resume; /${this.#name} edit <objective> --check COMMAND changes its check.`,
+      );
+    }
     if (current?.status === "active" && Object.keys(flags).length === 0) {
       // An active goal with nothing pending lost its continuation to a crash; resuming re-arms it, through
       // the gates like any other request.
