@@ -1,5 +1,6 @@
 import { createGoalPlugin } from "@goal-lease/goal-plugin";
 import { createHost, type Host, type HostStore } from "@goal-lease/sdk";
+import { cliNotifier } from "../cli-notifier.js";
 import { AgentBridge } from "./agent-bridge.js";
 import type { AgentDialect } from "./agent-dialect.js";
 
@@ -21,7 +22,13 @@ export async function startAgentHost(
   }, agent);
   started = await createHost({
     store,
-    plugins: [createGoalPlugin({ defaults: { maxTurns: agentDefaultMaxTurns } })],
+    // Told as the CLI's own goals are: the goal's --notify, else $GOAL_LEASE_NOTIFY, else the store's default.
+    plugins: [
+      createGoalPlugin({
+        defaults: { maxTurns: agentDefaultMaxTurns },
+        notifier: cliNotifier(store, process.env),
+      }),
+    ],
     externalTurns: { deliverContinuation: async (delivery) => bridge.deliver(delivery) },
     recovery: "per-session",
   });
