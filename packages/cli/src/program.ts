@@ -21,6 +21,7 @@ import { showEvents, showSessions, showStatus } from "./commands/read-store.js";
 import { type RunFlags, resumeGoal, runGoal } from "./commands/run.js";
 import type { ServeCliOptions } from "./commands/serve.js";
 import { exitCodes } from "./exit-codes.js";
+import { withTracing } from "./tracing-option.js";
 
 /** Builds a fresh `goal-lease` program that writes only to `io`. Actions end by throwing a CommanderError
  * carrying the exit code when it is not 0, so callers (the bin, tests) decide what exiting means. */
@@ -206,7 +207,7 @@ export function createProgram(io: CliIo): Command {
       return runHook(io, agent).catch(fail);
     });
 
-  return program;
+  return withTracing(program, io);
 }
 
 /** What `run` and `resume` pass on from their flags. */

@@ -3,6 +3,7 @@ import { budgetHit, capHit, type GateHit, remaining } from "./gates.js";
 import { type Goal, type GoalActor, type GoalStatus, hasWakeTime, logEvent, setStatus } from "./goal.js";
 import { goalStateLocation } from "./goal-reader.js";
 import type { GoalEntry, GoalStore } from "./goal-store.js";
+import { GoalTraces } from "./goal-trace.js";
 import { continuationMessage } from "./messages.js";
 
 /** The lease key of a goal's continuations: one per goal, so a turn of a replaced goal is never counted for the next. */
@@ -42,8 +43,12 @@ export class GoalController {
   readonly store: GoalStore;
   readonly #api: PluginApi;
 
-  constructor(api: PluginApi, store: GoalStore) {
+  /** The goal's spans: each lease is requested in the span of the goal it continues. */
+  readonly traces: GoalTraces;
+
+  constructor(api: PluginApi, store: GoalStore, traces = new GoalTraces()) {
     this.#api = api;
+    this.traces = traces;
     this.store = store;
   }
 
@@ -72,13 +77,16 @@ export class GoalController {
       // A goal with a wake time continues when it comes (or at once, once woken).
       const now = this.now();
       const wakeAt = hasWakeTime(entry.goal) ? entry.goal.wakeAt : now;
-      const result = await this.#api.session.workflow.requestSessionContinuationLease({
+      const request = {
         session: context,
         leaseKey: leaseKeyOf(entry.goal),
         message: continuationMessage({ ...entry.goal, continuations: options.turnsUsed }, now),
         delayMs: Math.max(0, Math.round(wakeAt - now)),
         condition: { stateKey: goalStateLocation.key, version: entry.version },
-      });
+      };
+      const result = await this.traces.within(context.sessionKey, entry.goal, () =>
+        this.#api.session.workflow.requestSessionContinuationLease(request),
+      );
       // The goal changed since it was read (a stop, a report, a hook): decide again on what it is now.
       if (
         result.status === "rejected" &&

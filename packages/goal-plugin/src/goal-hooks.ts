@@ -48,6 +48,7 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController, ch
       counted = countContinuation(current, event.leaseId);
       return counted ? current : undefined;
     });
+    if (counted && goal) controller.traces.interrupted(context.sessionKey, goal, event.leaseId);
     if (counted && goal?.status === "active") {
       await controller.stopAtGate(context, goal.id, {
         status: "paused",

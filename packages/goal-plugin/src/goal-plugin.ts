@@ -10,6 +10,7 @@ import { registerNotifySweeps, registerNotifyTurnEnd } from "./goal-notify/notif
 import { goalStateLocation } from "./goal-reader.js";
 import { goalStatusTool } from "./goal-status-tool.js";
 import { GoalStore } from "./goal-store.js";
+import { type GoalTelemetryOptions, GoalTraces } from "./goal-trace.js";
 
 /** Options of {@link createGoalPlugin}. */
 export interface GoalPluginOptions {
@@ -24,6 +25,8 @@ export interface GoalPluginOptions {
   notifier?: GoalNotifier;
   /** Who may start, pause, resume, finish, edit or clear a goal; the session owner unless set. */
   authorize?: (context: SessionContext) => boolean;
+  /** What the goal's OpenTelemetry spans say of a session: hashed unless `sessionKeys` is `plain`. */
+  telemetry?: GoalTelemetryOptions;
   /** The folder a goal's check runs in: the process's working folder unless set. */
   checkFolder?: () => string;
 }
@@ -44,15 +47,17 @@ export function createGoalPlugin(options: GoalPluginOptions = {}): PluginDefinit
     id: goalStateLocation.pluginId,
     register(api) {
       const notifier = options.notifier ?? new GoalNotifier();
-      const store = new GoalStore(api, notifier);
+      const traces = new GoalTraces(options.telemetry);
+      const store = new GoalStore(api, traces.around(notifier));
       registerNotifySweeps(api, store, notifier);
-      const controller = new GoalController(api, store);
+      const controller = new GoalController(api, store, traces);
       const checks = new GoalChecks(controller, { cwd: options.checkFolder ?? (() => process.cwd()) });
       const actions = new GoalActions(controller, checks, defaults, commandName);
       api.registerCommand(goalCommand(commandName, actions, authorize));
       for (const control of goalControls(commandName, actions, authorize)) api.registerControl(control);
       api.registerTool(goalStatusTool(controller, checks));
       registerGoalHooks(api, controller, checks);
+      traces.register(api, store);
       registerNotifyTurnEnd(api, store, notifier);
     },
   });

@@ -113,3 +113,8 @@ export type {
   WriteOptions,
 } from "./store/store.js";
 export { inboxLimits, maxLogEntries } from "./store/store.js";
+export {
+  type SessionKeysInTraces,
+  type TelemetryOptions,
+  traceSessionId,
+} from "./tracing/tracer.js";

@@ -3,6 +3,7 @@ import type { Model } from "../model.js";
 import type { PluginDefinition } from "../plugin.js";
 import type { PriceTable } from "../pricing/price-table.js";
 import type { HostStore } from "../store/store.js";
+import type { TelemetryOptions } from "../tracing/tracer.js";
 import type { ExternalTurnRunner } from "./leases/external-turn-runner.js";
 import type { OwnershipOptions } from "./sessions/session-ownership.js";
 import type { HostLimits } from "./turns/turn-limits.js";
@@ -24,6 +25,11 @@ export interface HostOptions {
    * `defaultPrices` unless set (`mergePrices` adds a person's own). A model not in it costs "unknown".
    */
   prices?: PriceTable;
+  /**
+   * What the host's OpenTelemetry spans say (they go through `@opentelemetry/api`, a no-op until an SDK is
+   * registered): sessions are hashed unless `sessionKeys` is `plain`.
+   */
+  telemetry?: TelemetryOptions;
   /**
    * Which sessions this host takes over from a process that is gone (died, or closed with work left):
    * their interrupted continuations are reported, their pending leases re-armed. Sessions a live process

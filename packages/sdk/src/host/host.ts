@@ -76,6 +76,7 @@ export class Host {
       limits: { ...defaultHostLimits, ...options.limits },
       systemPrompt: options.systemPrompt ?? defaultSystemPrompt,
       prices: options.prices ?? defaultPrices,
+      telemetry: { sessionKeys: "hashed", ...options.telemetry },
       session: (sessionKey) => sessions.get(sessionKey),
       isDraining: () => this.#draining,
       pump: (session) => this.#pump(session),

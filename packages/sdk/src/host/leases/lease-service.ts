@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { trace } from "@opentelemetry/api";
 import { z } from "zod";
 import { formatIssues } from "../../format-issues.js";
 import {
@@ -11,6 +12,7 @@ import {
   leaseLimits,
 } from "../../lease.js";
 import type { Fence, LeaseRecord, LeaseSlot } from "../../store/store.js";
+import { rememberLeaseContext } from "../../tracing/tracer.js";
 import { type PluginCaller, resolveContext } from "../plugins/resolve-context.js";
 import { stateKeyPattern } from "../plugins/state-api.js";
 import type { SessionState } from "../sessions/session-state.js";
@@ -111,6 +113,13 @@ async function admitRequest(
   // A continuation being admitted or handed over, whose turn has not started, is still pending for the plugin.
   replaced ??= await withdrawUnstarted(host, session, { pluginId, leaseKey });
   host.scheduler.arm(record, sequence);
+  rememberLeaseContext(record.id);
+  trace.getActiveSpan()?.addEvent("goal_lease.lease.scheduled", {
+    "goal_lease.lease.id": record.id,
+    "goal_lease.lease.key": leaseKey,
+    "goal_lease.lease.due_at": new Date(record.dueAt).toISOString(),
+    "goal_lease.lease.replaced": replaced !== undefined,
+  });
   const lease = toContinuationLease(record);
   host.events.emit("lease-scheduled", { sessionKey, pluginId, lease, replaced: replaced !== undefined });
   return { status: "scheduled", lease, replaced: replaced !== undefined };

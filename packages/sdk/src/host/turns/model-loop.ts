@@ -8,6 +8,7 @@ import type { RegisteredTool } from "../plugins/plugin-registry.js";
 import { holds } from "../sessions/session-claim.js";
 import type { SessionState } from "../sessions/session-state.js";
 import { callModel, ModelCallFailure } from "./call-model.js";
+import { endModelSpan, startModelSpan, traceToolCall } from "./call-spans.js";
 import { inputTokensOf } from "./input-tokens.js";
 import { type CeilingFit, fitUnderCeiling } from "./token-ceiling.js";
 import { executeToolCall } from "./tool-executor.js";
@@ -71,10 +72,12 @@ export async function runModelLoop(
       if (fit.maxOutputTokens !== undefined) request.maxOutputTokens = fit.maxOutputTokens;
     }
     host.events.emit("model-call", { sessionKey, turnId, step });
+    const span = startModelSpan(host.model.id, request);
     const response = await callModel(host.model, request, {
       clock: host.clock,
       timeoutMs: host.limits.modelTimeoutMs,
     });
+    endModelSpan(span, response);
     usage.modelCalls++;
     // The session was taken while the model answered (this process stalled past its claim): its answer is
     // not this process's to act on, so none of its tool calls runs.
@@ -122,8 +125,10 @@ export async function runModelLoop(
     let closing = true;
     for (const read of calls) {
       const { call } = read;
-      const toolResult = await executeToolCall(host, read, tools, (pluginId) =>
-        mintContext(host, session, pluginId, { ...invocation, origin: "tool" }),
+      const toolResult = await traceToolCall(call, () =>
+        executeToolCall(host, read, tools, (pluginId) =>
+          mintContext(host, session, pluginId, { ...invocation, origin: "tool" }),
+        ),
       );
       result.toolCalls.push(call.name);
       host.events.emit("tool-call", {

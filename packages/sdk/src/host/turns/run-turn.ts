@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { type Span, SpanKind } from "@opentelemetry/api";
 import type { ModelMessage } from "../../model.js";
 import type { TurnCeiling, TurnUsage } from "../../plugin.js";
 import { type ModelPrice, priceOf } from "../../pricing/price-table.js";
 import type { Sender } from "../../session-context.js";
 import type { LeaseRecord, TranscriptEntry } from "../../store/store.js";
+import { takeLeaseContext, tracer } from "../../tracing/tracer.js";
 import type { RegisteredTool } from "../plugins/plugin-registry.js";
 import type { SessionState, TurnIdentity } from "../sessions/session-state.js";
 import type { TurnResult } from "../sessions/turn-result.js";
@@ -12,6 +14,7 @@ import { buildPrompt, offeredTools } from "./prompt.js";
 import { fitUnderCeiling } from "./token-ceiling.js";
 import type { TurnHost } from "./turn-host.js";
 import { announceTurnEnd, announceTurnStart, turnInvocation } from "./turn-notices.js";
+import { describeTurnEnd, describeTurnStart } from "./turn-span.js";
 
 /** The input that starts a turn: a person's text, or an admitted continuation lease. */
 export type TurnInput =
@@ -24,6 +27,19 @@ export type TurnInput =
  * the session.
  */
 export async function runTurn(host: TurnHost, session: SessionState, input: TurnInput): Promise<TurnResult> {
+  // A continuation's span is a child of what requested its lease (a goal's span), not of what runs it now.
+  const parent = takeLeaseContext(input.kind === "continuation" ? input.lease.id : undefined);
+  return tracer().startActiveSpan("invoke_agent goal-lease", { kind: SpanKind.INTERNAL }, parent, (span) =>
+    tracedTurn(host, session, input, span).finally(() => span.end()),
+  );
+}
+
+async function tracedTurn(
+  host: TurnHost,
+  session: SessionState,
+  input: TurnInput,
+  span: Span,
+): Promise<TurnResult> {
   const turnId = randomUUID();
   const startedAt = host.clock.now();
   const { sessionKey, generation } = session.record;
@@ -33,6 +49,7 @@ export async function runTurn(host: TurnHost, session: SessionState, input: Turn
   // The claim the turn starts under: if this process loses the session meanwhile, none of it is written.
   const fence = session.fence;
   const identity: TurnIdentity = { turnId, kind: input.kind, lease, sender, generation, fence };
+  if (span.isRecording()) describeTurnStart(host, span, { sessionKey, turnId, lease, startedAt });
   await announceTurnStart(host, session, identity);
 
   const entry = (message: ModelMessage): TranscriptEntry => ({
@@ -91,6 +108,7 @@ export async function runTurn(host: TurnHost, session: SessionState, input: Turn
   }
   const { outcome, text, toolCalls } = loop;
   usage.durationMs = host.clock.now() - startedAt;
+  if (span.isRecording()) describeTurnEnd(span, outcome, usage);
   await announceTurnEnd(host, session, identity, { outcome, usage, toolCalls, text });
   return { turnId, kind: input.kind, outcome, text, usage };
 }

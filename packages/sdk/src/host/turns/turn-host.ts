@@ -1,5 +1,6 @@
 import type { Model } from "../../model.js";
 import type { PriceTable } from "../../pricing/price-table.js";
+import type { TelemetryOptions } from "../../tracing/tracer.js";
 import type { LeaseHost } from "../leases/lease-host.js";
 import type { HostLimits } from "./turn-limits.js";
 
@@ -10,4 +11,6 @@ export interface TurnHost extends LeaseHost {
   readonly systemPrompt: string;
   /** What turns are charged at. */
   readonly prices: PriceTable;
+  /** What the host's spans say. */
+  readonly telemetry: TelemetryOptions;
 }
