@@ -120,4 +120,40 @@ describe("the goal plugin on turns run by an embedding host", () => {
       /pass only \/commands/,
     );
   });
+
+  it("counts only the time goal turns run against --time, not a wait or the time before the host runs the turn", async () => {
+    const { host, store, clock, deliveries } = await embedded();
+    running = host;
+    await host.send({ sessionKey: "s1", text: "/goal start watch the deploy --time 30s", sender: owner });
+    await settle(host, clock);
+    /** The embedding host runs the delivered continuation `lateMs` after the hand-over, for `runMs`. */
+    const runLate = async (lateMs: number, runMs: number, report: object) => {
+      await clock.advance(lateMs);
+      const delivery = deliveries.shift();
+      if (!delivery) throw new Error("nothing was delivered");
+      const turn = await host.external.turnStarted({ sessionKey: "s1", continuationOf: delivery.leaseId });
+      if (turn.kind === "dropped") throw new Error(`the delivered lease was dropped: ${turn.reason}`);
+      await clock.advance(runMs);
+      const result = await host.external.callTool({
+        sessionKey: "s1",
+        turnId: turn.turnId,
+        name: "goal_status",
+        input: report,
+      });
+      expect(JSON.parse(result.content)).toMatchObject({ accepted: true });
+      await host.external.turnEnded({ sessionKey: "s1", turnId: turn.turnId, usage });
+      await settle(host, clock);
+    };
+    await runLate(5_000, 10_000, { status: "waiting", wait_seconds: 60, note: "the deploy" });
+    // The wait is over (settling ran its timer): the continuation is handed over, 10 s of turn time used.
+    expect(deliveries).toHaveLength(1);
+    expect(await readStoredGoal(store, "s1")).toMatchObject({ status: "active", activeMsBefore: 10_000 });
+    // The host runs that turn 42 s later (it had no way to start it sooner): none of the 42 s counts.
+    await runLate(42_000, 10_000, { status: "done", note: "deployed" });
+    expect(await readStoredGoal(store, "s1")).toMatchObject({
+      status: "done",
+      continuations: 2,
+      activeMsBefore: 20_000,
+    });
+  });
 });

@@ -1,7 +1,15 @@
 import { formatUsd, type PluginApi, type SessionContext, type TurnEndEvent } from "@goal-lease/sdk";
 import { formatCount } from "./format.js";
 import { budgetHit, type GateHit, noProgressRepeats, normalizeNote, remaining } from "./gates.js";
-import { countContinuation, type Goal, hasWakeTime, logEvent, setStatus } from "./goal.js";
+import {
+  countContinuation,
+  type Goal,
+  goalTurnEnded,
+  goalTurnStarted,
+  hasWakeTime,
+  logEvent,
+  setStatus,
+} from "./goal.js";
 import type { GoalChecks } from "./goal-check/goal-checks.js";
 import { type GoalController, leaseKeyOf } from "./goal-controller.js";
 import { maxNoteChars } from "./goal-status-tool.js";
@@ -16,6 +24,7 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController, ch
     const goal = await controller.store.read(context);
     if (!goal || event.leaseKey !== leaseKeyOf(goal)) return;
     const turn = goal.continuations + 1;
+    goalTurnStarted(goal.id, event.turnId, controller.now());
     await controller.store.log(context, goal, [{ at: controller.now(), type: "continuation-started", turn }]);
   });
 
@@ -23,6 +32,7 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController, ch
     try {
       await onTurnEnd(controller, event, context);
     } finally {
+      goalTurnEnded(event.turnId);
       controller.store.forgetTurn(context);
     }
   });
@@ -168,6 +178,9 @@ function chargeTurn(goal: Goal, event: TurnEndEvent, goalTurn: boolean, now: num
   if (costUsd === null) goal.unpricedTurns = (goal.unpricedTurns ?? 0) + 1;
   else if (costUsd > 0 || goal.costUsd !== undefined) goal.costUsd = (goal.costUsd ?? 0) + costUsd;
   if (!goalTurn) return;
+  // Only the time its own turns run counts against the goal's time budget: this one's, in full.
+  goal.activeMsBefore += Math.max(0, event.usage.durationMs);
+  goalTurnEnded(event.turnId);
   const { outcome } = event;
   const turn = goal.continuations + 1;
   if (outcome.status === "error" && outcome.kind === "usage_limited") {

@@ -161,8 +161,13 @@ export interface Goal {
    * A raised dollar budget counts from the raise, so it starts this count afresh.
    */
   unpricedTurns?: number;
-  /** Active time before `activeSince`; paused time does not count against the time budget. */
+  /**
+   * How long the goal's own turns have run (every continuation, a failed one too): only that counts against
+   * the time budget, never the time between turns, a wait, a pause, or a host that has not run the next turn
+   * yet. (Goals stored before counted the time they were active here; that is kept.)
+   */
   activeMsBefore: number;
+  /** Since when the goal has been active; null while it is not. */
   activeSince: number | null;
   /** SECURITY: model text from goal_status or user text from a command; untrusted. */
   lastNote: string | null;
@@ -243,9 +248,28 @@ export function hasWakeTime(goal: Goal | undefined): goal is Goal & { wakeAt: nu
   return (goal?.status === "waiting" || goal?.status === "usage_limited") && goal.wakeAt !== undefined;
 }
 
-/** Active time so far. */
+/**
+ * The goal turns running in this process, by goal: the turn and when it started. A running turn's time counts
+ * while it runs (kept in memory only: the goal is written when the turn ends, with the turn's whole time).
+ */
+const runningTurns = new Map<string, { turnId: string; since: number }>();
+
+/** A turn of goal `goalId` started at `since`: its time counts from then. */
+export function goalTurnStarted(goalId: string, turnId: string, since: number): void {
+  runningTurns.set(goalId, { turnId, since });
+}
+
+/** Turn `turnId` ended (its time is in the goal's `activeMsBefore` from now on). */
+export function goalTurnEnded(turnId: string): void {
+  for (const [goalId, running] of runningTurns) {
+    if (running.turnId === turnId) runningTurns.delete(goalId);
+  }
+}
+
+/** The time the goal's turns have run so far, a turn running here included: what the time budget counts. */
 export function elapsedMs(goal: Goal, now: number): number {
-  return goal.activeMsBefore + (goal.activeSince === null ? 0 : Math.max(0, now - goal.activeSince));
+  const running = runningTurns.get(goal.id);
+  return goal.activeMsBefore + (running === undefined ? 0 : Math.max(0, now - running.since));
 }
 
 /** Events recorded on a goal copy and not yet written: they go to the log with the copy's write. */
@@ -265,7 +289,7 @@ export function takeEvents(goal: Goal): LoggedGoalEvent[] {
   return events.map((event) => ({ ...event, goalId: goal.id }));
 }
 
-/** Moves a goal to `to`, keeping active time and the log right. */
+/** Moves a goal to `to`, keeping when it became active and the log right. */
 export function setStatus(
   goal: Goal,
   to: GoalStatus,
@@ -276,10 +300,7 @@ export function setStatus(
 ): void {
   const from = goal.status;
   if (from === to) return;
-  if (from === "active") {
-    goal.activeMsBefore = elapsedMs(goal, now);
-    goal.activeSince = null;
-  }
+  if (from === "active") goal.activeSince = null;
   if (to === "active") goal.activeSince = now;
   goal.status = to;
   goal.statusReason = reason;
