@@ -12,6 +12,7 @@ import { PostgresStore } from "../packages/sdk/dist/postgres.js";
 import { type PostgresServer, startPostgres } from "../test/postgres-server.ts";
 import { measureDispatch } from "./dispatch-latency.ts";
 import { goalHost, owner, percentiles } from "./lib.ts";
+import { roundTrips } from "./round-trips.ts";
 
 const schema = () => `b_${randomUUID().replaceAll("-", "")}`;
 
@@ -55,20 +56,32 @@ export async function measureHosts(
   const start = performance.now();
   for (const child of children) child.stdin.end("go\n");
   const results = await Promise.all(
-    lines.map(async (line) => JSON.parse(String((await line.next()).value)) as { turns: number }),
+    lines.map(
+      async (line) => JSON.parse(String((await line.next()).value)) as { turns: number; roundTrips: number },
+    ),
   );
   const seconds = (performance.now() - start) / 1_000;
   await Promise.all(children.map((child) => (child.exitCode === null ? once(child, "exit") : undefined)));
   const total = results.reduce((sum, result) => sum + result.turns, 0);
-  return { processes, turns: total, seconds, turnsPerSecond: total / seconds };
+  const sent = results.reduce((sum, result) => sum + result.roundTrips, 0);
+  return {
+    processes,
+    turns: total,
+    seconds,
+    turnsPerSecond: total / seconds,
+    roundTripsPerTurn: sent / total,
+  };
 }
 
 /** Dispatch within one host on PostgreSQL: the same hop as the memory and SQLite figures. */
 export async function measurePostgresDispatch(server: PostgresServer, continuations: number) {
   const store = await PostgresStore.open(server.url, { schema: schema() });
+  const before = roundTrips();
   const latency = await measureDispatch(store, continuations);
+  // One session at a time: every round trip of a hop is one after another, none shared with another session.
+  const roundTripsPerTurn = (roundTrips() - before) / latency.count;
   await store.close();
-  return latency;
+  return { ...latency, roundTripsPerTurn };
 }
 
 /**

@@ -21,6 +21,7 @@ import {
 } from "./postgres.ts";
 import { measureIdleMemory, measureRecovery } from "./scale.ts";
 import { measureBareLoop, measureThroughput } from "./throughput.ts";
+import { measureTracingCost } from "./tracing.ts";
 
 const { values } = parseArgs({ options: { smoke: { type: "boolean", default: false } } });
 const size = values.smoke
@@ -104,6 +105,16 @@ for (const kind of ["memory", "sqlite"] as const) {
   );
 }
 
+// The cost of tracing on the hot path: the same throughput with and without a registered OpenTelemetry SDK.
+const tracingCost = await measureTracingCost(size.sessions, size.turns);
+figures.tracing = tracingCost;
+row(
+  `throughput ${size.sessions}x${size.turns}, memory store, traced (OTLP/HTTP)`,
+  `${Math.round(tracingCost.traced).toLocaleString("en-US")} turns/s`,
+  `untraced ${Math.round(tracingCost.untraced).toLocaleString("en-US")} turns/s, same run (median of 5 alternating rounds); ${round(tracingCost.ratio, 2)}x; ${round(tracingCost.spansPerTurn, 1)} spans a turn`,
+  "-",
+);
+
 for (const sessions of size.idle) {
   for (const kind of ["memory", "sqlite"] as const) {
     const result = await measureIdleMemory(sessions, kind, join(directory, `idle-${sessions}.db`));
@@ -139,8 +150,8 @@ try {
     row(
       `throughput, postgres, ${processes} host process${processes === 1 ? "" : "es"} x ${size.postgres.sessions} sessions x ${size.postgres.turns}`,
       `${Math.round(result.turnsPerSecond).toLocaleString("en-US")} turns/s`,
-      `raw single-row inserts through pg ${Math.round(raw.insertsPerSecond).toLocaleString("en-US")}/s; ${round(ratio, 3)}x`,
-      "-",
+      `raw single-row inserts through pg ${Math.round(raw.insertsPerSecond).toLocaleString("en-US")}/s; ${round(ratio, 3)}x; ${round(result.roundTripsPerTurn, 2)} round trips per turn`,
+      processes === 1 ? `>= 0.25x raw inserts: ${met(ratio >= 0.25)}` : "-",
     );
   }
   const within = await measurePostgresDispatch(server, size.postgres.continuations);
@@ -148,8 +159,8 @@ try {
   row(
     "dispatch latency, postgres, within one host (ms)",
     `p50 ${round(within.p50)} p99 ${round(within.p99)} max ${round(within.max)}`,
-    `memory store p99 ${round(memoryP99)}`,
-    "-",
+    `memory store p99 ${round(memoryP99)}; ${round(within.roundTripsPerTurn, 2)} round trips per continuation turn, one session alone`,
+    `<= 3 round trips per turn: ${met(within.roundTripsPerTurn <= 3)}`,
   );
   const across = await measureCrossHost(server, size.postgres.crossHost);
   figures.crossHost_postgres = across;

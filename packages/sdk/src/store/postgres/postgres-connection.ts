@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from "pg";
 import { staleFence } from "../ownership.js";
 import type { Row } from "../rows.js";
 import type { Fence } from "../store.js";
+import { PostgresGroupCommit } from "./postgres-group-commit.js";
 import { storeFailure } from "./postgres-open.js";
 
 /** What the database raises for a write whose fence is no longer the session's owner. */
@@ -18,10 +19,12 @@ export class PostgresConnection {
   readonly #pool: Pool;
   /** Each session's writes in flight, chained. */
   readonly #sessionWrites = new Map<string, Promise<unknown>>();
+  readonly #group: PostgresGroupCommit;
 
   constructor(pool: Pool, server: string) {
     this.#pool = pool;
     this.server = server;
+    this.#group = new PostgresGroupCommit(pool);
   }
 
   async query(sql: string, values?: unknown[]): Promise<{ rows: Row[] }> {
@@ -56,50 +59,33 @@ export class PostgresConnection {
   }
 
   /**
-   * One write to a session in one round trip: a database function that takes the session's lock, checks
-   * `fence` (passed as its last two parameters) and writes, as one statement, so one transaction.
+   * One write to a session: a call of the database function `fn` that takes the session's lock, checks
+   * `fence` (passed as its last two arguments) and writes. The calls made while a batch is in flight (or in
+   * one event-loop turn) go to the server together, as one statement (`apply_batch`), so one transaction
+   * and one round trip, each call in a subtransaction of its own: a refused or failed write changes nothing
+   * and fails alone. `lockKey` is the session whose lock the call takes, when `sessionKey` only names it.
    */
   call(
     sessionKey: string,
     fence: Fence | undefined,
-    sql: string,
+    fn: string,
     values: unknown[],
-  ): Promise<{ rows: Row[] }> {
+    lockKey: string = sessionKey,
+  ): Promise<Row[]> {
     return this.#inOrder(sessionKey, async () => {
       try {
-        return await this.#pool.query(sql, [...values, fence?.ownerId ?? null, fence?.token ?? null]);
+        return await this.#group.add(lockKey, {
+          f: fn,
+          a: [...values, fence?.ownerId ?? null, fence?.token ?? null],
+        });
       } catch (error) {
         throw storeFailure(this.server, fenceFailure(error, sessionKey, fence));
       }
     });
   }
 
-  /**
-   * A transaction that writes to a session, holding the session's lock (one writer per session, and no
-   * acquisition in between); with a fence, applied only while the fence is the session's owner.
-   */
-  write<T>(
-    sessionKey: string,
-    fence: Fence | undefined,
-    work: (client: PoolClient) => Promise<T>,
-  ): Promise<T> {
-    return this.#inOrder(sessionKey, () =>
-      this.transaction(async (client) => {
-        await client
-          .query("SELECT fence_session($1, $2, $3)", [
-            sessionKey,
-            fence?.ownerId ?? null,
-            fence?.token ?? null,
-          ])
-          .catch((error: unknown) => {
-            throw fenceFailure(error, sessionKey, fence);
-          });
-        return work(client);
-      }),
-    );
-  }
-
   async close(): Promise<void> {
+    await this.#group.drained();
     await this.#pool.end().catch(() => undefined);
   }
 

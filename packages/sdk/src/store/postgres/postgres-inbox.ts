@@ -82,15 +82,12 @@ export async function answerCommand(
 ): Promise<boolean> {
   const command = await getCommand(db, id);
   if (!command) return false;
-  return db.write(command.sessionKey, fence, async (client) => {
-    const result = await client.query(
-      "UPDATE session_inbox SET reply = $1, applied = $2, answered_at = $3 WHERE id = $4 AND answered_at IS NULL",
-      [answer.reply, answer.applied, answer.at, id],
-    );
-    await client.query("DELETE FROM session_inbox WHERE session_key = $1 AND answered_at < $2", [
-      command.sessionKey,
-      answer.at - inboxLimits.keepAnsweredMs,
-    ]);
-    return (result.rowCount ?? 0) > 0;
-  });
+  const rows = await db.call(command.sessionKey, fence, "answer_command", [
+    id,
+    answer.reply,
+    answer.applied,
+    answer.at,
+    inboxLimits.keepAnsweredMs,
+  ]);
+  return rows[0]?.answered === true;
 }

@@ -12,12 +12,11 @@ export async function putLease(
   ifState: StateCondition | undefined,
   fence: Fence | undefined,
 ): Promise<{ replaced: LeaseRecord | undefined } | { conflict: { version: number } }> {
-  const { rows } = await db.call(
-    record.sessionKey,
-    fence,
-    "SELECT * FROM put_lease($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    [...leaseValues(record), ifState?.key ?? null, ifState?.version ?? 0],
-  );
+  const rows = await db.call(record.sessionKey, fence, "put_lease", [
+    ...leaseValues(record),
+    ifState?.key ?? null,
+    ifState?.version ?? 0,
+  ]);
   const row = rows[0];
   if (row && row.conflict_version !== null) return { conflict: { version: Number(row.conflict_version) } };
   return { replaced: row?.replaced ? toLease(row.replaced as unknown as Row) : undefined };
@@ -37,26 +36,21 @@ export async function deleteLease(
   expectedId: string | undefined,
   fence: Fence | undefined,
 ): Promise<LeaseRecord | undefined> {
-  const { rows } = await db.call(
+  const rows = await db.call(slot.sessionKey, fence, "delete_lease", [
+    slot.pluginId,
     slot.sessionKey,
-    fence,
-    "SELECT * FROM delete_lease($1, $2, $3, $4, $5, $6)",
-    [slot.pluginId, slot.sessionKey, slot.leaseKey, expectedId ?? null],
-  );
+    slot.leaseKey,
+    expectedId ?? null,
+  ]);
   return rows[0] ? toLease(rows[0]) : undefined;
 }
 
-export function deleteSessionLeases(
+export async function deleteSessionLeases(
   db: PostgresConnection,
   sessionKey: string,
   fence: Fence | undefined,
 ): Promise<LeaseRecord[]> {
-  return db.write(sessionKey, fence, async (client) => {
-    const { rows } = await client.query("DELETE FROM leases WHERE session_key = $1 RETURNING *", [
-      sessionKey,
-    ]);
-    return rows.map(toLease);
-  });
+  return (await db.call(sessionKey, fence, "delete_session_leases", [sessionKey])).map(toLease);
 }
 
 /** Moves a pending lease to the started set, once. */
@@ -66,12 +60,12 @@ export async function claimLease(
   id: string,
   fence: Fence | undefined,
 ): Promise<LeaseRecord | undefined> {
-  const { rows } = await db.call(
+  const rows = await db.call(slot.sessionKey, fence, "claim_lease", [
+    slot.pluginId,
     slot.sessionKey,
-    fence,
-    "SELECT * FROM claim_lease($1, $2, $3, $4, $5, $6)",
-    [slot.pluginId, slot.sessionKey, slot.leaseKey, id],
-  );
+    slot.leaseKey,
+    id,
+  ]);
   return rows[0] ? toLease(rows[0]) : undefined;
 }
 
@@ -79,9 +73,11 @@ export async function finishLease(
   db: PostgresConnection,
   id: string,
   fence: Fence | undefined,
+  sessionKey: string | undefined,
 ): Promise<void> {
   // The session is the started lease's own, found inside the call; a stale fence is named by its id.
-  await db.call(`lease ${id}`, fence, "SELECT finish_lease($1, $2, $3)", [id]);
+  // `sessionKey`, when the caller knows it, orders the call's lock among its batch's.
+  await db.call(`lease ${id}`, fence, "finish_lease", [id], sessionKey ?? `lease ${id}`);
 }
 
 /** Pending (`leases`) or started leases, of one session or all, soonest due first. */

@@ -58,15 +58,20 @@ export function acquireSessions(
 }
 
 /** Keeps `ownerId` alive; the sessions it still holds. */
-export function renewSessions(db: PostgresConnection, ownerId: string, window: Window): Promise<string[]> {
-  return db.transaction(async (client) => {
-    await keepAlive(client, ownerId, window);
-    const { rows } = await client.query(
-      "SELECT session_key FROM session_owners WHERE owner_id = $1 AND NOT released",
-      [ownerId],
-    );
-    return rows.map((row: Row) => String(row.session_key));
-  });
+export async function renewSessions(
+  db: PostgresConnection,
+  ownerId: string,
+  window: Window,
+): Promise<string[]> {
+  // One statement (one round trip, one transaction): the host's one liveness row, then its claims.
+  const { rows } = await db.query(
+    `WITH alive AS (
+       INSERT INTO hosts (owner_id, expires_at) VALUES ($1, $2)
+       ON CONFLICT (owner_id) DO UPDATE SET expires_at = excluded.expires_at
+     ) SELECT session_key FROM session_owners WHERE owner_id = $1 AND NOT released`,
+    [ownerId, window.now + window.ttlMs],
+  );
+  return rows.map((row: Row) => String(row.session_key));
 }
 
 /** `ownerId`'s claims (all, or the named sessions') end now; tokens stay. */

@@ -17,22 +17,14 @@ export async function putSession(
   record: SessionRecord,
   fence: Fence | undefined,
 ): Promise<void> {
-  await db.write(record.sessionKey, fence, (client) =>
-    client.query(
-      `INSERT INTO sessions (session_key, agent_id, channel, generation, created_at, closed_at)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (session_key) DO UPDATE SET agent_id = excluded.agent_id, channel = excluded.channel,
-         generation = excluded.generation, created_at = excluded.created_at, closed_at = excluded.closed_at`,
-      [
-        record.sessionKey,
-        record.agentId,
-        record.channel,
-        record.generation,
-        record.createdAt,
-        record.closedAt ?? null,
-      ],
-    ),
-  );
+  await db.call(record.sessionKey, fence, "put_session", [
+    record.sessionKey,
+    record.agentId,
+    record.channel,
+    record.generation,
+    record.createdAt,
+    record.closedAt ?? null,
+  ]);
 }
 
 /** Every session, oldest first. */

@@ -33,19 +33,14 @@ export async function writeState(
   options: { fence: Fence | undefined; log: readonly JsonValue[] | undefined },
 ): Promise<StateWriteResult> {
   const { pluginId, scope, key, value } = entry;
-  const { rows } = await db.call(
+  const rows = await db.call(scope, options.fence, "write_state", [
+    pluginId,
     scope,
-    options.fence,
-    "SELECT * FROM write_state($1, $2, $3, $4, $5, $6, $7, $8)",
-    [
-      pluginId,
-      scope,
-      key,
-      JSON.stringify(value),
-      expectedVersion,
-      options.log?.map((logged) => JSON.stringify(logged)) ?? null,
-    ],
-  );
+    key,
+    JSON.stringify(value),
+    expectedVersion,
+    options.log?.map((logged) => JSON.stringify(logged)) ?? null,
+  ]);
   const row = rows[0];
   if (row && row.written !== null) return { status: "written", version: Number(row.written) };
   const current = row
@@ -55,24 +50,14 @@ export async function writeState(
 }
 
 /** Deletes the value and its log; whether there was a value. */
-export function deleteState(
+export async function deleteState(
   db: PostgresConnection,
   state: StateKey,
   fence: Fence | undefined,
 ): Promise<boolean> {
   const { pluginId, scope, key } = state;
-  return db.write(scope, fence, async (client) => {
-    await client.query("DELETE FROM plugin_log WHERE plugin_id = $1 AND scope = $2 AND key = $3", [
-      pluginId,
-      scope,
-      key,
-    ]);
-    const deleted = await client.query(
-      "DELETE FROM plugin_state WHERE plugin_id = $1 AND scope = $2 AND key = $3",
-      [pluginId, scope, key],
-    );
-    return (deleted.rowCount ?? 0) > 0;
-  });
+  const rows = await db.call(scope, fence, "delete_state", [pluginId, scope, key]);
+  return rows[0]?.deleted === true;
 }
 
 /** Appends to the log of (plugin, scope, key); the database keeps the last {@link maxLogEntries}. */
@@ -83,7 +68,7 @@ export async function appendLog(
   fence: Fence | undefined,
 ): Promise<void> {
   if (entries.length === 0) return;
-  await db.call(log.scope, fence, "SELECT append_log($1, $2, $3, $4, $5, $6)", [
+  await db.call(log.scope, fence, "append_log", [
     log.pluginId,
     log.scope,
     log.key,

@@ -35,6 +35,8 @@ export class PostgresStore implements HostStore {
   readonly #db: PostgresConnection;
   /** For the LISTEN connection, which is a connection of its own. */
   readonly #url: string;
+  /** The session of each lease this store claimed and has not finished: its batch takes that lock in order. */
+  readonly #startedSessions = new Map<string, string>();
 
   private constructor(pool: Pool, url: string) {
     if (pool === undefined) {
@@ -191,11 +193,15 @@ export class PostgresStore implements HostStore {
   }
 
   async claimLease(slot: LeaseSlot, id: string, options?: WriteOptions) {
-    return leases.claimLease(this.#db, slot, id, writeFence(slot.sessionKey, options));
+    const claimed = await leases.claimLease(this.#db, slot, id, writeFence(slot.sessionKey, options));
+    if (claimed) this.#startedSessions.set(id, claimed.sessionKey);
+    return claimed;
   }
 
   async finishLease(id: string, options?: WriteOptions) {
-    return leases.finishLease(this.#db, id, writeFence(`lease ${id}`, options));
+    const sessionKey = this.#startedSessions.get(id);
+    this.#startedSessions.delete(id);
+    return leases.finishLease(this.#db, id, writeFence(`lease ${id}`, options), sessionKey);
   }
 
   async listStartedLeases(sessionKey?: string) {

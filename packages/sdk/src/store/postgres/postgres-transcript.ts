@@ -12,7 +12,7 @@ export async function appendTranscript(
   fence: Fence | undefined,
 ): Promise<void> {
   if (entries.length === 0) return;
-  await db.call(sessionKey, fence, "SELECT append_transcript($1, $2, $3, $4, $5, $6, $7, $8)", [
+  await db.call(sessionKey, fence, "append_transcript", [
     sessionKey,
     entries.map((entry) => entry.generation),
     entries.map((entry) => entry.turnId),
