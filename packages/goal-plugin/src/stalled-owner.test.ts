@@ -195,7 +195,8 @@ describe.each(stores)("a host stalled past its claim on %s", (_name, makeStore) 
         for (const line of pluginErrors)
           expect(line.message).toMatch(/this process lost it and wrote nothing/);
         if (afterLoss) expect(pluginErrors).toEqual([]);
-        expect(said.some((line) => line.event === "host-error")).toBe(true);
+        // It said it lost the session (awaited above); a turn that ended after it knew says so too.
+        if (afterLoss) expect(said.some((line) => line.event === "host-error")).toBe(true);
         await taker.close();
       } finally {
         stalled.kill("SIGCONT");
