@@ -1,18 +1,24 @@
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { createGoalPlugin, readStoredGoal } from "@goal-lease/goal-plugin";
 import { createHost, type LeaseRecord, MemoryStore } from "@goal-lease/sdk";
+import { SqliteStore } from "@goal-lease/sdk/sqlite";
 import { FakeClock, ScriptedModel, settle } from "@goal-lease/sdk/testing";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestIo, runCli } from "../test/test-io.js";
 import { type ReceivedSpan, startOtlpReceiver } from "../test/tracing/otlp-receiver.js";
 import { exitCodes } from "./exit-codes.js";
 import { startTracing, type Tracing } from "./tracing-option.js";
 
 const directory = mkdtempSync(join(tmpdir(), "goal-lease-tracing-"));
+const hostScript = fileURLToPath(new URL("../test/tracing/killed-host.ts", import.meta.url));
 let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
@@ -183,4 +189,43 @@ describe("no span left open", () => {
     expect(interrupted?.traceId).toBe(traceId);
     expect(goal?.status).toBe("paused");
   });
+
+  it("after a SIGKILL mid-turn: the next owner closes the story with an interrupted span in the goal's trace", async () => {
+    const path = join(directory, "killed.db");
+    const child = spawn(process.execPath, [hostScript, path, `${receiver.url}/v1/traces`], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    for await (const line of lines) if (line === "model-call 2") break;
+    child.kill("SIGKILL");
+    await once(child, "exit");
+    counter.open.clear();
+    const store = SqliteStore.open(path);
+    const next = await createHost({
+      model: new ScriptedModel(),
+      store,
+      plugins: [createGoalPlugin()],
+      recovery: "continuous",
+      ownership: { ttlMs: 1_000 },
+    });
+    try {
+      await vi.waitFor(async () => expect((await readStoredGoal(store, "s1"))?.status).toBe("paused"), {
+        timeout: 15_000,
+        interval: 100,
+      });
+    } finally {
+      await next.close();
+    }
+    const goal = await readStoredGoal(store, "s1");
+    await store.close();
+    expect(counter.open).toEqual(new Set());
+    await shutdown();
+    const traceId = createHash("sha256").update(String(goal?.id)).digest("hex").slice(0, 32);
+    const story = receiver.spans.filter((span) => span.traceId === traceId).map((span) => span.name);
+    // The killed process sent its first turn before it died; the next owner ends the story.
+    expect(story).toContain("invoke_agent goal-lease");
+    expect(story).toContain("interrupted");
+    const [interrupted] = named("interrupted");
+    expect(interrupted?.status).toMatchObject({ code: 2 });
+  }, 30_000);
 });
