@@ -153,3 +153,24 @@ describe("continuations handed to an embedding host", () => {
     expect(deliveries.map((delivery) => delivery.message)).toEqual(["first", "second"]);
   });
 });
+
+describe("the cost of a turn an embedding host ran", () => {
+  it("is priced at the model it names, as unknown when it names none or one with no price", async () => {
+    const { host, probe } = await embedded();
+    const run = async (model?: string) => {
+      const turn = await host.external.turnStarted({ sessionKey: "s1" });
+      if (turn.kind === "dropped") throw new Error("dropped");
+      const tokens = { inputTokens: 1_000_000, cachedInputTokens: 400_000, outputTokens: 100_000 };
+      await host.external.turnEnded({ sessionKey: "s1", turnId: turn.turnId, usage: tokens, model });
+      return probe.turnEnds.at(-1)?.event.usage;
+    };
+    // The shipped prices of claude-sonnet-4-5: $3 input, $0.30 cached, $15 output, a million tokens.
+    expect((await run("claude-sonnet-4-5-20250929"))?.costUsd).toBeCloseTo(0.6 * 3 + 0.4 * 0.3 + 0.1 * 15, 9);
+    expect(await run("claude-sonnet-4-5-20250929")).toMatchObject({
+      model: "claude-sonnet-4-5-20250929",
+      cachedInputTokens: 400_000,
+    });
+    expect((await run())?.costUsd).toBeNull();
+    expect((await run("some-local-model"))?.costUsd).toBeNull();
+  });
+});
