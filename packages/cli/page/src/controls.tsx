@@ -24,6 +24,7 @@ export function Controls(props: { api: Api; goal: GoalSummary }) {
   const [turns, setTurns] = useState("");
   const [budget, setBudget] = useState("");
   const [time, setTime] = useState("");
+  const [dollars, setDollars] = useState("");
   const [objective, setObjective] = useState<string | null>(null);
 
   const send = async <Verb extends RemoteGoalVerb>(verb: Verb, body: GoalVerbInput<Verb>) => {
@@ -41,10 +42,15 @@ export function Controls(props: { api: Api; goal: GoalSummary }) {
     if (turns.trim()) body.maxTurns = readCount(turns);
     if (budget.trim()) body.budget = readCount(budget);
     if (time.trim()) body.time = time.trim();
+    if (dollars.trim()) body.budgetUsd = Number(dollars.trim().replace(/^\$/, ""));
     const unreadable = Object.entries(body).find(([, value]) => Number.isNaN(value));
     if (unreadable) {
-      const field = unreadable[0] === "budget" ? "+ tokens" : "+ turns";
-      setResult({ status: "refused", error: `${field} takes a whole number, such as 5, 50000 or 50k.` });
+      const field = { budget: "+ tokens", budgetUsd: "+ dollars" }[unreadable[0]] ?? "+ turns";
+      const example =
+        unreadable[0] === "budgetUsd"
+          ? "an amount, such as 5 or 0.50"
+          : "a whole number, such as 5, 50000 or 50k";
+      setResult({ status: "refused", error: `${field} takes ${example}.` });
       return;
     }
     // The same schema the server checks the change with: what it would refuse is said here, at once.
@@ -107,6 +113,16 @@ export function Controls(props: { api: Api; goal: GoalSummary }) {
             placeholder="50k"
             value={budget}
             onInput={(event) => setBudget(event.currentTarget.value)}
+          />
+        </label>
+        <label>
+          + dollars
+          <input
+            name="budgetUsd"
+            inputMode="decimal"
+            placeholder="5"
+            value={dollars}
+            onInput={(event) => setDollars(event.currentTarget.value)}
           />
         </label>
         <label>
