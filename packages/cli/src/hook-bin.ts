@@ -9,7 +9,9 @@ if (unsupported) {
   process.stderr.write(`${unsupported}\n`);
   process.exit(1);
 }
-await runHook(
-  { stdin: process.stdin, stdout: process.stdout, env: process.env },
-  process.argv[2] === "codex" ? "codex" : "claude",
+const args = process.argv.slice(2);
+process.exitCode = await runHook(
+  { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env },
+  args.includes("codex") ? "codex" : "claude",
+  args.includes("wake") ? "wake" : undefined,
 );

@@ -199,12 +199,15 @@ export function createProgram(io: CliIo): Command {
   program
     .command("hook")
     .argument("[agent]", "claude (default) or codex")
+    .argument("[role]", "wake: Claude Code's background Stop hook, which wakes the idle session")
     .description("agent hook: hands the event on stdin to the goal-lease mcp of the same agent process")
-    .action((agent?: string) => {
+    .action(async (agent?: string, role?: string) => {
       if (agent !== undefined && agent !== "claude" && agent !== "codex") {
         return fail(new Error(`unknown agent "${agent}": use claude or codex`));
       }
-      return runHook(io, agent).catch(fail);
+      if (role !== undefined && role !== "wake")
+        return fail(new Error(`unknown hook role "${role}": use wake`));
+      finish(await runHook(io, agent, role === "wake" ? role : undefined).catch(fail));
     });
 
   return withTracing(program, io);

@@ -34,12 +34,20 @@ export class GoalActions {
   readonly #checks: GoalChecks;
   readonly #defaults: GoalLimits;
   readonly #name: string;
+  readonly #wakes: (context: SessionContext) => boolean;
 
-  constructor(controller: GoalController, checks: GoalChecks, defaults: GoalLimits, commandName: string) {
+  constructor(
+    controller: GoalController,
+    checks: GoalChecks,
+    defaults: GoalLimits,
+    commandName: string,
+    wakesIdleSession: (context: SessionContext) => boolean = () => true,
+  ) {
     this.#controller = controller;
     this.#checks = checks;
     this.#defaults = defaults;
     this.#name = commandName;
+    this.#wakes = wakesIdleSession;
   }
 
   async status(context: SessionContext, render: (goal: Goal, now: number) => string): Promise<string> {
@@ -202,12 +210,21 @@ export class GoalActions {
     return applied(`Goal resumed. Limits: ${describeLimits(resumed.goal.limits)}.`);
   }
 
-  /** Ends a goal's wait (or a usage limit's back-off): its one continuation runs now. */
+  /**
+   * Ends a goal's wait (or a usage limit's back-off): its one continuation runs now, or, where the host
+   * cannot wake the idle session, when the session's next turn ends.
+   */
   async wake(context: SessionContext, note: string): Promise<GoalReply> {
     const goal = await this.#controller.store.read(context);
     if (!hasWakeTime(goal)) return refused(this.#notIn(goal, "waiting", "wake"));
     const woken = await this.#controller.wake(context, note || "woken by the user");
-    if (hasWakeTime(woken)) return applied("Goal woken: its next continuation runs now.");
+    if (hasWakeTime(woken) && this.#wakes(context))
+      return applied("Goal woken: its next continuation runs now.");
+    if (hasWakeTime(woken)) {
+      return applied(
+        "Goal woken: its next continuation runs when this session's next turn ends (this host cannot wake the idle session).",
+      );
+    }
     return refused(`The goal is ${woken?.status ?? "gone"}, not woken: ${lastReason(woken)}`);
   }
 

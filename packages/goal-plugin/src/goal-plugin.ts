@@ -29,6 +29,12 @@ export interface GoalPluginOptions {
   telemetry?: GoalTelemetryOptions;
   /** The folder a goal's check runs in: the process's working folder unless set. */
   checkFolder?: () => string;
+  /**
+   * Whether a continuation that comes due while the session is idle starts then (true unless set). A host
+   * that cannot wake an idle session (an agent run to completion, say) says false, and `wake` then tells
+   * the person the continuation runs when the session's next turn ends.
+   */
+  wakesIdleSession?: (context: SessionContext) => boolean;
 }
 
 /** Limits used where {@link GoalPluginOptions.defaults} says nothing. */
@@ -52,7 +58,7 @@ export function createGoalPlugin(options: GoalPluginOptions = {}): PluginDefinit
       registerNotifySweeps(api, store, notifier);
       const controller = new GoalController(api, store, traces);
       const checks = new GoalChecks(controller, { cwd: options.checkFolder ?? (() => process.cwd()) });
-      const actions = new GoalActions(controller, checks, defaults, commandName);
+      const actions = new GoalActions(controller, checks, defaults, commandName, options.wakesIdleSession);
       api.registerCommand(goalCommand(commandName, actions, authorize));
       for (const control of goalControls(commandName, actions, authorize)) api.registerControl(control);
       api.registerTool(goalStatusTool(controller, checks));

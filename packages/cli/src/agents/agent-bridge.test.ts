@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { readStoredGoal } from "@goal-lease/goal-plugin";
 import { MemoryStore } from "@goal-lease/sdk";
 import { afterEach, describe, expect, it } from "vitest";
-import { claudeCode, codex } from "./agent-dialect.js";
+import type { AgentBridgeOptions } from "./agent-bridge.js";
+import { type AgentDialect, claudeCode, codex } from "./agent-dialect.js";
 import { startAgentHost } from "./agent-host.js";
 import type { HookEvent } from "./hook-event.js";
 import { sessionOfCall } from "./mcp-server.js";
@@ -17,18 +18,55 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-/** The production agent host on a store, driven by hook events as Claude Code sends them. */
-async function agent(store = new MemoryStore()) {
-  const { host, bridge } = await startAgentHost(store);
-  closers.push(() => host.close());
+/** The production agent host on a store, driven by hook events as Claude Code (or Codex) sends them. */
+async function agent(
+  store = new MemoryStore(),
+  options: { dialect?: AgentDialect; bridge?: AgentBridgeOptions } = {},
+) {
+  const dialect = options.dialect ?? claudeCode;
+  const { host, bridge } = await startAgentHost(store, dialect, options.bridge);
+  closers.push(async () => {
+    bridge.close();
+    await host.close();
+  });
   const event = (name: string, session: string, extra: Partial<HookEvent> = {}) =>
     bridge.handle({ hook_event_name: name, session_id: session, ...extra });
   const prompt = (session: string, text: string) => event("UserPromptSubmit", session, { prompt: text });
   const stop = (session: string) => event("Stop", session);
-  const report = (session: string, status: string, note = "worked") =>
-    bridge.callTool(`claude:${session}`, "goal_status", { status, note });
-  return { store, host, bridge, prompt, stop, report, event };
+  const report = (session: string, status: string, note = "worked", extra: object = {}) =>
+    bridge.callTool(dialect.sessionKey(session), "goal_status", { status, note, ...extra });
+  const goal = (session: string) => readStoredGoal(store, dialect.sessionKey(session));
+  return { store, host, bridge, prompt, stop, report, event, goal };
 }
+
+/** A transcript file of its own, empty. */
+function transcript(): string {
+  const path = join(mkdtempSync(join(tmpdir(), "goal-lease-transcript-")), "t.jsonl");
+  writeFileSync(path, "");
+  return path;
+}
+
+const appendLine = (path: string, line: object) => appendFileSync(path, `${JSON.stringify(line)}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits (a bounded while) until `check` holds; the file watcher and timers act on their own. */
+async function until(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(20)) {
+    if (await check()) return true;
+  }
+  return check();
+}
+
+/** An assistant message as Claude Code writes it to its transcript, with the usage the model reported. */
+const claudeAnswer = (id: string, text: string) => ({
+  type: "assistant",
+  message: {
+    id,
+    role: "assistant",
+    content: [{ type: "text", text }],
+    usage: { input_tokens: 10, output_tokens: 5 },
+  },
+});
 
 const decision = (output: string) => (output === "" ? undefined : JSON.parse(output));
 
@@ -255,5 +293,307 @@ describe("Codex hooks on the goal-lease host", () => {
       ].join("\n"),
     );
     expect((await codex.readTurn(path, before.length)).usage).toEqual({ inputTokens: 17, outputTokens: 5 });
+  });
+});
+
+describe("the person interrupts a goal turn", () => {
+  it("with Esc in Claude Code: the goal pauses as the person's pause at once, and their typed pause is it", async () => {
+    const { event, goal } = await agent();
+    const transcript_path = transcript();
+    const prompt = (text: string) => event("UserPromptSubmit", A, { prompt: text, transcript_path });
+    await prompt("/goal-lease:goal start write the notes --max-turns 5");
+    appendLine(transcript_path, claudeAnswer("m1", "Half of the notes."));
+    // Esc: Claude Code records the interruption and runs no Stop hook.
+    appendLine(transcript_path, {
+      type: "user",
+      message: { role: "user", content: [{ type: "text", text: "[Request interrupted by user]" }] },
+    });
+    expect(await until(async () => (await goal(A))?.status === "paused")).toBe(true);
+    expect(await goal(A)).toMatchObject({
+      statusReason: "the person interrupted a goal turn",
+      continuations: 1,
+      tokensUsed: 15,
+    });
+    expect(decision(await prompt("/goal-lease:goal pause"))).toEqual({
+      decision: "block",
+      reason: "Goal paused. /goal-lease:goal resume continues it.",
+    });
+    const events = decision(await prompt("/goal-lease:goal events")).reason as string;
+    expect(events).toContain('active -> paused by user: "the person interrupted a goal turn"');
+    expect(events).not.toContain("model_error");
+  });
+
+  it("learned only from the next prompt: a typed pause is the pause, never a model error", async () => {
+    const { prompt, goal } = await agent();
+    await prompt(A, "/goal-lease:goal start write the notes --max-turns 5");
+    expect(decision(await prompt(A, "/goal-lease:goal pause"))).toEqual({
+      decision: "block",
+      reason: "Goal paused. /goal-lease:goal resume continues it.",
+    });
+    expect(await goal(A)).toMatchObject({
+      status: "paused",
+      statusReason: "paused by the user",
+      continuations: 1,
+    });
+    expect(decision(await prompt(A, "/goal-lease:goal events")).reason).not.toContain("model_error");
+  });
+
+  it("learned from a plain prompt: the goal pauses for the person and their message goes on", async () => {
+    const { prompt, goal } = await agent();
+    await prompt(A, "/goal-lease:goal start write the notes --max-turns 5");
+    expect(await prompt(A, "wait, use British spelling")).toBe("");
+    expect(await goal(A)).toMatchObject({
+      status: "paused",
+      statusReason: "the person interrupted a goal turn",
+    });
+  });
+});
+
+describe("a turn's usage, as the agent records it", () => {
+  it("waits for Claude Code to write the usage of the turn a Stop hook reports", async () => {
+    const { event, report, goal } = await agent();
+    const transcript_path = transcript();
+    await event("UserPromptSubmit", A, {
+      prompt: "/goal-lease:goal start polish it --max-turns 5",
+      transcript_path,
+    });
+    await report(A, "continue");
+    // Claude Code runs the Stop hook before its transcript has the turn's last message and usage.
+    setTimeout(() => appendLine(transcript_path, claudeAnswer("m1", "Polished the intro.")), 150);
+    const stopped = event("Stop", A, { transcript_path, last_assistant_message: "Polished the intro." });
+    expect(decision(await stopped).hookSpecificOutput.additionalContext).toContain(
+      "Goal continuation 2 of 5",
+    );
+    expect(await goal(A)).toMatchObject({ continuations: 1, tokensUsed: 15 });
+  });
+
+  it("waits for Codex to write the token count of the response a Stop hook reports", async () => {
+    const { event, report, goal } = await agent(new MemoryStore(), { dialect: codex });
+    const transcript_path = transcript();
+    await event("UserPromptSubmit", A, {
+      prompt: "$goal-lease start polish it --max-turns 5",
+      transcript_path,
+    });
+    await report(A, "continue");
+    const message = { role: "assistant", content: [{ type: "output_text", text: "Polished the intro." }] };
+    appendLine(transcript_path, { type: "response_item", payload: { type: "message", ...message } });
+    setTimeout(() => {
+      const last_token_usage = { input_tokens: 10, output_tokens: 5 };
+      appendLine(transcript_path, {
+        type: "event_msg",
+        payload: { type: "token_count", info: { last_token_usage } },
+      });
+    }, 150);
+    await event("Stop", A, { transcript_path, last_assistant_message: "Polished the intro." });
+    expect(await goal(A)).toMatchObject({ continuations: 1, tokensUsed: 15 });
+  });
+});
+
+describe("waking an idle session", () => {
+  it("Claude Code: the background Stop hook waits out the goal's wait and exits with its continuation, once", async () => {
+    const { event, report, stop, goal } = await agent();
+    await event("UserPromptSubmit", A, { prompt: "/goal-lease:goal start watch CI --max-turns 5" });
+    await report(A, "waiting", "CI", { wait_seconds: 1 });
+    // Claude Code runs both Stop hooks at once; the background one may arrive first.
+    const waker = event("Stop", A, { goal_lease_role: "wake" });
+    expect(await stop(A)).toBe("");
+    expect(await goal(A)).toMatchObject({ status: "waiting" });
+    const woken = JSON.parse(await waker) as { wake: string };
+    expect(woken.wake).toContain("Goal continuation 2 of 5");
+    expect(await goal(A)).toMatchObject({ status: "active" });
+    // The woken turn is the continuation; its Stop ends it.
+    await report(A, "done", "CI is green");
+    expect(await stop(A)).toBe("");
+    expect(await goal(A)).toMatchObject({ status: "done", continuations: 2 });
+  });
+
+  it("Claude Code: the background Stop hook exits at once when nothing will wake the session", async () => {
+    const { event, prompt, report, stop } = await agent();
+    expect(await event("Stop", B, { goal_lease_role: "wake" })).toBe("");
+    await prompt(A, "/goal-lease:goal start watch CI --max-turns 5");
+    await report(A, "done", "nothing to wait for");
+    const waker = event("Stop", A, { goal_lease_role: "wake" });
+    expect(await stop(A)).toBe("");
+    expect(await waker).toBe("");
+  });
+
+  it("Claude Code: a wake from another shell ends the wait early, and the waker exits with it", async () => {
+    const { host, event, report, stop } = await agent();
+    await event("UserPromptSubmit", A, { prompt: "/goal-lease:goal start watch CI --max-turns 5" });
+    await report(A, "waiting", "CI", { wait_seconds: 600 });
+    expect(await stop(A)).toBe("");
+    const waker = event("Stop", A, { goal_lease_role: "wake" });
+    const woken = await host.control({
+      sessionKey: `claude:${A}`,
+      pluginId: "goal",
+      verb: "wake",
+      input: {},
+      sender: { id: "shell", isOwner: true },
+    });
+    expect(woken.reply).toBe("Goal woken: its next continuation runs now.");
+    expect((JSON.parse(await waker) as { wake: string }).wake).toContain("Goal continuation 2 of 5");
+  });
+
+  it("where nothing can wake the idle session (no waker), a wake says the continuation runs at its next turn end", async () => {
+    const { host, event, report, stop } = await agent();
+    await event("UserPromptSubmit", A, { prompt: "/goal-lease:goal start watch CI --max-turns 5" });
+    await report(A, "waiting", "CI", { wait_seconds: 600 });
+    expect(await stop(A)).toBe("");
+    const woken = await host.control({
+      sessionKey: `claude:${A}`,
+      pluginId: "goal",
+      verb: "wake",
+      input: {},
+      sender: { id: "shell", isOwner: true },
+    });
+    expect(woken.reply).toBe(
+      "Goal woken: its next continuation runs when this session's next turn ends (this host cannot wake the idle session).",
+    );
+  });
+
+  it("Codex: the continuation is queued as the idle thread's next prompt, which runs as the continuation", async () => {
+    const queued: Array<[string, string]> = [];
+    const queueMessage = async (thread: string, message: string) => {
+      queued.push([thread, message]);
+      return true;
+    };
+    const { prompt, report, stop, goal } = await agent(new MemoryStore(), {
+      dialect: codex,
+      bridge: { queueMessage },
+    });
+    await prompt(A, "$goal-lease start watch CI --max-turns 5");
+    await report(A, "waiting", "CI", { wait_seconds: 1 });
+    expect(await stop(A)).toBe("");
+    expect(await until(async () => queued.length === 1)).toBe(true);
+    const [thread, message] = queued[0] ?? [];
+    expect(thread).toBe(A);
+    expect(message).toContain("Goal continuation 2 of 5");
+    expect(await prompt(A, message ?? "")).toBe("");
+    await report(A, "done", "CI is green");
+    expect(await stop(A)).toBe("");
+    expect(await goal(A)).toMatchObject({ status: "done", continuations: 2 });
+    expect(queued).toHaveLength(1);
+  });
+});
+
+describe("a goal turn the agent gives up on", () => {
+  it("Claude Code's StopFailure for a rate limit: usage_limited until the reset, then its waker wakes it once", async () => {
+    const { event, report, stop, goal } = await agent();
+    await event("UserPromptSubmit", A, { prompt: "/goal-lease:goal start watch CI --max-turns 5" });
+    const failed = event("StopFailure", A, {
+      goal_lease_role: "wake",
+      error: "rate_limit",
+      last_assistant_message: "API Error: Rate limited. Try again in 1 second.",
+    });
+    expect(await until(async () => (await goal(A))?.status === "usage_limited")).toBe(true);
+    expect((await goal(A))?.wakeAt).toBeGreaterThan(Date.now());
+    expect((JSON.parse(await failed) as { wake: string }).wake).toContain("Goal continuation 1 of 5");
+    await report(A, "done", "finished after the limit");
+    expect(await stop(A)).toBe("");
+    expect(await goal(A)).toMatchObject({ status: "done", continuations: 1 });
+  });
+
+  it("Claude Code's StopFailure for anything else: the goal pauses at once, saying why", async () => {
+    const { event, goal } = await agent();
+    await event("UserPromptSubmit", A, { prompt: "/goal-lease:goal start watch CI --max-turns 5" });
+    const failed = event("StopFailure", A, {
+      goal_lease_role: "wake",
+      error: "server_error",
+      last_assistant_message: "API Error: 500 Internal server error",
+    });
+    expect(await failed).toBe("");
+    expect(await goal(A)).toMatchObject({ status: "paused", statusGate: "model_error" });
+  });
+
+  it("Codex's usage limit, recorded in its rollout: usage_limited at once, with the time it gave", async () => {
+    const { event, goal } = await agent(new MemoryStore(), { dialect: codex });
+    const transcript_path = transcript();
+    await event("UserPromptSubmit", A, {
+      prompt: "$goal-lease start watch CI --max-turns 5",
+      transcript_path,
+    });
+    appendLine(transcript_path, {
+      type: "event_msg",
+      payload: {
+        type: "task_complete",
+        error: {
+          message: "You've hit your usage limit. Try again in 2 minutes.",
+          codex_error_info: "usage_limit_exceeded",
+        },
+      },
+    });
+    expect(await until(async () => (await goal(A))?.status === "usage_limited")).toBe(true);
+    const wakeAt = (await goal(A))?.wakeAt ?? 0;
+    expect(wakeAt - Date.now()).toBeGreaterThan(100_000);
+    expect(wakeAt - Date.now()).toBeLessThanOrEqual(120_000);
+  });
+});
+
+describe("a goal_status call that closes the goal", () => {
+  it("ends the agent's turn at once (PostToolUse), so its result costs no model request", async () => {
+    const { event, prompt, report, goal, stop } = await agent();
+    await prompt(A, "/goal-lease:goal start write the notes --max-turns 5");
+    await report(A, "continue");
+    expect(await event("PostToolUse", A, { tool_name: "mcp__plugin_goal-lease_goal__goal_status" })).toBe("");
+    await report(A, "done", "written");
+    expect(
+      decision(await event("PostToolUse", A, { tool_name: "mcp__plugin_goal-lease_goal__goal_status" })),
+    ).toEqual({
+      continue: false,
+      stopReason: "goal-lease: the goal is done",
+    });
+    // No Stop hook runs after it: the turn has ended, counted.
+    expect(await goal(A)).toMatchObject({ status: "done", continuations: 1 });
+    expect(await stop(A)).toBe("");
+  });
+
+  it("lets a turn whose goal now waits end as usual, so its Stop can wake the session later", async () => {
+    const { event, prompt, report } = await agent();
+    await prompt(A, "/goal-lease:goal start watch CI --max-turns 5");
+    await report(A, "waiting", "CI", { wait_seconds: 60 });
+    expect(await event("PostToolUse", A, { tool_name: "mcp__plugin_goal-lease_goal__goal_status" })).toBe("");
+  });
+});
+
+describe("what the agents record", () => {
+  it("Codex: each response's usage record counts once, not its token count too", async () => {
+    const record = (response: string, input: number, output: number) => ({
+      type: "token_usage_record",
+      payload: { response_id: response, usage: { input_tokens: input, output_tokens: output } },
+    });
+    const tokenCount = {
+      type: "event_msg",
+      payload: { type: "token_count", info: { last_token_usage: { input_tokens: 99, output_tokens: 99 } } },
+    };
+    await expect(codex.readTurn(undefined, 0)).resolves.toMatchObject({
+      usage: { inputTokens: 0, outputTokens: 0 },
+    });
+    const path = transcript();
+    for (const line of [record("r1", 10, 5), tokenCount, record("r1", 10, 5), record("r2", 7, 3)])
+      appendLine(path, line);
+    expect((await codex.readTurn(path, 0)).usage).toEqual({ inputTokens: 17, outputTokens: 8 });
+  });
+
+  it("Claude Code: an API error it ended the turn with, a rate limit or another, and the person's Esc", async () => {
+    const path = transcript();
+    appendLine(path, {
+      type: "assistant",
+      isApiErrorMessage: true,
+      error: "rate_limit",
+      message: {
+        role: "assistant",
+        content: [{ type: "text", text: "API Error: 429 · Try again in 30 seconds." }],
+      },
+    });
+    const { end } = await claudeCode.readTurn(path, 0);
+    expect(end).toMatchObject({ by: "agent", usageLimited: true, retryAfterMs: 30_000 });
+    const other = transcript();
+    appendLine(other, {
+      type: "assistant",
+      isApiErrorMessage: true,
+      error: "server_error",
+      message: { role: "assistant", content: [{ type: "text", text: "API Error: 500" }] },
+    });
+    expect((await claudeCode.readTurn(other, 0)).end).toMatchObject({ by: "agent", usageLimited: false });
   });
 });

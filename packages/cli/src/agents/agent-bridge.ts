@@ -1,4 +1,5 @@
-import { goalStateLocation, parseGoalCommand } from "@goal-lease/goal-plugin";
+import { watch } from "node:fs";
+import { goalStateLocation, hasWakeTime, parseGoalCommand, readStoredGoal } from "@goal-lease/goal-plugin";
 import {
   type ContinuationDelivery,
   forwardControl,
@@ -10,30 +11,69 @@ import {
 } from "@goal-lease/sdk";
 import { type AgentDialect, claudeCode, type TurnRecord } from "./agent-dialect.js";
 import type { HookEvent } from "./hook-event.js";
+import { retryAfter } from "./retry-time.js";
 import { transcriptLength } from "./transcript-usage.js";
+import type { ExpectedEnd, TranscriptEnd } from "./turn-end.js";
 
 interface RunningTurn {
   turnId: string;
   transcriptPath?: string;
   /** The transcript's length in bytes when the turn began; its usage is what comes after. */
   offset: number;
+  /** Whether it is a goal continuation (it was started for a delivered lease). */
+  continuation: boolean;
+  /** The first line of the continuation a waker woke the session with, until its prompt has come. */
+  wokenWith?: string;
+  /** Stops watching the transcript for an end no hook reports. */
+  unwatch: () => void;
+}
+
+/**
+ * A background Stop hook of Claude Code (`asyncRewake`) waiting to wake its idle session: answered with the
+ * continuation, which it passes to Claude Code as the next message, or with nothing, when nothing will come.
+ */
+interface Waker {
+  event: HookEvent;
+  answer: (output: HookOutput) => void;
 }
 
 /** What a hook prints on stdout for the agent: nothing, or one JSON decision. */
 export type HookOutput = string;
 
+/** What the bridge asks of the agent around it. */
+export interface AgentBridgeOptions {
+  /**
+   * Queues `message` as the next prompt of an idle session (`codex queue`), for the agents that wake a
+   * session so; resolves false if the agent did not take it.
+   */
+  queueMessage?: (sessionId: string, message: string) => Promise<boolean>;
+  /**
+   * Whether a Claude Code waker may wait for the continuation of its session's goal (which waits, or waits
+   * for a usage limit to lift). `claude -p` runs a background hook as an ordinary one: its Stop waker holds
+   * the run open until the wait ends (then continues the turn), but after a StopFailure nothing continues.
+   */
+  waitsFor?: (event: string) => boolean;
+  /** Told whether any session here has a goal that waits (so Claude Code runs its waker at each Stop). */
+  waits?: (anyWaiting: boolean) => void;
+  now?: () => number;
+}
+
 const zeroUsage: ModelUsage = { inputTokens: 0, outputTokens: 0 };
+
+/** Why a goal pauses when the person cuts one of its turns short. */
+const interruptedNote = "the person interrupted a goal turn";
 
 /**
  * The goal-lease host behind a coding agent (Claude Code or Codex, which share a hook protocol): its hook
  * events become the host's external turns, a continuation is handed back at the turn's Stop (or as context
- * of the prompt that started the goal), and MCP tool calls run in the session the agent says it serves. One
- * bridge serves one agent process, so its in-memory turn state is authoritative; the store is shared with
- * other processes, each with its sessions.
+ * of the prompt that started the goal, or by waking the idle session), and MCP tool calls run in the
+ * session the agent says it serves. One bridge serves one agent process, so its in-memory turn state is
+ * authoritative; the store is shared with other processes, each with its sessions.
  */
 export class AgentBridge {
   readonly #host: () => Host;
   readonly #agent: AgentDialect;
+  readonly #options: AgentBridgeOptions;
   /** The person at the agent's prompt owns the session. */
   readonly #user: { id: string; isOwner: true };
   readonly #turns = new Map<string, RunningTurn>();
@@ -42,22 +82,62 @@ export class AgentBridge {
   readonly #opened = new Set<string>();
   /** Hook continuations in a row with no tool call between them, per session: the agent's own cap counts them. */
   readonly #continuedInARow = new Map<string, number>();
+  readonly #wakers = new Map<string, Waker>();
+  /** Continuations queued as the next prompt of an idle session (Codex), by session: their message. */
+  readonly #queued = new Map<string, ContinuationDelivery>();
+  /** The agent's id of each session that ended a turn here, so it can be woken. */
+  readonly #agentIds = new Map<string, string>();
+  /** The answer to the pause a person's interruption made, for the pause they type next. */
+  readonly #interruptPauses = new Map<string, string>();
+  /** Sessions whose prompt is being handled: a continuation due now runs as that prompt's turn. */
+  readonly #prompting = new Set<string>();
+  /** Sessions whose goal waits (for its wake time, or for a usage limit to lift). */
+  readonly #waiting = new Set<string>();
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(host: () => Host, agent: AgentDialect = claudeCode) {
+  constructor(host: () => Host, agent: AgentDialect = claudeCode, options: AgentBridgeOptions = {}) {
     this.#host = host;
     this.#agent = agent;
+    this.#options = options;
     this.#user = { id: `${agent.name}-user`, isOwner: true };
   }
 
-  /** The host's hand-over: kept until the session's next Stop (or the prompt that asked for it) takes it. */
+  /**
+   * The host's hand-over: kept until the session's next Stop (or the prompt that asked for it) takes it, or,
+   * when the session is idle, handed to the agent as the wake-up of the session.
+   */
   deliver(delivery: ContinuationDelivery): void {
     this.#deliveries.set(delivery.sessionKey, delivery);
+    // Not awaited: the host may deliver from inside a hook this bridge is handling.
+    void this.#serial(() => this.#wake(delivery.sessionKey)).catch(() => undefined);
   }
 
   /** One hook event, handled after every earlier event and tool call (hooks of a session come in order). */
-  handle(event: HookEvent): Promise<HookOutput> {
-    return this.#serial(() => this.#handle(event));
+  async handle(event: HookEvent): Promise<HookOutput> {
+    if (event.goal_lease_role === "wake") {
+      // Held until a continuation comes or none will: registered in order, answered later. A failed turn's
+      // waker (StopFailure) first ends that turn as failed.
+      const waiting = await this.#serial(async () => {
+        if (event.hook_event_name === "StopFailure") await this.#handle(event);
+        return this.#registerWaker(event);
+      });
+      return waiting.answered;
+    }
+    return this.#serial(async () => {
+      const output = await this.#handle(event);
+      await this.#wake(this.#agent.sessionKey(event.session_id));
+      return output;
+    });
+  }
+
+  /** Keeps {@link AgentBridgeOptions.waits} told whether any goal here waits. */
+  async #noteWaits(sessionKey: string): Promise<boolean> {
+    const goal = await readStoredGoal(this.#host().store, sessionKey);
+    const was = this.#waiting.size > 0;
+    if (hasWakeTime(goal)) this.#waiting.add(sessionKey);
+    else this.#waiting.delete(sessionKey);
+    if (was !== this.#waiting.size > 0) this.#options.waits?.(this.#waiting.size > 0);
+    return hasWakeTime(goal);
   }
 
   /** The session a PreToolUse hook saw for this tool use, if it saw it. */
@@ -67,13 +147,25 @@ export class AgentBridge {
     return sessionKey;
   }
 
+  /** Whether a continuation due in this session while it is idle starts without the person: it is woken. */
+  wakes(sessionKey: string): boolean {
+    if (this.#prompting.has(sessionKey)) return true;
+    return this.#agent.wakes === "rewake-hook"
+      ? this.#wakers.has(sessionKey)
+      : this.#options.queueMessage !== undefined && this.#agentIds.has(sessionKey);
+  }
+
   /** Runs a plugin tool in `sessionKey`: in its running turn, or in a turn of its own when none runs. */
   callTool(sessionKey: string, name: string, input: unknown): Promise<ToolCallResult> {
     return this.#serial(async () => {
       await this.#open(sessionKey);
       const external = this.#host().external;
       const running = this.#turns.get(sessionKey);
-      if (running) return external.callTool({ sessionKey, turnId: running.turnId, name, input });
+      if (running) {
+        const result = await external.callTool({ sessionKey, turnId: running.turnId, name, input });
+        await this.#noteWaits(sessionKey);
+        return result;
+      }
       const started = await external.turnStarted({ sessionKey, sender: this.#user });
       if (started.kind === "dropped") throw new Error("the turn was refused");
       try {
@@ -84,8 +176,42 @@ export class AgentBridge {
     });
   }
 
+  /**
+   * The agent process is ending: a turn still running ends as its transcript says (a provider error the
+   * agent gave up on, whose hook may come too late), else as cut short by the agent's exit, which pauses its
+   * goal, saying so. Every waiting waker is let go.
+   */
+  async shutdown(): Promise<void> {
+    await this.#serial(async () => {
+      for (const [sessionKey, running] of [...this.#turns]) {
+        const { end } = await this.#agent.readTurn(running.transcriptPath, running.offset);
+        if (end) {
+          await this.#endedUnreported(sessionKey, running.turnId, end);
+          continue;
+        }
+        if (running.continuation)
+          await this.#pauseFor(sessionKey, `${this.#agent.label} ended during a goal turn`);
+        const outcome = {
+          status: "error",
+          kind: "host_error",
+          message: `${this.#agent.label} ended`,
+        } as const;
+        await this.#endTurn(sessionKey, { hook_event_name: "Shutdown", session_id: "shutdown" }, outcome);
+      }
+    }).catch(() => undefined);
+    this.close();
+  }
+
+  /** Ends every running turn's watch and lets every waiting waker go. */
+  close(): void {
+    for (const turn of this.#turns.values()) turn.unwatch();
+    for (const waker of this.#wakers.values()) waker.answer("");
+    this.#wakers.clear();
+  }
+
   async #handle(event: HookEvent): Promise<HookOutput> {
     const sessionKey = this.#agent.sessionKey(event.session_id);
+    this.#agentIds.set(sessionKey, event.session_id);
     try {
       await this.#open(sessionKey);
     } catch (error) {
@@ -96,39 +222,74 @@ export class AgentBridge {
     }
     switch (event.hook_event_name) {
       case "UserPromptSubmit":
-        return this.#prompt(sessionKey, event);
+        this.#prompting.add(sessionKey);
+        try {
+          return await this.#prompt(sessionKey, event);
+        } finally {
+          this.#prompting.delete(sessionKey);
+        }
       case "PreToolUse":
         if (event.tool_use_id) this.#rememberToolUse(event.tool_use_id, sessionKey);
         return "";
+      case "PostToolUse":
+        return this.#toolUsed(sessionKey, event);
       case "Stop":
         return this.#stop(sessionKey, event);
+      case "StopFailure":
+        await this.#failed(sessionKey, event);
+        return "";
       default:
         return "";
     }
   }
 
   async #prompt(sessionKey: string, event: HookEvent): Promise<HookOutput> {
-    // A turn with no Stop was interrupted (Esc); the user wins, so a goal turn that was cut off pauses its goal.
-    await this.#endTurn(sessionKey, event, {
-      status: "error",
-      kind: "host_error",
-      message: "the turn was interrupted before it ended",
-    });
     const prompt = event.prompt ?? "";
+    const woken = this.#turns.get(sessionKey);
+    if (woken?.wokenWith !== undefined && prompt.includes(woken.wokenWith)) {
+      // The continuation a waker woke the session with, which Claude Code hands on as the next message.
+      woken.wokenWith = undefined;
+      return "";
+    }
+    const queued = this.#queued.get(sessionKey);
+    if (queued && prompt === queued.message && !this.#turns.has(sessionKey)) {
+      // The continuation this bridge queued to wake the session: its turn is the continuation's.
+      this.#queued.delete(sessionKey);
+      this.#deliveries.set(sessionKey, queued);
+      const delivery = this.#take(sessionKey);
+      if (delivery) await this.#startTurn(sessionKey, event, delivery);
+      return "";
+    }
     const command = this.#agent.command.exec(prompt);
     const host = this.#host();
+    const change = command ? parseGoalCommand("goal", command[1] ?? "") : undefined;
+    const verb = change && "change" in change ? change.change.verb : undefined;
+    // The person interrupted a goal turn and that paused the goal: the pause they type now is that pause.
+    let reply = verb === "pause" ? this.#interruptPauses.get(sessionKey) : undefined;
+    this.#interruptPauses.delete(sessionKey);
+    const running = this.#turns.get(sessionKey);
+    if (running) {
+      // A turn with no Stop was cut short by the person (Esc), or the person typed into it (Codex). The
+      // person wins: a goal turn cut short is their pause, whatever they typed next; a stop they typed is it.
+      if (running.continuation && (verb === "pause" || verb === "clear" || verb === "done")) {
+        reply = await this.#command(sessionKey, command?.[1] ?? "");
+      } else if (running.continuation) {
+        await this.#pauseFor(sessionKey, interruptedNote);
+      }
+      await this.#endTurn(
+        sessionKey,
+        event,
+        { status: "error", kind: "host_error", message: "the person interrupted the turn" },
+        { interrupted: true },
+      );
+    }
     if (!command) {
       await host.external.userMessage({ sessionKey, text: prompt, sender: this.#user });
       await this.#startTurn(sessionKey, event);
       return "";
     }
-    const sent = await host.send({
-      sessionKey,
-      text: `/goal ${command[1] ?? ""}`.trim(),
-      sender: this.#user,
-    });
-    const reply = sent.kind === "command" ? this.#qualified(sent.command.reply) : "";
-    await settle(host);
+    if (reply !== undefined) return JSON.stringify({ decision: "block", reason: reply });
+    reply = await this.#command(sessionKey, command[1] ?? "");
     const delivery = this.#take(sessionKey);
     // start or resume asked for a continuation: this prompt's own turn is it, with the goal as context.
     if (delivery && (await this.#startTurn(sessionKey, event, delivery))) {
@@ -137,6 +298,22 @@ export class AgentBridge {
     }
     // Every other subcommand is answered here; the model is not called.
     return JSON.stringify({ decision: "block", reason: reply });
+  }
+
+  /** Runs a typed goal command (what follows the command's name); its reply, in the agent's spelling. */
+  async #command(sessionKey: string, args: string): Promise<string> {
+    const host = this.#host();
+    const sent = await host.send({ sessionKey, text: `/goal ${args}`.trim(), sender: this.#user });
+    const reply = sent.kind === "command" ? this.#qualified(sent.command.reply) : "";
+    await settle(host);
+    return reply;
+  }
+
+  /** Pauses the session's goal for the person, saying why; the answer, in the agent's spelling. */
+  async #pauseFor(sessionKey: string, note: string): Promise<string> {
+    const pause = { pluginId: goalStateLocation.pluginId, verb: "pause", input: { note } };
+    const result = await this.#host().control({ sessionKey, ...pause, sender: this.#user });
+    return this.#qualified(result.reply);
   }
 
   /** A goal command for a session another process serves, sent to it through the store; its answer, or why none. */
@@ -157,8 +334,27 @@ export class AgentBridge {
     return JSON.stringify({ decision: "block", reason });
   }
 
+  /**
+   * After a goal tool call: once the goal has stopped (done, blocked, waiting for approval), the agent's turn
+   * ends at once, so the tool's result costs no model request of its own. A goal that waits lets the turn
+   * end as usual: its Stop runs the hook that wakes the session when the wait is over.
+   */
+  async #toolUsed(sessionKey: string, event: HookEvent): Promise<HookOutput> {
+    if (!this.#turns.get(sessionKey)?.continuation) return "";
+    const goal = await readStoredGoal(this.#host().store, sessionKey);
+    if (!goal || goal.status === "active" || hasWakeTime(goal)) return "";
+    // No Stop hook runs after a turn a hook ends: it ends here, with the usage of its last model call.
+    this.#agentIds.set(sessionKey, event.session_id);
+    const called = event.tool_use_id ? { toolUseId: event.tool_use_id } : undefined;
+    await this.#endTurn(sessionKey, event, { status: "completed" }, called);
+    await settle(this.#host());
+    return JSON.stringify({ continue: false, stopReason: `goal-lease: the goal is ${goal.status}` });
+  }
+
   async #stop(sessionKey: string, event: HookEvent): Promise<HookOutput> {
-    const ended = await this.#endTurn(sessionKey, event, { status: "completed" });
+    this.#agentIds.set(sessionKey, event.session_id);
+    const closing = { lastMessage: event.last_assistant_message ?? "" };
+    const ended = await this.#endTurn(sessionKey, event, { status: "completed" }, closing);
     await settle(this.#host());
     // The user typed a goal command during this turn, and the agent holds it until the turn ends: it goes
     // first. The continuation stays here for that command's prompt, which takes it, or drops it by stopping.
@@ -169,14 +365,63 @@ export class AgentBridge {
     if (cap !== undefined && inARow >= cap.count && this.#deliveries.has(sessionKey)) {
       // The agent would override one more continuation and end the turn: the goal pauses, saying why.
       this.#take(sessionKey);
-      const pause = { pluginId: goalStateLocation.pluginId, verb: "pause", input: { note: cap.why } };
-      await this.#host().control({ sessionKey, ...pause, sender: this.#user });
+      await this.#pauseFor(sessionKey, cap.why);
       return "";
     }
     const delivery = this.#take(sessionKey);
     if (!delivery || !(await this.#startTurn(sessionKey, event, delivery))) return "";
     this.#continuedInARow.set(sessionKey, inARow + 1);
     return this.#agent.continueTurn(delivery.message);
+  }
+
+  /** The agent gave up on the session's turn (Claude Code's StopFailure): it ends, failed, as the agent said. */
+  async #failed(sessionKey: string, event: HookEvent): Promise<void> {
+    this.#agentIds.set(sessionKey, event.session_id);
+    const said = [event.error_details, event.last_assistant_message].filter(Boolean).join(": ");
+    const message = said || `the agent ended the turn: ${event.error ?? "unknown error"}`;
+    const now = this.#now();
+    const retryAfterMs = retryAfter(message, now);
+    const outcome: TurnOutcome =
+      event.error === "rate_limit"
+        ? {
+            status: "error",
+            kind: "usage_limited",
+            message,
+            ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+          }
+        : { status: "error", kind: "model_error", message };
+    await this.#endTurn(sessionKey, event, outcome);
+    await settle(this.#host());
+  }
+
+  /** A turn's end that no hook reported, seen in its transcript: handled as the hook would have. */
+  async #endedUnreported(sessionKey: string, turnId: string, end: TranscriptEnd): Promise<void> {
+    const running = this.#turns.get(sessionKey);
+    if (running?.turnId !== turnId) return;
+    const event: HookEvent = { hook_event_name: "TranscriptEnd", session_id: "transcript" };
+    if (end.by === "person") {
+      if (running.continuation) {
+        this.#interruptPauses.set(sessionKey, await this.#pauseFor(sessionKey, interruptedNote));
+      }
+      const outcome = {
+        status: "error",
+        kind: "host_error",
+        message: "the person interrupted the turn",
+      } as const;
+      await this.#endTurn(sessionKey, event, outcome, { interrupted: true });
+    } else {
+      const { message, retryAfterMs } = end;
+      const outcome: TurnOutcome = end.usageLimited
+        ? {
+            status: "error",
+            kind: "usage_limited",
+            message,
+            ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+          }
+        : { status: "error", kind: "model_error", message };
+      await this.#endTurn(sessionKey, event, outcome);
+    }
+    await settle(this.#host());
   }
 
   /** Starts the session's turn; with a delivery, as its continuation (false if admission drops it now). */
@@ -187,9 +432,44 @@ export class AgentBridge {
       continuationOf: delivery?.leaseId,
     });
     if (started.kind === "dropped") return false;
-    const offset = await transcriptLength(event.transcript_path);
-    this.#turns.set(sessionKey, { turnId: started.turnId, transcriptPath: event.transcript_path, offset });
+    const transcriptPath = event.transcript_path;
+    const offset = await transcriptLength(transcriptPath);
+    const unwatch = this.#watch(sessionKey, started.turnId, transcriptPath, offset);
+    const continuation = delivery !== undefined;
+    this.#turns.set(sessionKey, { turnId: started.turnId, transcriptPath, offset, continuation, unwatch });
     return true;
+  }
+
+  /**
+   * Watches a goal turn's transcript for an end no hook reports (the person's Esc; Codex giving up on the
+   * provider), so the goal's status says so at once instead of waiting for the person's next prompt.
+   */
+  #watch(sessionKey: string, turnId: string, path: string | undefined, offset: number): () => void {
+    if (!path) return () => {};
+    let timer: NodeJS.Timeout | undefined;
+    let watcher: ReturnType<typeof watch> | undefined;
+    const check = () => {
+      timer = undefined;
+      void this.#serial(async () => {
+        const running = this.#turns.get(sessionKey);
+        if (running?.turnId !== turnId) return;
+        const { end } = await this.#agent.readTurn(path, offset);
+        if (end) await this.#endedUnreported(sessionKey, turnId, end);
+        await this.#wake(sessionKey);
+      }).catch(() => undefined);
+    };
+    try {
+      watcher = watch(path, { persistent: false }, () => {
+        timer ??= setTimeout(check, 50);
+      });
+      watcher.on("error", () => watcher?.close());
+    } catch {
+      // No transcript yet, or it cannot be watched: the next hook reads it.
+    }
+    return () => {
+      watcher?.close();
+      if (timer) clearTimeout(timer);
+    };
   }
 
   /** Ends the session's running turn, if one runs; what its transcript recorded. */
@@ -197,11 +477,14 @@ export class AgentBridge {
     sessionKey: string,
     event: HookEvent,
     outcome: TurnOutcome,
+    expected?: ExpectedEnd,
   ): Promise<TurnRecord | undefined> {
     const running = this.#turns.get(sessionKey);
     if (!running) return undefined;
     this.#turns.delete(sessionKey);
-    const turn = await this.#agent.readTurn(running.transcriptPath ?? event.transcript_path, running.offset);
+    running.unwatch();
+    const path = running.transcriptPath ?? event.transcript_path;
+    const turn = await this.#agent.readTurn(path, running.offset, expected);
     await this.#host().external.turnEnded({
       sessionKey,
       turnId: running.turnId,
@@ -212,10 +495,89 @@ export class AgentBridge {
     return turn;
   }
 
+  /** A background Stop hook asks to be woken: held, in this session, until a continuation comes or none will. */
+  async #registerWaker(event: HookEvent): Promise<{ answered: Promise<HookOutput> }> {
+    const sessionKey = this.#agent.sessionKey(event.session_id);
+    this.#agentIds.set(sessionKey, event.session_id);
+    this.#wakers.get(sessionKey)?.answer("");
+    const answered = new Promise<HookOutput>((resolve) => {
+      const waker: Waker = {
+        event,
+        answer: (output) => {
+          if (this.#wakers.get(sessionKey) === waker) this.#wakers.delete(sessionKey);
+          resolve(output);
+        },
+      };
+      this.#wakers.set(sessionKey, waker);
+    });
+    await this.#wake(sessionKey);
+    return { answered };
+  }
+
+  /** The hook that waited to wake this session has gone (it timed out, or the agent ended). */
+  forgetWaker(event: HookEvent): void {
+    const sessionKey = this.#agent.sessionKey(event.session_id);
+    const waker = this.#wakers.get(sessionKey);
+    if (waker?.event === event) waker.answer("");
+  }
+
+  /**
+   * Wakes an idle session whose continuation has come: its waker (Claude Code) exits with it, or it is
+   * queued as the session's next prompt (Codex). A waker is held only while the session's goal waits (then
+   * its Stop does not continue the turn), so `claude -p`, which runs it as an ordinary Stop hook, never
+   * waits on it for anything else.
+   */
+  async #wake(sessionKey: string): Promise<void> {
+    const waiting = await this.#noteWaits(sessionKey);
+    const running = this.#turns.get(sessionKey);
+    const waker = this.#wakers.get(sessionKey);
+    if (this.#agent.wakes === "queued-message") {
+      if (!running) await this.#queueWake(sessionKey);
+      return;
+    }
+    if (!waker) return;
+    if (running) {
+      if (!waiting) waker.answer("");
+      return;
+    }
+    if (this.#deliveries.has(sessionKey)) {
+      const delivery = this.#take(sessionKey);
+      if (delivery && (await this.#startTurn(sessionKey, waker.event, delivery))) {
+        const turn = this.#turns.get(sessionKey);
+        if (turn) turn.wokenWith = delivery.message.split("\n")[0];
+        waker.answer(JSON.stringify({ wake: delivery.message }));
+      } else {
+        waker.answer("");
+      }
+      return;
+    }
+    const waitsFor = this.#options.waitsFor ?? (() => true);
+    if (!waiting || !waitsFor(waker.event.hook_event_name)) waker.answer("");
+  }
+
+  /** Queues an idle Codex session's continuation as its next prompt; kept for the next Stop if refused. */
+  async #queueWake(sessionKey: string): Promise<void> {
+    const queue = this.#options.queueMessage;
+    const id = this.#agentIds.get(sessionKey);
+    if (!queue || id === undefined || this.#queued.has(sessionKey)) return;
+    const delivery = this.#take(sessionKey);
+    if (!delivery) return;
+    this.#queued.set(sessionKey, delivery);
+    if (await queue(id, delivery.message)) return;
+    if (this.#queued.get(sessionKey) === delivery) {
+      this.#queued.delete(sessionKey);
+      this.#deliveries.set(sessionKey, delivery);
+    }
+  }
+
   #take(sessionKey: string): ContinuationDelivery | undefined {
     const delivery = this.#deliveries.get(sessionKey);
     this.#deliveries.delete(sessionKey);
     return delivery;
+  }
+
+  #now(): number {
+    return this.#options.now?.() ?? Date.now();
   }
 
   /** A session is taken over by this process the first time it sees it. */

@@ -1,20 +1,33 @@
 import type { ModelUsage } from "@goal-lease/sdk";
-import { codexUsage } from "./codex-usage.js";
+import { codexTurnEnd, codexTurnSettled, codexUsage } from "./codex-usage.js";
 import { type AgentName, goalCommands } from "./hook-prompt.js";
 import { claudeQueuedPrompts } from "./queued-prompts.js";
-import { claudeUsage, claudeUsedTools, transcriptLines } from "./transcript-usage.js";
+import {
+  claudeTurnEnd,
+  claudeTurnSettled,
+  claudeUsage,
+  claudeUsedTools,
+  transcriptLines,
+} from "./transcript-usage.js";
+import type { ExpectedEnd, TranscriptEnd } from "./turn-end.js";
 
 /** How one coding agent names its sessions, spells our command and records its token usage. */
 export interface AgentDialect {
   readonly name: AgentName;
+  /** The agent's name, for people. */
+  readonly label: string;
   /** The store's session for the agent's own session (Claude Code) or thread (Codex) id. */
   sessionKey(id: string): string;
   /** The typed goal command; group 1 is what follows it. */
   readonly command: RegExp;
   /** How the user types the command, put in place of `/goal` in the goal plugin's replies. */
   readonly commandName: string;
-  /** What the agent's transcript records of the turn that started at byte `from`, read once. */
-  readTurn(transcriptPath: string | undefined, from: number): Promise<TurnRecord>;
+  /**
+   * What the agent's transcript records of the turn that started at byte `from`. The agent writes its
+   * transcript a little after it runs the hooks, so with an `expected` end it reads again, a bounded while,
+   * until the transcript shows that end (and the usage recorded with it).
+   */
+  readTurn(transcriptPath: string | undefined, from: number, expected?: ExpectedEnd): Promise<TurnRecord>;
   /** What a Stop hook prints to continue the turn with `message` for the model. */
   continueTurn(message: string): string;
   /**
@@ -22,6 +35,11 @@ export interface AgentDialect {
    * overrides the hook and ends the turn, and how to say so; undefined for no limit.
    */
   continuationCap(): { count: number; why: string } | undefined;
+  /**
+   * How an idle session is woken for a continuation: Claude Code by the background (`asyncRewake`) Stop hook
+   * it runs after each turn, which exits with the continuation; Codex by a message queued for its thread.
+   */
+  readonly wakes: "rewake-hook" | "queued-message";
 }
 
 export interface TurnRecord {
@@ -31,26 +49,55 @@ export interface TurnRecord {
   queued: string[];
   /** Whether the model called any tool in the turn. */
   usedTools: boolean;
+  /** How the turn ended without a Stop, when its transcript says so. */
+  end?: TranscriptEnd;
 }
 
-/** A transcript reader: the turn's lines, read once, given to each part's parser. */
-function turnReader(
-  usage: (lines: readonly object[]) => ModelUsage,
-  queued: (lines: readonly object[]) => string[],
-  usedTools: (lines: readonly object[]) => boolean = () => true,
-): AgentDialect["readTurn"] {
-  return async (path, from) => {
-    const lines = await transcriptLines(path, from);
-    return { usage: usage(lines), queued: queued(lines), usedTools: usedTools(lines) };
+/** How long a hook waits for the agent to write what it already reported. */
+const settleMs = 2_000;
+const settleStepMs = 10;
+
+/** A transcript reader: the turn's lines, read once settled, given to each part's parser. */
+function turnReader(parts: {
+  usage: (lines: readonly object[]) => ModelUsage;
+  queued: (lines: readonly object[]) => string[];
+  usedTools?: (lines: readonly object[]) => boolean;
+  settled: (lines: readonly object[], expected: ExpectedEnd) => boolean;
+  end: (lines: readonly object[], now: number) => TranscriptEnd | undefined;
+}): AgentDialect["readTurn"] {
+  return async (path, from, expected) => {
+    let lines = await transcriptLines(path, from);
+    if (path && expected) {
+      for (
+        const deadline = Date.now() + settleMs;
+        !parts.settled(lines, expected) && Date.now() < deadline;
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, settleStepMs));
+        lines = await transcriptLines(path, from);
+      }
+    }
+    return {
+      usage: parts.usage(lines),
+      queued: parts.queued(lines),
+      usedTools: parts.usedTools?.(lines) ?? true,
+      end: parts.end(lines, Date.now()),
+    };
   };
 }
 
 export const claudeCode: AgentDialect = {
   name: "claude",
+  label: "Claude Code",
   sessionKey: (id) => `claude:${id}`,
   command: goalCommands.claude,
   commandName: "/goal-lease:goal",
-  readTurn: turnReader(claudeUsage, claudeQueuedPrompts, claudeUsedTools),
+  readTurn: turnReader({
+    usage: claudeUsage,
+    queued: claudeQueuedPrompts,
+    usedTools: claudeUsedTools,
+    settled: claudeTurnSettled,
+    end: claudeTurnEnd,
+  }),
   // Claude Code counts Stop hook continuations (additionalContext too) and resets the count when the model
   // calls a tool; past CLAUDE_CODE_STOP_HOOK_BLOCK_CAP (default 8; 0 turns it off) it ends the turn.
   continuationCap: () => {
@@ -63,16 +110,24 @@ export const claudeCode: AgentDialect = {
   // block would go on too, but shown as a problem.
   continueTurn: (message) =>
     JSON.stringify({ hookSpecificOutput: { hookEventName: "Stop", additionalContext: message } }),
+  wakes: "rewake-hook",
 };
 
 export const codex: AgentDialect = {
   name: "codex",
+  label: "Codex",
   sessionKey: (id) => `codex:${id}`,
   command: goalCommands.codex,
   commandName: "$goal-lease",
   // Codex records no queue; what its user types during a turn reaches the hooks when it is sent.
-  readTurn: turnReader(codexUsage, () => []),
+  readTurn: turnReader({
+    usage: codexUsage,
+    queued: () => [],
+    settled: codexTurnSettled,
+    end: codexTurnEnd,
+  }),
   continueTurn: (message) => JSON.stringify({ decision: "block", reason: message }),
   // Codex honours every block (openai/codex #37937): goal-lease's gates are the only brake.
   continuationCap: () => undefined,
+  wakes: "queued-message",
 };

@@ -1,7 +1,7 @@
 import { createGoalPlugin } from "@goal-lease/goal-plugin";
-import { createHost, type Host, type HostStore } from "@goal-lease/sdk";
+import { createHost, type Host, type HostStore, type SessionContext } from "@goal-lease/sdk";
 import { cliNotifier } from "../cli-notifier.js";
-import { AgentBridge } from "./agent-bridge.js";
+import { AgentBridge, type AgentBridgeOptions } from "./agent-bridge.js";
 import type { AgentDialect } from "./agent-dialect.js";
 
 /** A goal's continuation cap unless its start says otherwise; neither Claude Code nor Codex limits the loop. */
@@ -14,12 +14,18 @@ export const agentDefaultMaxTurns = 8;
 export async function startAgentHost(
   store: HostStore,
   agent?: AgentDialect,
+  options?: AgentBridgeOptions,
 ): Promise<{ host: Host; bridge: AgentBridge }> {
   let started: Host | undefined;
-  const bridge = new AgentBridge(() => {
-    if (!started) throw new Error("the goal-lease host is still starting");
-    return started;
-  }, agent);
+  const bridge = new AgentBridge(
+    () => {
+      if (!started) throw new Error("the goal-lease host is still starting");
+      return started;
+    },
+    agent,
+    options,
+  );
+  const wakesIdleSession = (context: SessionContext) => bridge.wakes(context.sessionKey);
   started = await createHost({
     store,
     // Told as the CLI's own goals are: the goal's --notify, else $GOAL_LEASE_NOTIFY, else the store's default.
@@ -27,6 +33,7 @@ export async function startAgentHost(
       createGoalPlugin({
         defaults: { maxTurns: agentDefaultMaxTurns },
         notifier: cliNotifier(store, process.env),
+        wakesIdleSession,
       }),
     ],
     externalTurns: { deliverContinuation: async (delivery) => bridge.deliver(delivery) },

@@ -11,6 +11,11 @@ export const hookEventSchema = z.object({
   tool_name: z.string().max(256).optional(),
   tool_use_id: z.string().max(256).optional(),
   last_assistant_message: z.string().optional(),
+  /** StopFailure (Claude Code): what went wrong (`rate_limit`, `server_error`, ...) and the agent's words. */
+  error: z.string().max(64).optional(),
+  error_details: z.string().max(20_000).optional(),
+  /** Set by `goal-lease hook wake`: the background Stop hook that waits to wake its idle session. */
+  goal_lease_role: z.enum(["wake"]).optional(),
 });
 
 export type HookEvent = z.infer<typeof hookEventSchema>;

@@ -11,12 +11,15 @@ export async function handleHookEvent(
   agent: AgentName,
   raw: unknown,
   log: (line: string) => void,
+  gone?: AbortSignal,
 ) {
   const parsed = hookEventSchema.safeParse(raw);
   if (!parsed.success) {
     log(`goal-lease hook: ignored an event that is not a hook event: ${parsed.error.issues[0]?.message}`);
     return "";
   }
+  // A waker whose hook has gone (its time ran out, the agent ended) waits no more.
+  gone?.addEventListener("abort", () => bridge.forgetWaker(parsed.data), { once: true });
   try {
     return await bridge.handle(parsed.data);
   } catch (error) {

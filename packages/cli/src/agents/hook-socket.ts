@@ -17,8 +17,14 @@ export function hookSocketPath(agent: AgentName, agentPid: number, temporary = t
 // A hook event carries at most a prompt (bounded at 200k characters by the event schema) and a few fields.
 const maxEventChars = 1_000_000;
 
-/** Serves one JSON request per connection: a hook event in, the hook's stdout out. */
-export function serveHookSocket(path: string, handle: (event: unknown) => Promise<string>): Promise<Server> {
+/**
+ * Serves one JSON request per connection: a hook event in, the hook's stdout out. A request may be held
+ * (a waker's); `gone` is aborted if its hook goes away before the answer.
+ */
+export function serveHookSocket(
+  path: string,
+  handle: (event: unknown, gone: AbortSignal) => Promise<string>,
+): Promise<Server> {
   const directory = dirname(path);
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   // Another local user could have made the directory first; then it is theirs to listen in, so refuse.
@@ -29,20 +35,25 @@ export function serveHookSocket(path: string, handle: (event: unknown) => Promis
   rmSync(path, { force: true });
   const server = createServer((socket) => {
     let input = "";
+    let read = false;
+    const gone = new AbortController();
     socket.setEncoding("utf8");
     socket.on("data", async (chunk) => {
+      if (read) return;
       input += chunk;
       if (input.length > maxEventChars) socket.destroy();
       const end = input.indexOf("\n");
       if (end === -1) return;
+      read = true;
       let stdout = "";
       try {
-        stdout = await handle(JSON.parse(input.slice(0, end)));
+        stdout = await handle(JSON.parse(input.slice(0, end)), gone.signal);
       } catch (error) {
         stdout = JSON.stringify({ error: error instanceof Error ? error.message : String(error) });
       }
-      socket.end(`${JSON.stringify({ stdout })}\n`);
+      if (!socket.destroyed) socket.end(`${JSON.stringify({ stdout })}\n`);
     });
+    socket.on("close", () => gone.abort());
     socket.on("error", () => socket.destroy());
   });
   return new Promise((resolve, reject) => {

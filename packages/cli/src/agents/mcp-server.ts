@@ -37,8 +37,22 @@ export function sessionOfCall(
 
 const registered = (host: Host) => host.external.registeredTools().map((tool) => tool.name);
 
-/** An MCP server with the plugins' tools (`goal_status`) and `goal_view`, each run in the caller's session. */
-export function createMcpServer(host: () => Host, bridge: AgentBridge, env: NodeJS.ProcessEnv): Server {
+/**
+ * The tool the agent's `mcp_tool` hooks call with the hook's event, so a hook costs no process: never listed,
+ * so the model is never offered it, and refused for a call that comes from the model (it has a tool-use id).
+ */
+export const hookToolName = "goal_hook";
+
+/**
+ * An MCP server with the plugins' tools (`goal_status`) and `goal_view`, each run in the caller's session,
+ * and, with `hooks`, the agent's hook events as calls of {@link hookToolName}.
+ */
+export function createMcpServer(
+  host: () => Host,
+  bridge: AgentBridge,
+  env: NodeJS.ProcessEnv,
+  hooks?: (event: unknown) => Promise<string>,
+): Server {
   const server = new Server({ name: "goal-lease", version: "0.1.0" }, { capabilities: { tools: {} } });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: [
@@ -50,6 +64,12 @@ export function createMcpServer(host: () => Host, bridge: AgentBridge, env: Node
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const text = (value: string, isError = false) => ({ content: [{ type: "text", text: value }], isError });
+    if (request.params.name === hookToolName && hooks) {
+      if (request.params._meta?.["claudecode/toolUseId"] !== undefined) {
+        return text(`goal-lease: ${hookToolName} is for the agent's hooks, not the model`, true);
+      }
+      return text(await hooks(request.params.arguments ?? {}));
+    }
     try {
       const sessionKey = sessionOfCall(bridge, request.params._meta, env);
       if (request.params.name === viewTool.name) {

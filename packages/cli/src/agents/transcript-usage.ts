@@ -1,5 +1,7 @@
 import { open, stat } from "node:fs/promises";
 import type { ModelUsage } from "@goal-lease/sdk";
+import { retryAfter } from "./retry-time.js";
+import type { ExpectedEnd, TranscriptEnd } from "./turn-end.js";
 
 /** How long a Claude Code transcript is now, in bytes: where the next turn's entries will start. */
 export async function transcriptLength(path: string | undefined): Promise<number> {
@@ -45,7 +47,71 @@ export function claudeUsedTools(lines: readonly object[]): boolean {
   );
 }
 
+/** The text of a transcript line's message: its content if a string, else its text blocks, joined. */
+function textOf(line: TranscriptLine): string {
+  const content = line.message?.content;
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((block) => {
+      const { type, text } = (block ?? {}) as { type?: unknown; text?: unknown };
+      return type === "text" && typeof text === "string" ? text : "";
+    })
+    .join("\n");
+}
+
+/** What Claude Code writes as the person's message when they interrupt a turn (Esc). */
+const interruptedByPerson = "[Request interrupted by user";
+
+/**
+ * Whether lines of a Claude Code transcript show the turn's end the hooks reported: the assistant message
+ * with the Stop hook's closing words (with its usage, which Claude Code writes with it), or the person's
+ * interruption. A turn that closed with no words has nothing to wait for.
+ */
+export function claudeTurnSettled(lines: readonly object[], expected: ExpectedEnd): boolean {
+  const all = lines as TranscriptLine[];
+  if ("interrupted" in expected) return all.some(isInterruption);
+  if ("toolUseId" in expected) {
+    return all.some(
+      (line) =>
+        line.message?.role === "assistant" &&
+        line.message.usage !== undefined &&
+        Array.isArray(line.message.content) &&
+        line.message.content.some((block) => (block as { id?: unknown })?.id === expected.toolUseId),
+    );
+  }
+  const closing = expected.lastMessage.trim();
+  if (closing === "") return true;
+  return all.some((line) => {
+    if (line.message?.role !== "assistant" || !line.message.usage) return false;
+    const text = textOf(line).trim();
+    return text !== "" && closing.endsWith(text);
+  });
+}
+
+/**
+ * How a Claude Code turn ended without a Stop, if its transcript says: the person interrupted it, or Claude
+ * Code gave up on the provider (it records the error it ends the turn with as an API error message).
+ */
+export function claudeTurnEnd(lines: readonly object[], now: number): TranscriptEnd | undefined {
+  for (const line of lines as TranscriptLine[]) {
+    if (isInterruption(line)) return { by: "person" };
+    if (line.isApiErrorMessage !== true) continue;
+    const message = textOf(line) || "Claude Code ended the turn on a provider error";
+    const usageLimited = line.error === "rate_limit";
+    const retryAfterMs = usageLimited ? retryAfter(message, now) : undefined;
+    return { by: "agent", usageLimited, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  }
+  return undefined;
+}
+
+function isInterruption(line: TranscriptLine): boolean {
+  return line.message?.role === "user" && textOf(line).startsWith(interruptedByPerson);
+}
+
 interface TranscriptLine {
+  isApiErrorMessage?: unknown;
+  error?: unknown;
   message?: {
     id?: string;
     role?: string;

@@ -1,9 +1,11 @@
-import { rmSync } from "node:fs";
+import { closeSync, openSync, rmSync } from "node:fs";
 import { defaultStoreLocation, openStore } from "@goal-lease/sdk";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import type { AgentBridgeOptions } from "../agents/agent-bridge.js";
 import { claudeCode, codex } from "../agents/agent-dialect.js";
 import { startAgentHost } from "../agents/agent-host.js";
 import { boundedLines, requestIdIn } from "../agents/bounded-lines.js";
+import { codexQueue } from "../agents/codex-queue.js";
 import { handleHookEvent } from "../agents/hook-relay.js";
 import { hookSocketPath, serveHookSocket } from "../agents/hook-socket.js";
 import { createMcpServer } from "../agents/mcp-server.js";
@@ -22,21 +24,38 @@ export async function runMcp(io: CliIo, options: { store?: string }): Promise<vo
   // Codex's plugin says so in the server's environment; Claude Code marks every process it starts.
   const agent =
     io.env.GOAL_LEASE_AGENT === "codex" ? codex : io.env.CLAUDECODE === "1" ? claudeCode : undefined;
+  const socketPath = agent ? hookSocketPath(agent.name, process.ppid) : undefined;
+  // Claude Code runs the Stop hook that wakes an idle session only while this file says a goal here waits:
+  // other Stops pay for no process (and `claude -p`, which runs that hook as an ordinary one, no wait).
+  const waitsMarker = agent?.name === "claude" ? socketPath?.replace(/\.sock$/, ".waits") : undefined;
+  const bridgeOptions: AgentBridgeOptions = {
+    // `claude -p` continues its turn when a Stop hook exits 2, but nothing after a StopFailure.
+    waitsFor: io.env.CLAUDE_CODE_ENTRYPOINT === "sdk-cli" ? (event) => event === "Stop" : undefined,
+    queueMessage: agent?.name === "codex" ? codexQueue(io.env) : undefined,
+    waits: waitsMarker
+      ? (anyWaiting) => {
+          if (anyWaiting) closeSync(openSync(waitsMarker, "a", 0o600));
+          else rmSync(waitsMarker, { force: true });
+        }
+      : undefined,
+  };
   let started: Awaited<ReturnType<typeof startAgentHost>>;
   try {
-    started = await startAgentHost(store, agent);
+    started = await startAgentHost(store, agent, bridgeOptions);
   } catch (error) {
     await store.close();
     throw error;
   }
   const { host, bridge } = started;
   const log = (line: string) => writeLine(io.stderr, line);
-  const socketPath = agent ? hookSocketPath(agent.name, process.ppid) : undefined;
   const socket =
     agent && socketPath
-      ? await serveHookSocket(socketPath, (event) => handleHookEvent(bridge, agent.name, event, log))
+      ? await serveHookSocket(socketPath, (event, gone) =>
+          handleHookEvent(bridge, agent.name, event, log, gone),
+        )
       : undefined;
-  const server = createMcpServer(() => host, bridge, io.env);
+  const hooks = agent ? (event: unknown) => handleHookEvent(bridge, agent.name, event, log) : undefined;
+  const server = createMcpServer(() => host, bridge, io.env, hooks);
   const input = io.stdin.pipe(
     boundedLines(maxMessageBytes, (head) => {
       const error = {
@@ -64,8 +83,10 @@ export async function runMcp(io: CliIo, options: { store?: string }): Promise<vo
   await server.connect(transport);
   await finished;
   removeInterrupt();
+  await bridge.shutdown();
   socket?.close();
   if (socketPath) rmSync(socketPath, { force: true });
+  if (waitsMarker) rmSync(waitsMarker, { force: true });
   await host.close();
   await store.close();
   // Nothing is read any more: an open stdin must not keep the process alive.

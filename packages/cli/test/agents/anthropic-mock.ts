@@ -18,7 +18,11 @@ export interface SeenRequest {
   toolResult?: string;
 }
 
-export type Reply = { text: string } | { tool: string; input: Record<string, unknown> };
+export type Reply =
+  | { text: string }
+  | { tool: string; input: Record<string, unknown> }
+  /** An HTTP error the provider answers with, such as a 429 for a usage limit. */
+  | { error: { status: number; headers?: Record<string, string>; body: object } };
 /** The reply to a request; a promise holds the model's answer back, as a slow model would. */
 export type Script = (request: SeenRequest) => Reply | Promise<Reply>;
 
@@ -85,7 +89,14 @@ export async function startAnthropicMock(script: Script) {
       requests.push(seen);
       const n = requests.length;
       void Promise.resolve(script(seen)).then((reply) => {
-        stream(response, body.model, n, reply);
+        if ("error" in reply) {
+          const { status, headers, body: error } = reply.error;
+          response
+            .writeHead(status, { "content-type": "application/json", ...headers })
+            .end(JSON.stringify(error));
+        } else {
+          stream(response, body.model, n, reply);
+        }
         seen.answeredAt = Date.now();
       });
     });
@@ -99,7 +110,12 @@ export async function startAnthropicMock(script: Script) {
   };
 }
 
-function stream(response: ServerResponse, model: string, n: number, reply: Reply) {
+function stream(
+  response: ServerResponse,
+  model: string,
+  n: number,
+  reply: Exclude<Reply, { error: unknown }>,
+) {
   const event = (type: string, data: object) =>
     response.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
   response.writeHead(200, { "content-type": "text/event-stream" });

@@ -18,6 +18,11 @@ const apiKey = "sk-ant-test-0123456789abcdefghij";
 
 export async function claudeCodeTerminalChecks(options: { clone: string; storePath: string }) {
   const claude = ensurePackage("@anthropic-ai/claude-code", claudeCodeVersion, "claude");
+  // Waits and usage limits in the terminal, beside the stops below: Claude Code wakes the idle session.
+  const waking = Promise.all([
+    wakesInTerminal(claude, options, "wait"),
+    wakesInTerminal(claude, options, "limit"),
+  ]);
   for (const esc of [false, true]) {
     const how = esc ? "Esc, then /goal-lease:goal pause" : "/goal-lease:goal pause without Esc";
     const result = await stopDuringGoalTurn(claude, options, esc);
@@ -44,6 +49,124 @@ export async function claudeCodeTerminalChecks(options: { clone: string; storePa
       result.status === "paused" && /(Goal paused|goal is paused)/.test(result.screen),
       { status: result.status, screen: result.screen.slice(-400) },
     );
+    if (esc) {
+      check(
+        "terminal, Esc then pause: the person's pause, in the log and the answer (never a model error)",
+        /Goal paused\./.test(result.screen) &&
+          !/nothing to pause/.test(result.screen) &&
+          result.reason === "the person interrupted a goal turn" &&
+          result.gate === undefined,
+        { reason: result.reason, gate: result.gate, screen: result.screen.slice(-300) },
+      );
+    }
+  }
+  const [wait, limit] = await waking;
+  check(
+    "terminal: a 20 s wait wakes the idle session by itself (asyncRewake), once, with no model request meanwhile",
+    wait.continuations.join() === "1,2" && wait.requestsWhileWaiting === 0 && wait.status === "done",
+    wait,
+  );
+  check(
+    "terminal: a 429 Claude Code gives up on (retries off) makes the goal usage_limited, then resumes exactly once at the reset",
+    limit.continuations.join() === "1,1" && limit.limitedSeen && limit.status === "done",
+    limit,
+  );
+  console.log(
+    `  figures: terminal wake latency ${wait.latencyMs} ms after a 20 s wait's end, ${limit.latencyMs} ms after a usage limit's reset (5 s)`,
+  );
+}
+
+/**
+ * A goal in the interactive terminal that waits 20 s (`wait`), or whose first request gets a 429 saying to try
+ * again in 5 s with Claude Code's retries off (`limit`); then the model reports done.
+ */
+async function wakesInTerminal(
+  claude: string,
+  options: { clone: string; storePath: string },
+  kind: "wait" | "limit",
+) {
+  const scratch = mkdtempSync(join(tmpdir(), "goal-lease-terminal-"));
+  const home = join(scratch, "home");
+  const folder = join(scratch, "project");
+  for (const directory of [home, folder]) mkdirSync(directory);
+  writeFileSync(
+    join(home, ".claude.json"),
+    JSON.stringify({
+      hasCompletedOnboarding: true,
+      theme: "dark",
+      customApiKeyResponses: { approved: [apiKey.slice(-20)], rejected: [] },
+      projects: { [folder]: { hasTrustDialogAccepted: true, allowedTools: [] } },
+    }),
+  );
+  const session = randomUUID();
+  let refused = 0;
+  let due = 0;
+  const model = await startAnthropicMock((request: SeenRequest) => {
+    if (request.kind === "tool-result") return { text: "ok" };
+    if (request.kind !== "continuation") return { text: "ok" };
+    if (kind === "limit" && refused++ === 0) {
+      due = Date.now() + 5_000;
+      const message = "Your usage limit is reached. Try again in 5 seconds.";
+      return {
+        error: { status: 429, body: { type: "error", error: { type: "rate_limit_error", message } } },
+      };
+    }
+    if (kind === "wait" && request.continuation === 1) {
+      due = Date.now() + 20_000;
+      return { tool: statusTool, input: { status: "waiting", note: "CI", wait_seconds: 20 } };
+    }
+    return { tool: statusTool, input: { status: "done", note: "shipped" } };
+  });
+  const env = {
+    ...process.env,
+    PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`,
+    HOME: home,
+    ANTHROPIC_BASE_URL: `http://127.0.0.1:${model.port}`,
+    ANTHROPIC_API_KEY: apiKey,
+    DISABLE_TELEMETRY: "1",
+    DISABLE_AUTOUPDATER: "1",
+    DISABLE_ERROR_REPORTING: "1",
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    CLAUDE_CODE_MAX_RETRIES: "0",
+    GOAL_LEASE_STATE: options.storePath,
+  };
+  let terminal: Terminal | undefined;
+  try {
+    await command(claude, ["plugin", "marketplace", "add", options.clone], folder, env);
+    await command(claude, ["plugin", "install", "goal-lease@goal-lease"], folder, env);
+    terminal = openTerminal([claude, "--session-id", session, "--allowedTools", statusTool], {
+      cwd: folder,
+      env,
+    });
+    await terminal.until(/❯/, 30_000);
+    await sleep(1_000);
+    await terminal.type("/goal-lease:goal start ship after CI --max-turns 4");
+    let limitedSeen = false;
+    let requestsWhileWaiting = 0;
+    const deadline = Date.now() + 60_000;
+    for (; Date.now() < deadline; await sleep(250)) {
+      const goal = await storedGoal(options.storePath, `claude:${session}`);
+      if (goal?.status === "usage_limited") limitedSeen = true;
+      if (goal?.status === "done") break;
+    }
+    const continuations = model.requests.filter((r) => r.kind === "continuation");
+    const woke = continuations[1];
+    requestsWhileWaiting = model.requests.filter(
+      (r) => r.receivedAt > due - 19_000 && r.receivedAt < due,
+    ).length;
+    const goal = await storedGoal(options.storePath, `claude:${session}`);
+    return {
+      continuations: continuations.map((r) => r.continuation),
+      requestsWhileWaiting: kind === "wait" ? requestsWhileWaiting : 0,
+      limitedSeen,
+      status: goal?.status,
+      latencyMs: woke ? woke.receivedAt - due : undefined,
+      screen: terminal.screen().slice(-300),
+    };
+  } finally {
+    terminal?.close();
+    await model.close();
+    rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
@@ -115,11 +238,14 @@ async function stopDuringGoalTurn(
     );
     const requestsWhenAnswered = model.requests.length;
     await sleep(3_000);
+    const stored = await storedGoal(options.storePath, `claude:${session}`);
     return {
       answered,
       requestsWhenAnswered,
       requests: [...model.requests],
-      status: (await storedGoal(options.storePath, `claude:${session}`))?.status,
+      status: stored?.status,
+      reason: stored?.statusReason,
+      gate: stored?.statusGate,
       screen: terminal.screen(),
     };
   } finally {

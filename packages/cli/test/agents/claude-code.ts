@@ -1,7 +1,7 @@
 // The goal-lease Claude Code plugin in the real Claude Code CLI, offline, against a scripted Messages API.
 import { execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { check } from "../../../../test/checks.ts";
@@ -10,6 +10,15 @@ import { type Script, startAnthropicMock } from "./anthropic-mock.ts";
 import { perContinuation } from "./figures.ts";
 import { serveGit } from "./git-http.ts";
 import { storedGoal } from "./stored-goals.ts";
+import { sleep } from "./terminal.ts";
+
+/** Waits (a bounded while) until `check` holds. */
+async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(200)) {
+    if (await check()) return true;
+  }
+  return check();
+}
 
 export const claudeCodeVersion = "2.1.330";
 const statusTool = "mcp__plugin_goal-lease_goal__goal_status";
@@ -19,6 +28,8 @@ interface ClaudeResult {
   code: number | null;
   output: { result?: string; num_turns?: number; session_id?: string; is_error?: boolean };
   stderr: string;
+  /** When the process exited (ms since the epoch). */
+  exitedAt: number;
 }
 
 /** What a `claude` subcommand printed. */
@@ -43,6 +54,10 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
     clear: randomUUID(),
     forge: randomUUID(),
     path: randomUUID(),
+    wait: randomUUID(),
+    wakeEarly: randomUUID(),
+    limited: randomUUID(),
+    limitedAt: randomUUID(),
   };
   const pids = new Map<string, number>();
   const scratch = mkdtempSync(join(tmpdir(), "goal-lease-claude-"));
@@ -51,10 +66,26 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
   const folder = join(scratch, "project");
   for (const directory of [home, pathHome, folder]) mkdirSync(directory);
 
-  const report = (status: string, note: string) => ({ tool: statusTool, input: { status, note } });
+  const report = (status: string, note: string, extra: object = {}) => ({
+    tool: statusTool,
+    input: { status, note, ...extra },
+  });
+  /** A 429 the provider answers a usage limit with; `words` may say when to try again. */
+  const limited = (words: string) => ({
+    error: { status: 429, body: { type: "error", error: { type: "rate_limit_error", message: words } } },
+  });
   const script: Script = (request) => {
     if (request.kind === "tool-result") return { text: `noted: ${request.toolResult?.slice(0, 200)}` };
     if (request.kind === "user") return { text: "hello back" };
+    // Waits: one that wakes by itself (within its --time, which the wait does not spend), one woken early.
+    if (request.session === sessions.wait || request.session === sessions.wakeEarly) {
+      if (request.continuation > 1) return report("done", "CI is green");
+      const seconds = request.session === sessions.wait ? 20 : 600;
+      return report("waiting", "CI", { wait_seconds: seconds });
+    }
+    if (request.session === sessions.limited) return limited("Your usage limit is reached.");
+    if (request.session === sessions.limitedAt)
+      return limited("Your usage limit is reached. Try again in 90 seconds.");
     if (request.session === sessions.finish) {
       return request.continuation === 1
         ? report("continue", "drafted the notes")
@@ -109,11 +140,11 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
     });
 
   /** One `claude -p` run in the shared folder, with the installed plugin. */
-  const run = (session: string, prompt: string, resume = false) =>
+  const run = (session: string, prompt: string, resume = false, extra: string[] = [], runEnv = env) =>
     new Promise<ClaudeResult>((resolve, reject) => {
-      const args = ["-p", prompt, "--output-format", "json"];
+      const args = ["-p", prompt, "--output-format", "json", ...extra];
       args.push(resume ? "--resume" : "--session-id", session, "--allowedTools", `${statusTool},${viewTool}`);
-      const child = spawn(claude, args, { cwd: folder, env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(claude, args, { cwd: folder, env: runEnv, stdio: ["ignore", "pipe", "pipe"] });
       if (child.pid) pids.set(session, child.pid);
       let stdout = "";
       let stderr = "";
@@ -131,7 +162,7 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
         try {
           output = JSON.parse(stdout);
         } catch {}
-        resolve({ code, output, stderr });
+        resolve({ code, output, stderr, exitedAt: Date.now() });
       });
     });
 
@@ -200,6 +231,30 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
       { servers: byPathServers.stdout, status: byPathStatus.stdout, stderr: byPathStatus.stderr.slice(-300) },
     );
 
+    // Waits, run beside the other checks: one wakes by itself after 20 s (its --time, 15 s, is not spent by
+    // the wait), one is woken early from another shell. `claude -p` runs the background Stop hook that
+    // wakes a session as an ordinary one, so the run stays open while its goal waits.
+    const waited = run(sessions.wait, "/goal-lease:goal start ship after CI --max-turns 4 --time 15s");
+    const wokenEarly = run(sessions.wakeEarly, "/goal-lease:goal start ship after CI --max-turns 4");
+    const earlyWake = (async () => {
+      await until(
+        async () =>
+          (await goal(sessions.wakeEarly))?.status === "waiting" && kinds(sessions.wakeEarly).length === 2,
+      );
+      await sleep(3_000);
+      const cli = join(options.clone, "plugins/claude-code/dist/goal-lease.js");
+      const at = Date.now();
+      const answer = execFileSync(
+        process.execPath,
+        [cli, "wake", "--session", `claude:${sessions.wakeEarly}`],
+        {
+          env,
+          encoding: "utf8",
+        },
+      );
+      return { at, answer };
+    })();
+
     // 1. start -> continue -> exactly one more turn -> done.
     const finished = await run(
       sessions.finish,
@@ -216,27 +271,28 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
       first && { turn: first.turnText.slice(0, 400), tools: first.tools },
     );
     check(
-      "goal_status continue -> the Stop hook blocks once -> exactly one more turn -> done",
-      kinds(sessions.finish).join() === "continuation,tool-result,continuation,tool-result",
+      "goal_status continue -> the Stop hook continues once -> exactly one more turn -> done, whose result is never sent back (a closed goal costs no closing request)",
+      kinds(sessions.finish).join() === "continuation,tool-result,continuation",
       kinds(sessions.finish),
     );
     const done = await goal(sessions.finish);
     check(
-      "stored: done after 2 continuations, with Claude Code's token usage",
-      done?.status === "done" && done.continuations === 2 && done.tokensUsed > 0,
+      "stored: done after 2 continuations, charged every request's usage as Claude Code recorded it (3 of 15 tokens)",
+      done?.status === "done" && done.continuations === 2 && done.tokensUsed === 45,
       done && { status: done.status, continuations: done.continuations, tokens: done.tokensUsed },
     );
     const status = await run(sessions.finish, "/goal-lease:goal status", true);
     check(
       "/goal-lease:goal status answers from the hook, without a model call",
-      model.of(sessions.finish).length === 4 && /Status: done/.test(JSON.stringify(status)),
+      model.of(sessions.finish).length === 3 && /Status: done/.test(JSON.stringify(status)),
       status.output,
     );
 
     // 2 and 3. A model that never finishes stops at the cap while another session works in the same folder.
+    const debugFile = join(scratch, "bystander-debug.txt");
     const [capped, bystander] = await Promise.all([
       run(sessions.cap, "/goal-lease:goal start polish the docs forever --max-turns 6"),
-      run(sessions.bystander, "hello"),
+      run(sessions.bystander, "hello", false, ["--debug-file", debugFile]),
     ]);
     check(
       "a model that never reports goes on, one model request a turn, and stops at the goal's cap: 6 continuations",
@@ -244,6 +300,11 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
       kinds(sessions.cap),
     );
     const cap = await goal(sessions.cap);
+    check(
+      "no goal turn charged 0 tokens: the capped goal is charged every request's usage (6 of 15 tokens)",
+      cap?.tokensUsed === 15 * model.of(sessions.cap).length,
+      { tokens: cap?.tokensUsed, requests: model.of(sessions.cap).length },
+    );
     const capRequests = model.of(sessions.cap).map((request) => ({
       ...request,
       startsTurn: request.kind === "continuation",
@@ -274,6 +335,15 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
       "the /goal-lease:goal command is the user's alone: not listed to the model in an ordinary session",
       model.of(sessions.bystander)[0]?.turnText.includes("goal-lease:goal") === false,
       model.of(sessions.bystander)[0]?.turnText.slice(0, 2_000),
+    );
+    const shutdown = readFileSync(debugFile, "utf8");
+    const lastAnswer = model.of(sessions.bystander).at(-1)?.answeredAt ?? bystander.exitedAt;
+    console.log(`  figures: claude -p exited ${bystander.exitedAt - lastAnswer} ms after its last answer`);
+    check(
+      "claude -p with the plugin: goal-lease mcp exits on Claude Code's SIGINT (no SIGTERM, no kill)",
+      /MCP server "plugin:goal-lease:goal": MCP server process exited cleanly/.test(shutdown) &&
+        !/SIGINT failed, sending SIGTERM/.test(shutdown),
+      shutdown.split("\n").filter((line) => /plugin:goal-lease:goal.*(SIG|exited)/.test(line)),
     );
     check(
       "another session in the same folder is never blocked: one request, its own answer, no goal",
@@ -307,6 +377,59 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
       kinds(sessions.clear),
     );
     check("stored: the cleared goal stays cleared", (await goal(sessions.clear))?.status === "cleared");
+
+    // A usage limit Claude Code gives up on (retries off): the goal is usage_limited at once, visibly, with
+    // the retry time the provider's words gave, else the first step of the back-off (1 minute).
+    const noRetries = { ...env, CLAUDE_CODE_MAX_RETRIES: "0" };
+    const [limitedRun, limitedAtRun] = await Promise.all([
+      run(sessions.limited, "/goal-lease:goal start ship it --max-turns 4", false, [], noRetries),
+      run(sessions.limitedAt, "/goal-lease:goal start ship it --max-turns 4", false, [], noRetries),
+    ]);
+    const [usage, usageAt] = [await goal(sessions.limited), await goal(sessions.limitedAt)];
+    const retryIn = (g: typeof usage, at: number) => Math.round(((g?.wakeAt ?? 0) - at) / 1_000);
+    check(
+      "a 429 Claude Code gives up on: usage_limited at once, retried after the back-off's first minute",
+      usage?.status === "usage_limited" &&
+        usage.continuations === 0 &&
+        Math.abs(retryIn(usage, limitedRun.exitedAt) - 60) <= 3,
+      { status: usage?.status, retryIn: retryIn(usage, limitedRun.exitedAt), reason: usage?.statusReason },
+    );
+    check(
+      "a 429 whose words give a reset time: usage_limited until then (90 s)",
+      usageAt?.status === "usage_limited" && Math.abs(retryIn(usageAt, limitedAtRun.exitedAt) - 90) <= 3,
+      { status: usageAt?.status, retryIn: retryIn(usageAt, limitedAtRun.exitedAt) },
+    );
+
+    // The waits started at the beginning.
+    const [waitRun, earlyRun, early] = await Promise.all([waited, wokenEarly, earlyWake]);
+    const waitRequests = model.of(sessions.wait);
+    const waitGoal = await goal(sessions.wait);
+    const wakeAt = (waitRequests[0]?.answeredAt ?? 0) + 20_000;
+    const woke = waitRequests[2];
+    check(
+      "a 20 s wait wakes by itself, once, with no model request meanwhile, and its --time 15s unspent by it",
+      waitRun.code === 0 &&
+        kinds(sessions.wait).join() === "continuation,tool-result,continuation" &&
+        woke?.continuation === 2 &&
+        woke.receivedAt >= wakeAt - 1_000 &&
+        waitGoal?.status === "done" &&
+        waitGoal.continuations === 2,
+      { kinds: kinds(sessions.wait), status: waitGoal?.status, reason: waitGoal?.statusReason },
+    );
+    const earlyRequests = model.of(sessions.wakeEarly);
+    const earlyGoal = await goal(sessions.wakeEarly);
+    check(
+      "a wait woken early from another shell (goal-lease wake): the continuation runs now, once",
+      earlyRun.code === 0 &&
+        /runs now/.test(early.answer) &&
+        kinds(sessions.wakeEarly).join() === "continuation,tool-result,continuation" &&
+        earlyGoal?.status === "done",
+      { answer: early.answer, kinds: kinds(sessions.wakeEarly), status: earlyGoal?.status },
+    );
+    console.log(
+      `  figures: wake latency ${(woke?.receivedAt ?? 0) - wakeAt} ms after the wait's end (20 s wait), ` +
+        `${(earlyRequests[2]?.receivedAt ?? 0) - early.at} ms after goal-lease wake; 0 requests while waiting`,
+    );
   } finally {
     await model.close();
     await git.close();

@@ -10,14 +10,29 @@ import { ensurePackage } from "../../../../test/tool-install.ts";
 import { codexVersion } from "./codex.ts";
 import { codexConfig, pluginToolsApproved } from "./codex-config.ts";
 import { type RecordedRequest, type Reply, startResponsesMock } from "./responses-mock.ts";
-import { storedGoals } from "./stored-goals.ts";
+import { storedGoals, storedSessions } from "./stored-goals.ts";
 import { openTerminal, sleep, type Terminal } from "./terminal.ts";
+
+/** Waits (a bounded while) until `check` holds. */
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(100)) {
+    if (await check()) return true;
+  }
+  return check();
+}
 
 // Its own words: the suites share one store, and other checks start goals of their own.
 const objective = "tidy the changelog forever";
 
 export async function codexTerminalChecks(options: { clone: string; storePath: string }): Promise<void> {
   const codex = ensurePackage("@openai/codex", codexVersion, "codex");
+  // Waits and a usage limit in Codex's terminal, beside the stop below: the idle thread is woken by a
+  // message queued for it (`codex queue`).
+  const waking = Promise.all([
+    wakesInTerminal(codex, options, "wait"),
+    wakesInTerminal(codex, options, "early"),
+    wakesInTerminal(codex, options, "limit"),
+  ]);
   const root = mkdtempSync(join(tmpdir(), "goal-lease-codex-terminal-"));
   const codexHome = join(root, "codex-home");
   const home = join(root, "home");
@@ -88,6 +103,151 @@ export async function codexTerminalChecks(options: { clone: string; storePath: s
       stored.length === 1 && stored[0]?.status === "paused",
       stored.map((goal) => goal?.status),
     );
+    check(
+      "codex terminal, Esc then pause: the person's pause, in the log and the answer (never a model error)",
+      stored[0]?.statusReason === "the person interrupted a goal turn" &&
+        stored[0]?.statusGate === undefined &&
+        !/nothing to pause/.test(terminal.screen()),
+      { reason: stored[0]?.statusReason, gate: stored[0]?.statusGate },
+    );
+  } finally {
+    terminal?.close();
+    await model.close();
+    rmSync(root, { recursive: true, force: true, maxRetries: 5 });
+  }
+  const [wait, early, limit] = await waking;
+  check(
+    "codex terminal: a 20 s wait wakes the idle thread by itself (a queued message), once, with no model request meanwhile",
+    wait.turns.join() === "1,2" && wait.requestsWhileWaiting === 0 && wait.status === "done",
+    wait,
+  );
+  check(
+    "codex terminal: a wait woken early from another shell (goal-lease wake) runs its continuation now, once",
+    early.turns.join() === "1,2" && /runs now/.test(early.answer ?? "") && early.status === "done",
+    early,
+  );
+  check(
+    "codex terminal: a usage limit Codex gives up on makes the goal usage_limited at once, with Codex's reset time; a wake retries it once",
+    limit.turns.join() === "1,1" &&
+      limit.limited?.status === "usage_limited" &&
+      limit.limited.retryInS !== undefined &&
+      limit.limited.retryInS <= 120 &&
+      limit.status === "done",
+    limit,
+  );
+  console.log(
+    `  figures: codex wake latency ${wait.latencyMs} ms after a 20 s wait's end, ${early.latencyMs} ms after goal-lease wake, ${limit.latencyMs} ms after goal-lease wake of a usage limit`,
+  );
+}
+
+/**
+ * A goal in Codex's terminal that waits 20 s (`wait`), or 10 minutes and is woken from another shell
+ * (`early`), or whose first request gets a 429 `usage_limit_reached` (`limit`), then woken from another shell;
+ * the model then reports done.
+ */
+async function wakesInTerminal(
+  codex: string,
+  options: { clone: string; storePath: string },
+  kind: "wait" | "early" | "limit",
+) {
+  const objective = `ship ${kind} after CI`;
+  const root = mkdtempSync(join(tmpdir(), "goal-lease-codex-terminal-"));
+  const codexHome = join(root, "codex-home");
+  const home = join(root, "home");
+  const cwd = join(root, "work");
+  for (const directory of [codexHome, home, cwd]) mkdirSync(directory);
+  const turns: number[] = [];
+  let due = 0;
+  let refused = false;
+  const model = await startResponsesMock(async (request): Promise<Reply> => {
+    const input = request.body.input ?? [];
+    if (!request.body.tools?.length) return { text: "Ship after CI" };
+    if (input.at(-1)?.type === "function_call_output") return { text: "ok" };
+    const thread = JSON.stringify(input);
+    const turn = thread.match(/Goal continuation (\d+) of/g)?.length ?? 0;
+    turns.push(
+      Number(/Goal continuation (\d+) of(?![\s\S]*Goal continuation \d+ of)/.exec(thread)?.[1] ?? 0),
+    );
+    const call = (status: string, extra = {}) => ({
+      call: { namespace: "mcp__goal", name: "goal_status", arguments: { status, note: "CI", ...extra } },
+    });
+    if (kind === "limit" && !refused) {
+      refused = true;
+      const resets = { resets_in_seconds: 20, resets_at: Math.floor(Date.now() / 1_000) + 20 };
+      const error = { type: "usage_limit_reached", message: "You've hit your usage limit.", ...resets };
+      return { error: { status: 429, body: { error } } };
+    }
+    if (turn <= 1 && kind !== "limit") {
+      due = Date.now() + (kind === "wait" ? 20_000 : 600_000);
+      return call("waiting", { wait_seconds: kind === "wait" ? 20 : 600 });
+    }
+    return call("done");
+  });
+  let terminal: Terminal | undefined;
+  try {
+    const trusted = `[projects.${JSON.stringify(cwd)}]\ntrust_level = "trusted"\n\n${pluginToolsApproved}`;
+    writeFileSync(join(codexHome, "config.toml"), codexConfig(model.baseUrl, trusted));
+    const env = {
+      CODEX_HOME: codexHome,
+      HOME: home,
+      MOCK_API_KEY: "test",
+      GOAL_LEASE_STATE: options.storePath,
+      PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter),
+    };
+    execFileSync(codex, ["plugin", "marketplace", "add", options.clone], { env, cwd, stdio: "ignore" });
+    execFileSync(codex, ["plugin", "add", "goal-lease@goal-lease"], { env, cwd, stdio: "ignore" });
+    terminal = openTerminal([codex, "--no-alt-screen", "--dangerously-bypass-hook-trust"], { cwd, env });
+    await terminal.until(/Ask Codex to do anything/, 30_000);
+    await sleep(1_000);
+    await terminal.type(`$goal-lease start ${objective} --max-turns 4`);
+    // Several terminals start at once on a busy machine: an Enter the composer was not ready for is pressed again.
+    if (!(await until(async () => model.requests.length > 0, 5_000))) terminal.press("\r");
+    const goalOf = async () =>
+      (await storedGoals(options.storePath, (key) => key.startsWith("codex:"))).find(
+        (goal) => goal.objective === objective,
+      );
+    const sessionOf = async () =>
+      (await storedSessions(options.storePath, (key) => key.startsWith("codex:"))).find(
+        (entry) => entry.goal.objective === objective,
+      )?.sessionKey;
+    let answer: string | undefined;
+    let limited: { status?: string; retryInS?: number } | undefined;
+    let wokeAt = 0;
+    const deadline = Date.now() + 60_000;
+    for (; Date.now() < deadline; await sleep(250)) {
+      const goal = await goalOf();
+      if (goal?.status === "done") break;
+      const wakeable =
+        kind === "early" ? goal?.status === "waiting" : kind === "limit" && goal?.status === "usage_limited";
+      if (wakeable && answer === undefined) {
+        if (kind === "limit")
+          limited = {
+            status: goal?.status,
+            retryInS: Math.round(((goal?.wakeAt ?? 0) - Date.now()) / 1_000),
+          };
+        await sleep(2_000);
+        const cli = join(options.clone, "plugins/claude-code/dist/goal-lease.js");
+        wokeAt = Date.now();
+        answer = execFileSync(process.execPath, [cli, "wake", "--session", (await sessionOf()) ?? ""], {
+          env,
+          encoding: "utf8",
+        });
+      }
+    }
+    const goal = await goalOf();
+    const goalRequests = model.requests.filter(
+      (r) => r.body.tools?.length && r.body.input?.at(-1)?.type !== "function_call_output",
+    );
+    const woke = goalRequests[1];
+    return {
+      turns,
+      requestsWhileWaiting: model.requests.filter((r) => r.receivedAt > due - 19_000 && r.receivedAt < due)
+        .length,
+      status: goal?.status,
+      answer,
+      limited,
+      latencyMs: woke ? woke.receivedAt - (kind === "wait" ? due : wokeAt) : undefined,
+    };
   } finally {
     terminal?.close();
     await model.close();

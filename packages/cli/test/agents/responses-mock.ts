@@ -28,8 +28,14 @@ export interface ResponsesBody {
   tools?: ToolSpec[];
 }
 
-/** What the model answers: plain text, or a call of `name` (inside `namespace`, for MCP tools). */
-export type Reply = { text: string } | { call: { namespace?: string; name: string; arguments: unknown } };
+/**
+ * What the model answers: plain text, a call of `name` (inside `namespace`, for MCP tools), or an HTTP error
+ * (a 429 for a usage limit, say).
+ */
+export type Reply =
+  | { text: string }
+  | { call: { namespace?: string; name: string; arguments: unknown } }
+  | { error: { status: number; body: object } };
 
 export interface RecordedRequest {
   method: string;
@@ -88,7 +94,12 @@ export async function startResponsesMock(
         .then(() => script(request, index))
         .then(
           (reply) => {
-            request.reply = streamReply(res, request.body, reply, index + 1);
+            if ("error" in reply) {
+              res.writeHead(reply.error.status, { "content-type": "application/json" });
+              res.end(JSON.stringify(reply.error.body));
+            } else {
+              request.reply = streamReply(res, request.body, reply, index + 1);
+            }
             request.answeredAt = Date.now();
           },
           (error: unknown) => {
@@ -133,7 +144,7 @@ function parseBody(raw: string): ResponsesBody {
 function streamReply(
   res: ServerResponse,
   body: ResponsesBody,
-  reply: Reply,
+  reply: Exclude<Reply, { error: unknown }>,
   n: number,
 ): Record<string, unknown> {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });

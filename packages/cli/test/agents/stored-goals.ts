@@ -15,6 +15,20 @@ export function storedGoals(storePath: string, keep: (sessionKey: string) => boo
   });
 }
 
+/** The goals of the stored sessions `keep` picks, with their sessions. */
+export function storedSessions(
+  storePath: string,
+  keep: (sessionKey: string) => boolean,
+): Promise<Array<{ sessionKey: string; goal: Goal }>> {
+  return reading(storePath, async (store) => {
+    const keys = (await store.listSessions()).map((session) => session.sessionKey).filter(keep);
+    const found = await Promise.all(
+      keys.map(async (sessionKey) => ({ sessionKey, goal: await readStoredGoal(store, sessionKey) })),
+    );
+    return found.flatMap(({ sessionKey, goal }) => (goal ? [{ sessionKey, goal }] : []));
+  });
+}
+
 async function reading<T>(storePath: string, read: (store: SqliteStore) => Promise<T>): Promise<T> {
   const store = SqliteStore.open(storePath);
   try {
