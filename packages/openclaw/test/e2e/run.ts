@@ -1,7 +1,10 @@
 // End-to-end: the /goal plugin inside the real OpenClaw gateway, offline, with a scripted model.
 // Usage: pnpm test:openclaw (builds first). Prints each check; exits 1 if any fails.
-import { existsSync, readFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { readStoredGoal } from "@goal-lease/goal-plugin";
 import { SqliteStore } from "@goal-lease/sdk/sqlite";
 import { packAll } from "../../../../scripts/pack.ts";
@@ -16,10 +19,15 @@ const FORGE = "agent:main:forge";
 const SLOW = "agent:main:slow";
 const PAUSE = "agent:main:pause";
 const BYSTANDER = "agent:main:bystander";
+const CONTROL = "agent:main:control";
 
 const report = (status: string, note: string) => ({ tool: "goal_status", args: { status, note } });
 const script: Script = (request, count) => {
   if (request.kind === "tool-result") return { text: "noted" };
+  // A goal that always waits: each continuation runs only when it is woken or resumed from elsewhere.
+  if (request.kind === "continuation" && request.session === CONTROL) {
+    return { tool: "goal_status", args: { status: "waiting", note: "the deploy", wait_seconds: 600 } };
+  }
   if (request.kind === "continuation") {
     if (request.session !== FINISH) return report("continue", `step ${count}`);
     return count === 1 ? report("continue", "drafted the notes") : report("done", "published the notes");
@@ -50,6 +58,46 @@ const textOf = (message: HistoryMessage) =>
   typeof message.content === "string"
     ? message.content
     : message.content.map((part) => part.text ?? "").join("");
+
+/** The goal-lease CLI, as built by `pnpm build`. */
+const cliBin = fileURLToPath(new URL("../../../cli/dist/bin.js", import.meta.url));
+
+/** `goal-lease serve` on a store, in a process of its own, and its HTTP API for the CONTROL session's goal. */
+async function startServe(storePath: string) {
+  const tokenFile = join(mkdtempSync(join(tmpdir(), "goal-lease-serve-")), "token");
+  const token = "openclaw-e2e-token-0123456789";
+  writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+  const child = spawn(
+    process.execPath,
+    [cliBin, "serve", "--store", storePath, "--port", "0", "--token-file", tokenFile],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  let output = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    output += chunk;
+  });
+  await waitFor(() => /Open (http:\/\/\S+?)\//.test(output), 30_000);
+  const origin = /Open (http:\/\/[^/\s]+)/.exec(output)?.[1] ?? "";
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const session = encodeURIComponent(CONTROL);
+  return {
+    async post(verb: string) {
+      const response = await fetch(`${origin}/api/goals/${session}/${verb}`, {
+        method: "POST",
+        headers,
+        body: "{}",
+      });
+      return { status: response.status, body: await response.text() };
+    },
+    async get() {
+      const response = await fetch(`${origin}/api/goals`, { headers });
+      return { status: response.status, body: await response.text() };
+    },
+    stop: () => child.kill("SIGINT"),
+  };
+}
 
 const openclawVersion = "2026.9.6";
 // Its install scripts only tidy its own files; the gateway runs without them.
@@ -170,7 +218,66 @@ try {
     requests: model.of(PAUSE).map((request) => request.kind),
   });
 
-  // 5. The bystander session saw nothing of all this.
+  // 5. Control from anywhere: the CLI's verbs and the dashboard's HTTP API, from other processes, change the
+  // goal running in the gateway (its store is the gateway's; the change travels as data through it).
+  const storePath = bridgeStorePath(gateway.stateDir);
+  const cli = (...args: string[]) =>
+    execFileSync(process.execPath, [cliBin, ...args, "--session", CONTROL, "--store", storePath], {
+      encoding: "utf8",
+    }).trim();
+  const continuations = () => count(CONTROL, "continuation");
+  const waiting = async () => (await command(CONTROL, "/goal-lease status")).includes("Status: waiting");
+  await command(CONTROL, "/goal-lease start watch the deploy --max-turns 8");
+  await waitFor(() => continuations() === 1 && count(CONTROL, "tool-result") === 1);
+  check("a goal in the gateway waits (goal_status waiting)", await waiting());
+  const woken = cli("wake");
+  check(
+    "goal-lease wake --session from another shell: the continuation runs now in the gateway, once",
+    /runs now/.test(woken) && (await waitFor(() => continuations() === 2)),
+    { woken, continuations: continuations() },
+  );
+  await waitFor(() => count(CONTROL, "tool-result") === 2);
+  const paused = cli("pause", "--note", "from the shell");
+  await sleep(3_000);
+  check(
+    "goal-lease pause --session: paused, with no turn after it",
+    /Goal paused/.test(paused) && continuations() === 2 && /Status: paused/.test(cli("status")),
+    { paused, continuations: continuations() },
+  );
+  const api = await startServe(storePath);
+  try {
+    const resumed = await api.post("resume");
+    check(
+      "the dashboard's HTTP API resumes it: one continuation runs in the gateway",
+      resumed.status === 200 && (await waitFor(() => continuations() === 3)),
+      { resumed, continuations: continuations() },
+    );
+    await waitFor(() => count(CONTROL, "tool-result") === 3);
+    const apiWoken = await api.post("wake");
+    check(
+      "the HTTP API wakes its wait: one more continuation runs",
+      apiWoken.status === 200 && (await waitFor(() => continuations() === 4)),
+      { apiWoken, continuations: continuations() },
+    );
+    await waitFor(() => count(CONTROL, "tool-result") === 4);
+    const listed = await api.get();
+    check(
+      "the HTTP API lists the gateway's goal with its status",
+      listed.status === 200 && listed.body.includes(CONTROL) && listed.body.includes("waiting"),
+      listed.body.slice(0, 300),
+    );
+  } finally {
+    api.stop();
+  }
+  const finished = cli("done", "--note", "deployed");
+  await sleep(3_000);
+  check(
+    "goal-lease done --session: done, and no turn after it",
+    /Goal marked done/.test(finished) && continuations() === 4 && /Status: done/.test(cli("status")),
+    { finished, continuations: continuations() },
+  );
+
+  // 6. The bystander session saw nothing of all this.
   const bystanderStatus = await command(BYSTANDER, "/goal-lease status");
   check(
     "the second session is untouched: one request, no goal",
