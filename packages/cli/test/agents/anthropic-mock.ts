@@ -10,6 +10,8 @@ export interface SeenRequest {
   continuation: number;
   /** Everything after the last assistant message, as text. */
   turnText: string;
+  /** The system prompt's text. */
+  system: string;
   tools: string[];
   /** The request body's size, and when it arrived and its answer ended (ms since the epoch). */
   bytes: number;
@@ -46,7 +48,7 @@ const textOf = (content: unknown): string =>
       : "";
 
 function read(
-  body: { messages?: Message[]; tools?: { name: string }[] },
+  body: { messages?: Message[]; tools?: { name: string }[]; system?: unknown },
   session: string,
 ): Omit<SeenRequest, "bytes" | "receivedAt"> {
   const messages = body.messages ?? [];
@@ -61,6 +63,7 @@ function read(
     kind: toolResult ? "tool-result" : continuation > 0 ? "continuation" : "user",
     continuation,
     turnText,
+    system: textOf(body.system),
     tools: (body.tools ?? []).map((tool) => tool.name),
     toolResult: toolResult ? textOf(toolResult.content) : undefined,
   };

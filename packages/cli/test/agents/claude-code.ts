@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { check } from "../../../../test/checks.ts";
 import { ensurePackage } from "../../../../test/tool-install.ts";
-import { type Script, startAnthropicMock } from "./anthropic-mock.ts";
+import { type Script, type SeenRequest, startAnthropicMock } from "./anthropic-mock.ts";
 import { perContinuation } from "./figures.ts";
 import { serveGit } from "./git-http.ts";
 import { storedGoal } from "./stored-goals.ts";
@@ -58,6 +58,8 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
     wakeEarly: randomUUID(),
     limited: randomUUID(),
     limitedAt: randomUUID(),
+    three: randomUUID(),
+    builtin: randomUUID(),
   };
   const pids = new Map<string, number>();
   const scratch = mkdtempSync(join(tmpdir(), "goal-lease-claude-"));
@@ -75,6 +77,15 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
     error: { status: 429, body: { type: "error", error: { type: "rate_limit_error", message: words } } },
   });
   const script: Script = (request) => {
+    // The built-in /goal's evaluator asks in a session of its own: only the built-in goal's turns count.
+    if (evaluates(request)) {
+      const turns = model.of(sessions.builtin).filter((seen) => !evaluates(seen)).length;
+      return {
+        text: JSON.stringify(
+          turns >= 3 ? { ok: true, reason: "three notes" } : { ok: false, reason: "more" },
+        ),
+      };
+    }
     if (request.kind === "tool-result") return { text: `noted: ${request.toolResult?.slice(0, 200)}` };
     if (request.kind === "user") return { text: "hello back" };
     // Waits: one that wakes by itself (within its --time, which the wait does not spend), one woken early.
@@ -82,6 +93,22 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
       if (request.continuation > 1) return report("done", "CI is green");
       const seconds = request.session === sessions.wait ? 20 : 600;
       return report("waiting", "CI", { wait_seconds: seconds });
+    }
+    // Three-turn goals, ours and Claude Code's built-in /goal, with the same model: words for two turns,
+    // then the third finishes (ours by goal_status done; the built-in's evaluator says the condition holds).
+    if (request.session === sessions.three) {
+      return request.continuation >= 3
+        ? report("done", "three notes")
+        : { text: `Wrote note ${request.continuation}.` };
+    }
+    if (request.session === sessions.builtin) {
+      const turns = model.of(sessions.builtin).filter((seen) => !evaluates(seen)).length;
+      if (!evaluates(request)) return { text: `Wrote note ${turns}.` };
+      return {
+        text: JSON.stringify(
+          turns >= 3 ? { ok: true, reason: "three notes" } : { ok: false, reason: "more notes" },
+        ),
+      };
     }
     if (request.session === sessions.limited) return limited("Your usage limit is reached.");
     if (request.session === sessions.limitedAt)
@@ -179,6 +206,8 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
   }
 
   const goal = (session: string) => storedGoal(options.storePath, `claude:${session}`);
+  /** A request of the built-in /goal's evaluator (a prompt-type Stop hook) rather than a turn. */
+  const evaluates = (request: SeenRequest) => request.system.includes("evaluating a stop-condition hook");
   const kinds = (session: string) => model.of(session).map((request) => request.kind);
 
   const git = await serveGit(dirname(options.clone));
@@ -377,6 +406,36 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
       kinds(sessions.clear),
     );
     check("stored: the cleared goal stays cleared", (await goal(sessions.clear))?.status === "cleared");
+
+    // A three-turn goal, ours against Claude Code's built-in /goal, one after the other on the same model.
+    await run(sessions.three, "/goal-lease:goal start write three release notes --max-turns 5");
+    const builtinStart = Date.now();
+    await run(sessions.builtin, "/goal write three release notes");
+    const three = model.of(sessions.three);
+    const builtin = model.requests.filter(
+      (request) =>
+        request.session === sessions.builtin || (evaluates(request) && request.receivedAt >= builtinStart),
+    );
+    const threeGoal = await goal(sessions.three);
+    check(
+      "a three-turn goal costs exactly its three requests (no closing request), charged 45 tokens",
+      three.length === 3 &&
+        threeGoal?.status === "done" &&
+        threeGoal.continuations === 3 &&
+        threeGoal.tokensUsed === 45,
+      { requests: three.length, status: threeGoal?.status, tokens: threeGoal?.tokensUsed },
+    );
+    const kb = (requests: SeenRequest[]) => Math.round(requests.reduce((sum, r) => sum + r.bytes, 0) / 1024);
+    /** The median time from a turn's answer to the next turn's request (the built-in's evaluator is between). */
+    const turnGaps = (requests: SeenRequest[], startsTurn: (r: SeenRequest) => boolean) => {
+      const turns = requests.filter(startsTurn);
+      const gaps = turns.slice(1).map((turn, index) => turn.receivedAt - (turns[index]?.answeredAt ?? 0));
+      return [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)] ?? 0;
+    };
+    console.log(
+      `  figures: three-turn goal: goal-lease ${three.length} requests, ${kb(three)} KB, turn gap ${turnGaps(three, () => true)} ms (median); ` +
+        `built-in /goal ${builtin.length} requests (${builtin.filter(evaluates).length} evaluator), ${kb(builtin)} KB, turn gap ${turnGaps(builtin, (r) => !evaluates(r))} ms`,
+    );
 
     // A usage limit Claude Code gives up on (retries off): the goal is usage_limited at once, visibly, with
     // the retry time the provider's words gave, else the first step of the back-off (1 minute).

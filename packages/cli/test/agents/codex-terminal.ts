@@ -21,9 +21,6 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
   return check();
 }
 
-// Its own words: the suites share one store, and other checks start goals of their own.
-const objective = "tidy the changelog forever";
-
 export async function codexTerminalChecks(options: { clone: string; storePath: string }): Promise<void> {
   const codex = ensurePackage("@openai/codex", codexVersion, "codex");
   // Waits and a usage limit in Codex's terminal, beside the stop below: the idle thread is woken by a
@@ -33,6 +30,39 @@ export async function codexTerminalChecks(options: { clone: string; storePath: s
     wakesInTerminal(codex, options, "early"),
     wakesInTerminal(codex, options, "limit"),
   ]);
+  // With Esc first, and without: Codex hands what is typed during a turn to the running turn at once.
+  await stopInTerminal(codex, options, true);
+  await stopInTerminal(codex, options, false);
+  const [wait, early, limit] = await waking;
+  check(
+    "codex terminal: a 20 s wait wakes the idle thread by itself (a queued message), once, with no model request meanwhile",
+    wait.turns.join() === "1,2" && wait.requestsWhileWaiting === 0 && wait.status === "done",
+    wait,
+  );
+  check(
+    "codex terminal: a wait woken early from another shell (goal-lease wake) runs its continuation now, once",
+    early.turns.join() === "1,2" && /runs now/.test(early.answer ?? "") && early.status === "done",
+    early,
+  );
+  check(
+    "codex terminal: a usage limit Codex gives up on makes the goal usage_limited at once, with Codex's reset time; a wake retries it once",
+    limit.turns.join() === "1,1" &&
+      limit.limited?.status === "usage_limited" &&
+      limit.limited.retryInS !== undefined &&
+      limit.limited.retryInS <= 120 &&
+      limit.status === "done",
+    limit,
+  );
+  console.log(
+    `  figures: codex wake latency ${wait.latencyMs} ms after a 20 s wait's end, ${early.latencyMs} ms after goal-lease wake, ${limit.latencyMs} ms after goal-lease wake of a usage limit`,
+  );
+}
+
+/** `$goal-lease pause` typed during continuation 2 of a goal in Codex's terminal, with Esc first or not. */
+async function stopInTerminal(codex: string, options: { clone: string; storePath: string }, esc: boolean) {
+  // Its own words: the suites share one store, and other checks start goals of their own.
+  const objective = esc ? "tidy the changelog forever" : "tidy the readme forever";
+  const how = esc ? "Esc then $goal-lease pause" : "$goal-lease pause without Esc";
   const root = mkdtempSync(join(tmpdir(), "goal-lease-codex-terminal-"));
   const codexHome = join(root, "codex-home");
   const home = join(root, "home");
@@ -53,8 +83,10 @@ export async function codexTerminalChecks(options: { clone: string; storePath: s
       // The user acts while continuation 2's model call is still running.
       stopping = (async () => {
         await sleep(1_000);
-        terminal?.press("\x1b");
-        await sleep(800);
+        if (esc) {
+          terminal?.press("\x1b");
+          await sleep(800);
+        }
         await terminal?.type("$goal-lease pause");
       })();
       await stopping;
@@ -89,23 +121,23 @@ export async function codexTerminalChecks(options: { clone: string; storePath: s
     );
 
     check(
-      "codex terminal, Esc then $goal-lease pause during continuation 2: no continuation after it",
+      `codex terminal, ${how} during continuation 2: no continuation after it`,
       answered && thread && turns.length === 2,
       { answered, turns: turns.length, screen: terminal.screen().slice(-500) },
     );
     check(
-      "codex terminal: no model request after the command was answered",
+      `codex terminal, ${how}: no model request after the command was answered`,
       answered && model.requests.length === requestsWhenAnswered,
       { before: requestsWhenAnswered, after: model.requests.length },
     );
     check(
-      "codex terminal: the thread's goal is paused",
+      `codex terminal, ${how}: the thread's goal is paused`,
       stored.length === 1 && stored[0]?.status === "paused",
       stored.map((goal) => goal?.status),
     );
     check(
-      "codex terminal, Esc then pause: the person's pause, in the log and the answer (never a model error)",
-      stored[0]?.statusReason === "the person interrupted a goal turn" &&
+      `codex terminal, ${how}: the person's pause, in the log and the answer (never a model error)`,
+      /^(the person interrupted a goal turn|paused by the user)$/.test(stored[0]?.statusReason ?? "") &&
         stored[0]?.statusGate === undefined &&
         !/nothing to pause/.test(terminal.screen()),
       { reason: stored[0]?.statusReason, gate: stored[0]?.statusGate },
@@ -115,29 +147,6 @@ export async function codexTerminalChecks(options: { clone: string; storePath: s
     await model.close();
     rmSync(root, { recursive: true, force: true, maxRetries: 5 });
   }
-  const [wait, early, limit] = await waking;
-  check(
-    "codex terminal: a 20 s wait wakes the idle thread by itself (a queued message), once, with no model request meanwhile",
-    wait.turns.join() === "1,2" && wait.requestsWhileWaiting === 0 && wait.status === "done",
-    wait,
-  );
-  check(
-    "codex terminal: a wait woken early from another shell (goal-lease wake) runs its continuation now, once",
-    early.turns.join() === "1,2" && /runs now/.test(early.answer ?? "") && early.status === "done",
-    early,
-  );
-  check(
-    "codex terminal: a usage limit Codex gives up on makes the goal usage_limited at once, with Codex's reset time; a wake retries it once",
-    limit.turns.join() === "1,1" &&
-      limit.limited?.status === "usage_limited" &&
-      limit.limited.retryInS !== undefined &&
-      limit.limited.retryInS <= 120 &&
-      limit.status === "done",
-    limit,
-  );
-  console.log(
-    `  figures: codex wake latency ${wait.latencyMs} ms after a 20 s wait's end, ${early.latencyMs} ms after goal-lease wake, ${limit.latencyMs} ms after goal-lease wake of a usage limit`,
-  );
 }
 
 /**
