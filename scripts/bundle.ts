@@ -20,6 +20,10 @@ const common: BuildOptions = {
   minify: true,
   legalComments: "eof",
   logLevel: "warning",
+  // CommonJS dependencies (prom-client) call require() for Node's modules; an ES module has none of its own.
+  banner: {
+    js: 'import { createRequire as __goalLeaseRequire } from "node:module"; const require = __goalLeaseRequire(import.meta.url);',
+  },
 };
 
 const plugin = join(root, "plugins/claude-code/dist");

@@ -1,0 +1,2 @@
+import { createRequire as __goalLeaseRequire } from "node:module"; const require = __goalLeaseRequire(import.meta.url);
+var t=Object.freeze({maxModelCallsPerTurn:8,modelTimeoutMs:12e4,transcriptWindow:40,maxToolInputChars:16e3,maxToolOutputChars:16e3,maxUserTextChars:32e3,maxContextLineChars:500,minOutputTokens:16});var o="You are a helpful assistant working in a chat session. Use the tools you are given when they help.";export{t as a,o as b};

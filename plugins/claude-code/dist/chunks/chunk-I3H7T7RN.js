@@ -1,0 +1,2 @@
+import { createRequire as __goalLeaseRequire } from "node:module"; const require = __goalLeaseRequire(import.meta.url);
+var e={major:22,minor:13};function a(n){let[o=0,r=0]=n.split(".").map(Number);if(!(o>e.major||o===e.major&&r>=e.minor))return`goal-lease needs Node.js ${e.major}.${e.minor} or newer (24 LTS recommended) and this is Node.js ${n}; install a newer Node.js (for example \`nvm install 24\`) and run it again.`}export{a};

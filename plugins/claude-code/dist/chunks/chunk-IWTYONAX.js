@@ -1,1 +1,0 @@
-function t(r){try{let e=new URL(r);return`PostgreSQL at ${e.hostname}:${e.port||5432}${e.pathname}`}catch{return"PostgreSQL"}}export{t as a};

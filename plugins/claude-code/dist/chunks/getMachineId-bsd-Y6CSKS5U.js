@@ -1,0 +1,2 @@
+import { createRequire as __goalLeaseRequire } from "node:module"; const require = __goalLeaseRequire(import.meta.url);
+import{a as i}from"./chunk-CTIVKJYK.js";import{l as e}from"./chunk-JCIGAK5X.js";import"./chunk-FEKFFLDD.js";import{promises as t}from"fs";async function c(){try{return(await t.readFile("/etc/hostid",{encoding:"utf8"})).trim()}catch(r){e.debug(`error reading machine id: ${r}`)}try{return(await i("kenv -q smbios.system.uuid")).stdout.trim()}catch(r){e.debug(`error reading machine id: ${r}`)}}export{c as getMachineId};

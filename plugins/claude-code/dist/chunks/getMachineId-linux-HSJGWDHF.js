@@ -1,1 +1,0 @@
-import{l as i}from"./chunk-KYDLL6Z5.js";import"./chunk-EMBIDUMY.js";import{promises as t}from"fs";async function o(){for(let r of["/etc/machine-id","/var/lib/dbus/machine-id"])try{return(await t.readFile(r,{encoding:"utf8"})).trim()}catch(e){i.debug(`error reading machine id: ${e}`)}}export{o as getMachineId};
