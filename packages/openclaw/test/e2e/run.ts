@@ -2,6 +2,8 @@
 // Usage: pnpm test:openclaw (builds first). Prints each check; exits 1 if any fails.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +22,7 @@ const SLOW = "agent:main:slow";
 const PAUSE = "agent:main:pause";
 const BYSTANDER = "agent:main:bystander";
 const CONTROL = "agent:main:control";
+const CHECKED = "agent:main:checked";
 
 const report = (status: string, note: string) => ({ tool: "goal_status", args: { status, note } });
 const script: Script = (request, count) => {
@@ -28,6 +31,8 @@ const script: Script = (request, count) => {
   if (request.kind === "continuation" && request.session === CONTROL) {
     return { tool: "goal_status", args: { status: "waiting", note: "the deploy", wait_seconds: 600 } };
   }
+  if (request.kind === "continuation" && request.session === CHECKED)
+    return report("done", `published, ${count}`);
   if (request.kind === "continuation") {
     if (request.session !== FINISH) return report("continue", `step ${count}`);
     return count === 1 ? report("continue", "drafted the notes") : report("done", "published the notes");
@@ -171,6 +176,60 @@ try {
     /Status: done/.test(finishStatus) && finishStatus.includes("2/3"),
     finishStatus,
   );
+
+  // 1b. The person's check decides the model's done, and the person is told once the goal stops.
+  const work = mkdtempSync(join(tmpdir(), "goal-lease-openclaw-check-"));
+  const flaky = join(work, "flaky.cjs");
+  writeFileSync(
+    flaky,
+    `const fs = require("fs"); const f = process.argv[2]; const n = (fs.existsSync(f) ? Number(fs.readFileSync(f, "utf8")) : 0) + 1;
+     fs.writeFileSync(f, String(n)); if (n < 2) { console.log("1 test failed"); process.exit(1); }`,
+  );
+  const told: { delivery: unknown; body: string }[] = [];
+  const receiver = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => {
+      body += chunk;
+    });
+    request.on("end", () => {
+      told.push({ delivery: request.headers["x-goal-lease-delivery"], body });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/goal-stopped`;
+  const checkCommand = `node ${JSON.stringify(flaky)} ${JSON.stringify(join(work, "count"))}`;
+  const checkReply = await command(
+    CHECKED,
+    `/goal-lease start publish the notes --max-turns 4 --check ${JSON.stringify(checkCommand)} --notify ${hook}`,
+  );
+  check("/goal-lease start takes --check and --notify", /^Goal started/.test(checkReply), checkReply);
+  await waitFor(() => told.length > 0);
+  const checkedStatus = await command(CHECKED, "/goal-lease status");
+  check(
+    "a check that fails once sends the model round once more, then passes: done after 2 continuations",
+    /Status: done/.test(checkedStatus) &&
+      /Check: .*\(2 runs, 1 failed; last passed/.test(checkedStatus) &&
+      count(CHECKED, "continuation") === 2,
+    checkedStatus,
+  );
+  check(
+    "the continuation after the failed check tells the model what the check printed",
+    model
+      .of(CHECKED)
+      .some((request) => request.kind === "continuation" && request.turnText.includes("1 test failed")),
+  );
+  await sleep(1_000);
+  const stopped = told[0] && (JSON.parse(told[0].body) as { status?: string; session?: string });
+  check(
+    "the person is told once, with the stop and a delivery id",
+    told.length === 1 &&
+      stopped?.status === "done" &&
+      stopped.session === CHECKED &&
+      typeof told[0]?.delivery === "string",
+    told.map((entry) => entry.body.slice(0, 200)),
+  );
+  receiver.close();
 
   // 2. A model that always continues stops at the cap.
   await command(CAP, "/goal-lease start keep polishing forever --max-turns 2");
