@@ -476,6 +476,62 @@ describe("waking an idle session", () => {
   });
 });
 
+describe("the person's check, when the model reports done", () => {
+  /** A check command: a node script that fails its first `failures` runs (printing why), after `ms`. */
+  function checkScript(failures: number, ms = 0): string {
+    const folder = mkdtempSync(join(tmpdir(), "goal-lease-check-"));
+    const script = join(folder, "check.cjs");
+    writeFileSync(
+      script,
+      `const fs = require("fs"); const f = ${JSON.stringify(join(folder, "runs"))};
+       const n = (fs.existsSync(f) ? Number(fs.readFileSync(f, "utf8")) : 0) + 1; fs.writeFileSync(f, String(n));
+       setTimeout(() => { if (n <= ${failures}) { console.log("check says no"); process.exit(1); } }, ${ms});`,
+    );
+    return `node ${script}`;
+  }
+
+  it("Claude Code: the Stop waits for the check; a failure continues the turn with its output, a pass ends the goal", async () => {
+    const { prompt, report, stop, goal } = await agent();
+    await prompt(A, `/goal-lease:goal start ship it --max-turns 5 --check "${checkScript(1)}"`);
+    await report(A, "done", "shipped");
+    expect(await goal(A)).toMatchObject({ status: "active", check: { running: expect.anything() } });
+    const continued = await stop(A);
+    expect(continued).toContain("Goal continuation 2 of 5");
+    expect(continued).toContain("check says no");
+    await report(A, "done", "shipped again");
+    expect(await stop(A)).toBe("");
+    expect(await goal(A)).toMatchObject({
+      status: "done",
+      continuations: 2,
+      check: { runs: 2, failures: 1 },
+    });
+  });
+
+  it("Claude Code: a check longer than the Stop's wait goes on; its failure wakes the idle session", async () => {
+    const { event, prompt, report, stop, goal } = await agent(new MemoryStore(), {
+      bridge: { checkWaitMs: 50 },
+    });
+    await prompt(A, `/goal-lease:goal start ship it --max-turns 5 --check "${checkScript(1, 500)}"`);
+    await report(A, "done", "shipped");
+    const waker = event("Stop", A, { goal_lease_role: "wake" });
+    expect(await stop(A)).toBe("");
+    const woken = JSON.parse(await waker) as { wake: string };
+    expect(woken.wake).toContain("Goal continuation 2 of 5");
+    expect(woken.wake).toContain("check says no");
+    expect(await goal(A)).toMatchObject({ status: "active", check: { runs: 1, failures: 1 } });
+  });
+
+  it("Codex: the Stop waits for the check and continues the turn with its failure", async () => {
+    const { prompt, report, stop, goal } = await agent(new MemoryStore(), { dialect: codex });
+    await prompt(A, `$goal-lease start ship it --max-turns 5 --check "${checkScript(1)}"`);
+    await report(A, "done", "shipped");
+    expect(await stop(A)).toContain("check says no");
+    await report(A, "done", "shipped again");
+    expect(await stop(A)).toBe("");
+    expect(await goal(A)).toMatchObject({ status: "done", check: { runs: 2, failures: 1 } });
+  });
+});
+
 describe("a goal turn the agent gives up on", () => {
   it("Claude Code's StopFailure for a rate limit: usage_limited until the reset, then its waker wakes it once", async () => {
     const { event, report, stop, goal } = await agent();

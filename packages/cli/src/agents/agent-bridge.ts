@@ -1,5 +1,11 @@
 import { watch } from "node:fs";
-import { goalStateLocation, hasWakeTime, parseGoalCommand, readStoredGoal } from "@goal-lease/goal-plugin";
+import {
+  type Goal,
+  goalStateLocation,
+  hasWakeTime,
+  parseGoalCommand,
+  readStoredGoal,
+} from "@goal-lease/goal-plugin";
 import {
   type ContinuationDelivery,
   forwardControl,
@@ -55,10 +61,26 @@ export interface AgentBridgeOptions {
   waitsFor?: (event: string) => boolean;
   /** Told whether any session here has a goal that waits (so Claude Code runs its waker at each Stop). */
   waits?: (anyWaiting: boolean) => void;
+  /** How long a Stop waits for a running check's result ({@link stopCheckWaitMs} unless set). */
+  checkWaitMs?: number;
   now?: () => number;
 }
 
 const zeroUsage: ModelUsage = { inputTokens: 0, outputTokens: 0 };
+
+/**
+ * How long a Stop waits for the person's check to decide the model's "done": well under the Stop hook's
+ * time limit (an MCP tool call, which Codex gives 60 s by default). A longer check goes on in the background.
+ */
+export const stopCheckWaitMs = 30_000;
+
+/** How often a Stop waiting on a check reads the goal. */
+const checkPollMs = 50;
+
+/** Whether the goal waits on its check (the model reported done; the person's command runs). */
+function checkRuns(goal: Goal | undefined): boolean {
+  return goal?.status === "active" && goal.check?.running !== undefined;
+}
 
 /** Why a goal pauses when the person cuts one of its turns short. */
 const interruptedNote = "the person interrupted a goal turn";
@@ -130,14 +152,18 @@ export class AgentBridge {
     });
   }
 
-  /** Keeps {@link AgentBridgeOptions.waits} told whether any goal here waits. */
+  /**
+   * Keeps {@link AgentBridgeOptions.waits} told whether any goal here waits: for its wake time, a usage
+   * limit, or its check (whose failure continues the goal after the session went idle).
+   */
   async #noteWaits(sessionKey: string): Promise<boolean> {
     const goal = await readStoredGoal(this.#host().store, sessionKey);
+    const waits = hasWakeTime(goal) || checkRuns(goal);
     const was = this.#waiting.size > 0;
-    if (hasWakeTime(goal)) this.#waiting.add(sessionKey);
+    if (waits) this.#waiting.add(sessionKey);
     else this.#waiting.delete(sessionKey);
     if (was !== this.#waiting.size > 0) this.#options.waits?.(this.#waiting.size > 0);
-    return hasWakeTime(goal);
+    return waits;
   }
 
   /** The session a PreToolUse hook saw for this tool use, if it saw it. */
@@ -356,6 +382,7 @@ export class AgentBridge {
     const closing = { lastMessage: event.last_assistant_message ?? "" };
     const ended = await this.#endTurn(sessionKey, event, { status: "completed" }, closing);
     await settle(this.#host());
+    await this.#awaitCheck(sessionKey);
     // The user typed a goal command during this turn, and the agent holds it until the turn ends: it goes
     // first. The continuation stays here for that command's prompt, which takes it, or drops it by stopping.
     if (ended?.queued.some((prompt) => this.#agent.command.test(prompt))) return "";
@@ -372,6 +399,41 @@ export class AgentBridge {
     if (!delivery || !(await this.#startTurn(sessionKey, event, delivery))) return "";
     this.#continuedInARow.set(sessionKey, inARow + 1);
     return this.#agent.continueTurn(delivery.message);
+  }
+
+  /**
+   * The model reported done and the person's check runs: the Stop waits for its result (bounded), so a
+   * failed check's continuation continues this turn and a passed one ends the goal here. A check that
+   * outlasts the bound goes on; its result wakes the idle session as a wait's end does.
+   */
+  async #awaitCheck(sessionKey: string): Promise<void> {
+    if (this.#deliveries.has(sessionKey)) return;
+    const store = this.#host().store;
+    if (!checkRuns(await readStoredGoal(store, sessionKey))) return;
+    const deadline = Date.now() + (this.#options.checkWaitMs ?? stopCheckWaitMs);
+    for (;;) {
+      await sleep(checkPollMs);
+      const goal = await readStoredGoal(store, sessionKey);
+      // Decided: a failed check's continuation is scheduled at once (unless a gate stopped the goal).
+      if (!checkRuns(goal)) {
+        await settle(this.#host());
+        if (this.#deliveries.has(sessionKey) || goal?.status !== "active") return;
+      }
+      if (Date.now() >= deadline) break;
+    }
+    void this.#followCheck(sessionKey);
+  }
+
+  /** Waits, in the background, for a check that outlasted its Stop, then wakes the session with its result. */
+  async #followCheck(sessionKey: string): Promise<void> {
+    const store = this.#host().store;
+    try {
+      while (checkRuns(await readStoredGoal(store, sessionKey))) await sleep(250);
+      await settle(this.#host());
+      await this.#serial(() => this.#wake(sessionKey));
+    } catch {
+      // The store closed with the agent: nothing is left to wake.
+    }
   }
 
   /** The agent gave up on the session's turn (Claude Code's StopFailure): it ends, failed, as the agent said. */
@@ -605,6 +667,10 @@ export class AgentBridge {
     this.#queue = result.catch(() => undefined);
     return result;
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Waits until the host is idle, including a lease a turn-end hook has just armed to run at once. */

@@ -9,6 +9,7 @@ import { ensurePackage } from "../../../../test/tool-install.ts";
 import { type Script, type SeenRequest, startAnthropicMock } from "./anthropic-mock.ts";
 import { perContinuation } from "./figures.ts";
 import { serveGit } from "./git-http.ts";
+import { checkFailure, flakyCheck, startReceiver, toldOnceDone } from "./goal-check.ts";
 import { storedGoal } from "./stored-goals.ts";
 import { sleep } from "./terminal.ts";
 
@@ -60,6 +61,7 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
     limitedAt: randomUUID(),
     three: randomUUID(),
     builtin: randomUUID(),
+    checked: randomUUID(),
   };
   const pids = new Map<string, number>();
   const scratch = mkdtempSync(join(tmpdir(), "goal-lease-claude-"));
@@ -110,6 +112,8 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
         ),
       };
     }
+    // A model that reports done every continuation; the person's check decides.
+    if (request.session === sessions.checked) return report("done", `published, ${request.continuation}`);
     if (request.session === sessions.limited) return limited("Your usage limit is reached.");
     if (request.session === sessions.limitedAt)
       return limited("Your usage limit is reached. Try again in 90 seconds.");
@@ -397,6 +401,49 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
         (await goal(sessions.forge))?.status === "done",
       kinds(sessions.forge),
     );
+
+    // The person's check decides the model's "done" (it runs in the plugin's process, and the Stop waits for
+    // it), and the person is told once the goal stops, by the process that owns it.
+    const receiver = await startReceiver();
+    try {
+      const checkCommand = flakyCheck(scratch);
+      const checkedRun = await run(
+        sessions.checked,
+        `/goal-lease:goal start publish the notes --max-turns 4 --check ${JSON.stringify(checkCommand)} --notify ${receiver.url}`,
+      );
+      const checkedGoal = await goal(sessions.checked);
+      const checkedTurns = model.of(sessions.checked).filter((request) => request.kind === "continuation");
+      check(
+        "--check: the model's done waits on the person's check; one that fails once continues the turn once more, then passes: done after 2 continuations",
+        checkedRun.code === 0 &&
+          checkedTurns.length === 2 &&
+          checkedGoal?.status === "done" &&
+          checkedGoal.continuations === 2 &&
+          checkedGoal.check?.runs === 2 &&
+          checkedGoal.check.failures === 1,
+        {
+          kinds: kinds(sessions.checked),
+          status: checkedGoal?.status,
+          reason: checkedGoal?.statusReason,
+          check: checkedGoal?.check,
+          stderr: checkedRun.stderr.slice(-400),
+        },
+      );
+      check(
+        "--check: the continuation after the failed check tells the model what the check printed",
+        checkedTurns[1]?.turnText.includes(checkFailure) === true,
+        checkedTurns[1]?.turnText.slice(0, 1_000),
+      );
+      await until(async () => receiver.told.length > 0, 15_000);
+      await sleep(1_000);
+      check(
+        "--notify: the person is told once, with the stop (done) and a delivery id",
+        toldOnceDone(receiver.told, `claude:${sessions.checked}`),
+        receiver.told.map((entry) => entry.body.slice(0, 300)),
+      );
+    } finally {
+      receiver.close();
+    }
 
     // 4. The user clears the goal while a goal turn runs: the next Stop does not block.
     const cleared = await run(sessions.clear, "/goal-lease:goal start refactor everything --max-turns 6");

@@ -10,6 +10,7 @@ import { ensurePackage } from "../../../../test/tool-install.ts";
 import { type CodexRun, codexVersion, runCodex } from "./codex.ts";
 import { codexConfig, pluginToolsApproved } from "./codex-config.ts";
 import { perContinuation } from "./figures.ts";
+import { checkFailure, flakyCheck, startReceiver, toldOnceDone } from "./goal-check.ts";
 import {
   type InputItem,
   outputText,
@@ -26,6 +27,7 @@ const objectives = {
   cap: "polish the docs forever",
   forge: "file the report",
   budget: "count every token",
+  checked: "publish the checked notes",
 };
 
 export async function codexPluginChecks(options: { clone: string; storePath: string }): Promise<void> {
@@ -53,6 +55,8 @@ export async function codexPluginChecks(options: { clone: string; storePath: str
     if (thread.includes(objectives.cap)) {
       return { text: `Polished part ${thread.match(/Goal continuation \d+ of/g)?.length ?? 0}.` };
     }
+    // A model that reports done every continuation; the person's check decides.
+    if (thread.includes(objectives.checked)) return report("done", "published");
     if (thread.includes(objectives.budget)) return report("continue", `step ${goalCalls(input) + 1}`);
     return { text: "hello back" };
   };
@@ -179,6 +183,50 @@ export async function codexPluginChecks(options: { clone: string; storePath: str
       { turns: budgetTurns, status: budget?.status, tokens: budget?.tokensUsed },
     );
 
+    // The person's check decides the model's done (the Stop waits for it), and the person is told once.
+    const receiver = await startReceiver();
+    try {
+      const checkFolder = join(root, "check");
+      mkdirSync(checkFolder);
+      const checkCommand = flakyCheck(checkFolder);
+      const checkedRun = await exec([
+        `$goal-lease start ${objectives.checked} --max-turns 4 --check ${JSON.stringify(checkCommand)} --notify ${receiver.url}`,
+      ]);
+      const checked = await goal(options.storePath, threadOf(checkedRun));
+      const checkedTurns = requestsOf(objectives.checked).filter((request) => !endsWithOutput(request));
+      check(
+        "codex: --check: a check that fails once continues the turn once more, then passes: done after 2 continuations",
+        checkedRun.code === 0 &&
+          checkedTurns.length === 2 &&
+          checked?.status === "done" &&
+          checked.continuations === 2 &&
+          checked.check?.runs === 2 &&
+          checked.check.failures === 1,
+        {
+          code: checkedRun.code,
+          turns: checkedTurns.length,
+          status: checked?.status,
+          reason: checked?.statusReason,
+          check: checked?.check,
+          stderr: checkedRun.stderr.slice(-400),
+        },
+      );
+      check(
+        "codex: --check: the continuation after the failed check tells the model what the check printed",
+        !JSON.stringify(checkedTurns[0]?.body.input).includes(checkFailure) &&
+          JSON.stringify(checkedTurns[1]?.body.input).includes(checkFailure),
+      );
+      for (let waited = 0; receiver.told.length === 0 && waited < 15_000; waited += 200) await sleep(200);
+      await sleep(1_000);
+      check(
+        "codex: --notify: the person is told once, with the stop (done) and a delivery id",
+        toldOnceDone(receiver.told, `codex:${threadOf(checkedRun)}`),
+        receiver.told.map((entry) => entry.body.slice(0, 300)),
+      );
+    } finally {
+      receiver.close();
+    }
+
     // goal_status naming another thread's session is refused; that goal is unchanged.
     const forged = await exec([`$goal-lease start ${objectives.forge} --max-turns 3`]);
     threads.forge = threadOf(forged);
@@ -212,5 +260,7 @@ function threadOf(run: CodexRun): string {
   if (typeof thread !== "string") throw new Error(`codex printed no thread id: ${run.stderr.slice(-300)}`);
   return thread;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const goal = (storePath: string, thread: string) => storedGoal(storePath, `codex:${thread}`);
