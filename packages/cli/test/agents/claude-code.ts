@@ -372,10 +372,13 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
     const shutdown = readFileSync(debugFile, "utf8");
     const lastAnswer = model.of(sessions.bystander).at(-1)?.answeredAt ?? bystander.exitedAt;
     console.log(`  figures: claude -p exited ${bystander.exitedAt - lastAnswer} ms after its last answer`);
+    // Claude Code logs the clean exit only when it is still there to see it; on a busy machine it may exit
+    // first. What must never show is its escalation: SIGINT ignored, then SIGTERM or a kill.
     check(
       "claude -p with the plugin: goal-lease mcp exits on Claude Code's SIGINT (no SIGTERM, no kill)",
-      /MCP server "plugin:goal-lease:goal": MCP server process exited cleanly/.test(shutdown) &&
-        !/SIGINT failed, sending SIGTERM/.test(shutdown),
+      /MCP server "plugin:goal-lease:goal": (MCP server process exited cleanly|Sending SIGINT)/.test(
+        shutdown,
+      ) && !/SIGINT failed, sending SIGTERM|SIGTERM failed|SIGKILL/.test(shutdown),
       shutdown.split("\n").filter((line) => /plugin:goal-lease:goal.*(SIG|exited)/.test(line)),
     );
     check(
