@@ -1,21 +1,20 @@
-import { randomUUID } from "node:crypto";
 import { formatUsd, type SessionContext } from "@goal-lease/sdk";
 import { formatCount, formatDuration, plural, quote } from "./format.js";
 import { budgetHit, capHit } from "./gates.js";
 import {
-  defaultCheckTimeoutMs,
   elapsedMs,
   type Goal,
-  type GoalCheck,
   type GoalLimits,
   hasWakeTime,
   logEvent,
   resumableStatuses,
   setStatus,
 } from "./goal.js";
+import { applyCheck, type CheckChange } from "./goal-check/check-change.js";
 import type { GoalChecks } from "./goal-check/goal-checks.js";
 import { clearFailureOf, type GoalController } from "./goal-controller.js";
 import { GoalFormatError } from "./goal-store.js";
+import { newGoal } from "./new-goal.js";
 import type { GoalLimitChanges } from "./parse-args.js";
 import { eventsText } from "./status-text.js";
 
@@ -285,51 +284,6 @@ export class GoalActions {
     if (!goal) return `No goal in this session. Start one with /${this.#name} start <objective>.`;
     return `The goal is ${goal.status}, not ${wanted}, so there is nothing to ${verb}.`;
   }
-}
-
-function newGoal(objective: string, limits: GoalLimits, now: number): Goal {
-  const goal: Goal = {
-    formatVersion: 1,
-    id: randomUUID(),
-    objective,
-    status: "active",
-    createdAt: now,
-    updatedAt: now,
-    limits,
-    continuations: 0,
-    tokensUsed: 0,
-    activeMsBefore: 0,
-    activeSince: now,
-    lastNote: null,
-    repeatedNote: null,
-    lastReportTurnId: null,
-    countedLeaseIds: [],
-  };
-  logEvent(goal, { at: now, type: "created", objective });
-  return goal;
-}
-
-/** A check as a change gives it: a new command, or how an existing one runs. */
-export interface CheckChange {
-  command?: string;
-  shell?: boolean;
-  timeoutMs?: number;
-}
-
-/** The goal's check after a change: a new command starts its count afresh. */
-function applyCheck(current: GoalCheck | undefined, change: CheckChange): GoalCheck | undefined {
-  const command = change.command ?? current?.command;
-  if (command === undefined) return undefined;
-  const fresh = change.command !== undefined && change.command !== current?.command;
-  return {
-    command,
-    shell: change.shell ?? (fresh ? false : (current?.shell ?? false)),
-    timeoutMs:
-      change.timeoutMs ?? (fresh ? defaultCheckTimeoutMs : (current?.timeoutMs ?? defaultCheckTimeoutMs)),
-    runs: fresh ? 0 : (current?.runs ?? 0),
-    failures: fresh ? 0 : (current?.failures ?? 0),
-    ...(!fresh && current?.last ? { last: current.last } : {}),
-  };
 }
 
 /** A note for a stop whose pending continuation could not be cleared (it is declined when it comes due). */

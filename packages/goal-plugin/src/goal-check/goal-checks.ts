@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { SessionContext } from "@goal-lease/sdk";
-import { type CheckRun, type Goal, logEvent, setStatus } from "../goal.js";
+import { type Goal, logEvent, setStatus } from "../goal.js";
 import type { GoalController } from "../goal-controller.js";
 import type { GoalEntry } from "../goal-store.js";
+import type { CheckRun } from "./check-state.js";
 import { type CheckOutcome, type RunningCheck, runCheck } from "./run-check.js";
 
 /** Where and how checks run: the session's working folder (the process's, unless the host knows better). */

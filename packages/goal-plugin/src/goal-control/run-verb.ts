@@ -1,5 +1,6 @@
 import type { SessionContext } from "@goal-lease/sdk";
-import type { CheckChange, GoalActions, GoalReply } from "../goal-actions.js";
+import type { GoalActions, GoalReply } from "../goal-actions.js";
+import type { CheckChange } from "../goal-check/check-change.js";
 import { limitsOf, parseDuration } from "../parse-args.js";
 import { statusText } from "../status-text.js";
 import { type GoalChange, goalUsage } from "./verbs.js";
