@@ -191,8 +191,9 @@ export function createProgram(io: CliIo): Command {
       "--store <store>",
       "the store: a file, or a postgres:// URL (default $GOAL_LEASE_STORE, else ~/.goal-lease/state.db)",
     )
+    .option("--prices <file>", "model prices laid over the ones shipped (default $GOAL_LEASE_PRICES)")
     // The MCP SDK loads only for this command, so the hook (run on every Claude Code event) starts fast.
-    .action(async (options: { store?: string }) =>
+    .action(async (options: { store?: string; prices?: string }) =>
       (await import("./commands/mcp.js")).runMcp(io, options).catch(fail),
     );
 

@@ -10,6 +10,7 @@ interface Run {
   decision: Promise<RunDecision>;
   texts: string[];
   usage?: ModelUsage;
+  model?: string;
   outcome?: TurnOutcome;
   timer?: ReturnType<typeof setTimeout>;
 }
@@ -84,12 +85,13 @@ export class AgentRuns {
   recordOutput(
     sessionKey: string,
     runId: string,
-    output: { texts: string[]; usage: ModelUsage },
+    output: { texts: string[]; usage: ModelUsage; model?: string },
   ): Promise<void> {
     const run = this.#runs.get(sessionKey);
     if (run?.runId !== runId) return Promise.resolve();
     run.texts.push(...output.texts);
     run.usage = output.usage;
+    run.model = output.model ?? run.model;
     return run.outcome ? this.#finish(sessionKey, run) : Promise.resolve();
   }
 
@@ -119,6 +121,7 @@ export class AgentRuns {
         sessionKey,
         turnId: decision.turnId,
         usage: run.usage ?? { inputTokens: 0, outputTokens: 0 },
+        ...(run.model === undefined ? {} : { model: run.model }),
         outcome: run.outcome ?? { status: "completed" },
         text: run.texts.join("\n"),
       });

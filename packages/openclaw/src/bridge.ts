@@ -3,8 +3,11 @@ import {
   type ContinuationDelivery,
   createHost,
   type Host,
+  modelName,
   openStore,
   type PluginDefinition,
+  pricesVariable,
+  readPriceFile,
   storeVariable,
   type TurnOutcome,
 } from "@goal-lease/sdk";
@@ -12,6 +15,7 @@ import { AgentRuns, type RunDecision } from "./agent-runs.js";
 import type {
   OpenClawAgentContext,
   OpenClawCommandContext,
+  OpenClawModelOutput,
   OpenClawRuntime,
   OpenClawTool,
   OpenClawToolContext,
@@ -50,6 +54,8 @@ export class OpenClawBridge {
     plugins: readonly PluginDefinition[],
   ): Promise<OpenClawBridge> {
     const bridge = new OpenClawBridge(runtime);
+    const priceFile = process.env[pricesVariable]?.trim();
+    const prices = priceFile ? readPriceFile(priceFile, `${priceFile} ($${pricesVariable})`) : undefined;
     const configured = process.env[storeVariable]?.trim();
     const store = await openStore(configured || bridgeStorePath(runtime.state.resolveStateDir()));
     try {
@@ -57,6 +63,7 @@ export class OpenClawBridge {
         store,
         plugins,
         externalTurns: { deliverContinuation: async (delivery) => bridge.#wake(delivery) },
+        ...(prices === undefined ? {} : { prices }),
       });
     } catch (error) {
       await store.close();
@@ -119,15 +126,20 @@ export class OpenClawBridge {
     };
   }
 
-  recordOutput(
-    context: OpenClawAgentContext,
-    texts: string[],
-    usage?: { input?: number; output?: number },
-  ): Promise<void> {
+  recordOutput(context: OpenClawAgentContext, output: OpenClawModelOutput): Promise<void> {
     if (!context.sessionKey || !context.runId) return Promise.resolve();
+    const { usage } = output;
+    // OpenClaw counts cache reads and writes apart from `input`; all three are input the model processed.
+    const cached = tokens(usage?.cacheRead);
+    const model = modelRef(output.provider, output.model);
     return this.#runs.recordOutput(context.sessionKey, context.runId, {
-      texts,
-      usage: { inputTokens: usage?.input ?? 0, outputTokens: usage?.output ?? 0 },
+      texts: output.assistantTexts,
+      usage: {
+        inputTokens: tokens(usage?.input) + cached + tokens(usage?.cacheWrite),
+        outputTokens: tokens(usage?.output),
+        ...(cached > 0 ? { cachedInputTokens: cached } : {}),
+      },
+      ...(model === undefined ? {} : { model }),
     });
   }
 
@@ -190,6 +202,18 @@ export class OpenClawBridge {
       reason: "goal-lease continuation",
     });
   }
+}
+
+/** A token count OpenClaw reported: a positive whole number, else 0. */
+function tokens(value: unknown): number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value > 0 ? value : 0;
+}
+
+/** The model a run used, as `provider:model` (the price table tries the bare model next), if it names one. */
+function modelRef(provider: unknown, model: unknown): string | undefined {
+  const name = modelName(model);
+  const from = modelName(provider);
+  return name === undefined || from === undefined || name.includes(":") ? name : `${from}:${name}`;
 }
 
 /** OpenClaw session keys are agent-qualified: `agent:<agentId>:<rest>`. */

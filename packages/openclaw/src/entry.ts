@@ -89,11 +89,7 @@ export function defineOpenClawEntry(options: OpenClawEntryOptions): OpenClawPlug
       api.on(
         "llm_output",
         guarded("llm_output", async (event, context) =>
-          (await bridge()).recordOutput(
-            { ...context, runId: context.runId ?? event.runId },
-            event.assistantTexts,
-            event.usage,
-          ),
+          (await bridge()).recordOutput({ ...context, runId: context.runId ?? event.runId }, event),
         ),
       );
       api.on(

@@ -60,7 +60,7 @@ export interface OpenClawHooks {
     context: OpenClawAgentContext,
   ) => Promise<{ handled: boolean; reply?: { text: string }; reason?: string } | undefined>;
   llm_output: (
-    event: { runId: string; assistantTexts: string[]; usage?: { input?: number; output?: number } },
+    event: OpenClawModelOutput & { runId: string },
     context: OpenClawAgentContext,
   ) => Promise<void>;
   agent_end: (
@@ -70,6 +70,14 @@ export interface OpenClawHooks {
   before_reset: (event: unknown, context: OpenClawAgentContext) => Promise<void>;
   gateway_start: (event: unknown, context: unknown) => Promise<void>;
   gateway_stop: (event: unknown, context: unknown) => Promise<void>;
+}
+
+/** What OpenClaw reports of a run's model output (`llm_output`); another process's word, checked before use. */
+export interface OpenClawModelOutput {
+  provider?: unknown;
+  model?: unknown;
+  assistantTexts: string[];
+  usage?: { input?: unknown; output?: unknown; cacheRead?: unknown; cacheWrite?: unknown };
 }
 
 export type OpenClawHookName = keyof OpenClawHooks;

@@ -78,6 +78,7 @@ export {
 } from "./plugin.js";
 export { defaultPrices } from "./pricing/default-prices.js";
 export { formatUsd } from "./pricing/format-usd.js";
+export { modelName } from "./pricing/model-name.js";
 export {
   costOf,
   type ModelPrice,
@@ -86,7 +87,7 @@ export {
   type PriceTable,
   priceOf,
 } from "./pricing/price-table.js";
-export { readPriceTable } from "./pricing/read-price-table.js";
+export { pricesVariable, readPriceFile, readPriceTable } from "./pricing/read-price-table.js";
 export type { Sender, SessionContext, TurnKind } from "./session-context.js";
 export { MemoryStore } from "./store/memory/memory-store.js";
 export {

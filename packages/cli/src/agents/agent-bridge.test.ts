@@ -237,7 +237,11 @@ describe("transcript usage", () => {
     );
     const turnStart = `${line("old", { input_tokens: 999, output_tokens: 999 })}\n`.length;
     expect(await transcriptLength(path)).toBeGreaterThan(turnStart);
-    expect((await claudeCode.readTurn(path, turnStart)).usage).toEqual({ inputTokens: 103, outputTokens: 7 });
+    expect((await claudeCode.readTurn(path, turnStart)).usage).toEqual({
+      inputTokens: 103,
+      cachedInputTokens: 90,
+      outputTokens: 7,
+    });
     expect((await claudeCode.readTurn(join(path, "missing"), 0)).usage).toEqual({
       inputTokens: 0,
       outputTokens: 0,
@@ -292,7 +296,11 @@ describe("Codex hooks on the goal-lease host", () => {
         tokens(7, -3),
       ].join("\n"),
     );
-    expect((await codex.readTurn(path, before.length)).usage).toEqual({ inputTokens: 17, outputTokens: 5 });
+    expect((await codex.readTurn(path, before.length)).usage).toEqual({
+      inputTokens: 17,
+      cachedInputTokens: 8,
+      outputTokens: 5,
+    });
   });
 });
 
@@ -386,6 +394,62 @@ describe("a turn's usage, as the agent records it", () => {
     }, 150);
     await event("Stop", A, { transcript_path, last_assistant_message: "Polished the intro." });
     expect(await goal(A)).toMatchObject({ continuations: 1, tokensUsed: 15 });
+  });
+});
+
+describe("a turn's price, at the model the agent records", () => {
+  it("Claude Code: priced at the model of the turn's messages, cache reads at the cached price", async () => {
+    const { event, report, goal } = await agent();
+    const transcript_path = transcript();
+    await event("UserPromptSubmit", A, {
+      prompt: "/goal-lease:goal start polish it --max-turns 5",
+      transcript_path,
+    });
+    await report(A, "continue");
+    const answer = claudeAnswer("m1", "Polished.");
+    const usage = { input_tokens: 1_000, cache_read_input_tokens: 9_000, output_tokens: 500 };
+    appendLine(transcript_path, {
+      ...answer,
+      message: { ...answer.message, model: "claude-sonnet-4-5-20250929", usage },
+    });
+    await event("Stop", A, { transcript_path, last_assistant_message: "Polished." });
+    // $3 / $0.30 / $15 per million: 1,000 x 3 + 9,000 x 0.3 + 500 x 15 = 13,200 millionths of a dollar.
+    const stored = await goal(A);
+    expect(stored).toMatchObject({ continuations: 1, tokensUsed: 10_500 });
+    expect(stored?.costUsd).toBeCloseTo(0.0132, 10);
+    expect(stored?.unpricedTurns ?? 0).toBe(0);
+  });
+
+  it("Codex: a continuation inside the same Codex turn is priced at the turn context written before it", async () => {
+    const { event, report, goal } = await agent(new MemoryStore(), { dialect: codex });
+    const transcript_path = transcript();
+    appendLine(transcript_path, { type: "turn_context", payload: { model: "gpt-5-mini" } });
+    await event("UserPromptSubmit", A, {
+      prompt: "$goal-lease start polish it --max-turns 5",
+      transcript_path,
+    });
+    await report(A, "continue");
+    const usage = { input_tokens: 2_000, cached_input_tokens: 1_000, output_tokens: 100 };
+    appendLine(transcript_path, { type: "token_usage_record", payload: { response_id: "r1", usage } });
+    await event("Stop", A, { transcript_path });
+    // $0.25 / $0.025 / $2 per million: 1,000 x 0.25 + 1,000 x 0.025 + 100 x 2 = 475 millionths.
+    const stored = await goal(A);
+    expect(stored).toMatchObject({ continuations: 1, tokensUsed: 2_100 });
+    expect(stored?.costUsd).toBeCloseTo(0.000475, 10);
+  });
+
+  it("a model the prices do not know (or a name that is not one) is unknown, never free", async () => {
+    const { event, report, goal } = await agent();
+    const transcript_path = transcript();
+    await event("UserPromptSubmit", A, {
+      prompt: "/goal-lease:goal start polish it --max-turns 5",
+      transcript_path,
+    });
+    await report(A, "continue");
+    const answer = claudeAnswer("m1", "Polished.");
+    appendLine(transcript_path, { ...answer, message: { ...answer.message, model: "no model\u202e" } });
+    await event("Stop", A, { transcript_path, last_assistant_message: "Polished." });
+    expect(await goal(A)).toMatchObject({ continuations: 1, tokensUsed: 15, unpricedTurns: 1 });
   });
 });
 

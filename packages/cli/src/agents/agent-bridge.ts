@@ -105,6 +105,8 @@ export class AgentBridge {
   /** Hook continuations in a row with no tool call between them, per session: the agent's own cap counts them. */
   readonly #continuedInARow = new Map<string, number>();
   readonly #wakers = new Map<string, Waker>();
+  /** The model each session last ran, as its transcript named it: turns are priced at it. */
+  readonly #models = new Map<string, string>();
   /** Continuations queued as the next prompt of an idle session (Codex), by session: their message. */
   readonly #queued = new Map<string, ContinuationDelivery>();
   /** The agent's id of each session that ended a turn here, so it can be woken. */
@@ -547,14 +549,23 @@ export class AgentBridge {
     running.unwatch();
     const path = running.transcriptPath ?? event.transcript_path;
     const turn = await this.#agent.readTurn(path, running.offset, expected);
+    const model = await this.#modelOf(sessionKey, turn, path, running.offset);
     await this.#host().external.turnEnded({
       sessionKey,
       turnId: running.turnId,
       usage: turn.usage,
+      ...(model === undefined ? {} : { model }),
       outcome,
       text: outcome.status === "completed" ? (event.last_assistant_message ?? "") : "",
     });
     return turn;
+  }
+
+  /** The model a turn ran: as its transcript names it, else as the session's last turn did, else as before it. */
+  async #modelOf(sessionKey: string, turn: TurnRecord, path: string | undefined, offset: number) {
+    const model = turn.model ?? this.#models.get(sessionKey) ?? (await this.#agent.modelBefore(path, offset));
+    if (model !== undefined) this.#models.set(sessionKey, model);
+    return model;
   }
 
   /** A background Stop hook asks to be woken: held, in this session, until a continuation comes or none will. */

@@ -1,8 +1,9 @@
 import type { ModelUsage } from "@goal-lease/sdk";
-import { codexTurnEnd, codexTurnSettled, codexUsage } from "./codex-usage.js";
+import { codexModel, codexTurnEnd, codexTurnSettled, codexUsage } from "./codex-usage.js";
 import { type AgentName, goalCommands } from "./hook-prompt.js";
 import { claudeQueuedPrompts } from "./queued-prompts.js";
 import {
+  claudeModel,
   claudeTurnEnd,
   claudeTurnSettled,
   claudeUsage,
@@ -28,6 +29,8 @@ export interface AgentDialect {
    * until the transcript shows that end (and the usage recorded with it).
    */
   readTurn(transcriptPath: string | undefined, from: number, expected?: ExpectedEnd): Promise<TurnRecord>;
+  /** The model the transcript last names before byte `before` (a bounded stretch is read), if any. */
+  modelBefore(transcriptPath: string | undefined, before: number): Promise<string | undefined>;
   /** What a Stop hook prints to continue the turn with `message` for the model. */
   continueTurn(message: string): string;
   /**
@@ -51,20 +54,28 @@ export interface TurnRecord {
   usedTools: boolean;
   /** How the turn ended without a Stop, when its transcript says so. */
   end?: TranscriptEnd;
+  /** The model the turn ran, as the transcript names it, if it does within the turn. */
+  model?: string;
 }
 
 /** How long a hook waits for the agent to write what it already reported. */
 const settleMs = 2_000;
 const settleStepMs = 10;
+/** How far back before a turn a model's name is looked for: Codex's turn contexts are a few kilobytes. */
+const modelLookBackBytes = 1_048_576;
 
-/** A transcript reader: the turn's lines, read once settled, given to each part's parser. */
-function turnReader(parts: {
+/** The parts of a transcript's lines each agent reads its own way. */
+interface TranscriptParts {
   usage: (lines: readonly object[]) => ModelUsage;
   queued: (lines: readonly object[]) => string[];
   usedTools?: (lines: readonly object[]) => boolean;
   settled: (lines: readonly object[], expected: ExpectedEnd) => boolean;
   end: (lines: readonly object[], now: number) => TranscriptEnd | undefined;
-}): AgentDialect["readTurn"] {
+  model: (lines: readonly object[]) => string | undefined;
+}
+
+/** A transcript reader: the turn's lines, read once settled, given to each part's parser. */
+function turnReader(parts: TranscriptParts): AgentDialect["readTurn"] {
   return async (path, from, expected) => {
     let lines = await transcriptLines(path, from);
     if (path && expected) {
@@ -81,9 +92,20 @@ function turnReader(parts: {
       queued: parts.queued(lines),
       usedTools: parts.usedTools?.(lines) ?? true,
       end: parts.end(lines, Date.now()),
+      ...optional("model", parts.model(lines)),
     };
   };
 }
+
+function modelFinder(model: TranscriptParts["model"]): AgentDialect["modelBefore"] {
+  return async (path, before) =>
+    before > 0
+      ? model(await transcriptLines(path, Math.max(0, before - modelLookBackBytes), before))
+      : undefined;
+}
+
+const optional = <K extends string, V>(key: K, value: V | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
 
 export const claudeCode: AgentDialect = {
   name: "claude",
@@ -97,7 +119,9 @@ export const claudeCode: AgentDialect = {
     usedTools: claudeUsedTools,
     settled: claudeTurnSettled,
     end: claudeTurnEnd,
+    model: claudeModel,
   }),
+  modelBefore: modelFinder(claudeModel),
   // Claude Code counts Stop hook continuations (additionalContext too) and resets the count when the model
   // calls a tool; past CLAUDE_CODE_STOP_HOOK_BLOCK_CAP (default 8; 0 turns it off) it ends the turn.
   continuationCap: () => {
@@ -125,7 +149,9 @@ export const codex: AgentDialect = {
     queued: () => [],
     settled: codexTurnSettled,
     end: codexTurnEnd,
+    model: codexModel,
   }),
+  modelBefore: modelFinder(codexModel),
   continueTurn: (message) => JSON.stringify({ decision: "block", reason: message }),
   // Codex honours every block (openai/codex #37937): goal-lease's gates are the only brake.
   continuationCap: () => undefined,

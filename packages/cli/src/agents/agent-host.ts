@@ -1,5 +1,5 @@
 import { createGoalPlugin } from "@goal-lease/goal-plugin";
-import { createHost, type Host, type HostStore, type SessionContext } from "@goal-lease/sdk";
+import { createHost, type Host, type HostStore, type PriceTable, type SessionContext } from "@goal-lease/sdk";
 import { cliNotifier } from "../cli-notifier.js";
 import { AgentBridge, type AgentBridgeOptions } from "./agent-bridge.js";
 import type { AgentDialect } from "./agent-dialect.js";
@@ -15,6 +15,7 @@ export async function startAgentHost(
   store: HostStore,
   agent?: AgentDialect,
   options?: AgentBridgeOptions,
+  prices?: PriceTable,
 ): Promise<{ host: Host; bridge: AgentBridge }> {
   let started: Host | undefined;
   const bridge = new AgentBridge(
@@ -38,6 +39,7 @@ export async function startAgentHost(
     ],
     externalTurns: { deliverContinuation: async (delivery) => bridge.deliver(delivery) },
     recovery: "per-session",
+    ...(prices === undefined ? {} : { prices }),
   });
   return { host: started, bridge };
 }

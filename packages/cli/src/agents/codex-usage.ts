@@ -1,6 +1,6 @@
-import type { ModelUsage } from "@goal-lease/sdk";
+import { type ModelUsage, modelName } from "@goal-lease/sdk";
 import { retryAfter } from "./retry-time.js";
-import { count } from "./transcript-usage.js";
+import { count, withoutEmptyCache } from "./transcript-usage.js";
 import type { ExpectedEnd, TranscriptEnd } from "./turn-end.js";
 
 interface RolloutLine {
@@ -8,10 +8,13 @@ interface RolloutLine {
   payload?: {
     type?: string;
     response_id?: unknown;
-    usage?: Partial<Record<"input_tokens" | "output_tokens", unknown>> | null;
-    info?: { last_token_usage?: Partial<Record<"input_tokens" | "output_tokens", unknown>> } | null;
+    usage?: CountedTokens | null;
+    info?: { last_token_usage?: CountedTokens } | null;
+    model?: unknown;
   };
 }
+
+type CountedTokens = Partial<Record<"input_tokens" | "cached_input_tokens" | "output_tokens", unknown>>;
 
 /**
  * The token usage lines of a Codex rollout (its thread's JSONL transcript) record. Codex 0.169 writes a
@@ -21,10 +24,11 @@ interface RolloutLine {
  * `output_tokens`, so neither is added again.
  */
 export function codexUsage(lines: readonly object[]): ModelUsage {
-  const usage: ModelUsage = { inputTokens: 0, outputTokens: 0 };
+  const usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
   const records = (lines as RolloutLine[]).filter((line) => line.type === "token_usage_record");
-  const add = (counted: Partial<Record<"input_tokens" | "output_tokens", unknown>>) => {
+  const add = (counted: CountedTokens) => {
     usage.inputTokens += count(counted.input_tokens);
+    usage.cachedInputTokens += count(counted.cached_input_tokens);
     usage.outputTokens += count(counted.output_tokens);
   };
   if (records.length > 0) {
@@ -35,14 +39,25 @@ export function codexUsage(lines: readonly object[]): ModelUsage {
       seen.add(id);
       if (record.payload?.usage) add(record.payload.usage);
     }
-    return usage;
+    return withoutEmptyCache(usage);
   }
   for (const line of lines as RolloutLine[]) {
     if (line.type !== "event_msg" || line.payload?.type !== "token_count") continue;
     const last = line.payload.info?.last_token_usage;
     if (last) add(last);
   }
-  return usage;
+  return withoutEmptyCache(usage);
+}
+
+/**
+ * The model of the last turn context in lines of a Codex rollout, if they hold one. Codex writes a turn's
+ * context once, when the turn starts: a goal continuation inside the same turn finds it earlier in the file.
+ */
+export function codexModel(lines: readonly object[]): string | undefined {
+  const context = (lines as RolloutLine[]).findLast(
+    (line) => line.type === "turn_context" && modelName(line.payload?.model) !== undefined,
+  );
+  return context?.payload?.model as string | undefined;
 }
 
 interface RolloutItem {

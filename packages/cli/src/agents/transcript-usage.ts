@@ -1,5 +1,5 @@
 import { open, stat } from "node:fs/promises";
-import type { ModelUsage } from "@goal-lease/sdk";
+import { type ModelUsage, modelName } from "@goal-lease/sdk";
 import { retryAfter } from "./retry-time.js";
 import type { ExpectedEnd, TranscriptEnd } from "./turn-end.js";
 
@@ -20,7 +20,7 @@ export async function transcriptLength(path: string | undefined): Promise<number
  */
 export function claudeUsage(lines: readonly object[]): ModelUsage {
   const seen = new Set<string>();
-  const usage: ModelUsage = { inputTokens: 0, outputTokens: 0 };
+  const usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
   for (const line of lines as TranscriptLine[]) {
     const message = line.message;
     if (message?.role !== "assistant" || !message.usage) continue;
@@ -33,8 +33,16 @@ export function claudeUsage(lines: readonly object[]): ModelUsage {
     usage.inputTokens +=
       count(input_tokens) + count(cache_creation_input_tokens) + count(cache_read_input_tokens);
     usage.outputTokens += count(output_tokens);
+    usage.cachedInputTokens += count(cache_read_input_tokens);
   }
-  return usage;
+  return withoutEmptyCache(usage);
+}
+
+/** The model that wrote the last assistant message in lines of a Claude Code transcript, if one did. */
+export function claudeModel(lines: readonly object[]): string | undefined {
+  return (lines as TranscriptLine[]).findLast(
+    (line) => line.message?.role === "assistant" && modelName(line.message.model) !== undefined,
+  )?.message?.model as string | undefined;
 }
 
 /** Whether an assistant message in lines of a Claude Code transcript called a tool. */
@@ -115,6 +123,7 @@ interface TranscriptLine {
   message?: {
     id?: string;
     role?: string;
+    model?: unknown;
     content?: unknown;
     usage?: Partial<
       Record<
@@ -126,23 +135,27 @@ interface TranscriptLine {
 }
 
 /**
- * The JSON lines of a transcript after byte `from` (only that part is read, however long the session),
- * skipping any that do not parse (a line being written).
+ * The JSON lines of a transcript from byte `from` to byte `to` or its end (only that part is read, however
+ * long the session), skipping any that do not parse (a line being written, or cut by the range).
  */
-export async function transcriptLines(path: string | undefined, from: number): Promise<object[]> {
-  return (await readFrom(path, from)).split("\n").flatMap((line) => {
+export async function transcriptLines(
+  path: string | undefined,
+  from: number,
+  to = Number.POSITIVE_INFINITY,
+): Promise<object[]> {
+  return (await readRange(path, from, to)).split("\n").flatMap((line) => {
     const parsed = parse(line);
     return parsed && typeof parsed === "object" ? [parsed] : [];
   });
 }
 
-async function readFrom(path: string | undefined, from: number): Promise<string> {
+async function readRange(path: string | undefined, from: number, to: number): Promise<string> {
   if (!path) return "";
   try {
     const file = await open(path, "r");
     try {
       const { size } = await file.stat();
-      const length = Math.max(0, size - from);
+      const length = Math.max(0, Math.min(size, to) - from);
       const buffer = Buffer.alloc(length);
       await file.read(buffer, 0, length, Math.min(from, size));
       return buffer.toString("utf8");
@@ -166,3 +179,9 @@ function parse(line: string): unknown {
 /** A token count from a transcript: a positive finite number, else 0. */
 export const count = (value: unknown) =>
   typeof value === "number" && Number.isFinite(value) && value > 0 ? value : 0;
+
+/** Usage as the host takes it: the cached part named only where some input came from the cache. */
+export function withoutEmptyCache(usage: Required<ModelUsage>): ModelUsage {
+  const { cachedInputTokens, ...counted } = usage;
+  return cachedInputTokens > 0 ? usage : counted;
+}

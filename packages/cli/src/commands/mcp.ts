@@ -10,6 +10,7 @@ import { handleHookEvent } from "../agents/hook-relay.js";
 import { hookSocketPath, serveHookSocket } from "../agents/hook-socket.js";
 import { createMcpServer } from "../agents/mcp-server.js";
 import { type CliIo, writeLine } from "../cli-io.js";
+import { loadPrices } from "../prices-option.js";
 
 /** The longest MCP message accepted; goal-lease's own tools take a few kilobytes. */
 const maxMessageBytes = 1_048_576;
@@ -19,7 +20,8 @@ const maxMessageBytes = 1_048_576;
  * the Claude Code or Codex plugin it also serves that agent process's hooks on a local socket. State is in
  * the CLI's store, shared with the agent's other processes, each serving its own sessions.
  */
-export async function runMcp(io: CliIo, options: { store?: string }): Promise<void> {
+export async function runMcp(io: CliIo, options: { store?: string; prices?: string }): Promise<void> {
+  const prices = loadPrices(options.prices, io.env);
   const store = await openStore(options.store ?? defaultStoreLocation(io.env));
   // Codex's plugin says so in the server's environment; Claude Code marks every process it starts.
   const agent =
@@ -41,7 +43,7 @@ export async function runMcp(io: CliIo, options: { store?: string }): Promise<vo
   };
   let started: Awaited<ReturnType<typeof startAgentHost>>;
   try {
-    started = await startAgentHost(store, agent, bridgeOptions);
+    started = await startAgentHost(store, agent, bridgeOptions, prices);
   } catch (error) {
     await store.close();
     throw error;

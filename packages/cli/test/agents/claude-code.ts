@@ -151,6 +151,8 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
     DISABLE_ERROR_REPORTING: "1",
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
     GOAL_LEASE_STATE: options.storePath,
+    // A model the shipped price table knows ($3 / $15 per million input / output tokens).
+    ANTHROPIC_MODEL: "claude-sonnet-4-5",
   };
 
   /** Any `claude` command, asynchronously, so this process's mock and git servers keep answering. */
@@ -310,9 +312,19 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
     );
     const done = await goal(sessions.finish);
     check(
-      "stored: done after 2 continuations, charged every request's usage as Claude Code recorded it (3 of 15 tokens)",
-      done?.status === "done" && done.continuations === 2 && done.tokensUsed === 45,
-      done && { status: done.status, continuations: done.continuations, tokens: done.tokensUsed },
+      "stored: done after 2 continuations, charged every request's usage as Claude Code recorded it (3 of 15 tokens), priced at its model ($0.000315)",
+      done?.status === "done" &&
+        done.continuations === 2 &&
+        done.tokensUsed === 45 &&
+        Math.abs((done.costUsd ?? 0) - 0.000315) < 1e-12 &&
+        !done.unpricedTurns,
+      done && {
+        status: done.status,
+        continuations: done.continuations,
+        tokens: done.tokensUsed,
+        costUsd: done.costUsd,
+        unpriced: done.unpricedTurns,
+      },
     );
     const status = await run(sessions.finish, "/goal-lease:goal status", true);
     check(

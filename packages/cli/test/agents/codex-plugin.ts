@@ -68,11 +68,19 @@ export async function codexPluginChecks(options: { clone: string; storePath: str
     const cwd = join(root, "work");
     for (const directory of [codexHome, home, cwd]) mkdirSync(directory);
     writeFileSync(join(codexHome, "config.toml"), codexConfig(model.baseUrl, pluginToolsApproved));
+    // The person's own price for Codex's model ("mock-model"): $1,000 / $2,000 per million input / output
+    // tokens, so each of the mock's 10 + 5 token responses costs $0.02.
+    const prices = join(root, "prices.json");
+    writeFileSync(
+      prices,
+      JSON.stringify({ asOf: "2026-12-01", models: { "mock-model": { input: 1_000, output: 2_000 } } }),
+    );
     const env = {
       CODEX_HOME: codexHome,
       HOME: home,
       MOCK_API_KEY: "test",
       GOAL_LEASE_STATE: options.storePath,
+      GOAL_LEASE_PRICES: prices,
       PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter),
     };
     const plugin = (...args: string[]) =>
@@ -110,9 +118,9 @@ export async function codexPluginChecks(options: { clone: string; storePath: str
       },
     );
     check(
-      "codex: the goal's tokens are Codex's recorded usage (4 responses of 15 tokens)",
-      finish?.tokensUsed === 60,
-      finish?.tokensUsed,
+      "codex: the goal's tokens are Codex's recorded usage (4 responses of 15 tokens), priced at its model ($0.02 each)",
+      finish?.tokensUsed === 60 && Math.abs((finish.costUsd ?? 0) - 0.08) < 1e-9 && !finish.unpricedTurns,
+      { tokens: finish?.tokensUsed, costUsd: finish?.costUsd, unpriced: finish?.unpricedTurns },
     );
     const before = model.requests.length;
     const status = await exec(["resume", threads.finish, "$goal-lease status"]);

@@ -13,6 +13,8 @@ export interface GatewayOptions {
   tarball: string;
   modelPort: number;
   pluginConfig?: Record<string, unknown>;
+  /** Variables for the gateway's environment, as a person sets them before starting it. */
+  env?: Record<string, string>;
 }
 
 export interface HistoryMessage {
@@ -104,7 +106,7 @@ export async function startGateway(options: GatewayOptions) {
     join(stateDir, "openclaw.json"),
     JSON.stringify(configFor(options, stateDir, port, token), null, 2),
   );
-  const env = { ...process.env, OPENCLAW_STATE_DIR: stateDir, HOME: home, NO_COLOR: "1" };
+  const env = { ...process.env, ...options.env, OPENCLAW_STATE_DIR: stateDir, HOME: home, NO_COLOR: "1" };
   const installed = installPlugin(options, env);
   const log = openSync(join(stateDir, "gateway.log"), "w");
   const child: ChildProcess = spawn(process.execPath, [options.openclaw, "gateway", "run"], {

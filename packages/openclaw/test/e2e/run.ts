@@ -112,7 +112,19 @@ const model = await startMockModel(script, { slowMs: 6_000 });
 const tarball = packAll().find((path) => path.includes("goal-lease-openclaw-"));
 if (!tarball) throw new Error("pnpm pack made no @goal-lease/openclaw tarball");
 console.log(`openclaw ${openclawVersion}, plugin ${tarball}`);
-const gateway = await startGateway({ openclaw, tarball, modelPort: model.port });
+// The person's own prices for the gateway's model (OpenClaw names it `mock/mock-1`): $1,000 and $2,000 per
+// million input and output tokens, so each of the mock's 100 + 5 token answers costs $0.11.
+const prices = join(mkdtempSync(join(tmpdir(), "goal-lease-prices-")), "prices.json");
+writeFileSync(
+  prices,
+  JSON.stringify({ asOf: "2026-12-01", models: { "mock-1": { input: 1_000, output: 2_000 } } }),
+);
+const gateway = await startGateway({
+  openclaw,
+  tarball,
+  modelPort: model.port,
+  env: { GOAL_LEASE_PRICES: prices },
+});
 console.log(`gateway ready after ${elapsed()} (state ${gateway.stateDir})`);
 const { call } = gateway.rpc;
 
@@ -353,9 +365,19 @@ const store = SqliteStore.open(bridgeStorePath(gateway.stateDir));
 try {
   const finish = await readStoredGoal(store, FINISH);
   check(
-    "stored: done, 2 continuations, usage from OpenClaw counted",
-    finish?.status === "done" && finish.continuations === 2 && finish.tokensUsed === 4 * 105,
-    finish && { status: finish.status, continuations: finish.continuations, tokensUsed: finish.tokensUsed },
+    "stored: done, 2 continuations, usage from OpenClaw counted and priced at its model ($0.11 a request)",
+    finish?.status === "done" &&
+      finish.continuations === 2 &&
+      finish.tokensUsed === 4 * 105 &&
+      Math.abs((finish.costUsd ?? 0) - 4 * 0.11) < 1e-9 &&
+      !finish.unpricedTurns,
+    finish && {
+      status: finish.status,
+      continuations: finish.continuations,
+      tokensUsed: finish.tokensUsed,
+      costUsd: finish.costUsd,
+      unpriced: finish.unpricedTurns,
+    },
   );
   const cap = await readStoredGoal(store, CAP);
   check(

@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { GoalLeaseError } from "../errors.js";
-import type { PriceTable } from "./price-table.js";
+import { defaultPrices } from "./default-prices.js";
+import { mergePrices, type PriceTable } from "./price-table.js";
 
 const dollars = z.number().finite().min(0).max(10_000);
 const priceFile = z.strictObject({
@@ -38,6 +40,25 @@ export function readPriceTable(text: string, source: string): PriceTable {
     ]),
   );
   return Object.freeze({ asOf: parsed.data.asOf, models: Object.freeze(models) });
+}
+
+/** The environment variable that names a person's price file, for hosts that take no option for it. */
+export const pricesVariable = "GOAL_LEASE_PRICES";
+
+/**
+ * The prices in the file at `path` laid over the shipped table. Throws a one-line `GoalLeaseError` (code
+ * `bad_prices`) naming `source` when the file cannot be read or used.
+ */
+export function readPriceFile(path: string, source = path): PriceTable {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT" ? "there is no such file" : String(error);
+    throw badPrices(source, reason);
+  }
+  return mergePrices(defaultPrices, readPriceTable(text, source));
 }
 
 function badPrices(source: string, problem: string): GoalLeaseError {
