@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -44,6 +43,15 @@ describe("goal-lease run --otlp", () => {
 
     const [goal, ...others] = named("invoke_agent goal");
     expect(others).toEqual([]);
+    // The goal's trace begins with the span sent when it was started, a root; every span's parent was sent.
+    const [root] = named("create_agent goal");
+    expect(root?.parentSpanId).toBeFalsy();
+    expect(goal?.parentSpanId).toBe(root?.spanId);
+    const sent = new Set(receiver.spans.map((span) => span.spanId));
+    expect(receiver.spans.filter((span) => span.parentSpanId && !sent.has(span.parentSpanId))).toEqual([]);
+    const opened = SqliteStore.open(store);
+    const stored = await readStoredGoal(opened, "traced").finally(() => opened.close());
+    expect(stored?.trace).toEqual({ traceId: root?.traceId, spanId: root?.spanId });
     expect(goal).toMatchObject({ scope: "@goal-lease/goal-plugin" });
     expect(goal?.attributes).toMatchObject({
       "gen_ai.operation.name": "invoke_agent",
@@ -183,10 +191,11 @@ describe("no span left open", () => {
       "goal_lease.lease.id": lease.id,
       "error.type": "interrupted",
     });
-    // One story: the interrupted span is in the goal's trace, whose id every process derives from the goal's.
+    // One story: the interrupted span hangs under the span that began the goal, sent by the first process.
     const goal = await readStoredGoal(store, "s1");
-    const traceId = createHash("sha256").update(String(goal?.id)).digest("hex").slice(0, 32);
-    expect(interrupted?.traceId).toBe(traceId);
+    const [root] = named("create_agent goal");
+    expect(goal?.trace).toEqual({ traceId: root?.traceId, spanId: root?.spanId });
+    expect(interrupted).toMatchObject({ traceId: root?.traceId, parentSpanId: root?.spanId });
     expect(goal?.status).toBe("paused");
   });
 
@@ -220,9 +229,10 @@ describe("no span left open", () => {
     await store.close();
     expect(counter.open).toEqual(new Set());
     await shutdown();
-    const traceId = createHash("sha256").update(String(goal?.id)).digest("hex").slice(0, 32);
+    const traceId = goal?.trace?.traceId;
     const story = receiver.spans.filter((span) => span.traceId === traceId).map((span) => span.name);
     // The killed process sent its first turn before it died; the next owner ends the story.
+    expect(story).toContain("create_agent goal");
     expect(story).toContain("invoke_agent goal-lease");
     expect(story).toContain("interrupted");
     const [interrupted] = named("interrupted");

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { formatUsd, type SessionContext } from "@goal-lease/sdk";
 import { formatCount, formatDuration, plural, quote } from "./format.js";
 import { budgetHit, capHit } from "./gates.js";
@@ -5,6 +6,7 @@ import {
   elapsedMs,
   type Goal,
   type GoalLimits,
+  type GoalTraceRoot,
   hasWakeTime,
   logEvent,
   resumableStatuses,
@@ -73,12 +75,17 @@ export class GoalActions {
   ): Promise<GoalReply> {
     const { store } = this.#controller;
     let blocking: Goal | undefined;
+    const id = randomUUID();
+    let root: GoalTraceRoot | undefined;
     const created = await store.update(context, (current) => {
       if (current && current.status !== "done" && current.status !== "cleared") {
         blocking = current;
         return undefined;
       }
-      const goal = newGoal(objective, { ...this.#defaults, ...flags }, this.#controller.now());
+      const goal = newGoal(objective, { ...this.#defaults, ...flags }, this.#controller.now(), id);
+      // Once, however often a conflicting write makes the change run again.
+      root ??= this.#controller.traces.begin(context.sessionKey, goal);
+      if (root) goal.trace = root;
       if (check) goal.check = applyCheck(undefined, check);
       if (notify !== undefined) goal.notify = notify;
       return goal;

@@ -10,7 +10,7 @@ import {
   TraceFlags,
   trace,
 } from "@opentelemetry/api";
-import type { Goal } from "./goal.js";
+import type { Goal, GoalTraceRoot } from "./goal.js";
 import type { GoalEntry, GoalStore, GoalWriteHook } from "./goal-store.js";
 
 // Asked for at each use: a tracer kept from before a provider was replaced would speak to the old one.
@@ -22,17 +22,30 @@ export interface GoalTelemetryOptions {
 }
 
 /**
- * The trace a goal's spans belong to, in whichever process runs it: its trace id is derived from the goal's
- * id, so the spans of a goal that moved to another process (or was taken over after a crash) are one story.
+ * The context a goal's spans start in, in whichever process runs it: under the span that began the goal
+ * (its ids are stored with it), so the spans of a goal that moved to another process (or was taken over
+ * after a crash) are one story. A goal stored without them (before they were kept, or started with nothing
+ * recording) has a trace id derived from its id instead, under a parent no span has.
  */
-export function goalTraceContext(goalId: string): Context {
-  const digest = createHash("sha256").update(goalId).digest("hex");
+export function goalTraceContext(goal: Goal): Context {
+  const root = storedRoot(goal.trace);
+  const digest = root ? undefined : createHash("sha256").update(goal.id).digest("hex");
   return trace.setSpanContext(ROOT_CONTEXT, {
-    traceId: digest.slice(0, 32),
-    spanId: digest.slice(32, 48),
+    traceId: root?.traceId ?? String(digest?.slice(0, 32)),
+    spanId: root?.spanId ?? String(digest?.slice(32, 48)),
     traceFlags: TraceFlags.SAMPLED,
     isRemote: true,
   });
+}
+
+/** The stored root's ids if they are ids: the store is another process's word. */
+function storedRoot(root: GoalTraceRoot | undefined): GoalTraceRoot | undefined {
+  const valid =
+    typeof root?.traceId === "string" &&
+    /^(?!0+$)[0-9a-f]{32}$/.test(root.traceId) &&
+    typeof root.spanId === "string" &&
+    /^(?!0+$)[0-9a-f]{16}$/.test(root.spanId);
+  return valid ? root : undefined;
 }
 
 /** One goal's span in this process, open while the goal is active here. */
@@ -71,7 +84,36 @@ export class GoalTraces {
       open = undefined;
     }
     if ((!open || open.ended) && goal.status === "active") open = this.#start(sessionKey, goal);
-    return context.with(open?.context ?? goalTraceContext(goal.id), work);
+    return context.with(open?.context ?? goalTraceContext(goal), work);
+  }
+
+  /**
+   * Sends the span that begins a new goal's trace (`create_agent goal`, a root) and returns its ids, to be
+   * stored with the goal; undefined when nothing records spans.
+   */
+  begin(sessionKey: string, goal: Goal): GoalTraceRoot | undefined {
+    const span = tracer().startSpan(
+      "create_agent goal",
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: { ...this.#attributes(sessionKey, goal), "gen_ai.operation.name": "create_agent" },
+      },
+      ROOT_CONTEXT,
+    );
+    const recording = span.isRecording();
+    if (recording) {
+      span.setAttributes({
+        "goal_lease.goal.max_turns": goal.limits.maxTurns,
+        "goal_lease.goal.token_budget": goal.limits.tokenBudget,
+      });
+      if (goal.limits.budgetUsd !== undefined) {
+        span.setAttribute("goal_lease.goal.budget_usd", goal.limits.budgetUsd);
+      }
+    }
+    span.end();
+    if (!recording) return undefined;
+    const { traceId, spanId } = span.spanContext();
+    return { traceId, spanId };
   }
 
   /**
@@ -105,7 +147,7 @@ export class GoalTraces {
     const span = tracer().startSpan(
       "interrupted",
       { kind: SpanKind.INTERNAL, attributes: this.#attributes(sessionKey, goal) },
-      goalTraceContext(goal.id),
+      goalTraceContext(goal),
     );
     span.setAttribute("goal_lease.lease.id", leaseId);
     span.setStatus({
@@ -131,7 +173,7 @@ export class GoalTraces {
     const span = tracer().startSpan(
       "invoke_agent goal",
       { kind: SpanKind.INTERNAL, attributes: this.#attributes(sessionKey, goal) },
-      goalTraceContext(goal.id),
+      goalTraceContext(goal),
     );
     if (span.isRecording()) {
       span.setAttributes({

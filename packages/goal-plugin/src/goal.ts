@@ -102,6 +102,12 @@ export interface GoalLimits {
 /** The longest wait a goal allows unless the user says otherwise. */
 export const defaultMaxWaitMs = 60 * 60 * 1_000;
 
+/** The ids of a goal's root span, as OpenTelemetry writes them (lowercase hex). */
+export interface GoalTraceRoot {
+  traceId: string;
+  spanId: string;
+}
+
 /** One goal, as stored in plugin state (format version 1). */
 export interface Goal {
   formatVersion: 1;
@@ -156,6 +162,12 @@ export interface Goal {
    * counted once even when a crash between its end and the host's bookkeeping reports it interrupted too.
    */
   countedLeaseIds: string[];
+  /**
+   * The span that began the goal's trace (`create_agent goal`, sent when it was started), so the spans of
+   * every process that runs the goal later hang under it. Absent in goals stored before it was kept and in
+   * goals started with no tracing registered: their spans share a trace id derived from the goal's id.
+   */
+  trace?: GoalTraceRoot;
   /**
    * Where the person asked to be told when the goal stops on its own (`--notify`): an http(s) URL or
    * `desktop`; absent, the host's and the store's defaults. SECURITY: the person's text, never the model's.

@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { type Goal, type GoalLimits, logEvent } from "./goal.js";
 
 /** A new goal for `objective`, active from `now`, its creation logged. */
-export function newGoal(objective: string, limits: GoalLimits, now: number): Goal {
+export function newGoal(objective: string, limits: GoalLimits, now: number, id = randomUUID()): Goal {
   const goal: Goal = {
     formatVersion: 1,
-    id: randomUUID(),
+    id,
     objective,
     status: "active",
     createdAt: now,
