@@ -130,6 +130,7 @@ export class HostBackground {
   #lose(session: SessionState): void {
     const { sessionKey } = session.record;
     session.fence = undefined;
+    this.#host.copies.forget(sessionKey);
     this.#lost.add(sessionKey);
     this.#host.scheduler.disarmSession(sessionKey);
     for (const lease of session.due.splice(0)) emitLeaseDropped(this.#host, lease, "session_lost");

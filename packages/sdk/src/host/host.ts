@@ -18,6 +18,7 @@ import { closeSession, resetSession } from "./leases/session-lifecycle.js";
 import { pluginRuntime } from "./plugin-runtime.js";
 import { callHooks } from "./plugins/plugin-hooks.js";
 import { PluginRegistry } from "./plugins/plugin-registry.js";
+import { OwnerCache } from "./sessions/owner-cache.js";
 import {
   checkUserText,
   type OpenSessionOptions,
@@ -69,6 +70,7 @@ export class Host {
       clock,
       events,
       minter: new ContextMinter(),
+      copies: new OwnerCache(),
       registry: new PluginRegistry(),
       scheduler: new LeaseScheduler(clock, (lease) => this.#onLeaseDue(lease)),
       model: options.model ?? turnlessModel,

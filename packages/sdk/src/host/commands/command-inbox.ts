@@ -40,6 +40,9 @@ export class CommandInbox {
     // Listed before another caller answered it: a command runs once.
     if ((await this.#host.store.getCommand(command.id))?.answer) return;
     const { sessionKey, pluginId, verb, input, sender } = command;
+    // The change runs here, through this host's copies; read afresh all the same, as a command may follow
+    // a takeover whose writes this host has not seen.
+    this.#host.copies.forget(sessionKey);
     const { applied, reply } = await runControl(this.#host, session, { pluginId, verb, input }, sender);
     this.#host.events.emit("command-forwarded", { sessionKey, pluginId, verb, input, reply, applied });
     await this.#host.store.answerCommand(

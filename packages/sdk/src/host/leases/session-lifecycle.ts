@@ -9,6 +9,7 @@ export async function resetSession(host: LeaseHost, session: SessionState): Prom
   const { sessionKey } = session.record;
   const previousGeneration = session.record.generation;
   session.record = { ...session.record, generation: previousGeneration + 1 };
+  host.copies.forget(sessionKey);
   await host.store.putSession(session.record, { fence: session.fence });
   await dropSessionLeases(host, session, "session_reset");
   host.events.emit("session-reset", { sessionKey, generation: session.record.generation });
@@ -21,6 +22,7 @@ export async function resetSession(host: LeaseHost, session: SessionState): Prom
 export async function closeSession(host: LeaseHost, session: SessionState): Promise<void> {
   const { sessionKey } = session.record;
   session.record = { ...session.record, closedAt: host.clock.now() };
+  host.copies.forget(sessionKey);
   await host.store.putSession(session.record, { fence: session.fence });
   for (const queued of session.userQueue.splice(0)) {
     queued.reject(

@@ -1,9 +1,10 @@
 import { GoalLeaseError, UntrustedContextError } from "../../errors.js";
 import type { JsonValue } from "../../json.js";
 import type { PluginStateApi } from "../../plugin.js";
-import { type Fence, maxLogEntries } from "../../store/store.js";
+import { maxLogEntries } from "../../store/store.js";
 import type { PluginHost } from "./plugin-host.js";
 import { type PluginCaller, resolveContext } from "./resolve-context.js";
+import { deleteStateCopy, readStateCopy, type StatePlace, writeStateCopy } from "./state-copies.js";
 
 /** What a plugin state key may be. */
 export const stateKeyPattern = /^[A-Za-z0-9._:-]{1,120}$/;
@@ -15,7 +16,7 @@ export { UntrustedContextError };
 /** Plugin state scoped to (plugin, the context's session), with compare-and-set writes. */
 export function createStateApi(host: PluginHost, caller: PluginCaller): PluginStateApi {
   const { pluginId } = caller;
-  const scopeOf = (context: unknown, key: string): { scope: string; fence: Fence } => {
+  const placeOf = (context: unknown, key: string): StatePlace => {
     const checked = resolveContext(host, context, caller);
     if (checked.status === "untrusted") throw new UntrustedContextError();
     if (checked.status === "unloaded") {
@@ -30,20 +31,21 @@ export function createStateApi(host: PluginHost, caller: PluginCaller): PluginSt
         message: `Invalid state key ${JSON.stringify(key)}: use 1-120 letters, digits or "._:-".`,
       });
     }
-    return { scope: checked.session.record.sessionKey, fence: checked.fence };
+    return { session: checked.session, fence: checked.fence, pluginId, key };
+  };
+  const scopeOf = (context: unknown, key: string) => {
+    const { session, fence } = placeOf(context, key);
+    return { scope: session.record.sessionKey, fence };
   };
   const api: PluginStateApi = {
-    get: async (context, key) => host.store.readState(pluginId, scopeOf(context, key).scope, key),
+    get: async (context, key) => readStateCopy(host, placeOf(context, key)),
     set: async (context, key, value, { expectedVersion, log }) => {
-      const { scope, fence } = scopeOf(context, key);
-      checkJson(value);
+      const place = placeOf(context, key);
+      const json = checkJson(value);
       if (log) checkLog(log);
-      return host.store.writeState(pluginId, scope, key, value, expectedVersion, { fence, log });
+      return writeStateCopy(host, place, { value, json, expectedVersion, log });
     },
-    delete: async (context, key) => {
-      const { scope, fence } = scopeOf(context, key);
-      await host.store.deleteState(pluginId, scope, key, { fence });
-    },
+    delete: async (context, key) => deleteStateCopy(host, placeOf(context, key)),
     append: async (context, key, entries) => {
       const { scope, fence } = scopeOf(context, key);
       checkLog(entries);
@@ -76,7 +78,8 @@ function checkLog(entries: readonly JsonValue[]): void {
   for (const entry of entries) checkJson(entry);
 }
 
-function checkJson(value: JsonValue): void {
+/** The value's JSON text, or the error that says why it cannot be stored. */
+function checkJson(value: JsonValue): string {
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
@@ -92,4 +95,5 @@ function checkJson(value: JsonValue): void {
       message: `State must be a JSON value of at most ${maxStateChars} characters.`,
     });
   }
+  return text;
 }

@@ -2,6 +2,7 @@ import type { ModelMessage } from "../../model.js";
 import { callHooks, type Invocation, mintContext } from "../plugins/plugin-hooks.js";
 import type { RegisteredTool } from "../plugins/plugin-registry.js";
 import type { SessionState } from "../sessions/session-state.js";
+import { readWindow } from "./transcript-window.js";
 import type { TurnHost } from "./turn-host.js";
 
 /** The plugins' context lines for a turn: one bounded line per plugin that contributes one. */
@@ -32,10 +33,7 @@ export async function buildPrompt(
   invocation: Omit<Invocation, "origin">,
 ): Promise<{ system: string; history: ModelMessage[] }> {
   const system = [host.systemPrompt, ...(await contextLines(host, session, invocation))].join("\n");
-  const entries = await host.store.readTranscript(session.record.sessionKey, {
-    generation: session.record.generation,
-    limit: host.limits.transcriptWindow,
-  });
+  const entries = await readWindow(host, session, invocation.fence, host.limits.transcriptWindow);
   const start = entries.findIndex((entry) => entry.message.role === "user");
   const history = start === -1 ? [] : entries.slice(start).map((entry) => entry.message);
   return { system, history };

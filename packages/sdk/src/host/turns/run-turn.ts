@@ -12,6 +12,7 @@ import type { TurnResult } from "../sessions/turn-result.js";
 import { type LoopResult, runModelLoop } from "./model-loop.js";
 import { buildPrompt, offeredTools } from "./prompt.js";
 import { fitUnderCeiling } from "./token-ceiling.js";
+import { appendToTranscript } from "./transcript-window.js";
 import type { TurnHost } from "./turn-host.js";
 import { announceTurnEnd, announceTurnStart, turnInvocation } from "./turn-notices.js";
 import { describeTurnEnd, describeTurnStart } from "./turn-span.js";
@@ -90,14 +91,14 @@ async function tracedTurn(
       // The input is on record before the model sees it, so a crash mid-turn never loses what the user typed.
       // The input is dated when the turn started: for a continuation, the moment it was admitted.
       const input = { ...entry(inputMessage), at: startedAt, leaseId: lease?.id };
-      await host.store.appendTranscript(sessionKey, [input], { fence });
+      await appendToTranscript(host, session, [input], fence);
       await runModelLoop(
         host,
         { session, turnId, system, messages, tools, usage, ceiling, price, firstFit: fit, entry, invocation },
         loop,
       );
     }
-    if (loop.produced.length > 0) await host.store.appendTranscript(sessionKey, loop.produced, { fence });
+    if (loop.produced.length > 0) await appendToTranscript(host, session, loop.produced, fence);
   } catch (error) {
     // A host fault (usually the store) still ends the turn properly, so plugins hear of it and nothing is stuck.
     loop.outcome = {
