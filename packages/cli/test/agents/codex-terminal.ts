@@ -9,6 +9,7 @@ import { check } from "../../../../test/checks.ts";
 import { ensurePackage } from "../../../../test/tool-install.ts";
 import { codexVersion } from "./codex.ts";
 import { codexConfig, pluginToolsApproved } from "./codex-config.ts";
+import { threeTurnsInTerminal } from "./codex-three-turns.ts";
 import { type RecordedRequest, type Reply, startResponsesMock } from "./responses-mock.ts";
 import { storedGoals, storedSessions } from "./stored-goals.ts";
 import { openTerminal, sleep, type Terminal } from "./terminal.ts";
@@ -55,6 +56,17 @@ export async function codexTerminalChecks(options: { clone: string; storePath: s
   );
   console.log(
     `  figures: codex wake latency ${wait.latencyMs} ms after a 20 s wait's end, ${early.latencyMs} ms after goal-lease wake, ${limit.latencyMs} ms after goal-lease wake of a usage limit`,
+  );
+  // goal-lease's three-turn goal against Codex's built-in goal, one after the other on the same model.
+  const ours = await threeTurnsInTerminal(codex, options, "goal-lease");
+  const builtIn = await threeTurnsInTerminal(codex, options, "built-in");
+  check(
+    "codex terminal: a three-turn goal ends after its three turns, goal-lease's (done) and the built-in's (complete)",
+    ours.finished && builtIn.finished,
+    { ours, builtIn },
+  );
+  console.log(
+    `  figures: three-turn goal: goal-lease ${ours.requests} requests, ${ours.kb} KB, turn gap ${ours.gapMs} ms (median); built-in goal ${builtIn.requests} requests, ${builtIn.kb} KB, turn gap ${builtIn.gapMs} ms`,
   );
 }
 
