@@ -69,9 +69,25 @@ export class HostBackground {
     });
   }
 
-  /** Applies the commands posted for `sessionKey` now, as a continuation of it is about to be admitted. */
+  /** Applies the commands posted for `sessionKey` now. */
   applyInbox(sessionKey: string): Promise<void> {
     return this.#parts.inbox.apply(sessionKey);
+  }
+
+  /**
+   * Before a continuation of `session` is admitted, what was posted for it is in force. A store that tells
+   * of every post (LISTEN/NOTIFY, one process's memory) is asked once per claim on the session: after that,
+   * each post is heard and applied as it comes, and admission only waits for those being applied.
+   */
+  async beforeAdmission(session: SessionState): Promise<void> {
+    const { sessionKey } = session.record;
+    const fence = session.fence;
+    if (this.#unwatchCommands && fence !== undefined && session.inboxCheckedUnder === fence) {
+      await this.#parts.inbox.settled(sessionKey);
+      return;
+    }
+    await this.#parts.inbox.apply(sessionKey);
+    session.inboxCheckedUnder = fence;
   }
 
   /** This host serves the session again (it was opened here anew). */

@@ -97,7 +97,7 @@ export class Host {
       health,
     };
     this.#queue = new SessionQueue(this.#internals, this.#work, {
-      beforeAdmission: (session) => this.#background.applyInbox(session.record.sessionKey),
+      beforeAdmission: (session) => this.#background.beforeAdmission(session),
       closed: (session) => sessions.forget(session),
     });
     this.#background = new HostBackground(this.#internals, parts, {

@@ -11,7 +11,7 @@ import { runControl } from "./controls.js";
 export class CommandInbox {
   readonly #host: PluginHost;
   /** Commands being applied, by id: a second caller waits for the first rather than passing it by. */
-  readonly #applying = new Map<string, Promise<void>>();
+  readonly #applying = new Map<string, { sessionKey: string; done: Promise<void> }>();
 
   constructor(host: PluginHost) {
     this.#host = host;
@@ -27,13 +27,19 @@ export class CommandInbox {
     for (const command of pending) {
       const session = this.#host.session(command.sessionKey);
       if (!session?.fence) continue;
-      let applying = this.#applying.get(command.id);
+      let applying = this.#applying.get(command.id)?.done;
       if (!applying) {
         applying = this.#answer(session, command).finally(() => this.#applying.delete(command.id));
-        this.#applying.set(command.id, applying);
+        this.#applying.set(command.id, { sessionKey: command.sessionKey, done: applying });
       }
       await applying;
     }
+  }
+
+  /** Resolves once the commands of `sessionKey` being applied now are answered; reads nothing. */
+  async settled(sessionKey: string): Promise<void> {
+    const applying = [...this.#applying.values()].filter((command) => command.sessionKey === sessionKey);
+    await Promise.all(applying.map((command) => command.done));
   }
 
   async #answer(session: SessionState, command: InboxCommand): Promise<void> {

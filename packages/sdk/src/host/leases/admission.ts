@@ -137,7 +137,9 @@ async function startClaimed(
   try {
     await runContinuation(claimed, admission === "declined" ? {} : admission);
   } finally {
-    await host.store.finishLease(leaseId, { fence });
+    // Issued once the turn's own writes are, and not awaited here: the session's next claim goes to the
+    // store with it (one group commit), and the queue awaits it.
+    session.finishing = host.store.finishLease(leaseId, { fence });
   }
 }
 

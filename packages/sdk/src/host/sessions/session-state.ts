@@ -30,6 +30,8 @@ export class SessionState {
   running = false;
   /** This host's right to write the session; every write that matters carries it. */
   fence?: Fence;
+  /** The claim under which the session's inbox was last read, when the store tells of every post since. */
+  inboxCheckedUnder?: Fence;
   /** A continuation claimed in the store whose turn has not started: a clear still withdraws it. */
   admitting?: LeaseRecord;
   /**
@@ -38,6 +40,8 @@ export class SessionState {
    * or a reset still withdraws it.
    */
   parked?: LeaseRecord;
+  /** The write that forgets the started lease of the continuation that just ran; the queue awaits it. */
+  finishing?: Promise<void>;
   /** With external turns: the continuation handed to the embedding host, until its turn ends. */
   delivered?: LeaseRecord;
   /** With external turns: the turn the embedding host is running now. */

@@ -66,19 +66,21 @@ export class SessionQueue {
   }
 
   #runExclusive(session: SessionState, work: Promise<unknown>): void {
+    const report = (error: unknown) => {
+      this.#host.events.emit("host-error", {
+        sessionKey: session.record.sessionKey,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    };
     void this.#work.track(
-      work
-        .catch((error: unknown) => {
-          this.#host.events.emit("host-error", {
-            sessionKey: session.record.sessionKey,
-            message: error instanceof Error ? error.message : String(error),
-          });
-        })
-        .finally(() => {
-          session.running = false;
-          if (session.open) this.pump(session);
-          else this.#hooks.closed(session);
-        }),
+      work.catch(report).finally(() => {
+        const finishing = session.finishing;
+        session.finishing = undefined;
+        if (finishing) void this.#work.track(finishing.catch(report));
+        session.running = false;
+        if (session.open) this.pump(session);
+        else this.#hooks.closed(session);
+      }),
     );
   }
 }
