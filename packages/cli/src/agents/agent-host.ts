@@ -1,8 +1,9 @@
 import { createGoalPlugin } from "@goal-lease/goal-plugin";
 import { createHost, type Host, type HostStore, type PriceTable, type SessionContext } from "@goal-lease/sdk";
 import { cliNotifier } from "../cli-notifier.js";
-import { AgentBridge, type AgentBridgeOptions } from "./agent-bridge.js";
 import type { AgentDialect } from "./agent-dialect.js";
+import { AgentBridge } from "./bridge/agent-bridge.js";
+import type { AgentBridgeOptions } from "./bridge/bridge-options.js";
 
 /** A goal's continuation cap unless its start says otherwise; neither Claude Code nor Codex limits the loop. */
 export const agentDefaultMaxTurns = 8;

@@ -1,4 +1,4 @@
-import type { AgentBridge } from "./agent-bridge.js";
+import type { AgentBridge } from "./bridge/agent-bridge.js";
 import { hookEventSchema } from "./hook-event.js";
 import { type AgentName, blockPrompt, isGoalCommand } from "./hook-prompt.js";
 

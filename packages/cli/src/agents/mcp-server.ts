@@ -2,8 +2,8 @@ import { readStoredGoal, renderGoalStatus } from "@goal-lease/goal-plugin";
 import type { Host } from "@goal-lease/sdk";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import type { AgentBridge } from "./agent-bridge.js";
 import { claudeCode, codex } from "./agent-dialect.js";
+import type { AgentBridge } from "./bridge/agent-bridge.js";
 
 const idPattern = /^[A-Za-z0-9-]{1,100}$/;
 

@@ -1,3 +1,5 @@
+import type { TurnOutcome } from "@goal-lease/sdk";
+
 /**
  * The end a transcript is read for: the Stop hook's closing words, the tool call a PostToolUse hook reports
  * (when the turn ends with it), or an interruption.
@@ -11,3 +13,21 @@ export type ExpectedEnd = { lastMessage: string } | { toolUseId: string } | { in
 export type TranscriptEnd =
   | { by: "person" }
   | { by: "agent"; usageLimited: boolean; message: string; retryAfterMs?: number };
+
+/** The outcome of a turn the agent gave up on: a usage limit (with its retry time, if known), or a model error. */
+export function failedOutcome(message: string, usageLimited: boolean, retryAfterMs?: number): TurnOutcome {
+  if (!usageLimited) return { status: "error", kind: "model_error", message };
+  return {
+    status: "error",
+    kind: "usage_limited",
+    message,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  };
+}
+
+/** The outcome of a turn the person cut short (Esc, or typing into it). */
+export const interruptedOutcome: TurnOutcome = {
+  status: "error",
+  kind: "host_error",
+  message: "the person interrupted the turn",
+};

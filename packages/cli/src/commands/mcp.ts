@@ -1,10 +1,10 @@
 import { closeSync, openSync, rmSync } from "node:fs";
 import { defaultStoreLocation, openStore } from "@goal-lease/sdk";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import type { AgentBridgeOptions } from "../agents/agent-bridge.js";
 import { claudeCode, codex } from "../agents/agent-dialect.js";
 import { startAgentHost } from "../agents/agent-host.js";
 import { boundedLines, requestIdIn } from "../agents/bounded-lines.js";
+import type { AgentBridgeOptions } from "../agents/bridge/bridge-options.js";
 import { codexQueue } from "../agents/codex-queue.js";
 import { handleHookEvent } from "../agents/hook-relay.js";
 import { hookSocketPath, serveHookSocket } from "../agents/hook-socket.js";
