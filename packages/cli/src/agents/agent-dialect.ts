@@ -1,3 +1,4 @@
+import { type FSWatcher, watch } from "node:fs";
 import type { ModelUsage } from "@goal-lease/sdk";
 import { codexModel, codexTurnEnd, codexTurnSettled, codexUsage } from "./codex-usage.js";
 import { type AgentName, goalCommands } from "./hook-prompt.js";
@@ -77,16 +78,10 @@ interface TranscriptParts {
 /** A transcript reader: the turn's lines, read once settled, given to each part's parser. */
 function turnReader(parts: TranscriptParts): AgentDialect["readTurn"] {
   return async (path, from, expected) => {
-    let lines = await transcriptLines(path, from);
-    if (path && expected) {
-      for (
-        const deadline = Date.now() + settleMs;
-        !parts.settled(lines, expected) && Date.now() < deadline;
-      ) {
-        await new Promise((resolve) => setTimeout(resolve, settleStepMs));
-        lines = await transcriptLines(path, from);
-      }
-    }
+    const lines =
+      path && expected
+        ? await settledLines(path, from, (read) => parts.settled(read, expected))
+        : await transcriptLines(path, from);
     return {
       usage: parts.usage(lines),
       queued: parts.queued(lines),
@@ -95,6 +90,43 @@ function turnReader(parts: TranscriptParts): AgentDialect["readTurn"] {
       ...optional("model", parts.model(lines)),
     };
   };
+}
+
+/**
+ * The transcript's lines from `from` once `settled` holds of them, or as they are after a bounded wait. Read
+ * again whenever the file changes (the agent flushes its transcript on a timer, Claude Code every 100 ms),
+ * and at least every {@link settleStepMs}, so a hook answers as soon as the agent has written what it reported.
+ */
+async function settledLines(
+  path: string,
+  from: number,
+  settled: (lines: readonly object[]) => boolean,
+): Promise<object[]> {
+  let lines = await transcriptLines(path, from);
+  if (settled(lines)) return lines;
+  let changed: (() => void) | undefined;
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(path, { persistent: false }, () => changed?.());
+    watcher.on("error", () => watcher?.close());
+  } catch {
+    // It cannot be watched: read on the timer alone.
+  }
+  try {
+    for (const deadline = Date.now() + settleMs; !settled(lines) && Date.now() < deadline; ) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, settleStepMs);
+        changed = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      lines = await transcriptLines(path, from);
+    }
+  } finally {
+    watcher?.close();
+  }
+  return lines;
 }
 
 function modelFinder(model: TranscriptParts["model"]): AgentDialect["modelBefore"] {
