@@ -27,8 +27,8 @@ export interface GoalPluginOptions {
   authorize?: (context: SessionContext) => boolean;
   /** What the goal's OpenTelemetry spans say of a session: hashed unless `sessionKeys` is `plain`. */
   telemetry?: GoalTelemetryOptions;
-  /** The folder a goal's check runs in: the process's working folder unless set. */
-  checkFolder?: () => string;
+  /** The folder a session's goal check runs in: the process's working folder unless set. */
+  checkFolder?: (context: SessionContext) => string;
   /**
    * Whether a continuation that comes due while the session is idle starts then (true unless set). A host
    * that cannot wake an idle session (an agent run to completion, say) says false, and `wake` then tells

@@ -36,6 +36,8 @@ export async function startAgentHost(
         defaults: { maxTurns: agentDefaultMaxTurns },
         notifier: cliNotifier(store, process.env),
         wakesIdleSession,
+        // The person's check runs in the agent's folder (the hook's), not wherever this server was started.
+        checkFolder: (context) => bridge.folderOf(context.sessionKey) ?? process.cwd(),
       }),
     ],
     externalTurns: { deliverContinuation: async (delivery) => bridge.deliver(delivery) },

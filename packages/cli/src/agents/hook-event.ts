@@ -7,6 +7,8 @@ export const hookEventSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9-]{1,100}$/, "must be a Claude Code session id or a Codex thread id"),
   transcript_path: z.string().max(4_096).optional(),
+  /** The agent's working folder: where the person's check runs. */
+  cwd: z.string().max(4_096).optional(),
   prompt: z.string().max(200_000).optional(),
   tool_name: z.string().max(256).optional(),
   tool_use_id: z.string().max(256).optional(),

@@ -8,7 +8,7 @@ import { type CheckOutcome, type RunningCheck, runCheck } from "./run-check.js";
 
 /** Where and how checks run: the session's working folder (the process's, unless the host knows better). */
 export interface CheckOptions {
-  cwd: () => string;
+  cwd: (context: SessionContext) => string;
   run?: typeof runCheck;
 }
 
@@ -52,7 +52,7 @@ export class GoalChecks {
     const run = this.#options.run ?? runCheck;
     const running = run(check.command, {
       shell: check.shell,
-      cwd: this.#options.cwd(),
+      cwd: this.#options.cwd(context),
       timeoutMs: check.timeoutMs,
     });
     this.#running.set(context.sessionKey, { runId, check: running });

@@ -525,6 +525,24 @@ describe("the person's check, when the model reports done", () => {
     expect(await goal(A)).toMatchObject({ status: "active", check: { runs: 1, failures: 1 } });
   });
 
+  it("runs in the agent's folder, as its hooks give it, not in this server's", async () => {
+    const { event, report, stop, goal } = await agent();
+    const folder = mkdtempSync(join(tmpdir(), "goal-lease-project-"));
+    const script = join(mkdtempSync(join(tmpdir(), "goal-lease-check-")), "where.cjs");
+    writeFileSync(
+      script,
+      `if (process.cwd() !== process.argv[2]) { console.log("ran in " + process.cwd()); process.exit(1); }`,
+    );
+    expect(process.cwd()).not.toBe(folder);
+    await event("UserPromptSubmit", A, {
+      prompt: `/goal-lease:goal start ship it --max-turns 5 --check "node ${script} ${folder}"`,
+      cwd: folder,
+    });
+    await report(A, "done", "shipped");
+    expect(await stop(A)).toBe("");
+    expect(await goal(A)).toMatchObject({ status: "done", check: { runs: 1, failures: 0 } });
+  });
+
   it("Codex: the Stop waits for the check and continues the turn with its failure", async () => {
     const { prompt, report, stop, goal } = await agent(new MemoryStore(), { dialect: codex });
     await prompt(A, `$goal-lease start ship it --max-turns 5 --check "${checkScript(1)}"`);

@@ -1,3 +1,4 @@
+import { isAbsolute } from "node:path";
 import { hasWakeTime, parseGoalCommand, readStoredGoal } from "@goal-lease/goal-plugin";
 import {
   type ContinuationDelivery,
@@ -43,6 +44,8 @@ export class AgentBridge {
   readonly #deliveries = new Map<string, ContinuationDelivery>();
   readonly #toolUses = new Map<string, string>();
   readonly #opened = new Set<string>();
+  /** Each session's working folder, as the agent's hooks last gave it. */
+  readonly #folders = new Map<string, string>();
   /** Hook continuations in a row with no tool call between them, per session: the agent's own cap counts them. */
   readonly #continuedInARow = new Map<string, number>();
   /** The answer to the pause a person's interruption made, for the pause they type next. */
@@ -108,6 +111,11 @@ export class AgentBridge {
     return this.#prompting.has(sessionKey) || this.#wakers.canWake(sessionKey);
   }
 
+  /** The session's working folder as its agent gave it (an absolute path), if a hook has. */
+  folderOf(sessionKey: string): string | undefined {
+    return this.#folders.get(sessionKey);
+  }
+
   /** The hook that waited to wake this session has gone (it timed out, or the agent ended). */
   forgetWaker(event: HookEvent): void {
     this.#wakers.forget(event);
@@ -169,6 +177,7 @@ export class AgentBridge {
   async #handle(event: HookEvent): Promise<HookOutput> {
     const sessionKey = this.#agent.sessionKey(event.session_id);
     this.#wakers.seen(sessionKey, event.session_id);
+    if (event.cwd !== undefined && isAbsolute(event.cwd)) this.#folders.set(sessionKey, event.cwd);
     try {
       await this.#open(sessionKey);
     } catch (error) {
