@@ -88,4 +88,38 @@ describe("the goal's event log", () => {
     const goal = await storedGoalWithEvents(store, "s1");
     expect(goal?.events.map((event) => event.type)).toEqual(["created", "lease-scheduled", "edited"]);
   });
+
+  it("writes what a turn logged with the goal's next write in it, in order, and all of it by the turn's end", async () => {
+    let appends = 0;
+    class CountingStore extends MemoryStore {
+      override async appendLog(...args: Parameters<MemoryStore["appendLog"]>) {
+        appends++;
+        return super.appendLog(...args);
+      }
+    }
+    const store = new CountingStore();
+    const model = new ScriptedModel([
+      ...turn("continue", "one"),
+      ...turn("continue", "two"),
+      { text: "three" },
+    ]);
+    testHost = await createTestHost({ model, store, plugins: [createGoalPlugin()] });
+    await testHost.host.openSession({ sessionKey: "s1" });
+    await testHost.host.send({ sessionKey: "s1", text: "/goal start go on --max-turns 3", sender: owner });
+    const before = appends;
+    await testHost.settle();
+    // One append per turn, its start: the next continuation's scheduling goes with the turn's end.
+    expect(appends - before).toBe(3);
+    const goal = await storedGoalWithEvents(store, "s1");
+    const types = goal?.events
+      .map((event) => event.type)
+      .filter((type) => type !== "gate" && type !== "status");
+    expect(types).toEqual([
+      "created",
+      "lease-scheduled",
+      ...["continuation-started", "lease-scheduled", "continuation-ended"],
+      ...["continuation-started", "lease-scheduled", "continuation-ended"],
+      ...["continuation-started", "continuation-ended"],
+    ]);
+  });
 });

@@ -99,7 +99,9 @@ export class GoalController {
       const id = entry.goal.id;
       if (result.status === "scheduled") {
         const { dueAt } = result.lease;
-        await this.store.log(context, entry.goal, [{ at: this.now(), type: "lease-scheduled", dueAt }]);
+        await this.store.logWithTurn(context, entry.goal, [
+          { at: this.now(), type: "lease-scheduled", dueAt },
+        ]);
         return entry.goal;
       }
       return this.store.update(context, (current) => {

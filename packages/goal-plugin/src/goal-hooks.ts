@@ -33,7 +33,7 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController, ch
       await onTurnEnd(controller, event, context);
     } finally {
       goalTurnEnded(event.turnId);
-      controller.store.forgetTurn(context);
+      await controller.store.endTurn(context);
     }
   });
 

@@ -56,6 +56,11 @@ export class GoalStore {
    * drops it; no other process writes the goal of a session this one owns.
    */
   readonly #turnReads = new Map<string, { turnId: string; json: string | undefined; version: number }>();
+  /**
+   * What the running turn of each session logged to go with the goal's next write, or with the turn's end,
+   * so an event that only says what happened costs no write of its own.
+   */
+  readonly #held = new Map<string, { turnId: string; entries: LoggedGoalEvent[] }>();
 
   constructor(api: PluginApi, hook?: GoalWriteHook) {
     this.#api = api;
@@ -103,13 +108,16 @@ export class GoalStore {
       // Awaited only when the hook has work to do, so a plain write keeps its timing.
       const adding = this.#hook?.beforeWrite(context, next, events);
       if (adding) await adding;
-      const log = [...legacy, ...events] as unknown as JsonValue[];
+      const held = this.#heldOf(context);
+      const log = [...held.slice(), ...legacy, ...events] as unknown as JsonValue[];
+      const carried = held.length;
       this.#turnReads.delete(context.sessionKey);
       const written = await this.#api.state.set(context, goalKey, next as unknown as JsonValue, {
         expectedVersion: entry?.version ?? 0,
         log,
       });
       if (written.status === "written") {
+        held.splice(0, carried);
         const result = { goal: next, version: written.version };
         this.#hook?.afterWrite(context, result, this);
         return result;
@@ -120,8 +128,42 @@ export class GoalStore {
 
   /** Appends events of `goal` to the log without writing the goal: what happened, not what it is. */
   async log(context: SessionContext, goal: Goal, events: readonly GoalEvent[]): Promise<void> {
-    const entries: LoggedGoalEvent[] = events.map((event) => ({ ...event, goalId: goal.id }));
+    const held = this.#heldOf(context);
+    const carried = held.length;
+    const entries: LoggedGoalEvent[] = [...held, ...events.map((event) => ({ ...event, goalId: goal.id }))];
     await this.#api.state.append(context, goalKey, entries as unknown as JsonValue[]);
+    held.splice(0, carried);
+  }
+
+  /**
+   * {@link log}, within a turn held back to go with the goal's next write in it, or with the turn's end
+   * ({@link endTurn}): in order with the others, one write fewer.
+   */
+  async logWithTurn(context: SessionContext, goal: Goal, events: readonly GoalEvent[]): Promise<void> {
+    const turnId = context.turn?.id;
+    if (turnId === undefined) return this.log(context, goal, events);
+    const entries = events.map((event) => ({ ...event, goalId: goal.id }));
+    const held = this.#held.get(context.sessionKey);
+    if (held?.turnId === turnId) held.entries.push(...entries);
+    else this.#held.set(context.sessionKey, { turnId, entries });
+  }
+
+  /** The session's turn has ended: what it held back is logged, and its copy of the goal is dropped. */
+  async endTurn(context: SessionContext): Promise<void> {
+    this.#turnReads.delete(context.sessionKey);
+    const held = this.#heldOf(context);
+    if (held.length > 0) {
+      const carried = held.length;
+      await this.#api.state.append(context, goalKey, held.slice() as unknown as JsonValue[]);
+      held.splice(0, carried);
+    }
+    this.#held.delete(context.sessionKey);
+  }
+
+  /** What the context's turn holds back; an empty list outside it. */
+  #heldOf(context: SessionContext): LoggedGoalEvent[] {
+    const held = this.#held.get(context.sessionKey);
+    return held !== undefined && held.turnId === context.turn?.id ? held.entries : [];
   }
 
   /** The goal's events still kept, oldest first. */
@@ -132,12 +174,8 @@ export class GoalStore {
   /** Deletes the goal without reading it: the way out when it cannot be read. */
   async discard(context: SessionContext): Promise<void> {
     this.#turnReads.delete(context.sessionKey);
+    this.#held.delete(context.sessionKey);
     await this.#api.state.delete(context, goalKey);
-  }
-
-  /** The session's turn has ended: its copy of the goal is dropped. */
-  forgetTurn(context: SessionContext): void {
-    this.#turnReads.delete(context.sessionKey);
   }
 
   /**
