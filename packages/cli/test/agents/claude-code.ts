@@ -421,7 +421,7 @@ export async function claudeCodeChecks(options: { clone: string; storePath: stri
     // it), and the person is told once the goal stops, by the process that owns it.
     const receiver = await startReceiver();
     try {
-      const checkCommand = flakyCheck(scratch);
+      const checkCommand = flakyCheck(folder);
       const checkedRun = await run(
         sessions.checked,
         `/goal-lease:goal start publish the notes --max-turns 4 --check ${JSON.stringify(checkCommand)} --notify ${receiver.url}`,

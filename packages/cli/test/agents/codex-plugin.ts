@@ -194,9 +194,7 @@ export async function codexPluginChecks(options: { clone: string; storePath: str
     // The person's check decides the model's done (the Stop waits for it), and the person is told once.
     const receiver = await startReceiver();
     try {
-      const checkFolder = join(root, "check");
-      mkdirSync(checkFolder);
-      const checkCommand = flakyCheck(checkFolder);
+      const checkCommand = flakyCheck(cwd);
       const checkedRun = await exec([
         `$goal-lease start ${objectives.checked} --max-turns 4 --check ${JSON.stringify(checkCommand)} --notify ${receiver.url}`,
       ]);

@@ -10,13 +10,13 @@ export const checkFailure = "1 test failed: notes.md";
 
 /** A `node` command (for --check) that fails the first time it runs in `folder`, then passes. */
 export function flakyCheck(folder: string): string {
-  const script = join(folder, "flaky.cjs");
   writeFileSync(
-    script,
+    join(folder, "flaky.cjs"),
     `const fs = require("fs"); const f = process.argv[2]; const n = (fs.existsSync(f) ? Number(fs.readFileSync(f, "utf8")) : 0) + 1;
      fs.writeFileSync(f, String(n)); if (n < 2) { console.log(${JSON.stringify(checkFailure)}); process.exit(1); }`,
   );
-  return `node ${JSON.stringify(script)} ${JSON.stringify(join(folder, "check-count"))}`;
+  // Relative: it runs only in `folder`, the session's own.
+  return "node flaky.cjs check-count";
 }
 
 /** A notification as the receiver got it. */
