@@ -2,22 +2,32 @@ import type { Clock, TimerHandle } from "../../clock.js";
 import type { LeaseRecord, LeaseSlot } from "../../store/store.js";
 
 interface ArmedLease {
+  id: string;
   lease: LeaseRecord;
   sequence: number;
-  timer: TimerHandle;
+  /** When it was armed, among all arms: leases due at the same time come due in the order they were armed. */
+  order: number;
 }
 
 const slotId = (slot: LeaseSlot) => `${slot.pluginId}\u0000${slot.sessionKey}\u0000${slot.leaseKey}`;
 
 /**
- * One timer per lease slot. Arming a slot replaces its timer, but only with a lease requested later
- * (higher sequence). The sequence is taken when a request is made and the stores apply writes in call
- * order, so the armed lease is the one the store kept even when the requests' awaits resume out of order.
+ * The armed lease of each slot, and one timer for the earliest of them (a host with 100,000 idle goals
+ * holds no timer per goal). Arming a slot replaces its lease, but only with one requested later (higher
+ * sequence). The sequence is taken when a request is made and the stores apply writes in call order, so the
+ * armed lease is the one the store kept even when the requests' awaits resume out of order. Due leases come
+ * due one per timer callback, earliest first.
  */
 export class LeaseScheduler {
   readonly #clock: Clock;
   readonly #onDue: (lease: LeaseRecord) => void;
   readonly #armed = new Map<string, ArmedLease>();
+  /** The armed slots of each session, so a session's are found without a scan. */
+  readonly #bySession = new Map<string, Set<string>>();
+  /** Armed leases by due time (a binary heap); entries replaced or disarmed since are skipped when met. */
+  #heap: ArmedLease[] = [];
+  #timer: { handle: TimerHandle; at: number } | undefined;
+  #order = 0;
 
   constructor(clock: Clock, onDue: (lease: LeaseRecord) => void) {
     this.#clock = clock;
@@ -28,39 +38,124 @@ export class LeaseScheduler {
     const id = slotId(lease);
     const current = this.#armed.get(id);
     if (current && current.sequence > sequence) return;
-    if (current) this.#clock.clearTimeout(current.timer);
-    const timer = this.#clock.setTimeout(
-      () => {
-        if (this.#armed.get(id)?.timer !== timer) return;
-        this.#armed.delete(id);
-        this.#onDue(lease);
-      },
-      Math.max(0, lease.dueAt - this.#clock.now()),
-    );
-    this.#armed.set(id, { lease, sequence, timer });
+    const armed: ArmedLease = { id, lease, sequence, order: this.#order++ };
+    this.#armed.set(id, armed);
+    let slots = this.#bySession.get(lease.sessionKey);
+    if (!slots) {
+      slots = new Set();
+      this.#bySession.set(lease.sessionKey, slots);
+    }
+    slots.add(id);
+    this.#push(armed);
+    this.#schedule();
   }
 
-  /** Cancels the slot's timer; with `leaseId`, only if that lease is the armed one. */
+  /** Cancels the slot's lease; with `leaseId`, only if that lease is the armed one. */
   disarm(slot: LeaseSlot, leaseId?: string): void {
-    const id = slotId(slot);
-    const current = this.#armed.get(id);
+    const current = this.#armed.get(slotId(slot));
     if (!current || (leaseId !== undefined && current.lease.id !== leaseId)) return;
-    this.#clock.clearTimeout(current.timer);
-    this.#armed.delete(id);
+    this.#forget(current);
+    this.#schedule();
   }
 
   disarmSession(sessionKey: string): void {
-    for (const armed of [...this.#armed.values()]) {
-      if (armed.lease.sessionKey === sessionKey) this.disarm(armed.lease);
+    for (const id of [...(this.#bySession.get(sessionKey) ?? [])]) {
+      const armed = this.#armed.get(id);
+      if (armed) this.#forget(armed);
     }
+    this.#schedule();
   }
 
   disarmAll(): void {
-    for (const armed of this.#armed.values()) this.#clock.clearTimeout(armed.timer);
     this.#armed.clear();
+    this.#bySession.clear();
+    this.#heap = [];
+    this.#schedule();
   }
 
   get size(): number {
     return this.#armed.size;
   }
+
+  #forget(armed: ArmedLease): void {
+    this.#armed.delete(armed.id);
+    const slots = this.#bySession.get(armed.lease.sessionKey);
+    slots?.delete(armed.id);
+    if (slots?.size === 0) this.#bySession.delete(armed.lease.sessionKey);
+    // The heap keeps its entry until it is met; when most of it is such entries, it is built anew.
+    if (this.#heap.length > 64 && this.#heap.length > 2 * this.#armed.size) {
+      this.#heap = [...this.#armed.values()].sort(earlier);
+    }
+  }
+
+  /** The earliest armed lease, dropping entries that are no longer armed from the top of the heap. */
+  #head(): ArmedLease | undefined {
+    for (let top = this.#heap[0]; top; top = this.#heap[0]) {
+      if (this.#armed.get(top.id) === top) return top;
+      this.#pop();
+    }
+    return undefined;
+  }
+
+  /** One timer, for the earliest lease's due time. */
+  #schedule(): void {
+    const head = this.#head();
+    if (this.#timer && head?.lease.dueAt === this.#timer.at) return;
+    if (this.#timer) this.#clock.clearTimeout(this.#timer.handle);
+    this.#timer = undefined;
+    if (!head) return;
+    const at = head.lease.dueAt;
+    const handle = this.#clock.setTimeout(() => this.#fire(handle), Math.max(0, at - this.#clock.now()));
+    this.#timer = { handle, at };
+  }
+
+  #fire(handle: TimerHandle): void {
+    if (this.#timer?.handle !== handle) return;
+    this.#timer = undefined;
+    const head = this.#head();
+    if (head && head.lease.dueAt <= this.#clock.now()) {
+      this.#pop();
+      this.#forget(head);
+      this.#schedule();
+      this.#onDue(head.lease);
+      return;
+    }
+    this.#schedule();
+  }
+
+  #push(armed: ArmedLease): void {
+    const heap = this.#heap;
+    heap.push(armed);
+    for (let index = heap.length - 1; index > 0; ) {
+      const parent = (index - 1) >> 1;
+      if (earlier(heap[parent] as ArmedLease, armed) <= 0) break;
+      heap[index] = heap[parent] as ArmedLease;
+      heap[parent] = armed;
+      index = parent;
+    }
+  }
+
+  #pop(): void {
+    const heap = this.#heap;
+    const last = heap.pop();
+    if (!last || heap.length === 0) return;
+    heap[0] = last;
+    for (let index = 0; ; ) {
+      const left = 2 * index + 1;
+      const right = left + 1;
+      let least = index;
+      if (left < heap.length && earlier(heap[left] as ArmedLease, heap[least] as ArmedLease) < 0)
+        least = left;
+      if (right < heap.length && earlier(heap[right] as ArmedLease, heap[least] as ArmedLease) < 0)
+        least = right;
+      if (least === index) return;
+      [heap[index], heap[least]] = [heap[least] as ArmedLease, heap[index] as ArmedLease];
+      index = least;
+    }
+  }
+}
+
+/** Due first, then armed first. */
+function earlier(a: ArmedLease, b: ArmedLease): number {
+  return a.lease.dueAt - b.lease.dueAt || a.order - b.order;
 }
