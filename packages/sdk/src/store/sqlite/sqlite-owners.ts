@@ -8,11 +8,6 @@ const ownerColumns = `o.session_key, o.owner_id, o.token,
   CASE WHEN o.released = 1 THEN 0 ELSE coalesce(h.expires_at, 0) END AS expires_at
   FROM session_owners AS o LEFT JOIN hosts AS h ON h.owner_id = o.owner_id`;
 
-function currentOwner(query: Query, sessionKey: string): SessionOwner | undefined {
-  const row = query(`SELECT ${ownerColumns} WHERE o.session_key = ?`).get(sessionKey) as Row | undefined;
-  return row ? toOwner(row) : undefined;
-}
-
 /** Inside a write transaction: marks `ownerId` alive until `now + ttlMs`. */
 function keepAlive(query: Query, ownerId: string, options: { now: number; ttlMs: number }): void {
   query(
@@ -23,7 +18,8 @@ function keepAlive(query: Query, ownerId: string, options: { now: number; ttlMs:
 
 /**
  * Inside a write transaction: keeps `ownerId` alive until `now + ttlMs` and takes each session for it, unless
- * a live owner holds it; one result per key, in order.
+ * a live owner holds it; one result per key, in order. Two statements however many keys (a recovery takes
+ * every orphan at once): the owners read together, the claims written together.
  */
 export function acquireSessions(
   query: Query,
@@ -32,24 +28,32 @@ export function acquireSessions(
   options: { now: number; ttlMs: number },
 ): AcquireResult[] {
   keepAlive(query, ownerId, options);
-  return sessionKeys.map((sessionKey) => acquireSession(query, sessionKey, ownerId, options));
-}
-
-/** After {@link keepAlive} for `ownerId`: takes the session for `ownerId` unless a live owner holds it. */
-function acquireSession(
-  query: Query,
-  sessionKey: string,
-  ownerId: string,
-  options: { now: number; ttlMs: number },
-): AcquireResult {
-  const result = acquisition(currentOwner(query, sessionKey), { sessionKey, ownerId, now: options.now });
-  if (result.status === "acquired") {
+  const keys = JSON.stringify(sessionKeys);
+  const owners = new Map(
+    (
+      query(`SELECT ${ownerColumns} WHERE o.session_key IN (SELECT value FROM json_each(?))`).all(
+        keys,
+      ) as Row[]
+    )
+      .map(toOwner)
+      .map((owner) => [owner.sessionKey, owner]),
+  );
+  const results = sessionKeys.map((sessionKey) =>
+    acquisition(owners.get(sessionKey), { sessionKey, ownerId, now: options.now }),
+  );
+  const claims = sessionKeys.flatMap((sessionKey, index) => {
+    const result = results[index];
+    return result?.status === "acquired" ? [[sessionKey, result.fence.token]] : [];
+  });
+  if (claims.length > 0) {
+    // `WHERE true`: SQLite reads an upsert after a SELECT only with a WHERE clause.
     query(
-      `INSERT INTO session_owners (session_key, owner_id, token, released) VALUES (?, ?, ?, 0)
+      `INSERT INTO session_owners (session_key, owner_id, token, released)
+       SELECT value ->> 0, ?, value ->> 1, 0 FROM json_each(?) WHERE true
        ON CONFLICT (session_key) DO UPDATE SET owner_id = excluded.owner_id, token = excluded.token, released = 0`,
-    ).run(sessionKey, ownerId, result.fence.token);
+    ).run(ownerId, JSON.stringify(claims));
   }
-  return result;
+  return results;
 }
 
 /** Inside a write transaction: one row keeps all of `ownerId`'s claims alive; returns the sessions it holds. */
