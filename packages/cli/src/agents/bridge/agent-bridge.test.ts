@@ -8,7 +8,6 @@ import { type AgentDialect, claudeCode, codex } from "../agent-dialect.js";
 import { startAgentHost } from "../agent-host.js";
 import type { HookEvent } from "../hook-event.js";
 import { sessionOfCall } from "../mcp-server.js";
-import { transcriptLength } from "../transcript-usage.js";
 import type { AgentBridgeOptions } from "./bridge-options.js";
 
 const A = "aaaaaaaa-0000-4000-8000-000000000001";
@@ -37,6 +36,23 @@ async function agent(
     bridge.callTool(dialect.sessionKey(session), "goal_status", { status, note, ...extra });
   const goal = (session: string) => readStoredGoal(store, dialect.sessionKey(session));
   return { store, host, bridge, prompt, stop, report, event, goal };
+}
+
+/**
+ * The agent in a goal's first turn, started by a prompt whose transcript is `transcript_path` (`before`
+ * writes what it holds already), after the model reported `continue`.
+ */
+async function inGoalTurn(dialect: AgentDialect = claudeCode, before?: (path: string) => void) {
+  const started = await agent(new MemoryStore(), { dialect });
+  const transcript_path = transcript();
+  before?.(transcript_path);
+  const command = dialect === codex ? "$goal-lease" : "/goal-lease:goal";
+  await started.event("UserPromptSubmit", A, {
+    prompt: `${command} start polish it --max-turns 5`,
+    transcript_path,
+  });
+  await started.report(A, "continue");
+  return { ...started, transcript_path };
 }
 
 /** A transcript file of its own, empty. */
@@ -299,13 +315,7 @@ describe("the person interrupts a goal turn", () => {
 
 describe("a turn's usage, as the agent records it", () => {
   it("waits for Claude Code to write the usage of the turn a Stop hook reports", async () => {
-    const { event, report, goal } = await agent();
-    const transcript_path = transcript();
-    await event("UserPromptSubmit", A, {
-      prompt: "/goal-lease:goal start polish it --max-turns 5",
-      transcript_path,
-    });
-    await report(A, "continue");
+    const { event, goal, transcript_path } = await inGoalTurn();
     // Claude Code runs the Stop hook before its transcript has the turn's last message and usage.
     setTimeout(() => appendLine(transcript_path, claudeAnswer("m1", "Polished the intro.")), 150);
     const stopped = event("Stop", A, { transcript_path, last_assistant_message: "Polished the intro." });
@@ -316,13 +326,7 @@ describe("a turn's usage, as the agent records it", () => {
   });
 
   it("waits for Codex to write the token count of the response a Stop hook reports", async () => {
-    const { event, report, goal } = await agent(new MemoryStore(), { dialect: codex });
-    const transcript_path = transcript();
-    await event("UserPromptSubmit", A, {
-      prompt: "$goal-lease start polish it --max-turns 5",
-      transcript_path,
-    });
-    await report(A, "continue");
+    const { event, goal, transcript_path } = await inGoalTurn(codex);
     const message = { role: "assistant", content: [{ type: "output_text", text: "Polished the intro." }] };
     appendLine(transcript_path, { type: "response_item", payload: { type: "message", ...message } });
     setTimeout(() => {
@@ -339,13 +343,7 @@ describe("a turn's usage, as the agent records it", () => {
 
 describe("a turn's price, at the model the agent records", () => {
   it("Claude Code: priced at the model of the turn's messages, cache reads at the cached price", async () => {
-    const { event, report, goal } = await agent();
-    const transcript_path = transcript();
-    await event("UserPromptSubmit", A, {
-      prompt: "/goal-lease:goal start polish it --max-turns 5",
-      transcript_path,
-    });
-    await report(A, "continue");
+    const { event, goal, transcript_path } = await inGoalTurn();
     const answer = claudeAnswer("m1", "Polished.");
     const usage = { input_tokens: 1_000, cache_read_input_tokens: 9_000, output_tokens: 500 };
     appendLine(transcript_path, {
@@ -361,14 +359,9 @@ describe("a turn's price, at the model the agent records", () => {
   });
 
   it("Codex: a continuation inside the same Codex turn is priced at the turn context written before it", async () => {
-    const { event, report, goal } = await agent(new MemoryStore(), { dialect: codex });
-    const transcript_path = transcript();
-    appendLine(transcript_path, { type: "turn_context", payload: { model: "gpt-5-mini" } });
-    await event("UserPromptSubmit", A, {
-      prompt: "$goal-lease start polish it --max-turns 5",
-      transcript_path,
-    });
-    await report(A, "continue");
+    const { event, goal, transcript_path } = await inGoalTurn(codex, (path) =>
+      appendLine(path, { type: "turn_context", payload: { model: "gpt-5-mini" } }),
+    );
     const usage = { input_tokens: 2_000, cached_input_tokens: 1_000, output_tokens: 100 };
     appendLine(transcript_path, { type: "token_usage_record", payload: { response_id: "r1", usage } });
     await event("Stop", A, { transcript_path });
@@ -379,13 +372,7 @@ describe("a turn's price, at the model the agent records", () => {
   });
 
   it("a model the prices do not know (or a name that is not one) is unknown, never free", async () => {
-    const { event, report, goal } = await agent();
-    const transcript_path = transcript();
-    await event("UserPromptSubmit", A, {
-      prompt: "/goal-lease:goal start polish it --max-turns 5",
-      transcript_path,
-    });
-    await report(A, "continue");
+    const { event, goal, transcript_path } = await inGoalTurn();
     const answer = claudeAnswer("m1", "Polished.");
     appendLine(transcript_path, { ...answer, message: { ...answer.message, model: "no model\u202e" } });
     await event("Stop", A, { transcript_path, last_assistant_message: "Polished." });
