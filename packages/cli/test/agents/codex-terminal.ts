@@ -2,17 +2,15 @@
 // installed by `codex plugin add`: Esc during a goal turn, then `$goal-lease pause`, leaves no further
 // continuation and no further model request.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { join } from "node:path";
 import { check } from "../../../../test/checks.ts";
 import { ensurePackage } from "../../../../test/tool-install.ts";
 import { codexVersion } from "./codex.ts";
-import { codexConfig, pluginToolsApproved } from "./codex-config.ts";
+import { type CodexHome, codexHome } from "./codex-home.ts";
 import { threeTurnsInTerminal } from "./codex-three-turns.ts";
 import { type RecordedRequest, type Reply, startResponsesMock } from "./responses-mock.ts";
 import { storedGoals, storedSessions } from "./stored-goals.ts";
-import { openTerminal, sleep, type Terminal } from "./terminal.ts";
+import { sleep, type Terminal } from "./terminal.ts";
 
 /** Waits (a bounded while) until `check` holds. */
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
@@ -75,11 +73,7 @@ async function stopInTerminal(codex: string, options: { clone: string; storePath
   // Its own words: the suites share one store, and other checks start goals of their own.
   const objective = esc ? "tidy the changelog forever" : "tidy the readme forever";
   const how = esc ? "Esc then $goal-lease pause" : "$goal-lease pause without Esc";
-  const root = mkdtempSync(join(tmpdir(), "goal-lease-codex-terminal-"));
-  const codexHome = join(root, "codex-home");
-  const home = join(root, "home");
-  const cwd = join(root, "work");
-  for (const directory of [codexHome, home, cwd]) mkdirSync(directory);
+  let home: CodexHome | undefined;
   let terminal: Terminal | undefined;
   let stopping: Promise<void> | undefined;
   // Requests of the goal's turns: the first and each continuation, not the answers to tool calls.
@@ -108,20 +102,8 @@ async function stopInTerminal(codex: string, options: { clone: string; storePath
     return { call: { namespace: "mcp__goal", name: "goal_status", arguments: { status: "continue", note } } };
   });
   try {
-    const trusted = `[projects.${JSON.stringify(cwd)}]\ntrust_level = "trusted"\n\n${pluginToolsApproved}`;
-    writeFileSync(join(codexHome, "config.toml"), codexConfig(model.baseUrl, trusted));
-    const env = {
-      CODEX_HOME: codexHome,
-      HOME: home,
-      MOCK_API_KEY: "test",
-      GOAL_LEASE_STATE: options.storePath,
-      PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter),
-    };
-    execFileSync(codex, ["plugin", "marketplace", "add", options.clone], { env, cwd, stdio: "ignore" });
-    execFileSync(codex, ["plugin", "add", "goal-lease@goal-lease"], { env, cwd, stdio: "ignore" });
-
-    // Hooks run once the user trusts them (Codex asks at startup); this flag is that consent for a test.
-    terminal = openTerminal([codex, "--no-alt-screen", "--dangerously-bypass-hook-trust"], { cwd, env });
+    home = codexHome(codex, options, model.baseUrl);
+    terminal = home.openTerminal();
     await terminal.until(/Ask Codex to do anything/, 30_000);
     await terminal.type(`$goal-lease start ${objective} --max-turns 6`);
     const answered = await terminal.until(/Blocked by hook └ (Goal paused|The goal is paused)/, 60_000);
@@ -157,7 +139,7 @@ async function stopInTerminal(codex: string, options: { clone: string; storePath
   } finally {
     terminal?.close();
     await model.close();
-    rmSync(root, { recursive: true, force: true, maxRetries: 5 });
+    home?.remove();
   }
 }
 
@@ -172,11 +154,6 @@ async function wakesInTerminal(
   kind: "wait" | "early" | "limit",
 ) {
   const objective = `ship ${kind} after CI`;
-  const root = mkdtempSync(join(tmpdir(), "goal-lease-codex-terminal-"));
-  const codexHome = join(root, "codex-home");
-  const home = join(root, "home");
-  const cwd = join(root, "work");
-  for (const directory of [codexHome, home, cwd]) mkdirSync(directory);
   const turns: number[] = [];
   let due = 0;
   let refused = false;
@@ -204,20 +181,11 @@ async function wakesInTerminal(
     }
     return call("done");
   });
+  let home: CodexHome | undefined;
   let terminal: Terminal | undefined;
   try {
-    const trusted = `[projects.${JSON.stringify(cwd)}]\ntrust_level = "trusted"\n\n${pluginToolsApproved}`;
-    writeFileSync(join(codexHome, "config.toml"), codexConfig(model.baseUrl, trusted));
-    const env = {
-      CODEX_HOME: codexHome,
-      HOME: home,
-      MOCK_API_KEY: "test",
-      GOAL_LEASE_STATE: options.storePath,
-      PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter),
-    };
-    execFileSync(codex, ["plugin", "marketplace", "add", options.clone], { env, cwd, stdio: "ignore" });
-    execFileSync(codex, ["plugin", "add", "goal-lease@goal-lease"], { env, cwd, stdio: "ignore" });
-    terminal = openTerminal([codex, "--no-alt-screen", "--dangerously-bypass-hook-trust"], { cwd, env });
+    home = codexHome(codex, options, model.baseUrl);
+    terminal = home.openTerminal();
     await terminal.until(/Ask Codex to do anything/, 30_000);
     await sleep(1_000);
     await terminal.type(`$goal-lease start ${objective} --max-turns 4`);
@@ -250,7 +218,7 @@ async function wakesInTerminal(
         const cli = join(options.clone, "plugins/claude-code/dist/goal-lease.js");
         wokeAt = Date.now();
         answer = execFileSync(process.execPath, [cli, "wake", "--session", (await sessionOf()) ?? ""], {
-          env,
+          env: home.env,
           encoding: "utf8",
         });
       }
@@ -272,6 +240,6 @@ async function wakesInTerminal(
   } finally {
     terminal?.close();
     await model.close();
-    rmSync(root, { recursive: true, force: true, maxRetries: 5 });
+    home?.remove();
   }
 }

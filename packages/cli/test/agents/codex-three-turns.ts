@@ -1,13 +1,9 @@
 // A three-turn goal in Codex's interactive terminal, goal-lease's against Codex's built-in goal, on the same
 // scripted model in the same run: model requests, request bytes, and the time from a turn's last answer to
 // the next turn's first request. Printed as figures, never asserted (the machine is shared).
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
-import { codexConfig, pluginToolsApproved } from "./codex-config.ts";
+import { type CodexHome, codexHome } from "./codex-home.ts";
 import { type RecordedRequest, type Reply, startResponsesMock } from "./responses-mock.ts";
-import { openTerminal, sleep, type Terminal } from "./terminal.ts";
+import { sleep, type Terminal } from "./terminal.ts";
 
 export interface ThreeTurns {
   /** Model requests of the goal (a thread title's is not one), and their bytes. */
@@ -27,11 +23,6 @@ export async function threeTurnsInTerminal(
   options: { clone: string; storePath: string },
   kind: Kind,
 ): Promise<ThreeTurns> {
-  const root = mkdtempSync(join(tmpdir(), "goal-lease-codex-three-"));
-  const codexHome = join(root, "codex-home");
-  const home = join(root, "home");
-  const cwd = join(root, "work");
-  for (const directory of [codexHome, home, cwd]) mkdirSync(directory);
   const turnStarts: RecordedRequest[] = [];
   let closed = false;
   const model = await startResponsesMock((request): Reply => {
@@ -60,22 +51,11 @@ export async function threeTurnsInTerminal(
           },
         };
   });
+  let home: CodexHome | undefined;
   let terminal: Terminal | undefined;
   try {
-    const trusted = `[projects.${JSON.stringify(cwd)}]\ntrust_level = "trusted"\n\n${pluginToolsApproved}`;
-    writeFileSync(join(codexHome, "config.toml"), codexConfig(model.baseUrl, trusted));
-    const env = {
-      CODEX_HOME: codexHome,
-      HOME: home,
-      MOCK_API_KEY: "test",
-      GOAL_LEASE_STATE: options.storePath,
-      PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter),
-    };
-    if (kind === "goal-lease") {
-      execFileSync(codex, ["plugin", "marketplace", "add", options.clone], { env, cwd, stdio: "ignore" });
-      execFileSync(codex, ["plugin", "add", "goal-lease@goal-lease"], { env, cwd, stdio: "ignore" });
-    }
-    terminal = openTerminal([codex, "--no-alt-screen", "--dangerously-bypass-hook-trust"], { cwd, env });
+    home = codexHome(codex, options, model.baseUrl, kind === "goal-lease");
+    terminal = home.openTerminal();
     await terminal.until(/Ask Codex to do anything/, 30_000);
     await sleep(1_000);
     await terminal.type(
@@ -102,6 +82,6 @@ export async function threeTurnsInTerminal(
   } finally {
     terminal?.close();
     await model.close();
-    rmSync(root, { recursive: true, force: true, maxRetries: 5 });
+    home?.remove();
   }
 }
