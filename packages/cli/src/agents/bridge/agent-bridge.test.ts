@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readStoredGoal } from "@goal-lease/goal-plugin";
-import { MemoryStore } from "@goal-lease/sdk";
+import { type Host, MemoryStore } from "@goal-lease/sdk";
 import { afterEach, describe, expect, it } from "vitest";
 import { type AgentDialect, claudeCode, codex } from "../agent-dialect.js";
 import { startAgentHost } from "../agent-host.js";
@@ -54,6 +54,16 @@ async function inGoalTurn(dialect: AgentDialect = claudeCode, before?: (path: st
   await started.report(A, "continue");
   return { ...started, transcript_path };
 }
+
+/** `goal-lease wake` from another shell, as the host gets it. */
+const wakeFromShell = (host: Host, sessionKey: string) =>
+  host.control({
+    sessionKey,
+    pluginId: "goal",
+    verb: "wake",
+    input: {},
+    sender: { id: "shell", isOwner: true },
+  });
 
 /** A transcript file of its own, empty. */
 function transcript(): string {
@@ -414,13 +424,7 @@ describe("waking an idle session", () => {
     await report(A, "waiting", "CI", { wait_seconds: 600 });
     expect(await stop(A)).toBe("");
     const waker = event("Stop", A, { goal_lease_role: "wake" });
-    const woken = await host.control({
-      sessionKey: `claude:${A}`,
-      pluginId: "goal",
-      verb: "wake",
-      input: {},
-      sender: { id: "shell", isOwner: true },
-    });
+    const woken = await wakeFromShell(host, `claude:${A}`);
     expect(woken.reply).toBe("Goal woken: its next continuation runs now.");
     expect((JSON.parse(await waker) as { wake: string }).wake).toContain("Goal continuation 2 of 5");
   });
@@ -430,13 +434,7 @@ describe("waking an idle session", () => {
     await event("UserPromptSubmit", A, { prompt: "/goal-lease:goal start watch CI --max-turns 5" });
     await report(A, "waiting", "CI", { wait_seconds: 600 });
     expect(await stop(A)).toBe("");
-    const woken = await host.control({
-      sessionKey: `claude:${A}`,
-      pluginId: "goal",
-      verb: "wake",
-      input: {},
-      sender: { id: "shell", isOwner: true },
-    });
+    const woken = await wakeFromShell(host, `claude:${A}`);
     expect(woken.reply).toBe(
       "Goal woken: its next continuation runs when this session's next turn ends (this host cannot wake the idle session).",
     );
