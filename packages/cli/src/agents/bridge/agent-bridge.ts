@@ -279,9 +279,14 @@ export class AgentBridge {
   }
 
   async #stop(sessionKey: string, event: HookEvent): Promise<HookOutput> {
-    const closing = { lastMessage: event.last_assistant_message ?? "" };
-    const ended = await this.#turns.end(sessionKey, event, { status: "completed" }, closing);
     const host = this.#host();
+    // A turn's usage is waited for (the agent writes it a little after the hook) only where a goal pays for
+    // it: a continuation, or a person's turn while their goal is active. Any other turn ends at once.
+    const charged =
+      this.#turns.running(sessionKey)?.continuation === true ||
+      (await readStoredGoal(host.store, sessionKey))?.status === "active";
+    const closing = charged ? { lastMessage: event.last_assistant_message ?? "" } : undefined;
+    const ended = await this.#turns.end(sessionKey, event, { status: "completed" }, closing);
     await settle(host);
     const waitMs = this.#options.checkWaitMs ?? stopCheckWaitMs;
     if (await awaitCheck(host, sessionKey, waitMs, () => this.#deliveries.has(sessionKey))) {
