@@ -28,11 +28,12 @@ export async function codexTerminalChecks(options: { clone: string; storePath: s
     wakesInTerminal(codex, options, "wait"),
     wakesInTerminal(codex, options, "early"),
     wakesInTerminal(codex, options, "limit"),
+    wakesInTerminal(codex, options, "limit-unsaid"),
   ]);
   // With Esc first, and without: Codex hands what is typed during a turn to the running turn at once.
   await stopInTerminal(codex, options, true);
   await stopInTerminal(codex, options, false);
-  const [wait, early, limit] = await waking;
+  const [wait, early, limit, unsaid] = await waking;
   check(
     "codex terminal: a 20 s wait wakes the idle thread by itself (a queued message), once, with no model request meanwhile",
     wait.turns.join() === "1,2" && wait.requestsWhileWaiting === 0 && wait.status === "done",
@@ -51,6 +52,15 @@ export async function codexTerminalChecks(options: { clone: string; storePath: s
       limit.limited.retryInS <= 120 &&
       limit.status === "done",
     limit,
+  );
+  check(
+    "codex terminal: a usage limit with no reset time makes the goal usage_limited at once, retried after the back-off's first minute; a wake retries it once",
+    unsaid.turns.join() === "1,1" &&
+      unsaid.limited?.status === "usage_limited" &&
+      unsaid.limited.retryInS !== undefined &&
+      Math.abs(unsaid.limited.retryInS - 60) <= 5 &&
+      unsaid.status === "done",
+    unsaid,
   );
   console.log(
     `  figures: codex wake latency ${wait.latencyMs} ms after a 20 s wait's end, ${early.latencyMs} ms after goal-lease wake, ${limit.latencyMs} ms after goal-lease wake of a usage limit`,
@@ -145,14 +155,15 @@ async function stopInTerminal(codex: string, options: { clone: string; storePath
 
 /**
  * A goal in Codex's terminal that waits 20 s (`wait`), or 10 minutes and is woken from another shell
- * (`early`), or whose first request gets a 429 `usage_limit_reached` (`limit`), then woken from another shell;
- * the model then reports done.
+ * (`early`), or whose first request gets a 429 `usage_limit_reached` with a reset time (`limit`) or without
+ * one (`limit-unsaid`), then woken from another shell; the model then reports done.
  */
 async function wakesInTerminal(
   codex: string,
   options: { clone: string; storePath: string },
-  kind: "wait" | "early" | "limit",
+  kind: "wait" | "early" | "limit" | "limit-unsaid",
 ) {
+  const limited = kind === "limit" || kind === "limit-unsaid";
   const objective = `ship ${kind} after CI`;
   const turns: number[] = [];
   let due = 0;
@@ -169,13 +180,14 @@ async function wakesInTerminal(
     const call = (status: string, extra = {}) => ({
       call: { namespace: "mcp__goal", name: "goal_status", arguments: { status, note: "CI", ...extra } },
     });
-    if (kind === "limit" && !refused) {
+    if (limited && !refused) {
       refused = true;
-      const resets = { resets_in_seconds: 20, resets_at: Math.floor(Date.now() / 1_000) + 20 };
+      const resets =
+        kind === "limit" ? { resets_in_seconds: 20, resets_at: Math.floor(Date.now() / 1_000) + 20 } : {};
       const error = { type: "usage_limit_reached", message: "You've hit your usage limit.", ...resets };
       return { error: { status: 429, body: { error } } };
     }
-    if (turn <= 1 && kind !== "limit") {
+    if (turn <= 1 && !limited) {
       due = Date.now() + (kind === "wait" ? 20_000 : 600_000);
       return call("waiting", { wait_seconds: kind === "wait" ? 20 : 600 });
     }
@@ -200,17 +212,17 @@ async function wakesInTerminal(
         (entry) => entry.goal.objective === objective,
       )?.sessionKey;
     let answer: string | undefined;
-    let limited: { status?: string; retryInS?: number } | undefined;
+    let limitedAt: { status?: string; retryInS?: number } | undefined;
     let wokeAt = 0;
     const deadline = Date.now() + 60_000;
     for (; Date.now() < deadline; await sleep(250)) {
       const goal = await goalOf();
       if (goal?.status === "done") break;
       const wakeable =
-        kind === "early" ? goal?.status === "waiting" : kind === "limit" && goal?.status === "usage_limited";
+        kind === "early" ? goal?.status === "waiting" : limited && goal?.status === "usage_limited";
       if (wakeable && answer === undefined) {
-        if (kind === "limit")
-          limited = {
+        if (limited)
+          limitedAt = {
             status: goal?.status,
             retryInS: Math.round(((goal?.wakeAt ?? 0) - Date.now()) / 1_000),
           };
@@ -234,7 +246,7 @@ async function wakesInTerminal(
         .length,
       status: goal?.status,
       answer,
-      limited,
+      limited: limitedAt,
       latencyMs: woke ? woke.receivedAt - (kind === "wait" ? due : wokeAt) : undefined,
     };
   } finally {
