@@ -169,22 +169,21 @@ export class GoalTraces {
     };
   }
 
-  #start(sessionKey: string, goal: Goal): GoalSpan {
+  #start(sessionKey: string, goal: Goal): GoalSpan | undefined {
     const span = tracer().startSpan(
       "invoke_agent goal",
       { kind: SpanKind.INTERNAL, attributes: this.#attributes(sessionKey, goal) },
       goalTraceContext(goal),
     );
-    if (span.isRecording()) {
-      span.setAttributes({
-        "goal_lease.goal.max_turns": goal.limits.maxTurns,
-        "goal_lease.goal.token_budget": goal.limits.tokenBudget,
-        "goal_lease.goal.continuations_before": goal.continuations,
-      });
-      if (goal.limits.budgetUsd !== undefined) {
-        span.setAttribute("goal_lease.goal.budget_usd", goal.limits.budgetUsd);
-      }
-    }
+    // Nothing records it (no SDK registered, or sampled out): nothing is kept per goal, nothing needs ending.
+    if (!span.isRecording()) return undefined;
+    span.setAttributes({
+      "goal_lease.goal.max_turns": goal.limits.maxTurns,
+      "goal_lease.goal.token_budget": goal.limits.tokenBudget,
+      "goal_lease.goal.continuations_before": goal.continuations,
+    });
+    if (goal.limits.budgetUsd !== undefined)
+      span.setAttribute("goal_lease.goal.budget_usd", goal.limits.budgetUsd);
     const open: GoalSpan = {
       goalId: goal.id,
       span,
