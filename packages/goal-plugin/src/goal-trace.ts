@@ -92,26 +92,16 @@ export class GoalTraces {
    * stored with the goal; undefined when nothing records spans.
    */
   begin(sessionKey: string, goal: Goal): GoalTraceRoot | undefined {
-    const span = tracer().startSpan(
-      "create_agent goal",
-      {
-        kind: SpanKind.INTERNAL,
-        attributes: { ...this.#attributes(sessionKey, goal), "gen_ai.operation.name": "create_agent" },
-      },
-      ROOT_CONTEXT,
-    );
-    const recording = span.isRecording();
-    if (recording) {
-      span.setAttributes({
-        "goal_lease.goal.max_turns": goal.limits.maxTurns,
-        "goal_lease.goal.token_budget": goal.limits.tokenBudget,
-      });
-      if (goal.limits.budgetUsd !== undefined) {
-        span.setAttribute("goal_lease.goal.budget_usd", goal.limits.budgetUsd);
-      }
-    }
+    const span = this.#startSpan("create_agent goal", sessionKey, goal, ROOT_CONTEXT);
+    if (!span) return undefined;
+    span.setAttributes({
+      "gen_ai.operation.name": "create_agent",
+      "goal_lease.goal.max_turns": goal.limits.maxTurns,
+      "goal_lease.goal.token_budget": goal.limits.tokenBudget,
+    });
+    if (goal.limits.budgetUsd !== undefined)
+      span.setAttribute("goal_lease.goal.budget_usd", goal.limits.budgetUsd);
     span.end();
-    if (!recording) return undefined;
     const { traceId, spanId } = span.spanContext();
     return { traceId, spanId };
   }
@@ -144,11 +134,8 @@ export class GoalTraces {
 
   /** A continuation turn of the goal was cut off by a process that died: the story ends here, in one span. */
   interrupted(sessionKey: string, goal: Goal, leaseId: string): void {
-    const span = tracer().startSpan(
-      "interrupted",
-      { kind: SpanKind.INTERNAL, attributes: this.#attributes(sessionKey, goal) },
-      goalTraceContext(goal),
-    );
+    const span = this.#startSpan("interrupted", sessionKey, goal, goalTraceContext(goal));
+    if (!span) return;
     span.setAttribute("goal_lease.lease.id", leaseId);
     span.setStatus({
       code: SpanStatusCode.ERROR,
@@ -170,13 +157,8 @@ export class GoalTraces {
   }
 
   #start(sessionKey: string, goal: Goal): GoalSpan | undefined {
-    const span = tracer().startSpan(
-      "invoke_agent goal",
-      { kind: SpanKind.INTERNAL, attributes: this.#attributes(sessionKey, goal) },
-      goalTraceContext(goal),
-    );
-    // Nothing records it (no SDK registered, or sampled out): nothing is kept per goal, nothing needs ending.
-    if (!span.isRecording()) return undefined;
+    const span = this.#startSpan("invoke_agent goal", sessionKey, goal, goalTraceContext(goal));
+    if (!span) return undefined;
     span.setAttributes({
       "goal_lease.goal.max_turns": goal.limits.maxTurns,
       "goal_lease.goal.token_budget": goal.limits.tokenBudget,
@@ -192,6 +174,22 @@ export class GoalTraces {
     };
     this.#open.set(sessionKey, open);
     return open;
+  }
+
+  /**
+   * A span of the goal's, with its attributes; undefined when nothing records it (no SDK registered, or
+   * sampled out): then nothing is kept or computed per goal (not even the session's hash).
+   */
+  #startSpan(name: string, sessionKey: string, goal: Goal, parent: Context): Span | undefined {
+    const span = tracer().startSpan(name, { kind: SpanKind.INTERNAL }, parent);
+    if (!span.isRecording()) return undefined;
+    span.setAttributes({
+      "gen_ai.operation.name": "invoke_agent",
+      "gen_ai.agent.name": "goal",
+      "gen_ai.conversation.id": traceSessionId(sessionKey, this.#sessionKeys),
+      "goal_lease.goal.id": goal.id,
+    });
+    return span;
   }
 
   #end(open: GoalSpan, goal: Goal | undefined): void {
@@ -210,14 +208,5 @@ export class GoalTraces {
       }
     }
     span.end();
-  }
-
-  #attributes(sessionKey: string, goal: Goal) {
-    return {
-      "gen_ai.operation.name": "invoke_agent",
-      "gen_ai.agent.name": "goal",
-      "gen_ai.conversation.id": traceSessionId(sessionKey, this.#sessionKeys),
-      "goal_lease.goal.id": goal.id,
-    };
   }
 }
