@@ -1,4 +1,3 @@
-import { frozenCopy } from "../frozen-copy.js";
 import type { LeaseRecord, LeaseSlot } from "../store.js";
 
 const slotId = (slot: LeaseSlot) => JSON.stringify([slot.pluginId, slot.sessionKey, slot.leaseKey]);
@@ -12,7 +11,7 @@ export class MemoryLeases {
   putLease(record: LeaseRecord): { replaced: LeaseRecord | undefined } {
     const id = slotId(record);
     const replaced = this.#pending.get(id);
-    this.#pending.set(id, frozenCopy(record));
+    this.#pending.set(id, leaseCopy(record));
     return { replaced };
   }
 
@@ -70,4 +69,13 @@ export class MemoryLeases {
 
 function ofSession(leases: Iterable<LeaseRecord>, sessionKey: string | undefined): LeaseRecord[] {
   return [...leases].filter((lease) => sessionKey === undefined || lease.sessionKey === sessionKey);
+}
+
+/**
+ * A frozen copy of a lease's fields, all of them strings and numbers: the strings are shared, not copied
+ * (a lease's message is most of it, and the host that asked for it holds the same text).
+ */
+function leaseCopy(record: LeaseRecord): LeaseRecord {
+  const { pluginId, sessionKey, leaseKey, id, message, createdAt, dueAt, generation } = record;
+  return Object.freeze({ pluginId, sessionKey, leaseKey, id, message, createdAt, dueAt, generation });
 }
