@@ -1,9 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { formatUsd, type SessionContext } from "@goal-lease/sdk";
 import { formatCount, formatDuration, plural, quote } from "./format.js";
-import { budgetHit, capHit } from "./gates.js";
 import {
-  elapsedMs,
   type Goal,
   type GoalLimits,
   type GoalTraceRoot,
@@ -18,6 +16,7 @@ import { clearFailureOf, type GoalController } from "./goal-controller.js";
 import { GoalFormatError } from "./goal-store.js";
 import { newGoal } from "./new-goal.js";
 import type { GoalLimitChanges } from "./parse-args.js";
+import { raisedLimits, resumeBlocker } from "./resume-limits.js";
 import { eventsText } from "./status-text.js";
 
 /** What a change did: the reply to the person, and whether the goal is now as the change asked. */
@@ -155,46 +154,12 @@ export class GoalActions {
         return undefined;
       }
       const now = this.#controller.now();
-      // Raised limits grant that much more from here on.
-      const raised: GoalLimits = {
-        maxTurns: flags.maxTurns === undefined ? goal.limits.maxTurns : goal.continuations + flags.maxTurns,
-        tokenBudget:
-          flags.tokenBudget === undefined ? goal.limits.tokenBudget : goal.tokensUsed + flags.tokenBudget,
-        timeBudgetMs:
-          flags.timeBudgetMs === undefined
-            ? goal.limits.timeBudgetMs
-            : elapsedMs(goal, now) + flags.timeBudgetMs,
-        ...((flags.maxWaitMs ?? goal.limits.maxWaitMs) === undefined
-          ? {}
-          : { maxWaitMs: flags.maxWaitMs ?? goal.limits.maxWaitMs }),
-        ...(flags.budgetUsd === undefined
-          ? goal.limits.budgetUsd === undefined
-            ? {}
-            : { budgetUsd: goal.limits.budgetUsd }
-          : { budgetUsd: (goal.costUsd ?? 0) + flags.budgetUsd }),
-      };
+      const raised = raisedLimits(goal, flags, now);
       goal.limits = raised;
       // More dollars granted count from here on: turns whose cost was unknown are behind them.
       if (flags.budgetUsd !== undefined) delete goal.unpricedTurns;
-      // A goal the token (or dollar) ceiling stopped short of its budget has too little left for a turn: only
-      // more helps.
-      const ceilingGate = goal.statusGate === "token_budget" || goal.statusGate === "cost_budget";
-      const raisedThere = goal.statusGate === "token_budget" ? flags.tokenBudget : flags.budgetUsd;
-      const unraised =
-        ceilingGate && raisedThere === undefined
-          ? { gate: goal.statusGate as "token_budget", detail: goal.statusReason ?? "the budget is spent" }
-          : undefined;
-      const spent = capHit(goal, goal.continuations) ?? budgetHit(goal, now) ?? unraised;
-      if (spent) {
-        const flag = {
-          turn_cap: "--max-turns N",
-          token_budget: "--budget TOKENS",
-          cost_budget: "--budget-usd DOLLARS",
-          time_budget: "--time DURATION",
-        }[spent.gate as "turn_cap" | "token_budget" | "cost_budget" | "time_budget"];
-        refusal = `Cannot resume: ${spent.detail}. Resume with ${flag} to allow more.`;
-        return undefined;
-      }
+      refusal = resumeBlocker(goal, flags, now);
+      if (refusal) return undefined;
       if (Object.keys(flags).length > 0) logEvent(goal, { at: now, type: "limits-raised", ...raised });
       goal.repeatedNote = null;
       delete goal.wrapUp;
