@@ -9,16 +9,14 @@ import { storeFailure } from "./postgres-open.js";
 const staleFenceCode = "GLF01";
 
 /**
- * The store's pool and how it talks through it: reads, transactions, and writes to a session, which run in
- * the order they were called (as the host's lease scheduler expects of every store, although the pool's
- * connections could run them in any order) and are refused, in one line, to a process that lost the session.
+ * The store's pool and how it talks through it: reads, transactions, and writes to a session, which apply in
+ * the order they were called (as the host's lease scheduler expects of every store: they all go through one
+ * group commit) and are refused, in one line, to a process that lost the session.
  */
 export class PostgresConnection {
   /** The server in messages: never the password. */
   readonly server: string;
   readonly #pool: Pool;
-  /** Each session's writes in flight, chained. */
-  readonly #sessionWrites = new Map<string, Promise<unknown>>();
   readonly #group: PostgresGroupCommit;
 
   constructor(pool: Pool, server: string) {
@@ -72,36 +70,18 @@ export class PostgresConnection {
     values: unknown[],
     lockKey: string = sessionKey,
   ): Promise<Row[]> {
-    return this.#inOrder(sessionKey, async () => {
-      try {
-        return await this.#group.add(lockKey, {
-          f: fn,
-          a: [...values, fence?.ownerId ?? null, fence?.token ?? null],
-        });
-      } catch (error) {
+    // The group commit sends writes in the order they were called (one batch at a time, each in call order
+    // within a session), so a session's writes made together share a batch and still apply in order.
+    return this.#group
+      .add(lockKey, { f: fn, a: [...values, fence?.ownerId ?? null, fence?.token ?? null] })
+      .catch((error: unknown) => {
         throw storeFailure(this.server, fenceFailure(error, sessionKey, fence));
-      }
-    });
+      });
   }
 
   async close(): Promise<void> {
     await this.#group.drained();
     await this.#pool.end().catch(() => undefined);
-  }
-
-  /** Runs `work` after the session's earlier writes have settled, whatever became of them. */
-  #inOrder<T>(sessionKey: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.#sessionWrites.get(sessionKey) ?? Promise.resolve();
-    const result = previous.then(work, work);
-    const settled = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#sessionWrites.set(sessionKey, settled);
-    void settled.then(() => {
-      if (this.#sessionWrites.get(sessionKey) === settled) this.#sessionWrites.delete(sessionKey);
-    });
-    return result;
   }
 }
 
