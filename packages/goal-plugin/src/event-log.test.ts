@@ -122,4 +122,37 @@ describe("the goal's event log", () => {
       ...["continuation-started", "continuation-ended"],
     ]);
   });
+
+  it("carries a turn's start into the goal's next write when its own append failed, losing none", async () => {
+    let failAppend = false;
+    class FailingStore extends MemoryStore {
+      override async appendLog(...args: Parameters<MemoryStore["appendLog"]>) {
+        if (failAppend) {
+          failAppend = false;
+          throw new Error("append failed (injected)");
+        }
+        return super.appendLog(...args);
+      }
+    }
+    const store = new FailingStore();
+    const model = new ScriptedModel([...turn("continue", "one"), { text: "two" }]);
+    testHost = await createTestHost({ model, store, plugins: [createGoalPlugin()] });
+    const errors: string[] = [];
+    testHost.host.on("plugin-error", (event) => errors.push(event.message));
+    await testHost.host.openSession({ sessionKey: "s1" });
+    await testHost.host.send({ sessionKey: "s1", text: "/goal start go on --max-turns 2", sender: owner });
+    failAppend = true;
+    await testHost.settle();
+    expect(errors).toEqual([]);
+    const goal = await storedGoalWithEvents(store, "s1");
+    const types = goal?.events
+      .map((event) => event.type)
+      .filter((type) => type !== "gate" && type !== "status");
+    expect(types).toEqual([
+      "created",
+      "lease-scheduled",
+      ...["continuation-started", "lease-scheduled", "continuation-ended"],
+      ...["continuation-started", "continuation-ended"],
+    ]);
+  });
 });

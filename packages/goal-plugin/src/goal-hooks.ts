@@ -25,7 +25,10 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController, ch
     if (!goal || event.leaseKey !== leaseKeyOf(goal)) return;
     const turn = goal.continuations + 1;
     goalTurnStarted(goal.id, event.turnId, controller.now());
-    await controller.store.log(context, goal, [{ at: controller.now(), type: "continuation-started", turn }]);
+    // Not awaited: it goes to the store with the turn's input (one group commit), before the model is called.
+    await controller.store.logAhead(context, goal, [
+      { at: controller.now(), type: "continuation-started", turn },
+    ]);
   });
 
   api.on("turn-end", async (event, context) => {

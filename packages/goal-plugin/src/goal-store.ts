@@ -13,6 +13,7 @@ import {
   takeEvents,
 } from "./goal.js";
 import { goalEvents, goalStateLocation, legacyEvents } from "./goal-reader.js";
+import { TurnLog } from "./turn-log.js";
 
 const goalKey = goalStateLocation.key;
 const maxAttempts = 5;
@@ -56,11 +57,8 @@ export class GoalStore {
    * drops it; no other process writes the goal of a session this one owns.
    */
   readonly #turnReads = new Map<string, { turnId: string; json: string | undefined; version: number }>();
-  /**
-   * What the running turn of each session logged to go with the goal's next write, or with the turn's end,
-   * so an event that only says what happened costs no write of its own.
-   */
-  readonly #held = new Map<string, { turnId: string; entries: LoggedGoalEvent[] }>();
+  /** What the running turn of each session logged without a write of its own. */
+  readonly #turnLog = new TurnLog();
 
   constructor(api: PluginApi, hook?: GoalWriteHook) {
     this.#api = api;
@@ -108,7 +106,7 @@ export class GoalStore {
       // Awaited only when the hook has work to do, so a plain write keeps its timing.
       const adding = this.#hook?.beforeWrite(context, next, events);
       if (adding) await adding;
-      const held = this.#heldOf(context);
+      const held = await this.#turnLog.pending(context);
       const log = [...held.slice(), ...legacy, ...events] as unknown as JsonValue[];
       const carried = held.length;
       this.#turnReads.delete(context.sessionKey);
@@ -128,9 +126,9 @@ export class GoalStore {
 
   /** Appends events of `goal` to the log without writing the goal: what happened, not what it is. */
   async log(context: SessionContext, goal: Goal, events: readonly GoalEvent[]): Promise<void> {
-    const held = this.#heldOf(context);
+    const held = await this.#turnLog.pending(context);
     const carried = held.length;
-    const entries: LoggedGoalEvent[] = [...held, ...events.map((event) => ({ ...event, goalId: goal.id }))];
+    const entries: LoggedGoalEvent[] = [...held, ...loggedOf(goal, events)];
     await this.#api.state.append(context, goalKey, entries as unknown as JsonValue[]);
     held.splice(0, carried);
   }
@@ -142,28 +140,31 @@ export class GoalStore {
   async logWithTurn(context: SessionContext, goal: Goal, events: readonly GoalEvent[]): Promise<void> {
     const turnId = context.turn?.id;
     if (turnId === undefined) return this.log(context, goal, events);
-    const entries = events.map((event) => ({ ...event, goalId: goal.id }));
-    const held = this.#held.get(context.sessionKey);
-    if (held?.turnId === turnId) held.entries.push(...entries);
-    else this.#held.set(context.sessionKey, { turnId, entries });
+    this.#turnLog.hold(context, turnId, loggedOf(goal, events));
+  }
+
+  /**
+   * {@link log}, within a turn issued now and not awaited: it goes to the store with the host's next write
+   * (one group commit). If it fails, the turn's next write carries it.
+   */
+  async logAhead(context: SessionContext, goal: Goal, events: readonly GoalEvent[]): Promise<void> {
+    const turnId = context.turn?.id;
+    if (turnId === undefined || !this.#turnLog.empty(context)) return this.log(context, goal, events);
+    const entries = loggedOf(goal, events);
+    const appending = this.#api.state.append(context, goalKey, entries as unknown as JsonValue[]);
+    this.#turnLog.ahead(context, turnId, entries, appending);
   }
 
   /** The session's turn has ended: what it held back is logged, and its copy of the goal is dropped. */
   async endTurn(context: SessionContext): Promise<void> {
     this.#turnReads.delete(context.sessionKey);
-    const held = this.#heldOf(context);
-    if (held.length > 0) {
-      const carried = held.length;
-      await this.#api.state.append(context, goalKey, held.slice() as unknown as JsonValue[]);
-      held.splice(0, carried);
+    try {
+      const held = await this.#turnLog.pending(context);
+      if (held.length > 0)
+        await this.#api.state.append(context, goalKey, held.slice() as unknown as JsonValue[]);
+    } finally {
+      this.#turnLog.end(context);
     }
-    this.#held.delete(context.sessionKey);
-  }
-
-  /** What the context's turn holds back; an empty list outside it. */
-  #heldOf(context: SessionContext): LoggedGoalEvent[] {
-    const held = this.#held.get(context.sessionKey);
-    return held !== undefined && held.turnId === context.turn?.id ? held.entries : [];
   }
 
   /** The goal's events still kept, oldest first. */
@@ -174,7 +175,7 @@ export class GoalStore {
   /** Deletes the goal without reading it: the way out when it cannot be read. */
   async discard(context: SessionContext): Promise<void> {
     this.#turnReads.delete(context.sessionKey);
-    this.#held.delete(context.sessionKey);
+    this.#turnLog.end(context);
     await this.#api.state.delete(context, goalKey);
   }
 
@@ -206,4 +207,9 @@ function checked(value: unknown, version: number): GoalEntry {
     );
   }
   return { goal, version };
+}
+
+/** Events of `goal` as its log keeps them: each names the goal. */
+function loggedOf(goal: Goal, events: readonly GoalEvent[]): LoggedGoalEvent[] {
+  return events.map((event) => ({ ...event, goalId: goal.id }));
 }
