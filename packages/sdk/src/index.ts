@@ -56,6 +56,7 @@ export type {
   ModelToolSchema,
   ModelUsage,
 } from "./model.js";
+export { retryAfterInWords } from "./models/retry-words.js";
 export {
   type CommandDefinition,
   type ControlDefinition,

@@ -1,5 +1,4 @@
-import { type ModelUsage, modelName } from "@goal-lease/sdk";
-import { retryAfter } from "./retry-time.js";
+import { type ModelUsage, modelName, retryAfterInWords } from "@goal-lease/sdk";
 import { count, withoutEmptyCache } from "./transcript-usage.js";
 import type { ExpectedEnd, TranscriptEnd } from "./turn-end.js";
 
@@ -131,7 +130,7 @@ export function codexTurnEnd(lines: readonly object[], now: number): TranscriptE
     const message = typeof error.message === "string" ? error.message : "the turn failed";
     const usageLimited =
       typeof error.codex_error_info === "string" && usageLimitCodes.has(error.codex_error_info);
-    const retryAfterMs = usageLimited ? retryAfter(message, now) : undefined;
+    const retryAfterMs = usageLimited ? retryAfterInWords(message, now) : undefined;
     return { by: "agent", usageLimited, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   }
   return undefined;

@@ -1,6 +1,5 @@
 import { open, stat } from "node:fs/promises";
-import { type ModelUsage, modelName } from "@goal-lease/sdk";
-import { retryAfter } from "./retry-time.js";
+import { type ModelUsage, modelName, retryAfterInWords } from "@goal-lease/sdk";
 import type { ExpectedEnd, TranscriptEnd } from "./turn-end.js";
 
 /** How long a Claude Code transcript is now, in bytes: where the next turn's entries will start. */
@@ -107,7 +106,7 @@ export function claudeTurnEnd(lines: readonly object[], now: number): Transcript
     if (line.isApiErrorMessage !== true) continue;
     const message = textOf(line) || "Claude Code ended the turn on a provider error";
     const usageLimited = line.error === "rate_limit";
-    const retryAfterMs = usageLimited ? retryAfter(message, now) : undefined;
+    const retryAfterMs = usageLimited ? retryAfterInWords(message, now) : undefined;
     return { by: "agent", usageLimited, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   }
   return undefined;

@@ -4,13 +4,13 @@ import {
   type ContinuationDelivery,
   type Host,
   type ModelUsage,
+  retryAfterInWords,
   SessionOwnedError,
   type ToolCallResult,
   type TurnOutcome,
 } from "@goal-lease/sdk";
 import { type AgentDialect, claudeCode } from "../agent-dialect.js";
 import type { HookEvent } from "../hook-event.js";
-import { retryAfter } from "../retry-time.js";
 import { failedOutcome, interruptedOutcome, type TranscriptEnd } from "../turn-end.js";
 import { AgentTurns } from "./agent-turns.js";
 import type { AgentBridgeOptions, HookOutput } from "./bridge-options.js";
@@ -315,7 +315,7 @@ export class AgentBridge {
     const said = [event.error_details, event.last_assistant_message].filter(Boolean).join(": ");
     const message = said || `the agent ended the turn: ${event.error ?? "unknown error"}`;
     const usageLimited = event.error === "rate_limit";
-    const retryAfterMs = usageLimited ? retryAfter(message, this.#now()) : undefined;
+    const retryAfterMs = usageLimited ? retryAfterInWords(message, this.#now()) : undefined;
     await this.#turns.end(sessionKey, event, failedOutcome(message, usageLimited, retryAfterMs));
     await settle(this.#host());
   }

@@ -1,11 +1,12 @@
 const units: Record<string, number> = { second: 1_000, minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
 /**
- * When an agent's message about a usage limit says to try again, in ms from `now`, if it says: "try again
+ * When a message about a usage limit (an agent's, a gateway's, a provider's) says to try again, in ms from
+ * `now`, if it says: "try again
  * in 5 minutes", "retry after 30 seconds", or a local time of day, as Codex ("try again at 11:28 PM") and
  * Claude Code ("resets 3pm", "resets 3:30pm") give it, taken as the end of that minute, today or tomorrow.
  */
-export function retryAfter(message: string, now: number): number | undefined {
+export function retryAfterInWords(message: string, now: number): number | undefined {
   const after =
     /(?:try again|retry) (?:in|after) (\d{1,6}) ?(second|sec|s|minute|min|m|hour|h|day|d)\w*/i.exec(message);
   if (after?.[1] && after[2]) {
