@@ -156,4 +156,28 @@ describe("the goal plugin on turns run by an embedding host", () => {
       activeMsBefore: 20_000,
     });
   });
+
+  it("a goal turn the person cut short is their pause, charged what it used; the pause they type next is it", async () => {
+    const { host, store, clock, deliveries } = await embedded();
+    running = host;
+    await host.send({ sessionKey: "s1", text: "/goal start write the guide --max-turns 5", sender: owner });
+    await settle(host, clock);
+    const delivery = deliveries.shift();
+    if (!delivery) throw new Error("nothing was delivered");
+    const turn = await host.external.turnStarted({ sessionKey: "s1", continuationOf: delivery.leaseId });
+    if (turn.kind === "dropped") throw new Error("dropped");
+    const outcome = { status: "error", kind: "interrupted", message: "the person stopped the run" } as const;
+    await host.external.turnEnded({ sessionKey: "s1", turnId: turn.turnId, usage, outcome });
+    await settle(host, clock);
+    const goal = await readStoredGoal(store, "s1");
+    expect(goal).toMatchObject({
+      status: "paused",
+      statusReason: "the person interrupted a goal turn",
+      tokensUsed: 120,
+    });
+    expect(goal?.statusGate).toBeUndefined();
+    expect(deliveries).toEqual([]);
+    const typed = await host.send({ sessionKey: "s1", text: "/goal pause", sender: owner });
+    expect(typed.kind === "command" && typed.command.reply).toMatch(/^Goal paused\./);
+  });
 });

@@ -6,6 +6,7 @@ import {
   type GoalLimits,
   type GoalTraceRoot,
   hasWakeTime,
+  interruptedNote,
   logEvent,
   resumableStatuses,
   setStatus,
@@ -109,6 +110,9 @@ export class GoalActions {
   async pause(context: SessionContext, note: string): Promise<GoalReply> {
     this.#checks.cancel(context.sessionKey);
     const goal = await this.#controller.store.read(context);
+    // The person cut a goal turn short (Esc, an abort) and that paused the goal: the pause they type now is it.
+    if (goal?.status === "paused" && goal.statusGate === undefined && goal.statusReason === interruptedNote)
+      return applied(`Goal paused. /${this.#name} resume continues it.`);
     if (goal?.status !== "active" && !hasWakeTime(goal)) return refused(this.#notIn(goal, "active", "pause"));
     const stopped = await this.#controller.stop(context, {
       goalId: goal.id,

@@ -7,6 +7,7 @@ import {
   goalTurnEnded,
   goalTurnStarted,
   hasWakeTime,
+  interruptedNote,
   logEvent,
   setStatus,
 } from "./goal.js";
@@ -144,6 +145,11 @@ async function onTurnEnd(
   if (goalTurn && outcome.status === "error" && outcome.kind === "usage_limited") {
     const { message, retryAfterMs } = outcome;
     await controller.usageLimited(context, entry, { message, retryAfterMs });
+    return;
+  }
+  if (goalTurn && outcome.status === "error" && outcome.kind === "interrupted") {
+    // The person cut the goal's turn short: that is their pause, in the log and in any pause they type next.
+    await controller.stop(context, { goalId: goal.id, to: "paused", by: "user", reason: interruptedNote });
     return;
   }
   if (goalTurn && outcome.status === "error") {

@@ -99,6 +99,12 @@ export interface GoalLimits {
   budgetUsd?: number;
 }
 
+/**
+ * Why a goal is paused when the person cut one of its turns short (Esc in Claude Code or Codex, `/stop` in
+ * OpenClaw): their pause.
+ */
+export const interruptedNote = "the person interrupted a goal turn";
+
 /** The longest wait a goal allows unless the user says otherwise. */
 export const defaultMaxWaitMs = 60 * 60 * 1_000;
 

@@ -41,6 +41,12 @@ const wakeRunWithinMs = 5 * 60_000;
 export class AgentRuns {
   readonly #runs = new Map<string, Run>();
   readonly #wakes = new Map<string, ContinuationDelivery>();
+  /**
+   * The run whose goal turn ended on a usage limit, per session: OpenClaw retries such a run itself (the
+   * same run, after the provider's delay), and those attempts are skipped, since the goal resumes its one
+   * continuation when the limit lifts, by its own wake.
+   */
+  readonly #limited = new Map<string, string>();
   /** Heartbeat runs we asked OpenClaw for and have not seen yet, per session, and when we last asked. */
   readonly #requested = new Map<string, { count: number; at: number }>();
   readonly #external: () => ExternalTurns;
@@ -71,7 +77,12 @@ export class AgentRuns {
   start(input: RunStart): Promise<RunDecision> {
     const current = this.#runs.get(input.sessionKey);
     if (current?.runId === input.runId) return current.decision;
-    const run: Run = { runId: input.runId, texts: [], decision: this.#decide(input, current) };
+    const retried = this.#limited.get(input.sessionKey) === input.runId;
+    if (!retried) this.#limited.delete(input.sessionKey);
+    const decision: Promise<RunDecision> = retried
+      ? Promise.resolve({ kind: "skip", reason: "usage_limited" })
+      : this.#decide(input, current);
+    const run: Run = { runId: input.runId, texts: [], decision };
     this.#runs.set(input.sessionKey, run);
     return run.decision;
   }
@@ -116,13 +127,17 @@ export class AgentRuns {
     const decision = await run.decision;
     // A user run may have taken the wake of a continuation handed over before it ended; wakes coalesce.
     const tookWake = decision.kind === "turn" && !decision.continuation && this.#wakes.has(sessionKey);
+    const outcome = run.outcome ?? { status: "completed" };
+    if (decision.kind === "turn" && decision.continuation && isUsageLimit(outcome)) {
+      this.#limited.set(sessionKey, run.runId);
+    }
     if (decision.kind === "turn") {
       await this.#external().turnEnded({
         sessionKey,
         turnId: decision.turnId,
         usage: run.usage ?? { inputTokens: 0, outputTokens: 0 },
         ...(run.model === undefined ? {} : { model: run.model }),
-        outcome: run.outcome ?? { status: "completed" },
+        outcome,
         text: run.texts.join("\n"),
       });
     }
@@ -163,3 +178,5 @@ export class AgentRuns {
     return { kind: "turn", turnId: started.turnId };
   }
 }
+
+const isUsageLimit = (outcome: TurnOutcome) => outcome.status === "error" && outcome.kind === "usage_limited";

@@ -1,7 +1,8 @@
-import type { PluginDefinition, TurnOutcome } from "@goal-lease/sdk";
+import type { PluginDefinition } from "@goal-lease/sdk";
 import { bridgeStorePath } from "./bridge.js";
 import { bridgeFor, closeBridge, startedBridge } from "./bridge-registry.js";
 import type { OpenClawPluginApi, OpenClawPluginEntry } from "./openclaw-api.js";
+import { runOutcome } from "./run-outcome.js";
 
 /** Options of {@link defineOpenClawEntry}. */
 export interface OpenClawEntryOptions {
@@ -95,9 +96,7 @@ export function defineOpenClawEntry(options: OpenClawEntryOptions): OpenClawPlug
       api.on(
         "agent_end",
         guarded("agent_end", async (event, context) => {
-          const outcome: TurnOutcome = event.success
-            ? { status: "completed" }
-            : { status: "error", kind: "model_error", message: event.error ?? "the agent run failed" };
+          const outcome = runOutcome(event, Date.now());
           await (await bridge()).runEnded({ ...context, runId: context.runId ?? event.runId }, outcome);
         }),
       );

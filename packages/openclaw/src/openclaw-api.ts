@@ -1,3 +1,4 @@
+import type { OpenClawRunEnd } from "./run-outcome.js";
 /**
  * The part of OpenClaw's plugin API (openclaw 2026.9.x, `openclaw/plugin-sdk/plugin-entry`) this adapter
  * uses, declared here so the adapter needs no openclaw dependency: OpenClaw loads a plain entry object.
@@ -63,10 +64,7 @@ export interface OpenClawHooks {
     event: OpenClawModelOutput & { runId: string },
     context: OpenClawAgentContext,
   ) => Promise<void>;
-  agent_end: (
-    event: { runId?: string; success: boolean; error?: string },
-    context: OpenClawAgentContext,
-  ) => Promise<void>;
+  agent_end: (event: OpenClawRunEnd & { runId?: string }, context: OpenClawAgentContext) => Promise<void>;
   before_reset: (event: unknown, context: OpenClawAgentContext) => Promise<void>;
   gateway_start: (event: unknown, context: unknown) => Promise<void>;
   gateway_stop: (event: unknown, context: unknown) => Promise<void>;

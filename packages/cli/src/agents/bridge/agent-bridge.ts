@@ -1,5 +1,5 @@
 import { isAbsolute } from "node:path";
-import { hasWakeTime, parseGoalCommand, readStoredGoal } from "@goal-lease/goal-plugin";
+import { hasWakeTime, interruptedNote, parseGoalCommand, readStoredGoal } from "@goal-lease/goal-plugin";
 import {
   type ContinuationDelivery,
   type Host,
@@ -20,9 +20,6 @@ import { settle } from "./settle.js";
 import { TypedCommands } from "./typed-commands.js";
 
 const zeroUsage: ModelUsage = { inputTokens: 0, outputTokens: 0 };
-
-/** Why a goal pauses when the person cuts one of its turns short. */
-const interruptedNote = "the person interrupted a goal turn";
 
 /**
  * The goal-lease host behind a coding agent (Claude Code or Codex, which share a hook protocol): its hook
