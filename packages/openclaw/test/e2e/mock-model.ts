@@ -11,9 +11,15 @@ export interface SeenRequest {
   system: string;
   tools: string[];
   toolResult?: string;
+  /** When it arrived (ms since the epoch). */
+  receivedAt: number;
 }
 
-type Reply = { text: string } | { tool: string; args: Record<string, unknown> };
+type Reply =
+  | { text: string; delayMs?: number }
+  | { tool: string; args: Record<string, unknown> }
+  /** An HTTP error the provider answers with, such as a 429 for a rate limit. */
+  | { error: { status: number; message: string } };
 /** Decides the reply to a request; `count` is how many continuation requests its session had so far. */
 export type Script = (request: SeenRequest, count: number) => Reply;
 
@@ -49,6 +55,7 @@ function read(body: { messages?: Message[]; tools?: { function?: { name?: string
       .join("\n"),
     tools: (body.tools ?? []).map((entry) => entry.function?.name ?? ""),
     toolResult: tool ? textOf(tool) : undefined,
+    receivedAt: Date.now(),
   };
 }
 
@@ -75,6 +82,13 @@ export async function startMockModel(script: Script, options: { slowMs: number }
       if (seen.kind === "user" && seen.turnText.includes("SLOW")) {
         await new Promise((resolve) => setTimeout(resolve, options.slowMs));
       }
+      if ("error" in reply) {
+        const { status, message } = reply.error;
+        const error = { message, type: "rate_limit_exceeded", code: "rate_limit_exceeded" };
+        response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ error }));
+        return;
+      }
+      if ("delayMs" in reply) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
       stream(response, body.model, requests.length, reply);
     });
   });
@@ -87,7 +101,12 @@ export async function startMockModel(script: Script, options: { slowMs: number }
   };
 }
 
-function stream(response: import("node:http").ServerResponse, model: string, n: number, reply: Reply) {
+function stream(
+  response: import("node:http").ServerResponse,
+  model: string,
+  n: number,
+  reply: Exclude<Reply, { error: unknown }>,
+) {
   const id = `cmpl-${n}`;
   const created = Math.floor(Date.now() / 1000);
   const chunk = (choices: unknown[], extra: object = {}) =>

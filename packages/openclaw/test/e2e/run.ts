@@ -12,6 +12,7 @@ import { SqliteStore } from "@goal-lease/sdk/sqlite";
 import { packAll } from "../../../../scripts/pack.ts";
 import { ensurePackage } from "../../../../test/tool-install.ts";
 import { bridgeStorePath } from "../../dist/index.js";
+import { edgeChecks, edgeScript } from "./edges.ts";
 import { type HistoryMessage, startGateway } from "./gateway.ts";
 import { type Script, startMockModel } from "./mock-model.ts";
 
@@ -26,6 +27,8 @@ const CHECKED = "agent:main:checked";
 
 const report = (status: string, note: string) => ({ tool: "goal_status", args: { status, note } });
 const script: Script = (request, count) => {
+  const atEdge = edgeScript(request, count);
+  if (atEdge) return atEdge;
   if (request.kind === "tool-result") return { text: "noted" };
   // A goal that always waits: each continuation runs only when it is woken or resumed from elsewhere.
   if (request.kind === "continuation" && request.session === CONTROL) {
@@ -292,10 +295,11 @@ try {
   // 5. Control from anywhere: the CLI's verbs and the dashboard's HTTP API, from other processes, change the
   // goal running in the gateway (its store is the gateway's; the change travels as data through it).
   const storePath = bridgeStorePath(gateway.stateDir);
-  const cli = (...args: string[]) =>
-    execFileSync(process.execPath, [cliBin, ...args, "--session", CONTROL, "--store", storePath], {
+  const cliIn = (sessionKey: string, ...args: string[]) =>
+    execFileSync(process.execPath, [cliBin, ...args, "--session", sessionKey, "--store", storePath], {
       encoding: "utf8",
     }).trim();
+  const cli = (...args: string[]) => cliIn(CONTROL, ...args);
   const continuations = () => count(CONTROL, "continuation");
   const waiting = async () => (await command(CONTROL, "/goal-lease status")).includes("Status: waiting");
   await command(CONTROL, "/goal-lease start watch the deploy --max-turns 8");
@@ -348,7 +352,18 @@ try {
     { finished, continuations: continuations() },
   );
 
-  // 6. The bystander session saw nothing of all this.
+  // 6. Waits that wake by themselves, usage limits, and the person's own message during a goal run.
+  const edgeFigures = await edgeChecks({
+    command,
+    chat,
+    requests: (sessionKey) => model.of(sessionKey),
+    cli: cliIn,
+    check,
+    waitFor,
+  });
+  console.log(`  figures: ${edgeFigures}`);
+
+  // 7. The bystander session saw nothing of all this.
   const bystanderStatus = await command(BYSTANDER, "/goal-lease status");
   check(
     "the second session is untouched: one request, no goal",
