@@ -100,7 +100,7 @@ export interface GoalLimits {
 }
 
 /**
- * Why a goal is paused when the person cut one of its turns short (Esc in Claude Code or Codex, `/stop` in
+ * Why a goal is paused when the person cut one of its turns short (Esc in Claude Code or Codex, a message in
  * OpenClaw): their pause.
  */
 export const interruptedNote = "the person interrupted a goal turn";

@@ -11,9 +11,9 @@ export interface OpenClawRunEnd {
 const usageLimitWords = /\b429\b|rate.?limit|usage.?limit|quota|too many requests/i;
 
 /**
- * How a run ended, as the turn it was. OpenClaw reports a model call that failed (a 429, a provider error) as a run that
- * succeeded whose last assistant message stopped on the error, and a run the person aborted (`/stop`) as
- * one that failed with no error.
+ * How a run ended, as the turn it was. OpenClaw reports a model call that failed (a 429, a provider error)
+ * as a run that succeeded whose last assistant message stopped on the error, and a run it stopped for the
+ * person (a message they wrote into the session, `/stop`) as one that failed with no error.
  */
 export function runOutcome(event: OpenClawRunEnd, now: number): TurnOutcome {
   const last = lastAssistant(event.messages);

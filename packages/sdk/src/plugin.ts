@@ -86,7 +86,7 @@ export type TurnOutcome =
   /** The turn's dollar ceiling had no room for its next model call (or its model has no price); as `token_limit`. */
   | { status: "cost_limit"; message: string }
   | { status: "error"; kind: "model_error" | "model_timeout" | "host_error"; message: string }
-  /** The person cut the turn short (an embedding host's Esc, `/stop`, an abort): theirs, not a failure. */
+  /** The person cut the turn short (an embedding host's Esc, a message written into the run): theirs. */
   | { status: "error"; kind: "interrupted"; message: string }
   /** The provider refused for a rate limit or spent quota; `retryAfterMs` when it said when to try again. */
   | { status: "error"; kind: "usage_limited"; message: string; retryAfterMs?: number };
