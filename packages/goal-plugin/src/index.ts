@@ -9,7 +9,6 @@ export {
   type GoalNotification,
   type GoalStatus,
   hasWakeTime,
-  interruptedNote,
   type NotificationState,
 } from "./goal.js";
 export type { GoalReply } from "./goal-actions.js";

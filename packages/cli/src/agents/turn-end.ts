@@ -25,9 +25,9 @@ export function failedOutcome(message: string, usageLimited: boolean, retryAfter
   };
 }
 
-/** The outcome of a turn the person cut short (Esc, or typing into it). */
+/** The outcome of a turn the person cut short (Esc, or typing into it): theirs, which pauses its goal. */
 export const interruptedOutcome: TurnOutcome = {
   status: "error",
-  kind: "host_error",
+  kind: "interrupted",
   message: "the person interrupted the turn",
 };

@@ -1,5 +1,5 @@
 import { isAbsolute } from "node:path";
-import { hasWakeTime, interruptedNote, parseGoalCommand, readStoredGoal } from "@goal-lease/goal-plugin";
+import { hasWakeTime, parseGoalCommand, readStoredGoal } from "@goal-lease/goal-plugin";
 import {
   type ContinuationDelivery,
   type Host,
@@ -7,7 +7,6 @@ import {
   retryAfterInWords,
   SessionOwnedError,
   type ToolCallResult,
-  type TurnOutcome,
 } from "@goal-lease/sdk";
 import { type AgentDialect, claudeCode } from "../agent-dialect.js";
 import type { HookEvent } from "../hook-event.js";
@@ -45,8 +44,6 @@ export class AgentBridge {
   readonly #folders = new Map<string, string>();
   /** Hook continuations in a row with no tool call between them, per session: the agent's own cap counts them. */
   readonly #continuedInARow = new Map<string, number>();
-  /** The answer to the pause a person's interruption made, for the pause they type next. */
-  readonly #interruptPauses = new Map<string, string>();
   /** Sessions whose prompt is being handled: a continuation due now runs as that prompt's turn. */
   readonly #prompting = new Set<string>();
   #queue: Promise<unknown> = Promise.resolve();
@@ -228,17 +225,14 @@ export class AgentBridge {
     const host = this.#host();
     const change = command ? parseGoalCommand("goal", command[1] ?? "") : undefined;
     const verb = change && "change" in change ? change.change.verb : undefined;
-    // The person interrupted a goal turn and that paused the goal: the pause they type now is that pause.
-    let reply = verb === "pause" ? this.#interruptPauses.get(sessionKey) : undefined;
-    this.#interruptPauses.delete(sessionKey);
+    let reply: string | undefined;
     const running = this.#turns.running(sessionKey);
     if (running) {
       // A turn with no Stop was cut short by the person (Esc), or the person typed into it (Codex). The
-      // person wins: a goal turn cut short is their pause, whatever they typed next; a stop they typed is it.
+      // person wins: a goal turn cut short is their pause (the goal plugin makes it, as the turn ends
+      // interrupted), whatever they typed next; a stop they typed is it.
       if (running.continuation && (verb === "pause" || verb === "clear" || verb === "done")) {
         reply = await this.#commands.run(sessionKey, command?.[1] ?? "");
-      } else if (running.continuation) {
-        await this.#commands.pauseFor(sessionKey, interruptedNote);
       }
       await this.#turns.end(sessionKey, event, interruptedOutcome, { interrupted: true });
     }
@@ -322,14 +316,12 @@ export class AgentBridge {
     const running = this.#turns.running(sessionKey);
     if (running?.turnId !== turnId) return;
     const event: HookEvent = { hook_event_name: "TranscriptEnd", session_id: "transcript" };
-    let outcome: TurnOutcome = interruptedOutcome;
-    if (end.by === "person") {
-      if (running.continuation) {
-        this.#interruptPauses.set(sessionKey, await this.#commands.pauseFor(sessionKey, interruptedNote));
-      }
-    } else {
-      outcome = failedOutcome(end.message, end.usageLimited, end.retryAfterMs);
-    }
+    // The person's Esc is theirs: the goal plugin pauses a goal turn ended so, and the pause they type
+    // next answers as that pause.
+    const outcome =
+      end.by === "person"
+        ? interruptedOutcome
+        : failedOutcome(end.message, end.usageLimited, end.retryAfterMs);
     await this.#turns.end(
       sessionKey,
       event,
