@@ -16,7 +16,7 @@ const slotId = (slot: LeaseSlot) => `${slot.pluginId}\u0000${slot.sessionKey}\u0
  * holds no timer per goal). Arming a slot replaces its lease, but only with one requested later (higher
  * sequence). The sequence is taken when a request is made and the stores apply writes in call order, so the
  * armed lease is the one the store kept even when the requests' awaits resume out of order. Due leases come
- * due one per timer callback, earliest first.
+ * due together in one timer callback, earliest first.
  */
 export class LeaseScheduler {
   readonly #clock: Clock;
@@ -112,13 +112,16 @@ export class LeaseScheduler {
   #fire(handle: TimerHandle): void {
     if (this.#timer?.handle !== handle) return;
     this.#timer = undefined;
-    const head = this.#head();
-    if (head && head.lease.dueAt <= this.#clock.now()) {
+    // Every lease due by now comes due in this callback: a timer each would cost an event-loop turn (and the
+    // timer's minimum delay) per lease, pacing every session behind the others. One at a time, so a lease
+    // disarmed by what an earlier one started is skipped; those armed meanwhile wait for the next callback.
+    const now = this.#clock.now();
+    const armedBefore = this.#order;
+    for (let head = this.#head(); head && head.lease.dueAt <= now && head.order < armedBefore; ) {
       this.#pop();
       this.#forget(head);
-      this.#schedule();
       this.#onDue(head.lease);
-      return;
+      head = this.#head();
     }
     this.#schedule();
   }
