@@ -1,6 +1,14 @@
 import type { PluginApi, SessionContext } from "@goal-lease/sdk";
 import { budgetHit, capHit, type GateHit, remaining } from "./gates.js";
-import { type Goal, type GoalActor, type GoalStatus, hasWakeTime, logEvent, setStatus } from "./goal.js";
+import {
+  type Goal,
+  type GoalActor,
+  type GoalStatus,
+  hasWakeTime,
+  logEvent,
+  setStatus,
+  turnsStarted,
+} from "./goal.js";
 import { goalStateLocation } from "./goal-reader.js";
 import type { GoalEntry, GoalStore } from "./goal-store.js";
 import { GoalTraces } from "./goal-trace.js";
@@ -70,7 +78,10 @@ export class GoalController {
     for (let attempt = 1; ; attempt++) {
       const goal = entry?.goal;
       if (!entry || (goal?.status !== "active" && !hasWakeTime(goal))) return goal;
-      const hit = capHit(entry.goal, options.turnsUsed) ?? budgetHit(entry.goal, this.now());
+      // A goal turn running here counts too, whoever asks: a pause and a resume made while the turn runs
+      // (a command applied mid-turn) must not ask for one more continuation than the cap allows.
+      const turnsUsed = Math.max(options.turnsUsed, turnsStarted(entry.goal));
+      const hit = capHit(entry.goal, turnsUsed) ?? budgetHit(entry.goal, this.now());
       if (hit) {
         return this.stopAtGate(context, entry.goal.id, hit);
       }
@@ -80,7 +91,7 @@ export class GoalController {
       const request = {
         session: context,
         leaseKey: leaseKeyOf(entry.goal),
-        message: continuationMessage({ ...entry.goal, continuations: options.turnsUsed }, now),
+        message: continuationMessage({ ...entry.goal, continuations: turnsUsed }, now),
         delayMs: Math.max(0, Math.round(wakeAt - now)),
         condition: { stateKey: goalStateLocation.key, version: entry.version },
       };

@@ -1,6 +1,6 @@
 import { formatUsd, type PluginApi, type SessionContext, type TurnEndEvent } from "@goal-lease/sdk";
 import { formatCount } from "./format.js";
-import { budgetHit, type GateHit, noProgressRepeats, normalizeNote, remaining } from "./gates.js";
+import { budgetHit, capHit, type GateHit, noProgressRepeats, normalizeNote, remaining } from "./gates.js";
 import {
   countContinuation,
   type Goal,
@@ -82,7 +82,14 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController, ch
         ? { maxTokens: left.tokens }
         : { maxTokens: left.tokens, maxCostUsd: left.costUsd };
     };
-    if (goal?.status === "active" && event.leaseKey === leaseKeyOf(goal)) return ceiling(goal);
+    if (goal?.status === "active" && event.leaseKey === leaseKeyOf(goal)) {
+      // The cap again, as the turn is about to start: a continuation asked for in a race (a command applied
+      // while a turn ran) never runs past it.
+      const hit = capHit(goal, goal.continuations);
+      if (!hit) return ceiling(goal);
+      await controller.stopAtGate(context, goal.id, hit);
+      return false;
+    }
     // A wait's one continuation: the goal is active again for it.
     if (hasWakeTime(goal) && event.leaseKey === leaseKeyOf(goal)) {
       const woken = await controller.store.update(context, (current) => {

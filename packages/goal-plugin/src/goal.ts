@@ -257,6 +257,11 @@ export function goalTurnEnded(turnId: string): void {
   }
 }
 
+/** The goal's turns started so far: those counted, and one running here that is not counted yet. */
+export function turnsStarted(goal: Goal): number {
+  return goal.continuations + (runningTurns.has(goal.id) ? 1 : 0);
+}
+
 /** The time the goal's turns have run so far, a turn running here included: what the time budget counts. */
 export function elapsedMs(goal: Goal, now: number): number {
   const running = runningTurns.get(goal.id);

@@ -1,5 +1,5 @@
 import { budgetHit, capHit } from "./gates.js";
-import { elapsedMs, type Goal, type GoalLimits } from "./goal.js";
+import { elapsedMs, type Goal, type GoalLimits, turnsStarted } from "./goal.js";
 import type { GoalLimitChanges } from "./parse-args.js";
 
 /** The goal's limits with `flags` granted on top: each raised limit allows that much more from now on. */
@@ -30,7 +30,8 @@ export function resumeBlocker(goal: Goal, flags: GoalLimitChanges, now: number):
     ceilingGate && raisedThere === undefined
       ? { gate: goal.statusGate as "token_budget", detail: goal.statusReason ?? "the budget is spent" }
       : undefined;
-  const spent = capHit(goal, goal.continuations) ?? budgetHit(goal, now) ?? unraised;
+  // A goal turn still running here counts: resuming mid-turn must not grant one more than the cap.
+  const spent = capHit(goal, turnsStarted(goal)) ?? budgetHit(goal, now) ?? unraised;
   if (!spent) return undefined;
   const flag = {
     turn_cap: "--max-turns N",

@@ -67,7 +67,15 @@ export async function checkRun(
     for (const entry of continuations)
       perLease.set(String(entry.leaseId), (perLease.get(String(entry.leaseId)) ?? 0) + 1);
     counts.leasesWithTwoTurns += [...perLease.values()].filter((count) => count > 1).length;
-    if (goal.continuations > goal.limits.maxTurns) counts.overCap++;
+    if (goal.continuations > goal.limits.maxTurns) {
+      counts.overCap++;
+      // What the goal's own log says of its turns, to see how it went past its cap.
+      const events = await readStoredGoalEvents(store, sessionKey, goal);
+      const story = events.map((event) => JSON.stringify(event)).join("\n  ");
+      process.stderr.write(
+        `over cap: ${sessionKey} ${goal.continuations}/${goal.limits.maxTurns}, leases ${JSON.stringify(goal.countedLeaseIds)}, transcript continuations ${JSON.stringify([...perLease.keys()])}\n  ${story}\n`,
+      );
+    }
     if (goal.tokensUsed > goal.limits.tokenBudget) counts.overBudget++;
 
     // A continuation may not start after a stop was answered, unless the user said "go" again since: a
