@@ -1,4 +1,4 @@
-import { createHost, MemoryStore } from "@goal-lease/sdk";
+import { createHost, type JsonValue, MemoryStore } from "@goal-lease/sdk";
 import { FakeClock, ScriptedModel, settle } from "@goal-lease/sdk/testing";
 import { describe, expect, it } from "vitest";
 import { leaseKeyOf } from "./goal-controller.js";
@@ -26,7 +26,7 @@ describe("the cap, checked again as a continuation is admitted", () => {
     await first.close();
     // What a race left (a change applied while the goal's last turn ran): the goal active at its cap, and a
     // continuation pending for it.
-    const atCap = { ...goal, status: "active", continuations: 2 };
+    const atCap = { ...(entry.value as Record<string, JsonValue>), status: "active", continuations: 2 };
     await store.writeState(goalStateLocation.pluginId, "s1", goalStateLocation.key, atCap, entry.version);
     const now = clock.now();
     await store.putLease({
