@@ -114,12 +114,20 @@ export async function prepare(
   options: { readOnly?: boolean },
 ): Promise<void> {
   let client: PoolClient | undefined;
+  // A server that goes away mid-check says so on the client too: with no listener that would end the
+  // process; the statement in flight fails with it instead, in one line.
+  const ignore = () => undefined;
+  let failed = false;
   try {
     client = await pool.connect();
+    client.on("error", ignore);
     await (options.readOnly ? checkVersion : migrate)(client, schema, server);
   } catch (error) {
+    failed = true;
     throw storeFailure(server, error);
   } finally {
-    client?.release();
+    client?.off("error", ignore);
+    // A failed connection is dropped, not handed back to the pool.
+    client?.release(failed);
   }
 }
