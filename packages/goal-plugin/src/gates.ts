@@ -1,6 +1,7 @@
 import { formatUsd } from "@goal-lease/sdk";
 import { formatCount, formatDuration, plural } from "./format.js";
-import { elapsedMs, type GateName, type Goal, type GoalStatus } from "./goal.js";
+import type { GateName, Goal, GoalStatus } from "./goal.js";
+import { elapsedMs } from "./goal-turns.js";
 
 /** A gate that has closed: the status it leaves the goal in and why. */
 export interface GateHit {

@@ -1,17 +1,10 @@
 import type { PluginApi, SessionContext } from "@goal-lease/sdk";
 import { budgetHit, capHit, type GateHit, remaining } from "./gates.js";
-import {
-  type Goal,
-  type GoalActor,
-  type GoalStatus,
-  hasWakeTime,
-  logEvent,
-  setStatus,
-  turnsStarted,
-} from "./goal.js";
+import { type Goal, type GoalActor, type GoalStatus, hasWakeTime, logEvent, setStatus } from "./goal.js";
 import { goalStateLocation } from "./goal-reader.js";
 import type { GoalEntry, GoalStore } from "./goal-store.js";
 import { GoalTraces } from "./goal-trace.js";
+import { turnsStarted } from "./goal-turns.js";
 import { continuationMessage } from "./messages.js";
 
 /** The lease key of a goal's continuations: one per goal, so a turn of a replaced goal is never counted for the next. */

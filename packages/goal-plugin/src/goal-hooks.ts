@@ -1,20 +1,12 @@
 import { formatUsd, type PluginApi, type SessionContext, type TurnEndEvent } from "@goal-lease/sdk";
 import { formatCount } from "./format.js";
 import { budgetHit, capHit, type GateHit, noProgressRepeats, normalizeNote, remaining } from "./gates.js";
-import {
-  countContinuation,
-  type Goal,
-  goalTurnEnded,
-  goalTurnStarted,
-  hasWakeTime,
-  interruptedNote,
-  logEvent,
-  setStatus,
-} from "./goal.js";
+import { countContinuation, type Goal, hasWakeTime, interruptedNote, logEvent, setStatus } from "./goal.js";
 import type { GoalChecks } from "./goal-check/goal-checks.js";
 import { type GoalController, leaseKeyOf } from "./goal-controller.js";
 import { maxNoteChars } from "./goal-status-tool.js";
 import type { GoalEntry } from "./goal-store.js";
+import { goalTurnEnded, goalTurnStarted } from "./goal-turns.js";
 import { contextLine } from "./messages.js";
 
 /** Registers the hooks that keep the goal's accounts and enforce the gates around every turn. */

@@ -1,6 +1,5 @@
 export { formatCount, formatDuration } from "./format.js";
 export {
-  elapsedMs,
   type GateName,
   type Goal,
   type GoalActor,
@@ -48,6 +47,7 @@ export { createGoalPlugin, defaultGoalLimits, type GoalPluginOptions } from "./g
 export { goalEvents, goalStateLocation, readStoredGoal, readStoredGoalEvents } from "./goal-reader.js";
 export { maxNoteChars } from "./goal-status-tool.js";
 export { GoalFormatError } from "./goal-store.js";
+export { elapsedMs } from "./goal-turns.js";
 export { ArgumentError, limitBounds, parseCount, parseDollars, parseDuration } from "./parse-args.js";
 export { spendText } from "./spend-text.js";
 export { eventsText as renderGoalEvents, statusText as renderGoalStatus } from "./status-text.js";

@@ -1,7 +1,8 @@
 import { formatUsd } from "@goal-lease/sdk";
 import { formatCount, formatDuration, plural, quote } from "./format.js";
 import { remaining } from "./gates.js";
-import { elapsedMs, type Goal } from "./goal.js";
+import type { Goal } from "./goal.js";
+import { elapsedMs } from "./goal-turns.js";
 
 /** The input of a goal continuation turn: the objective as quoted untrusted data, the budgets, the ask. */
 export function continuationMessage(goal: Goal, now: number): string {

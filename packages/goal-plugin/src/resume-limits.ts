@@ -1,5 +1,6 @@
 import { budgetHit, capHit } from "./gates.js";
-import { elapsedMs, type Goal, type GoalLimits, turnsStarted } from "./goal.js";
+import type { Goal, GoalLimits } from "./goal.js";
+import { elapsedMs, turnsStarted } from "./goal-turns.js";
 import type { GoalLimitChanges } from "./parse-args.js";
 
 /** The goal's limits with `flags` granted on top: each raised limit allows that much more from now on. */

@@ -1,7 +1,8 @@
 import { formatUsd } from "@goal-lease/sdk";
 import { formatCount, formatDuration, plural, progressBar, quote } from "./format.js";
-import { elapsedMs, type Goal, type GoalEvent, hasWakeTime } from "./goal.js";
+import { type Goal, type GoalEvent, hasWakeTime } from "./goal.js";
 import { describeNotifyTarget } from "./goal-notify/target.js";
+import { elapsedMs } from "./goal-turns.js";
 import { spendText } from "./spend-text.js";
 
 /** The `/goal status` reply: objective, status, and a bar for each bounded quantity. */

@@ -8,7 +8,7 @@ import {
   storedGoalWithEvents,
   turn,
 } from "../test/goal-harness.js";
-import { elapsedMs } from "./goal.js";
+import { elapsedMs } from "./goal-turns.js";
 import { createGoalPlugin } from "./index.js";
 
 let harness: GoalHarness | undefined;

@@ -1,6 +1,5 @@
 import { formatCount, formatDuration, quote } from "../format.js";
 import {
-  elapsedMs,
   type GateName,
   type Goal,
   type GoalActor,
@@ -8,6 +7,7 @@ import {
   hasWakeTime,
   type LoggedGoalEvent,
 } from "../goal.js";
+import { elapsedMs } from "../goal-turns.js";
 
 /**
  * The statuses a goal stops in. Reached other than by the person's own command, each is notified; a
