@@ -67,17 +67,21 @@ describe("a goal whose store's disk fills up", () => {
     host.on("turn-start", (event) => starts.push(event));
     const failures: HostEvent<"plugin-error">[] = [];
     host.on("plugin-error", (event) => failures.push(event));
+    const interrupted: HostEvent<"lease-interrupted">[] = [];
+    host.on("lease-interrupted", (event) => interrupted.push(event));
     await host.openSession({ sessionKey: "s1" });
     // An objective of a few KB, so the goal's record and its lease each need pages of their own to be written.
     const objective = `tidy the docs: ${"every page, every section. ".repeat(140)}`;
     await host.send({ sessionKey: "s1", text: `/goal start ${objective}`, sender: owner });
     await settle();
 
-    // The goal's write at the second turn's end failed: it is active with nothing scheduled.
+    // The goal's write at the second turn's end failed: it is active with nothing scheduled, and the turn,
+    // not counted, is still on record as started.
     expect(failures).toMatchObject([{ pluginId: "goal", hook: "turn-end" }]);
     expect(failures[0]?.message).toMatch(/database or disk is full \(free disk space and retry\)/);
-    expect(await readStoredGoal(store, "s1")).toMatchObject({ status: "active" });
+    expect(await readStoredGoal(store, "s1")).toMatchObject({ status: "active", continuations: 1 });
     expect(await store.listLeases()).toEqual([]);
+    expect(await store.listStartedLeases()).toHaveLength(1);
     expect(clock.pendingTimers).toBe(0);
     expect(model.requests).toHaveLength(2);
 
@@ -93,9 +97,14 @@ describe("a goal whose store's disk fills up", () => {
     await settle();
     expect(model.requests).toHaveLength(3);
     expect(starts.slice(startsBefore)).toMatchObject([{ kind: "continuation", pluginId: "goal" }]);
+    // The second turn counts (told to the goal as interrupted by the store's failure, not a restart's: at
+    // each heartbeat until the goal's write of it went through), and the goal went on without the person.
+    expect(new Set(interrupted.map((event) => event.leaseId)).size).toBe(1);
+    expect(interrupted.at(-1)).toMatchObject({ sessionKey: "s1", pluginId: "goal", reason: "store_failed" });
     expect(await readStoredGoal(store, "s1")).toMatchObject({
       status: "done",
       statusReason: "All parts are done.",
+      continuations: 3,
     });
 
     await clock.advance(60_000);

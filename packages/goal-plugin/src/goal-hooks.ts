@@ -44,8 +44,10 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController, ch
     await controller.store.log(context, goal, [{ at: controller.now(), type: "user-preempted" }]);
   });
 
-  // The turn was spent even though it never finished, so it counts; the goal waits for the user. The host
-  // tells at least once (a crash during recovery tells again), so the lease id makes this idempotent.
+  // The turn was spent even though its end is not on record, so it counts. Cut short by a process that
+  // ended, it waits for the user; one that ended here while the store failed is not cut short, and the goal
+  // goes on through its gates once the session is ready again. The host tells at least once (a crash during
+  // recovery tells again), so the lease id makes this idempotent.
   api.on("lease-interrupted", async (event, context) => {
     let counted = false;
     const goal = await controller.store.update(context, (current) => {
@@ -54,8 +56,9 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController, ch
       counted = countContinuation(current, event.leaseId);
       return counted ? current : undefined;
     });
-    if (counted && goal) controller.traces.interrupted(context.sessionKey, goal, event.leaseId);
-    if (counted && goal?.status === "active") {
+    if (!counted || !goal || event.reason === "store_failed") return;
+    controller.traces.interrupted(context.sessionKey, goal, event.leaseId);
+    if (goal.status === "active") {
       await controller.stopAtGate(context, goal.id, {
         status: "paused",
         detail: "a goal turn was interrupted by a restart; resume continues it",

@@ -1,4 +1,9 @@
-import type { ContinuationLease, LeaseDropReason, LeaseRejectionReason } from "./lease.js";
+import type {
+  ContinuationLease,
+  LeaseDropReason,
+  LeaseInterruptReason,
+  LeaseRejectionReason,
+} from "./lease.js";
 import type { TurnOutcome, TurnUsage } from "./plugin.js";
 import type { TurnKind } from "./session-context.js";
 
@@ -50,8 +55,14 @@ export interface HostEventMap {
     leaseId: string;
     reason: LeaseDropReason;
   };
-  /** A continuation turn was running when the process died; it is recorded here and never replayed. */
-  "lease-interrupted": { sessionKey: string; pluginId: string; leaseKey: string; leaseId: string };
+  /** A continuation turn started and its end is not on record (see `LeaseInterruptReason`); never replayed. */
+  "lease-interrupted": {
+    sessionKey: string;
+    pluginId: string;
+    leaseKey: string;
+    leaseId: string;
+    reason: LeaseInterruptReason;
+  };
   "plugin-error": { pluginId: string; hook: string; message: string };
   /** The host itself failed (usually the store); the session stays usable. */
   "host-error": { sessionKey?: string; message: string };

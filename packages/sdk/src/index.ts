@@ -39,6 +39,7 @@ export {
   type LeaseClearRequest,
   type LeaseClearResult,
   type LeaseDropReason,
+  type LeaseInterruptReason,
   type LeaseLookupResult,
   type LeaseRejected,
   type LeaseRejectionReason,

@@ -21,6 +21,13 @@ export type LeaseDropReason =
   | "plugin_declined"
   | "session_lost";
 
+/**
+ * Why a continuation turn that started has no recorded end: the process that ran it ended (it died, or
+ * lost the session) while it ran, or it ended here but the store failed before its end was on record (the
+ * turn was not cut short; its plugin's account of it may be missing).
+ */
+export type LeaseInterruptReason = "process_ended" | "store_failed";
+
 /** A pending continuation lease as its plugin sees it. */
 export interface ContinuationLease {
   readonly id: string;

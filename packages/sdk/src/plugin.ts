@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { JsonValue } from "./json.js";
-import type { SessionWorkflowApi } from "./lease.js";
+import type { LeaseInterruptReason, SessionWorkflowApi } from "./lease.js";
 import type { SessionContext, TurnKind } from "./session-context.js";
 import type { StateEntry, StateWriteResult } from "./store/store.js";
 
@@ -133,11 +133,12 @@ export interface PluginHooks {
   "user-message": (event: { text: string }, context: SessionContext) => void | Promise<void>;
   "session-reset": (event: { previousGeneration: number }, context: SessionContext) => void | Promise<void>;
   /**
-   * A continuation turn of this plugin's lease started but never finished (the process died). It is not
-   * replayed; the plugin decides what its state should say.
+   * A continuation turn of this plugin's lease started and its end is not on record (the process died, or
+   * the store failed as it ended). It is not replayed; the plugin decides what its state should say. Told
+   * at least once: the lease id tells a repeat.
    */
   "lease-interrupted": (
-    event: { leaseKey: string; leaseId: string },
+    event: { leaseKey: string; leaseId: string; reason: LeaseInterruptReason },
     context: SessionContext,
   ) => void | Promise<void>;
   /**

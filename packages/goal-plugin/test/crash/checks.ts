@@ -34,19 +34,26 @@ export async function checkRun(
   const userStops = (await answers(store, commandIds)).filter((answer) => stops.test(answer.reply));
   counts.userStops = userStops.length;
 
-  // A turn is "live" while the process that admitted it runs: only a killed process's turn may be reported.
+  // A turn is "live" while the process that admitted it runs: only a killed process's turn may be reported,
+  // or one whose end the database kept off the record (it stopped after the turn was admitted).
   const killedAt = new Map<number, number>();
   for (const line of journal) if (line.kind === "kill") killedAt.set(line.victim, line.at);
-  const admittedBy = new Map<string, number>();
-  for (const line of journal) if (line.kind === "admitted") admittedBy.set(line.leaseId, line.pid);
+  const admitted = new Map<string, { pid: number; at: number }>();
+  for (const line of journal) if (line.kind === "admitted") admitted.set(line.leaseId, line);
+  const dbStops = journal.flatMap((line) => (line.kind === "db-stop" ? [line.at] : []));
   for (const line of journal) {
     if (line.kind !== "interrupted") continue;
     counts.interruptedTurns++;
     // No admission journaled: its process was killed between the claim and the journal line (a live
     // process journals it before the turn starts, and a closing one finishes its turns first).
-    const starter = admittedBy.get(line.leaseId);
+    const starter = admitted.get(line.leaseId);
     if (starter === undefined) continue;
-    const death = killedAt.get(starter);
+    if (line.reason === "store_failed") {
+      // The claim may commit just before the database stops and be journaled just after: a second's slack.
+      if (!dbStops.some((at) => at >= starter.at - 1_000 && at <= line.at)) counts.liveTurnsInterrupted++;
+      continue;
+    }
+    const death = killedAt.get(starter.pid);
     if (death === undefined || death > line.at) counts.liveTurnsInterrupted++;
   }
 

@@ -39,8 +39,8 @@ journal.append({ kind: "ready" });
 started.on("lease-admitted", ({ sessionKey, leaseId }) =>
   journal.append({ kind: "admitted", sessionKey, leaseId }),
 );
-started.on("lease-interrupted", ({ sessionKey, leaseId }) =>
-  journal.append({ kind: "interrupted", sessionKey, leaseId }),
+started.on("lease-interrupted", ({ sessionKey, leaseId, reason }) =>
+  journal.append({ kind: "interrupted", sessionKey, leaseId, reason }),
 );
 // For reading a failed run: sessions this host lost, and what went wrong in its background.
 started.on("session-lost", ({ sessionKey }) => journal.append({ kind: "lost", sessionKey }));

@@ -4,7 +4,7 @@ import { appendFileSync, existsSync, readFileSync } from "node:fs";
 export type JournalEvent =
   | { kind: "start"; sessionKey: string; reply: string }
   | { kind: "admitted"; sessionKey: string; leaseId: string }
-  | { kind: "interrupted"; sessionKey: string; leaseId: string }
+  | { kind: "interrupted"; sessionKey: string; leaseId: string; reason: string }
   | { kind: "user"; sessionKey: string; text: string; commandId: string }
   | { kind: "kill"; victim: number }
   | { kind: "ready" }

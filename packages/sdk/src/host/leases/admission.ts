@@ -29,8 +29,11 @@ export async function dropSessionLeases(
   for (const lease of dropped.values()) emitLeaseDropped(host, lease, reason);
 }
 
-/** Runs an admitted continuation's turn, with the ceilings its plugin set. */
-export type RunContinuation = (claimed: LeaseRecord, admitted: TurnCeiling) => Promise<unknown>;
+/**
+ * Runs an admitted continuation's turn, with the ceilings its plugin set; resolves with whether the turn's
+ * end is on record (its reply, and every plugin's account of it).
+ */
+export type RunContinuation = (claimed: LeaseRecord, admitted: TurnCeiling) => Promise<boolean>;
 
 /**
  * Admission: re-checks a due lease at the moment its turn would start, claims it in the store so it can run
@@ -134,12 +137,23 @@ async function startClaimed(
     }
     return;
   }
+  session.started = claimed;
+  let recorded = false;
   try {
-    await runContinuation(claimed, admission === "declined" ? {} : admission);
+    recorded = await runContinuation(claimed, admission === "declined" ? {} : admission);
   } finally {
-    // Issued once the turn's own writes are, and not awaited here: the session's next claim goes to the
-    // store with it (one group commit), and the queue awaits it.
-    session.finishing = host.store.finishLease(leaseId, { fence });
+    if (recorded) {
+      // Issued once the turn's own writes are, and not awaited here: the session's next claim goes to the
+      // store with it (one group commit), and the queue awaits it.
+      session.finishing = host.store.finishLease(leaseId, { fence }).finally(() => {
+        if (session.started === claimed) session.started = undefined;
+      });
+    } else {
+      // The store failed during the turn, so a plugin's account of it (a goal's turn count) may be missing:
+      // the lease stays started, and the next recovery tells its plugin the turn was interrupted, once the
+      // store works again (or when another process takes the session).
+      session.started = undefined;
+    }
   }
 }
 

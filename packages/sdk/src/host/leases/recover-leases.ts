@@ -1,6 +1,7 @@
 import { SessionOwnedError } from "../../errors.js";
+import type { LeaseInterruptReason } from "../../lease.js";
 import type { LeaseRecord } from "../../store/store.js";
-import { callHooks, hostSender } from "../plugins/plugin-hooks.js";
+import { callHooks, callHooksToTheEnd, hostSender } from "../plugins/plugin-hooks.js";
 import type { SessionState } from "../sessions/session-state.js";
 import type { SessionTable } from "../sessions/session-table.js";
 import { emitLeaseDropped } from "./admission.js";
@@ -11,7 +12,8 @@ import type { LeaseHost } from "./lease-host.js";
  * turns that started there and never finished are recorded as interrupted, told to their plugin, and never
  * replayed; pending leases are re-armed at their due time. Sessions a live process owns are never touched,
  * so a live turn is never called interrupted. Done for every orphaned session of the store (at start, and
- * on each heartbeat with `recovery: "continuous"`), and for each session this host opens.
+ * on each heartbeat with `recovery: "continuous"`), and for each session this host opens. A continuation
+ * whose end a store failure kept off the record is reported by its own host once the store works again.
  */
 export class LeaseRecovery {
   readonly #host: LeaseHost;
@@ -29,11 +31,18 @@ export class LeaseRecovery {
   async orphans(): Promise<void> {
     const orphaned = await this.#host.store.listOrphanedSessions(this.#host.clock.now());
     if (orphaned.length === 0) return;
-    // Read before taking the sessions: a turn this host starts there once they are its own is live.
-    const started = await this.#host.store.listStartedLeases();
     const adopted = await this.#sessions.adopt(orphaned);
+    if (adopted.size === 0) return;
+    // Read once the sessions are this host's: the process that had one may start a turn there until then.
+    const live = liveLeaseIds(adopted.values());
+    const started = await this.#host.store.listStartedLeases();
     const pending = await this.#host.store.listLeases();
-    await this.#recover(adopted, started, pending, "taken-over");
+    await this.#recover(
+      adopted,
+      notLive(started, liveLeaseIds(adopted.values(), live)),
+      pending,
+      "taken-over",
+    );
   }
 
   /**
@@ -71,11 +80,18 @@ export class LeaseRecovery {
       }
       // Taken before the read: a lease requested meanwhile is armed over the one read here, never under it.
       const sequence = this.#host.nextLeaseSequence();
-      const leases = await this.#host.store.listLeases(sessionKey);
+      const live = liveLeaseIds([session]);
+      const [leases, started] = await Promise.all([
+        this.#host.store.listLeases(sessionKey),
+        this.#host.store.listStartedLeases(sessionKey),
+      ]);
       if (!idle(session)) {
         busy.add(sessionKey);
         continue;
       }
+      // A turn whose end the failure kept off the record: its plugin hears it was interrupted, and counts it.
+      for (const lease of notLive(started, liveLeaseIds([session], live)))
+        await this.#interrupted(session, lease, "store_failed");
       const pending = leases.filter((lease) => lease.generation === session.record.generation);
       for (const lease of pending) this.#host.scheduler.arm(lease, sequence);
       if (pending.length > 0) continue;
@@ -86,8 +102,28 @@ export class LeaseRecovery {
     return busy;
   }
 
+  /**
+   * A continuation that started and whose end is not on record: reported, told to its plugin, and forgotten
+   * once its plugin's hook ran to its end (else the next recovery tells again).
+   */
+  async #interrupted(session: SessionState, lease: LeaseRecord, reason: LeaseInterruptReason): Promise<void> {
+    const host = this.#host;
+    const { sessionKey, pluginId, leaseKey, id: leaseId } = lease;
+    host.events.emit("lease-interrupted", { sessionKey, pluginId, leaseKey, leaseId, reason });
+    const told =
+      !session.open ||
+      session.record.generation !== lease.generation ||
+      (await callHooksToTheEnd(
+        host,
+        session,
+        "lease-interrupted",
+        (handler, context) => handler({ leaseKey, leaseId, reason }, context),
+        { sender: hostSender, onlyPluginId: pluginId },
+      ));
+    if (told) await host.store.finishLease(leaseId, { fence: session.fence });
+  }
+
   async #recoverSession(sessionKey: string, reason: "opened" | "taken-over"): Promise<void> {
-    const started = await this.#host.store.listStartedLeases(sessionKey);
     const adopted = await this.#sessions.adopt([sessionKey]);
     if (!adopted.has(sessionKey) && (await this.#host.store.getSession(sessionKey))) {
       const owner = (await this.#host.store.listOwners()).find((entry) => entry.sessionKey === sessionKey);
@@ -97,8 +133,10 @@ export class LeaseRecovery {
       });
     }
     this.#recovered.add(sessionKey);
+    const live = liveLeaseIds(adopted.values());
+    const started = await this.#host.store.listStartedLeases(sessionKey);
     const pending = await this.#host.store.listLeases(sessionKey);
-    await this.#recover(adopted, started, pending, reason);
+    await this.#recover(adopted, notLive(started, liveLeaseIds(adopted.values(), live)), pending, reason);
   }
 
   async #recover(
@@ -111,19 +149,7 @@ export class LeaseRecovery {
     const host = this.#host;
     for (const lease of started) {
       const session = adopted.get(lease.sessionKey);
-      if (!session) continue;
-      const { sessionKey, pluginId, leaseKey, id: leaseId } = lease;
-      host.events.emit("lease-interrupted", { sessionKey, pluginId, leaseKey, leaseId });
-      if (session.open && session.record.generation === lease.generation) {
-        await callHooks(
-          host,
-          session,
-          "lease-interrupted",
-          (handler, context) => handler({ leaseKey, leaseId }, context),
-          { sender: hostSender, onlyPluginId: pluginId },
-        );
-      }
-      await host.store.finishLease(leaseId, { fence: session.fence });
+      if (session) await this.#interrupted(session, lease, "process_ended");
     }
     const armed = new Set<string>();
     for (const lease of pending) {
@@ -144,6 +170,24 @@ export class LeaseRecovery {
       await callHooks(host, session, "session-ready", (handler, context) => handler({ reason }, context));
     }
   }
+}
+
+/**
+ * The continuations claimed in these sessions whose turns are this host's (being admitted, running, or
+ * finishing): never reported interrupted. `also` adds ids found before.
+ */
+function liveLeaseIds(sessions: Iterable<SessionState>, also: ReadonlySet<string> = new Set()): Set<string> {
+  const ids = new Set(also);
+  for (const session of sessions) {
+    const { admitting, parked, delivered, started, externalTurn } = session;
+    for (const lease of [admitting, parked, delivered, started, externalTurn?.identity.lease])
+      if (lease) ids.add(lease.id);
+  }
+  return ids;
+}
+
+function notLive(started: readonly LeaseRecord[], live: ReadonlySet<string>): LeaseRecord[] {
+  return started.filter((lease) => !live.has(lease.id));
 }
 
 /** No turn runs or waits in the session, and no continuation is due, being admitted or parked there. */

@@ -71,3 +71,27 @@ export async function callHooks<Name extends keyof PluginHooks>(
   }
   return results;
 }
+
+/**
+ * {@link callHooks} for hooks whose work must be on record before the host forgets what they were told (a
+ * turn's end, an interrupted turn): resolves with whether every hook ran to its end.
+ */
+export async function callHooksToTheEnd<Name extends keyof PluginHooks>(
+  host: PluginHost,
+  session: SessionState,
+  name: Name,
+  invoke: (handler: PluginHooks[Name], context: SessionContext, pluginId: string) => unknown,
+  invocation?: Omit<Invocation, "origin"> & { onlyPluginId?: string },
+): Promise<boolean> {
+  let ended = true;
+  const tracked = async (handler: PluginHooks[Name], context: SessionContext, pluginId: string) => {
+    try {
+      return await invoke(handler, context, pluginId);
+    } catch (error) {
+      ended = false;
+      throw error;
+    }
+  };
+  await callHooks(host, session, name, tracked, invocation);
+  return ended;
+}

@@ -40,6 +40,8 @@ export class SessionState {
    * or a reset still withdraws it.
    */
   parked?: LeaseRecord;
+  /** The continuation whose turn runs here, until the write that forgets its started lease is done. */
+  started?: LeaseRecord;
   /** The write that forgets the started lease of the continuation that just ran; the queue awaits it. */
   finishing?: Promise<void>;
   /** With external turns: the continuation handed to the embedding host, until its turn ends. */

@@ -173,8 +173,9 @@ export class ExternalTurns {
       ...(input.model === undefined ? {} : { model: input.model }),
       costUsd: inputTokens + outputTokens === 0 ? 0 : price === undefined ? null : costOf(price, input.usage),
     };
+    let recorded = false;
     try {
-      await announceTurnEnd(this.#host, session, turn.identity, {
+      recorded = await announceTurnEnd(this.#host, session, turn.identity, {
         outcome: input.outcome ?? { status: "completed" },
         usage,
         toolCalls: turn.toolCalls,
@@ -185,7 +186,9 @@ export class ExternalTurns {
       const lease = turn.identity.lease;
       if (lease && session.delivered?.id === lease.id) {
         session.delivered = undefined;
-        await this.#host.store.finishLease(lease.id, { fence: turn.identity.fence });
+        // Not on record (a plugin's account of it may be missing): it stays started, and the next recovery
+        // tells its plugin it was interrupted.
+        if (recorded) await this.#host.store.finishLease(lease.id, { fence: turn.identity.fence });
       }
       this.#host.pump(session);
     }

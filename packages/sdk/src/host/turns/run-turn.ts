@@ -22,12 +22,18 @@ export type TurnInput =
   | { kind: "user"; text: string; sender: Sender }
   | { kind: "continuation"; lease: LeaseRecord; ceiling?: TurnCeiling };
 
+/** A turn that ran, and whether its end is on record: its reply written and every turn-end hook done. */
+export interface RanTurn {
+  result: TurnResult;
+  recorded: boolean;
+}
+
 /**
  * Runs one turn: prompt, model, tool calls with fresh contexts, looped up to the host's bound; then the
  * usage record, the `turn-end` event and every plugin's turn-end hook. Model failures end the turn, not
  * the session.
  */
-export async function runTurn(host: TurnHost, session: SessionState, input: TurnInput): Promise<TurnResult> {
+export async function runTurn(host: TurnHost, session: SessionState, input: TurnInput): Promise<RanTurn> {
   // A continuation's span is a child of what requested its lease (a goal's span), not of what runs it now.
   const parent = takeLeaseContext(input.kind === "continuation" ? input.lease.id : undefined);
   return tracer().startActiveSpan("invoke_agent goal-lease", { kind: SpanKind.INTERNAL }, parent, (span) =>
@@ -40,7 +46,7 @@ async function tracedTurn(
   session: SessionState,
   input: TurnInput,
   span: Span,
-): Promise<TurnResult> {
+): Promise<RanTurn> {
   const turnId = randomUUID();
   const startedAt = host.clock.now();
   const { sessionKey, generation } = session.record;
@@ -110,8 +116,9 @@ async function tracedTurn(
   const { outcome, text, toolCalls } = loop;
   usage.durationMs = host.clock.now() - startedAt;
   if (span.isRecording()) describeTurnEnd(span, outcome, usage);
-  await announceTurnEnd(host, session, identity, { outcome, usage, toolCalls, text });
-  return { turnId, kind: input.kind, outcome, text, usage };
+  const hooksEnded = await announceTurnEnd(host, session, identity, { outcome, usage, toolCalls, text });
+  const hostFailed = outcome.status === "error" && outcome.kind === "host_error";
+  return { result: { turnId, kind: input.kind, outcome, text, usage }, recorded: hooksEnded && !hostFailed };
 }
 
 function fitFirstCall(

@@ -34,7 +34,9 @@ export class SessionQueue {
     const user = session.userQueue.shift();
     if (user) {
       session.running = true;
-      const turn = runTurn(this.#host, session, { kind: "user", text: user.text, sender: user.sender });
+      const turn = runTurn(this.#host, session, { kind: "user", text: user.text, sender: user.sender }).then(
+        (ran) => ran.result,
+      );
       turn.then(user.resolve, user.reject);
       this.#runExclusive(session, turn);
       return;
@@ -55,7 +57,9 @@ export class SessionQueue {
   async #admit(session: SessionState, lease: LeaseRecord, admit: typeof admitAndRun): Promise<void> {
     await this.#hooks.beforeAdmission(session);
     await admit(this.#host, session, lease, (claimed, ceiling) =>
-      runTurn(this.#host, session, { kind: "continuation", lease: claimed, ceiling }),
+      runTurn(this.#host, session, { kind: "continuation", lease: claimed, ceiling }).then(
+        (ran) => ran.recorded,
+      ),
     );
   }
 

@@ -1,5 +1,5 @@
 import type { TurnOutcome, TurnUsage } from "../../plugin.js";
-import { callHooks } from "../plugins/plugin-hooks.js";
+import { callHooks, callHooksToTheEnd } from "../plugins/plugin-hooks.js";
 import { holds } from "../sessions/session-claim.js";
 import type { SessionState, TurnIdentity } from "../sessions/session-state.js";
 import type { TurnHost } from "./turn-host.js";
@@ -46,22 +46,24 @@ export async function announceTurnStart(
  * Runs every plugin's turn-end hook, then emits `turn-end`, so observers see what the plugins made of it. A
  * turn that ends after this process lost its session is reported in this process's events only: the
  * plugins' records belong to the session's new owner, and no hook of a turn it did not run touches them.
+ * Resolves with whether every hook ran to its end (a plugin's accounts of the turn may be missing if not).
  */
 export async function announceTurnEnd(
   host: TurnHost,
   session: SessionState,
   turn: TurnIdentity,
   ending: TurnEnding,
-): Promise<void> {
+): Promise<boolean> {
   const { turnId, kind, lease } = turn;
   const { outcome, usage, toolCalls, text } = ending;
+  let hooksEnded = false;
   if (!holds(session, turn.fence)) {
     host.events.emit("host-error", {
       sessionKey: session.record.sessionKey,
       message: `Turn ${turnId} ended after another goal-lease process took session ${JSON.stringify(session.record.sessionKey)}; nothing of it was written there.`,
     });
   } else
-    await callHooks(
+    hooksEnded = await callHooksToTheEnd(
       host,
       session,
       "turn-end",
@@ -82,4 +84,5 @@ export async function announceTurnEnd(
       turnInvocation(turn),
     );
   host.events.emit("turn-end", { sessionKey: session.record.sessionKey, turnId, kind, outcome, usage, text });
+  return hooksEnded;
 }
