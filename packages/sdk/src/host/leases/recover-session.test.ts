@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createProbe, owner } from "../../../test/probe-plugin.js";
-import { type ContinuationDelivery, createHost, type Host } from "../../index.js";
+import { type ContinuationDelivery, createHost, type Host, type HostStore } from "../../index.js";
 import { MemoryStore } from "../../store/memory/memory-store.js";
 import { FakeClock, settle } from "../../testing/index.js";
 
@@ -13,7 +13,7 @@ afterEach(async () => {
  * A host that shares `store` with other processes and serves its own sessions. Each process has its own
  * clock: one that is never advanced again stands for a process that died (it renews nothing).
  */
-async function sharingHost(store: MemoryStore, clock: FakeClock) {
+async function sharingHost(store: HostStore, clock: FakeClock) {
   const probe = createProbe();
   const deliveries: ContinuationDelivery[] = [];
   const host = await createHost({
@@ -25,7 +25,7 @@ async function sharingHost(store: MemoryStore, clock: FakeClock) {
   });
   hosts.push(host);
   const interrupted: string[] = [];
-  host.on("lease-interrupted", (event) => interrupted.push(event.sessionKey));
+  host.on("lease-interrupted", (event) => interrupted.push(`${event.sessionKey} ${event.reason}`));
   return { host, deliveries, interrupted };
 }
 
@@ -58,10 +58,10 @@ describe("hosts that share a store and recover per session", () => {
     await clock.advance(10_000);
     await second.host.openSession({ sessionKey: "s1" });
     await second.host.recoverSession("s1");
-    expect(second.interrupted).toEqual(["s1"]);
+    expect(second.interrupted).toEqual(["s1 process_ended"]);
     expect(await store.listStartedLeases()).toEqual([]);
     await second.host.recoverSession("s1");
-    expect(second.interrupted).toEqual(["s1"]);
+    expect(second.interrupted).toEqual(["s1 process_ended"]);
   });
 
   it("arm a session's pending leases only in the host that recovers it", async () => {
@@ -81,5 +81,45 @@ describe("hosts that share a store and recover per session", () => {
     await settle(owner2.host, clock);
     expect(owner2.deliveries.map((delivery) => delivery.message)).toEqual(["later"]);
     expect(bystander.deliveries).toEqual([]);
+  });
+
+  it("report a continuation the stalled owner started just before the takeover", async () => {
+    const store = new MemoryStore();
+    const clock = new FakeClock();
+    const first = await sharingHost(store, new FakeClock(clock.now()));
+    await first.host.openSession({ sessionKey: "s1" });
+    await first.host.send({ sessionKey: "s1", text: "/probe-lease next 5000 keep going", sender: owner });
+    const [lease] = await store.listLeases();
+    const [claim] = await store.listOwners();
+    if (!lease || !claim) throw new Error("the first host has no lease or claim");
+
+    // The first process stalled past its claim; as the second reaches for the session, the first wakes up and
+    // claims its due continuation (its fence still holds: nobody has taken the session yet).
+    let raced = false;
+    const racing: HostStore = new Proxy(store, {
+      get(target, property) {
+        const value = Reflect.get(target, property);
+        if (property !== "acquireSessions" || typeof value !== "function")
+          return typeof value === "function" ? value.bind(target) : value;
+        return async (...args: Parameters<HostStore["acquireSessions"]>) => {
+          if (!raced) {
+            raced = true;
+            await target.claimLease(lease, lease.id, {
+              fence: { ownerId: claim.ownerId, token: claim.token },
+            });
+          }
+          return target.acquireSessions(...args);
+        };
+      },
+    });
+    await clock.advance(10_000);
+    // A host that takes over every orphaned session as it starts. Its recovery read the started turns after
+    // its claim was written, so that turn was reported (to its plugin, which counts it) and forgotten; read
+    // before, it would have been missed, and left started forever.
+    const externalTurns = { deliverContinuation: async () => undefined };
+    hosts.push(await createHost({ store: racing, clock, plugins: [createProbe().plugin], externalTurns }));
+    expect(raced).toBe(true);
+    expect(await store.listStartedLeases()).toEqual([]);
+    expect(await store.listLeases()).toEqual([]);
   });
 });
