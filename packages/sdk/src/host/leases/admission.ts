@@ -149,9 +149,9 @@ async function startClaimed(
         if (session.started === claimed) session.started = undefined;
       });
     } else {
-      // The store failed during the turn, so a plugin's account of it (a goal's turn count) may be missing:
-      // the lease stays started, and the next recovery tells its plugin the turn was interrupted, once the
-      // store works again (or when another process takes the session).
+      // Its end is not on record (the store failed, or a turn-end hook did), so a plugin's account of it (a
+      // goal's turn count) may be missing: the lease stays started, and the next recovery tells its plugin
+      // the turn was interrupted, once the store works again (or when another process takes the session).
       session.started = undefined;
     }
   }
