@@ -2,6 +2,7 @@ import { type Stats, statSync } from "node:fs";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { GoalLeaseError, StoreUnavailableError } from "../../errors.js";
 import { GroupCommit } from "./sqlite-group-commit.js";
+import { WalCheckpointer } from "./wal-checkpointer.js";
 
 /** Prepares (or reuses) a statement on a store's open database. */
 export type Query = (sql: string) => StatementSync;
@@ -24,6 +25,7 @@ export class SqliteConnection {
   /** The file as it was opened: a write refuses to go on if the path now names another file, or none. */
   readonly #file: Stats | undefined;
   readonly #key: string | undefined;
+  readonly #checkpointer: WalCheckpointer | undefined;
   #handles = 1;
 
   private constructor(path: string, db: DatabaseSync, key: string | undefined) {
@@ -31,8 +33,15 @@ export class SqliteConnection {
     this.db = db;
     this.#key = key;
     this.#file = path === ":memory:" ? undefined : statSync(path);
+    const checkpointer =
+      this.#file &&
+      new WalCheckpointer(path, () => {
+        if (db.isOpen) db.exec("PRAGMA wal_autocheckpoint = 1000");
+      });
+    this.#checkpointer = checkpointer;
     this.group = new GroupCommit(db, {
       beforeBegin: () => this.#checkFile(),
+      committed: () => checkpointer?.committed(),
       failure: (error) => this.failure(error),
     });
   }
@@ -85,10 +94,11 @@ export class SqliteConnection {
   }
 
   /** A store is done with the connection: what it wrote is committed, and the last one closes it. */
-  release(): void {
+  async release(): Promise<void> {
     this.group.commit();
     if (--this.#handles > 0) return;
     if (this.#key !== undefined && shared.get(this.#key) === this) shared.delete(this.#key);
+    await this.#checkpointer?.close();
     if (this.db.isOpen) this.db.close();
   }
 

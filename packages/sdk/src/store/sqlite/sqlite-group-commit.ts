@@ -15,12 +15,18 @@ export class GroupCommit {
   readonly #db: DatabaseSync;
   /** Run before a group's transaction begins; throws to refuse it (the store's file was replaced). */
   readonly #beforeBegin: () => void;
+  /** Run after each group committed. */
+  readonly #committed: () => void;
   readonly #failure: (error: unknown) => Error;
   #open: Group | undefined;
 
-  constructor(db: DatabaseSync, options: { beforeBegin: () => void; failure: (error: unknown) => Error }) {
+  constructor(
+    db: DatabaseSync,
+    options: { beforeBegin: () => void; committed: () => void; failure: (error: unknown) => Error },
+  ) {
     this.#db = db;
     this.#beforeBegin = options.beforeBegin;
+    this.#committed = options.committed;
     this.#failure = options.failure;
   }
 
@@ -60,6 +66,7 @@ export class GroupCommit {
     try {
       this.#db.exec("COMMIT");
       group.settle();
+      this.#committed();
     } catch (error) {
       if (this.#db.isOpen && this.#db.isTransaction) this.#db.exec("ROLLBACK");
       group.settle(this.#failure(error));

@@ -55,6 +55,8 @@ export function openDatabase(path: string, options: SqliteStoreOptions): Databas
     // Checked before anything writes, so a file this version must not touch stays byte for byte as it was.
     const version = checkFormat(db, path);
     db.exec("PRAGMA journal_mode = WAL");
+    // Checkpoints run on a thread of their own (wal-checkpointer.ts), never inside a commit.
+    db.exec("PRAGMA wal_autocheckpoint = 0");
     db.exec(`PRAGMA synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
     if (version < currentSchemaVersion) migrate(db, version);
     if (options.maxSizeBytes !== undefined) {

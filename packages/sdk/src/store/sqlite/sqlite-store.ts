@@ -205,7 +205,7 @@ export class SqliteStore implements HostStore {
   async close() {
     if (this.#closed) return;
     this.#closed = true;
-    this.#connection.release();
+    await this.#connection.release();
   }
 
   #run<T>(work: () => T): T {
