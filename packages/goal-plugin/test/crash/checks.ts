@@ -23,6 +23,8 @@ export async function checkRun(
     lost: 0,
     continuationTurns: 0,
     interruptedTurns: 0,
+    /** Of those, turns that ended while the database was away, so the goal counted them afterwards. */
+    storeFailedTurns: 0,
     leasesWithTwoTurns: 0,
     overCap: 0,
     overBudget: 0,
@@ -49,6 +51,7 @@ export async function checkRun(
     const starter = admitted.get(line.leaseId);
     if (starter === undefined) continue;
     if (line.reason === "store_failed") {
+      counts.storeFailedTurns++;
       // The claim may commit just before the database stops and be journaled just after: a second's slack.
       if (!dbStops.some((at) => at >= starter.at - 1_000 && at <= line.at)) counts.liveTurnsInterrupted++;
       continue;
