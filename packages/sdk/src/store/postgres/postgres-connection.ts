@@ -58,7 +58,7 @@ export class PostgresConnection {
 
   /**
    * One write to a session: a call of the database function `fn` that takes the session's lock, checks
-   * `fence` (passed as its last two arguments) and writes. The calls made while a batch is in flight (or in
+   * `fence` (passed with them, as the op's owner and token) and writes. The calls made while a batch is in flight (or in
    * one event-loop turn) go to the server together, as one statement (`apply_batch`), so one transaction
    * and one round trip, each call in a subtransaction of its own: a refused or failed write changes nothing
    * and fails alone. `lockKey` is the session whose lock the call takes, when `sessionKey` only names it.
@@ -73,7 +73,7 @@ export class PostgresConnection {
     // The group commit sends writes in the order they were called (one batch at a time, each in call order
     // within a session), so a session's writes made together share a batch and still apply in order.
     return this.#group
-      .add(lockKey, { f: fn, a: [...values, fence?.ownerId ?? null, fence?.token ?? null] })
+      .add(lockKey, fence ? { f: fn, a: values, o: fence.ownerId, t: fence.token } : { f: fn, a: values })
       .catch((error: unknown) => {
         throw storeFailure(this.server, fenceFailure(error, sessionKey, fence));
       });
@@ -97,3 +97,18 @@ function fenceFailure(error: unknown, sessionKey: string, fence: Fence | undefin
 }
 
 function ignore(): void {}
+
+/**
+ * A PostgreSQL array literal of `values` (`{"a","b",NULL}`), for an array argument of a write: the server
+ * decodes it with its own cast, far cheaper than taking a JSON array apart element by element.
+ */
+export function arrayLiteral(values: readonly (string | number | null | undefined)[]): string {
+  let literal = "{";
+  for (let index = 0; index < values.length; index++) {
+    const value = values[index];
+    if (index > 0) literal += ",";
+    literal +=
+      value === null || value === undefined ? "NULL" : `"${String(value).replace(/[\\"]/g, "\\$&")}"`;
+  }
+  return `${literal}}`;
+}

@@ -1,7 +1,8 @@
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { freshPostgresStore } from "../../../test/postgres-store.js";
-import type { LeaseRecord, TranscriptEntry } from "../store.js";
+import { SessionOwnedError } from "../../errors.js";
+import type { Fence, LeaseRecord, TranscriptEntry } from "../store.js";
 import type { PostgresStore } from "./postgres-store.js";
 
 /** Batches sent to the server by this test file's stores. */
@@ -26,6 +27,31 @@ const entry = (index: number): TranscriptEntry => ({
   at: index,
   message: { role: "user", origin: "user", content: `message ${index}` },
 });
+
+/** `sessionKey` acquired by `ownerId` at `now`: its fence. */
+async function acquired(store: PostgresStore, sessionKey: string, ownerId: string, now = 0): Promise<Fence> {
+  const result = (await store.acquireSessions([sessionKey], ownerId, { now, ttlMs: 60_000 }))[0];
+  if (result?.status !== "acquired") throw new Error(`${sessionKey} not acquired`);
+  return result.fence;
+}
+
+const lease = (sessionKey: string, id: string, leaseKey = "k"): LeaseRecord => ({
+  id,
+  pluginId: "p",
+  sessionKey,
+  leaseKey,
+  message: "go on",
+  createdAt: 0,
+  dueAt: 0,
+  generation: 1,
+});
+
+/** What a promise settled with: its value, or the error it failed with. */
+const settled = <T>(promise: Promise<T>) =>
+  promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error: error as Error }),
+  );
 
 describe("PostgreSQL group commit", () => {
   it("sends a session's writes made together in one round trip, applied in the order they were made", async () => {
@@ -57,5 +83,90 @@ describe("PostgreSQL group commit", () => {
     expect(claimed?.id).toBe("l1");
     const transcript = await store.readTranscript("s1", { generation: 1, limit: 10 });
     expect(transcript.map((written) => written.turnId)).toEqual(["t1", "t2", "t3"]);
+  });
+
+  it("refuses the writes of a stale fence alone: the other sessions' writes in the batch commit", async () => {
+    const store = await freshPostgresStore();
+    stores.push(store);
+    const stale = await acquired(store, "s1", "host-a");
+    // Another host took s1 once host-a's claim expired: host-a's fence is stale.
+    const current = await acquired(store, "s1", "host-b", 120_000);
+    const fine = await acquired(store, "s2", "host-a", 120_000);
+    const before = batches;
+    const results = await Promise.all([
+      settled(store.appendTranscript("s1", [entry(1)], { fence: stale })),
+      settled(store.appendTranscript("s2", [entry(2)], { fence: fine })),
+      settled(store.writeState("p", "s1", "k", "stale", 0, { fence: stale })),
+      settled(store.writeState("p", "s1", "k", "current", 0, { fence: current })),
+      settled(store.writeState("p", "s2", "k", "fine", 0, { fence: fine, log: ["one"] })),
+      settled(store.putLease(lease("s1", "l-stale"), { fence: stale })),
+      settled(store.putLease(lease("s2", "l-fine"), { fence: fine })),
+    ]);
+    expect(batches - before).toBe(1);
+    for (const index of [0, 2, 5])
+      expect(results[index]).toMatchObject({ error: expect.any(SessionOwnedError) });
+    for (const index of [1, 3, 4, 6]) expect(results[index]).not.toHaveProperty("error");
+    expect(await store.readTranscript("s1", { generation: 1, limit: 10 })).toEqual([]);
+    expect(await store.readTranscript("s2", { generation: 1, limit: 10 })).toHaveLength(1);
+    expect(await store.readState("p", "s1", "k")).toEqual({ value: "current", version: 1 });
+    expect(await store.readState("p", "s2", "k")).toEqual({ value: "fine", version: 1 });
+    expect(await store.readLog("p", "s2", "k", { limit: 10 })).toEqual(["one"]);
+    expect((await store.listLeases()).map((pending) => pending.id)).toEqual(["l-fine"]);
+  });
+
+  it("fails a write that raises alone: the others of its batch, of its session too, commit in order", async () => {
+    const store = await freshPostgresStore();
+    stores.push(store);
+    const s1 = await acquired(store, "s1", "host-a");
+    const s2 = await acquired(store, "s2", "host-a");
+    await store.putLease(lease("s2", "taken", "other"), { fence: s2 });
+    const before = batches;
+    const results = await Promise.all([
+      settled(store.appendTranscript("s1", [entry(1)], { fence: s1 })),
+      // A lease id is unique across slots: this insert raises.
+      settled(store.putLease(lease("s1", "taken"), { fence: s1 })),
+      settled(store.writeState("p", "s1", "k", 1, 0, { fence: s1 })),
+      settled(store.writeState("p", "s1", "k", 2, 1, { fence: s1 })),
+      settled(store.appendTranscript("s2", [entry(2)], { fence: s2 })),
+      // A conflict is an answer, not a failure.
+      settled(store.writeState("p", "s2", "k", 1, 5, { fence: s2 })),
+    ]);
+    expect(batches - before).toBe(1);
+    expect(results[1]).toMatchObject({ error: { message: expect.stringMatching(/duplicate key/) } });
+    expect(results[2]).toEqual({ value: { status: "written", version: 1 } });
+    expect(results[3]).toEqual({ value: { status: "written", version: 2 } });
+    expect(results[5]).toEqual({ value: { status: "conflict", current: undefined } });
+    expect(results[0]).not.toHaveProperty("error");
+    expect(results[4]).not.toHaveProperty("error");
+    expect(await store.readTranscript("s1", { generation: 1, limit: 10 })).toHaveLength(1);
+    expect(await store.readTranscript("s2", { generation: 1, limit: 10 })).toHaveLength(1);
+    expect(await store.readState("p", "s1", "k")).toEqual({ value: 2, version: 2 });
+    expect((await store.listLeases()).map((pending) => pending.id)).toEqual(["taken"]);
+    // The batch after it runs as usual.
+    expect(await store.writeState("p", "s1", "k", 3, 2, { fence: s1 })).toEqual({
+      status: "written",
+      version: 3,
+    });
+  });
+
+  it("keeps arrays of any text through the batch: several entries, quotes, backslashes, braces, NULL", async () => {
+    const store = await freshPostgresStore();
+    stores.push(store);
+    const fence = await acquired(store, "s1", "host-a");
+    const odd = ['a "quoted" \\ back\\slash', "{braces}, commas", "NULL", "", "ünïcødé ✓", "line\nbreak"];
+    const entries = odd.map((content, index) => ({
+      ...entry(index),
+      leaseId: index % 2 ? `lease ${index}` : undefined,
+      message: { role: "user" as const, origin: "user" as const, content },
+    }));
+    await store.appendTranscript("s1", entries, { fence });
+    await store.appendLog("p", "s1", "log", odd, { fence });
+    await store.writeState("p", "s1", "k", odd, 0, { fence, log: odd });
+    const transcript = await store.readTranscript("s1", { generation: 1, limit: 10 });
+    expect(transcript.map((written) => written.message)).toEqual(entries.map((written) => written.message));
+    expect(transcript.map((written) => written.leaseId)).toEqual(entries.map((written) => written.leaseId));
+    expect(await store.readLog("p", "s1", "log", { limit: 10 })).toEqual(odd);
+    expect(await store.readLog("p", "s1", "k", { limit: 10 })).toEqual(odd);
+    expect(await store.readState("p", "s1", "k")).toEqual({ value: odd, version: 1 });
   });
 });

@@ -1,11 +1,22 @@
 import type { Pool } from "pg";
 import type { Row } from "../rows.js";
 
+/**
+ * One write as `apply_batch` takes it: the function whose body runs, its arguments (arrays as array
+ * literals), and the fence's owner and token (none: an unfenced write).
+ */
+export interface BatchOp {
+  f: string;
+  a: unknown[];
+  o?: string;
+  t?: number;
+}
+
 /** A write waiting for its batch: the database function's name and arguments, and who awaits its rows. */
 interface Pending {
   /** The session whose lock the write takes: a batch takes its locks in this order. */
   lockKey: string;
-  op: { f: string; a: unknown[] };
+  op: BatchOp;
   resolve(rows: Row[]): void;
   reject(error: unknown): void;
 }
@@ -37,7 +48,7 @@ export class PostgresGroupCommit {
     this.#pool = pool;
   }
 
-  add(lockKey: string, op: { f: string; a: unknown[] }): Promise<Row[]> {
+  add(lockKey: string, op: BatchOp): Promise<Row[]> {
     return new Promise<Row[]>((resolve, reject) => {
       this.#queue.push({ lockKey, op, resolve, reject });
       this.#schedule();

@@ -1,8 +1,8 @@
 import { legacyCommandReply } from "../store.js";
-import { groupCommitMigration } from "./postgres-group-commit-schema.js";
+import { fenceOnceMigration, groupCommitMigration } from "./postgres-group-commit-schema.js";
 
 /** The schema version this build writes; stored in the `goal_lease_schema` table. */
-export const currentSchemaVersion = 3;
+export const currentSchemaVersion = 4;
 
 /**
  * Migrations by the version they produce: the same tables as SQLite's version 3, in PostgreSQL's types. A
@@ -265,4 +265,5 @@ export const migrations: readonly { version: number; sql: string }[] = [
     `,
   },
   groupCommitMigration,
+  fenceOnceMigration,
 ];

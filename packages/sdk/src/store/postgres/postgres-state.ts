@@ -1,7 +1,7 @@
 import type { JsonValue } from "../../json.js";
 import { type Row, toState } from "../rows.js";
 import { type Fence, maxLogEntries, type StateEntry, type StateWriteResult } from "../store.js";
-import type { PostgresConnection } from "./postgres-connection.js";
+import { arrayLiteral, type PostgresConnection } from "./postgres-connection.js";
 
 // Plugin state and its logs on PostgreSQL: a write is one call of its plpgsql function (`postgres-schema.ts`),
 // which takes the session's lock (the state's scope) and checks the fence.
@@ -39,7 +39,7 @@ export async function writeState(
     key,
     JSON.stringify(value),
     expectedVersion,
-    options.log?.map((logged) => JSON.stringify(logged)) ?? null,
+    options.log ? arrayLiteral(options.log.map((logged) => JSON.stringify(logged))) : null,
   ]);
   const row = rows[0];
   if (row && row.written !== null) return { status: "written", version: Number(row.written) };
@@ -72,7 +72,7 @@ export async function appendLog(
     log.pluginId,
     log.scope,
     log.key,
-    entries.map((entry) => JSON.stringify(entry)),
+    arrayLiteral(entries.map((entry) => JSON.stringify(entry))),
   ]);
 }
 

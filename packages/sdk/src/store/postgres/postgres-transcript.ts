@@ -1,6 +1,6 @@
 import { toTranscriptEntry } from "../rows.js";
 import type { Fence, TranscriptEntry } from "../store.js";
-import type { PostgresConnection } from "./postgres-connection.js";
+import { arrayLiteral, type PostgresConnection } from "./postgres-connection.js";
 
 // The transcript on PostgreSQL: an append is one call of its plpgsql function (`postgres-schema.ts`), which
 // takes the session's lock and checks the fence.
@@ -14,11 +14,11 @@ export async function appendTranscript(
   if (entries.length === 0) return;
   await db.call(sessionKey, fence, "append_transcript", [
     sessionKey,
-    entries.map((entry) => entry.generation),
-    entries.map((entry) => entry.turnId),
-    entries.map((entry) => entry.at),
-    entries.map((entry) => entry.leaseId ?? null),
-    entries.map((entry) => JSON.stringify(entry.message)),
+    arrayLiteral(entries.map((entry) => entry.generation)),
+    arrayLiteral(entries.map((entry) => entry.turnId)),
+    arrayLiteral(entries.map((entry) => entry.at)),
+    arrayLiteral(entries.map((entry) => entry.leaseId ?? null)),
+    arrayLiteral(entries.map((entry) => JSON.stringify(entry.message))),
   ]);
 }
 
