@@ -98,6 +98,10 @@ function fenceFailure(error: unknown, sessionKey: string, fence: Fence | undefin
 
 function ignore(): void {}
 
+/** A character an array literal's element escapes. */
+const needsEscape = /[\\"]/;
+const escaped = /[\\"]/g;
+
 /**
  * A PostgreSQL array literal of `values` (`{"a","b",NULL}`), for an array argument of a write: the server
  * decodes it with its own cast, far cheaper than taking a JSON array apart element by element.
@@ -107,8 +111,11 @@ export function arrayLiteral(values: readonly (string | number | null | undefine
   for (let index = 0; index < values.length; index++) {
     const value = values[index];
     if (index > 0) literal += ",";
-    literal +=
-      value === null || value === undefined ? "NULL" : `"${String(value).replace(/[\\"]/g, "\\$&")}"`;
+    if (value === null || value === undefined) literal += "NULL";
+    else {
+      const text = String(value);
+      literal += `"${needsEscape.test(text) ? text.replace(escaped, "\\$&") : text}"`;
+    }
   }
   return `${literal}}`;
 }

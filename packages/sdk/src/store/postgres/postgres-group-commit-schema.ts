@@ -136,38 +136,13 @@ export const groupCommitMigration: { version: number; sql: string } = {
  * subtransaction; only if one of them raises is that rolled back and the batch run again write by write,
  * each in a subtransaction of its own, so a failed write still fails alone and the others commit. Array
  * arguments come as PostgreSQL array literals (`{"a","b",NULL}`), decoded by the server's own cast. The
- * fenced functions of versions 1-3 stay for single calls; `apply_batch` no longer calls them.
+ * bodies are in line in `apply_write` (a log append too): a call of a PL/pgSQL function costs about as much
+ * as the insert it runs. The fenced functions of versions 1-3 stay for single calls; `apply_batch` no
+ * longer calls them.
  */
 export const fenceOnceMigration: { version: number; sql: string } = {
   version: 4,
   sql: `
-      -- Appends to a log, as version 1's, with a plain insert for the usual single value.
-      CREATE OR REPLACE FUNCTION append_log_rows(p_plugin TEXT, p_scope TEXT, p_key TEXT, p_values TEXT[])
-      RETURNS VOID LANGUAGE plpgsql AS $$
-      DECLARE
-        last_id BIGINT;
-        added BIGINT;
-      BEGIN
-        IF cardinality(p_values) = 1 THEN
-          INSERT INTO plugin_log (plugin_id, scope, key, value) VALUES (p_plugin, p_scope, p_key, p_values[1])
-            RETURNING id INTO last_id;
-          added := 1;
-        ELSE
-          WITH added_rows AS (
-            INSERT INTO plugin_log (plugin_id, scope, key, value)
-            SELECT p_plugin, p_scope, p_key, v FROM unnest(p_values) WITH ORDINALITY AS e(v, n) ORDER BY n
-            RETURNING id
-          ) SELECT max(id), count(*) INTO last_id, added FROM added_rows;
-        END IF;
-        IF added > 0 AND last_id / 50 <> (last_id - added) / 50 THEN
-          DELETE FROM plugin_log AS l WHERE l.plugin_id = p_plugin AND l.scope = p_scope AND l.key = p_key
-            AND l.id <= (
-              SELECT k.id FROM plugin_log AS k WHERE k.plugin_id = p_plugin AND k.scope = p_scope AND k.key = p_key
-              ORDER BY k.id DESC OFFSET 1000 LIMIT 1
-            );
-        END IF;
-      END $$;
-
       -- The session's lock (unless p_lock is false: held already), then whether the fence is the owner's
       -- (no owner: an unfenced write, always).
       CREATE FUNCTION take_fence(p_session TEXT, p_owner TEXT, p_token BIGINT, p_lock BOOLEAN) RETURNS BOOLEAN
@@ -198,6 +173,8 @@ export const fenceOnceMigration: { version: number; sql: string } = {
         v_ats BIGINT[];
         v_leases TEXT[];
         v_messages TEXT[];
+        v_values TEXT[];
+        v_last BIGINT;
         v_count INTEGER;
       BEGIN
         CASE p_f
@@ -221,14 +198,15 @@ export const fenceOnceMigration: { version: number; sql: string } = {
               FROM plugin_state AS s WHERE s.plugin_id = v_plugin AND s.scope = v_session AND s.key = v_key;
               RETURN coalesce(v_rows, '[]');
             END IF;
-            IF a->>5 IS NOT NULL THEN
-              PERFORM append_log_rows(v_plugin, v_session, v_key, (a->>5)::TEXT[]);
-            END IF;
-            RETURN jsonb_build_array(jsonb_build_object('written', v_version, 'current_value', NULL,
+            v_values := (a->>5)::TEXT[];
+            v_rows := jsonb_build_array(jsonb_build_object('written', v_version, 'current_value', NULL,
               'current_version', NULL));
           WHEN 'append_log' THEN
-            PERFORM append_log_rows(a->>0, a->>1, a->>2, (a->>3)::TEXT[]);
-            RETURN '[]';
+            v_plugin := a->>0;
+            v_session := a->>1;
+            v_key := a->>2;
+            v_values := (a->>3)::TEXT[];
+            v_rows := '[]';
           WHEN 'append_transcript' THEN
             v_generations := (a->>1)::INTEGER[];
             v_turns := (a->>2)::TEXT[];
@@ -315,6 +293,31 @@ export const fenceOnceMigration: { version: number; sql: string } = {
           ELSE
             RAISE EXCEPTION 'unknown write %', p_f USING ERRCODE = 'GLF02';
         END CASE;
+        -- The log of write_state or append_log, as append_log_rows (version 1) appends it, in line: the
+        -- values in order, then about once per fifty appends (log ids are shared) all but the key's last 1,000
+        -- dropped. One value (the usual) is a plain insert.
+        IF v_values IS NOT NULL THEN
+          IF cardinality(v_values) = 1 THEN
+            INSERT INTO plugin_log (plugin_id, scope, key, value) VALUES (v_plugin, v_session, v_key, v_values[1])
+              RETURNING id INTO v_last;
+            v_count := 1;
+          ELSE
+            WITH added_rows AS (
+              INSERT INTO plugin_log (plugin_id, scope, key, value)
+              SELECT v_plugin, v_session, v_key, v FROM unnest(v_values) WITH ORDINALITY AS e(v, n) ORDER BY n
+              RETURNING id
+            ) SELECT max(id), count(*) INTO v_last, v_count FROM added_rows;
+          END IF;
+          IF v_count > 0 AND v_last / 50 <> (v_last - v_count) / 50 THEN
+            DELETE FROM plugin_log AS l WHERE l.plugin_id = v_plugin AND l.scope = v_session AND l.key = v_key
+              AND l.id <= (
+                SELECT k.id FROM plugin_log AS k
+                WHERE k.plugin_id = v_plugin AND k.scope = v_session AND k.key = v_key
+                ORDER BY k.id DESC OFFSET 1000 LIMIT 1
+              );
+          END IF;
+        END IF;
+        RETURN v_rows;
       END $$;
 
       -- The batch's writes in order, each fenced: a session's lock is taken and its fence checked once for
