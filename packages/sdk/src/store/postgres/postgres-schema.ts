@@ -1,5 +1,6 @@
 import { legacyCommandReply } from "../store.js";
-import { fenceOnceMigration, groupCommitMigration } from "./postgres-group-commit-schema.js";
+import { fenceOnceMigration } from "./postgres-fence-once-schema.js";
+import { groupCommitMigration } from "./postgres-group-commit-schema.js";
 
 /** The schema version this build writes; stored in the `goal_lease_schema` table. */
 export const currentSchemaVersion = 4;
