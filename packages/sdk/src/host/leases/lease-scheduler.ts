@@ -2,14 +2,19 @@ import type { Clock, TimerHandle } from "../../clock.js";
 import type { LeaseRecord, LeaseSlot } from "../../store/store.js";
 
 interface ArmedLease {
-  id: string;
   lease: LeaseRecord;
   sequence: number;
   /** When it was armed, among all arms: leases due at the same time come due in the order they were armed. */
   order: number;
+  /** False once replaced, disarmed or due: the heap skips it when it meets it. */
+  armed: boolean;
 }
 
-const slotId = (slot: LeaseSlot) => `${slot.pluginId}\u0000${slot.sessionKey}\u0000${slot.leaseKey}`;
+/** A session's armed leases: the one, or (rarely, several slots) all of them. */
+type SessionSlots = ArmedLease | ArmedLease[];
+
+const inSlot = (armed: ArmedLease, slot: LeaseSlot) =>
+  armed.lease.leaseKey === slot.leaseKey && armed.lease.pluginId === slot.pluginId;
 
 /**
  * The armed lease of each slot, and one timer for the earliest of them (a host with 100,000 idle goals
@@ -21,9 +26,12 @@ const slotId = (slot: LeaseSlot) => `${slot.pluginId}\u0000${slot.sessionKey}\u0
 export class LeaseScheduler {
   readonly #clock: Clock;
   readonly #onDue: (lease: LeaseRecord) => void;
-  readonly #armed = new Map<string, ArmedLease>();
-  /** The armed slots of each session, so a session's are found without a scan. */
-  readonly #bySession = new Map<string, Set<string>>();
+  /**
+   * The armed leases of each session, by session key: one entry per session and no key per slot, so arming
+   * the one lease of each of 100,000 sessions at start costs one map entry and one object each.
+   */
+  readonly #bySession = new Map<string, SessionSlots>();
+  #size = 0;
   /** Armed leases by due time (a binary heap); entries replaced or disarmed since are skipped when met. */
   #heap: ArmedLease[] = [];
   #timer: { handle: TimerHandle; at: number } | undefined;
@@ -35,63 +43,76 @@ export class LeaseScheduler {
   }
 
   arm(lease: LeaseRecord, sequence: number): void {
-    const id = slotId(lease);
-    const current = this.#armed.get(id);
+    const held = this.#bySession.get(lease.sessionKey);
+    const current = held && this.#find(held, lease);
     if (current && current.sequence > sequence) return;
-    const armed: ArmedLease = { id, lease, sequence, order: this.#order++ };
-    this.#armed.set(id, armed);
-    let slots = this.#bySession.get(lease.sessionKey);
-    if (!slots) {
-      slots = new Set();
-      this.#bySession.set(lease.sessionKey, slots);
-    }
-    slots.add(id);
+    const armed: ArmedLease = { lease, sequence, order: this.#order++, armed: true };
+    if (!held) this.#bySession.set(lease.sessionKey, armed);
+    else if (!Array.isArray(held)) {
+      this.#bySession.set(lease.sessionKey, held === current ? armed : [held, armed]);
+    } else if (current) held[held.indexOf(current)] = armed;
+    else held.push(armed);
+    if (current) current.armed = false;
+    else this.#size++;
     this.#push(armed);
     this.#schedule();
   }
 
   /** Cancels the slot's lease; with `leaseId`, only if that lease is the armed one. */
   disarm(slot: LeaseSlot, leaseId?: string): void {
-    const current = this.#armed.get(slotId(slot));
+    const held = this.#bySession.get(slot.sessionKey);
+    const current = held && this.#find(held, slot);
     if (!current || (leaseId !== undefined && current.lease.id !== leaseId)) return;
     this.#forget(current);
     this.#schedule();
   }
 
   disarmSession(sessionKey: string): void {
-    for (const id of [...(this.#bySession.get(sessionKey) ?? [])]) {
-      const armed = this.#armed.get(id);
-      if (armed) this.#forget(armed);
-    }
+    const held = this.#bySession.get(sessionKey);
+    if (held) for (const armed of Array.isArray(held) ? [...held] : [held]) this.#forget(armed);
     this.#schedule();
   }
 
   disarmAll(): void {
-    this.#armed.clear();
+    for (const armed of this.#heap) armed.armed = false;
     this.#bySession.clear();
+    this.#size = 0;
     this.#heap = [];
     this.#schedule();
   }
 
   get size(): number {
-    return this.#armed.size;
+    return this.#size;
+  }
+
+  #find(held: SessionSlots, slot: LeaseSlot): ArmedLease | undefined {
+    if (!Array.isArray(held)) return inSlot(held, slot) ? held : undefined;
+    return held.find((armed) => inSlot(armed, slot));
   }
 
   #forget(armed: ArmedLease): void {
-    this.#armed.delete(armed.id);
-    const slots = this.#bySession.get(armed.lease.sessionKey);
-    slots?.delete(armed.id);
-    if (slots?.size === 0) this.#bySession.delete(armed.lease.sessionKey);
+    if (!armed.armed) return;
+    armed.armed = false;
+    this.#size--;
+    const { sessionKey } = armed.lease;
+    const held = this.#bySession.get(sessionKey);
+    if (held === armed) this.#bySession.delete(sessionKey);
+    else if (Array.isArray(held)) {
+      const index = held.indexOf(armed);
+      if (index !== -1) held.splice(index, 1);
+      if (held.length === 1) this.#bySession.set(sessionKey, held[0] as ArmedLease);
+      else if (held.length === 0) this.#bySession.delete(sessionKey);
+    }
     // The heap keeps its entry until it is met; when most of it is such entries, it is built anew.
-    if (this.#heap.length > 64 && this.#heap.length > 2 * this.#armed.size) {
-      this.#heap = [...this.#armed.values()].sort(earlier);
+    if (this.#heap.length > 64 && this.#heap.length > 2 * this.#size) {
+      this.#heap = this.#heap.filter((entry) => entry.armed).sort(earlier);
     }
   }
 
   /** The earliest armed lease, dropping entries that are no longer armed from the top of the heap. */
   #head(): ArmedLease | undefined {
     for (let top = this.#heap[0]; top; top = this.#heap[0]) {
-      if (this.#armed.get(top.id) === top) return top;
+      if (top.armed) return top;
       this.#pop();
     }
     return undefined;

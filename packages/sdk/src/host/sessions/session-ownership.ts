@@ -37,16 +37,18 @@ export class SessionOwnership {
     this.ownerId = options.ownerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
 
-  /** Takes each session that is free, expired or already this host's; one transaction for all. */
-  async acquire(sessionKeys: readonly string[]): Promise<Map<string, AcquireResult>> {
-    if (sessionKeys.length === 0) return new Map();
-    const results = await this.#store.acquireSessions(sessionKeys, this.ownerId, this.#window());
-    return new Map(sessionKeys.map((sessionKey, index) => [sessionKey, results[index] as AcquireResult]));
+  /**
+   * Takes each session that is free, expired or already this host's; one transaction for all. One result
+   * per key, in order.
+   */
+  async acquire(sessionKeys: readonly string[]): Promise<AcquireResult[]> {
+    if (sessionKeys.length === 0) return [];
+    return this.#store.acquireSessions(sessionKeys, this.ownerId, this.#window());
   }
 
   /** Takes one session, or throws a one-line error naming the live process that holds it. */
   async acquireOne(sessionKey: string): Promise<Fence> {
-    const result = (await this.acquire([sessionKey])).get(sessionKey);
+    const [result] = await this.acquire([sessionKey]);
     if (result?.status === "acquired") return result.fence;
     throw heldError(sessionKey, result?.owner, this.#clock.now());
   }

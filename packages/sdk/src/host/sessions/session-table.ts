@@ -49,8 +49,10 @@ export class SessionTable {
    */
   async adopt(sessionKeys: readonly string[]): Promise<Map<string, SessionState>> {
     const fences = new Map<string, Fence>();
-    for (const [sessionKey, result] of await this.#ownership.acquire(sessionKeys)) {
-      if (result.status === "acquired") fences.set(sessionKey, result.fence);
+    const results = await this.#ownership.acquire(sessionKeys);
+    for (let index = 0; index < results.length; index++) {
+      const result = results[index];
+      if (result?.status === "acquired") fences.set(sessionKeys[index] as string, result.fence);
     }
     const adopted = new Map<string, SessionState>();
     if (fences.size === 0) return adopted;
