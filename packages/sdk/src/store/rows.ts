@@ -43,6 +43,39 @@ export function toLease(row: Row): LeaseRecord {
   };
 }
 
+/** The columns {@link leaseFromValues} reads, in its order. */
+export const leaseColumns = "plugin_id, session_key, lease_key, id, message, created_at, due_at, generation";
+
+/** A lease's column values, selected as {@link leaseColumns}, as a record. */
+export function leaseFromValues(values: readonly unknown[]): LeaseRecord {
+  return {
+    pluginId: String(values[0]),
+    sessionKey: String(values[1]),
+    leaseKey: String(values[2]),
+    id: String(values[3]),
+    message: String(values[4]),
+    createdAt: Number(values[5]),
+    dueAt: Number(values[6]),
+    generation: Number(values[7]),
+  };
+}
+
+/** The columns {@link sessionFromValues} reads, in its order. */
+export const sessionColumns = "session_key, agent_id, channel, generation, created_at, closed_at";
+
+/** A session's column values, selected as {@link sessionColumns}, as a record. */
+export function sessionFromValues(values: readonly unknown[]): SessionRecord {
+  const record: SessionRecord = {
+    sessionKey: String(values[0]),
+    agentId: String(values[1]),
+    channel: String(values[2]),
+    generation: Number(values[3]),
+    createdAt: Number(values[4]),
+  };
+  if (values[5] !== null) record.closedAt = Number(values[5]);
+  return record;
+}
+
 /** A `sessions` row as a record. */
 export function toSession(row: Row): SessionRecord {
   const record: SessionRecord = {

@@ -1,6 +1,6 @@
-import { leaseValues, type Row, toLease } from "../rows.js";
+import { leaseColumns, leaseFromValues, leaseValues, type Row, toLease } from "../rows.js";
 import type { LeaseRecord, LeaseSlot, StateCondition, WriteOptions } from "../store.js";
-import type { Query } from "./sqlite-connection.js";
+import { allValues, type Query } from "./sqlite-connection.js";
 import { checkFence } from "./sqlite-owners.js";
 
 // The lease statements of SqliteStore; each runs inside the transaction the store opened for it.
@@ -77,7 +77,10 @@ export function listLeases(
 ): LeaseRecord[] {
   const rows =
     sessionKey === undefined
-      ? query(`SELECT * FROM ${table} ORDER BY due_at`).all()
-      : query(`SELECT * FROM ${table} WHERE session_key = ? ORDER BY due_at`).all(sessionKey);
-  return (rows as Row[]).map(toLease);
+      ? allValues(query(`SELECT ${leaseColumns} FROM ${table} ORDER BY due_at`))
+      : allValues(
+          query(`SELECT ${leaseColumns} FROM ${table} WHERE session_key = ? ORDER BY due_at`),
+          sessionKey,
+        );
+  return rows.map(leaseFromValues);
 }

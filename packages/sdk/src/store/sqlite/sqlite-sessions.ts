@@ -1,6 +1,6 @@
-import { type Row, toSession } from "../rows.js";
+import { type Row, sessionColumns, sessionFromValues, toSession } from "../rows.js";
 import type { SessionRecord } from "../store.js";
-import type { Query } from "./sqlite-connection.js";
+import { allValues, type Query } from "./sqlite-connection.js";
 
 // The session statements of SqliteStore; a write runs inside the transaction the store opened for it.
 
@@ -26,5 +26,6 @@ export function putSession(query: Query, record: SessionRecord): void {
 
 /** Every session, oldest first. */
 export function listSessions(query: Query): SessionRecord[] {
-  return (query("SELECT * FROM sessions ORDER BY created_at, session_key").all() as Row[]).map(toSession);
+  const rows = allValues(query(`SELECT ${sessionColumns} FROM sessions ORDER BY created_at, session_key`));
+  return rows.map(sessionFromValues);
 }

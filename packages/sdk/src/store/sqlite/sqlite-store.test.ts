@@ -5,6 +5,7 @@ import { DatabaseSync } from "node:sqlite";
 import { afterAll, describe, expect, it } from "vitest";
 import { StoreUnavailableError } from "../../errors.js";
 import { defaultStoreLocation, describeStore } from "../open-store.js";
+import { allValues } from "./sqlite-connection.js";
 import { currentSchemaVersion } from "./sqlite-schema.js";
 import { SqliteStore } from "./sqlite-store.js";
 
@@ -74,6 +75,28 @@ describe("SqliteStore formats", () => {
     const second = SqliteStore.open(path);
     expect(await second.readState("goal", "s1", "goal")).toEqual({ value: { kept: true }, version: 1 });
     await second.close();
+  });
+});
+
+describe("SqliteStore rows read as arrays", () => {
+  it("gives each row's values in the order selected, and leaves the statement giving objects", () => {
+    const db = new DatabaseSync(":memory:");
+    db.exec(
+      "CREATE TABLE t (a TEXT, b INTEGER, c INTEGER); INSERT INTO t VALUES ('x', 1, NULL), ('y', 2, 3)",
+    );
+    const statement = db.prepare("SELECT c, a, b FROM t WHERE b >= ? ORDER BY a");
+    expect(allValues(statement, 1)).toEqual([
+      [null, "x", 1],
+      [3, "y", 2],
+    ]);
+    expect(statement.get(2)).toEqual({ c: 3, a: "y", b: 2 });
+    // A Node without arrays: the objects' values, in the same order.
+    const objects = { all: statement.all.bind(statement) } as unknown as typeof statement;
+    expect(allValues(objects, 1)).toEqual([
+      [null, "x", 1],
+      [3, "y", 2],
+    ]);
+    db.close();
   });
 });
 
