@@ -1,7 +1,7 @@
 import { acquisition, staleFence, writeFence } from "../ownership.js";
 import { type Row, toOwner } from "../rows.js";
 import type { AcquireResult, SessionOwner, WriteOptions } from "../store.js";
-import type { Query } from "./sqlite-connection.js";
+import { allValues, type Query } from "./sqlite-connection.js";
 
 // A session's claim lives as long as its owner's host row, unless the owner released it.
 const ownerColumns = `o.session_key, o.owner_id, o.token,
@@ -86,18 +86,21 @@ export function listOwners(query: Query): SessionOwner[] {
 
 /** Sessions with leases, started leases or unanswered commands whose owner is absent or expired at `now`. */
 export function listOrphanedSessions(query: Query, now: number): string[] {
-  const rows = query(
-    `SELECT session_key FROM (
-       SELECT session_key FROM leases
-       UNION SELECT session_key FROM started_leases
-       UNION SELECT session_key FROM session_inbox WHERE answered_at IS NULL
-     ) AS work
-     WHERE NOT EXISTS (
-       SELECT 1 FROM session_owners AS o JOIN hosts AS h ON h.owner_id = o.owner_id
-       WHERE o.session_key = work.session_key AND o.released = 0 AND h.expires_at > ?
-     )`,
-  ).all(now) as { session_key: string }[];
-  return rows.map((row) => String(row.session_key));
+  const rows = allValues(
+    query(
+      `SELECT session_key FROM (
+         SELECT session_key FROM leases
+         UNION SELECT session_key FROM started_leases
+         UNION SELECT session_key FROM session_inbox WHERE answered_at IS NULL
+       ) AS work
+       WHERE NOT EXISTS (
+         SELECT 1 FROM session_owners AS o JOIN hosts AS h ON h.owner_id = o.owner_id
+         WHERE o.session_key = work.session_key AND o.released = 0 AND h.expires_at > ?
+       )`,
+    ),
+    now,
+  );
+  return rows.map((row) => String(row[0]));
 }
 
 /** Inside a write transaction: throws unless the write's fence is the session's current owner. */
