@@ -178,10 +178,14 @@ export class LeaseRecovery {
  */
 function liveLeaseIds(sessions: Iterable<SessionState>, also: ReadonlySet<string> = new Set()): Set<string> {
   const ids = new Set(also);
+  // No array per session: a recovery at start goes through every session it took over, twice.
   for (const session of sessions) {
     const { admitting, parked, delivered, started, externalTurn } = session;
-    for (const lease of [admitting, parked, delivered, started, externalTurn?.identity.lease])
-      if (lease) ids.add(lease.id);
+    if (admitting) ids.add(admitting.id);
+    if (parked) ids.add(parked.id);
+    if (delivered) ids.add(delivered.id);
+    if (started) ids.add(started.id);
+    if (externalTurn?.identity.lease) ids.add(externalTurn.identity.lease.id);
   }
   return ids;
 }
