@@ -140,7 +140,11 @@ export const legacyCommandReply =
 export interface HostStore {
   getSession(sessionKey: string): Promise<SessionRecord | undefined>;
   putSession(record: SessionRecord, options?: WriteOptions): Promise<void>;
-  listSessions(): Promise<SessionRecord[]>;
+  /**
+   * Every session, oldest first; in any order with `ordered: false` (a host taking over many sessions at
+   * once reads them so, and a store may skip the sort).
+   */
+  listSessions(options?: { ordered?: boolean }): Promise<SessionRecord[]>;
 
   /**
    * Makes `ownerId` the owner of each session until `now + ttlMs`, unless another owner holds it and has

@@ -59,7 +59,7 @@ export class SessionTable {
     const records =
       fences.size === 1
         ? [await this.#store.getSession([...fences.keys()][0] as string)]
-        : await this.#store.listSessions();
+        : await this.#store.listSessions({ ordered: false });
     for (const record of records) {
       const fence = record && fences.get(record.sessionKey);
       if (!record || !fence) continue;

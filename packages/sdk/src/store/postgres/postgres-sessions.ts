@@ -27,8 +27,10 @@ export async function putSession(
   ]);
 }
 
-/** Every session, oldest first. */
-export async function listSessions(db: PostgresConnection): Promise<SessionRecord[]> {
-  const { rows } = await db.query("SELECT * FROM sessions ORDER BY created_at, session_key");
+/** Every session: oldest first, or in no particular order (no sort) when not `ordered`. */
+export async function listSessions(db: PostgresConnection, ordered: boolean): Promise<SessionRecord[]> {
+  const { rows } = await db.query(
+    `SELECT * FROM sessions${ordered ? " ORDER BY created_at, session_key" : ""}`,
+  );
   return rows.map(toSession);
 }

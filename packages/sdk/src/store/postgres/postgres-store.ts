@@ -80,8 +80,8 @@ export class PostgresStore implements HostStore {
     return sessions.putSession(this.#db, record, writeFence(record.sessionKey, options));
   }
 
-  async listSessions() {
-    return sessions.listSessions(this.#db);
+  async listSessions(options?: { ordered?: boolean }) {
+    return sessions.listSessions(this.#db, options?.ordered ?? true);
   }
 
   async acquireSessions(

@@ -24,8 +24,9 @@ export function putSession(query: Query, record: SessionRecord): void {
   );
 }
 
-/** Every session, oldest first. */
-export function listSessions(query: Query): SessionRecord[] {
-  const rows = allValues(query(`SELECT ${sessionColumns} FROM sessions ORDER BY created_at, session_key`));
+/** Every session: oldest first, or in the table's order (no sort) when not `ordered`. */
+export function listSessions(query: Query, ordered: boolean): SessionRecord[] {
+  const order = ordered ? " ORDER BY created_at, session_key" : "";
+  const rows = allValues(query(`SELECT ${sessionColumns} FROM sessions${order}`));
   return rows.map(sessionFromValues);
 }

@@ -65,8 +65,8 @@ export class SqliteStore implements HostStore {
     await this.#write(record.sessionKey, options, () => sessions.putSession(this.#query, record));
   }
 
-  async listSessions() {
-    return this.#read(() => sessions.listSessions(this.#query));
+  async listSessions(options?: { ordered?: boolean }) {
+    return this.#read(() => sessions.listSessions(this.#query, options?.ordered ?? true));
   }
 
   async acquireSessions(

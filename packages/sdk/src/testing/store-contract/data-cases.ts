@@ -18,6 +18,17 @@ export const dataCases: readonly StoreCase[] = [
         ["s1"],
         "listSessions after two puts of one session",
       );
+      await store.putSession({ ...session, sessionKey: "s0", createdAt: 30 });
+      same(
+        (await store.listSessions()).map((listed) => listed.sessionKey),
+        ["s1", "s0"],
+        "listSessions, oldest first",
+      );
+      same(
+        (await store.listSessions({ ordered: false })).map((listed) => listed.sessionKey).sort(),
+        ["s0", "s1"],
+        "listSessions in any order: every session",
+      );
     },
   },
   {
