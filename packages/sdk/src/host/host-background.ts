@@ -148,6 +148,7 @@ export class HostBackground {
     session.fence = undefined;
     this.#host.copies.forget(sessionKey);
     this.#lost.add(sessionKey);
+    this.#parts.recovery.forget(sessionKey);
     this.#host.scheduler.disarmSession(sessionKey);
     for (const lease of session.due.splice(0)) emitLeaseDropped(this.#host, lease, "session_lost");
     for (const queued of session.userQueue.splice(0)) queued.reject(this.lostError(sessionKey));

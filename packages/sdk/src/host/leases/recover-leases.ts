@@ -62,6 +62,11 @@ export class LeaseRecovery {
     }
   }
 
+  /** Another process took the session: if it comes back here, what that process left is recovered anew. */
+  forget(sessionKey: string): void {
+    this.#recovered.delete(sessionKey);
+  }
+
   /**
    * The store failed and works again. Each session this host serves (of `only`, when given) that is idle
    * has its pending leases armed (one a failure kept from being armed would otherwise wait for the session

@@ -122,4 +122,33 @@ describe("hosts that share a store and recover per session", () => {
     expect(await store.listStartedLeases()).toEqual([]);
     expect(await store.listLeases()).toEqual([]);
   });
+
+  it("recover a session anew when it comes back from the process that took it and died", async () => {
+    const store = new MemoryStore();
+    const firstClock = new FakeClock();
+    const first = await sharingHost(store, firstClock);
+    await first.host.openSession({ sessionKey: "s1" });
+    await first.host.recoverSession("s1");
+
+    // The first process stalls past its claim; the second takes s1, leaves a continuation pending, and dies.
+    const secondClock = new FakeClock(firstClock.now() + 10_000);
+    const second = await sharingHost(store, secondClock);
+    await second.host.openSession({ sessionKey: "s1" });
+    await second.host.recoverSession("s1");
+    await second.host.send({
+      sessionKey: "s1",
+      text: "/probe-lease next 60000 left by the second",
+      sender: owner,
+    });
+    // The first wakes, learns at its heartbeat that s1 is gone, and once the second's claim has lapsed,
+    // serves s1 again: the second's pending continuation is armed here and runs at its time.
+    await firstClock.advance(10_000);
+    await expect(first.host.openSession({ sessionKey: "s1" })).rejects.toThrow(/in use by another/);
+    await firstClock.advance(15_000);
+    await first.host.openSession({ sessionKey: "s1" });
+    await first.host.recoverSession("s1");
+    await firstClock.advance(60_000);
+    await settle(first.host, firstClock);
+    expect(first.deliveries.map((delivery) => delivery.message)).toEqual(["left by the second"]);
+  });
 });
