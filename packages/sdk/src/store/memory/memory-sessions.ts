@@ -13,7 +13,13 @@ export class MemorySessions {
     this.#sessions.set(record.sessionKey, frozenCopy(record));
   }
 
-  listSessions(): SessionRecord[] {
-    return [...this.#sessions.values()];
+  /** Oldest first (then by key), unless not `ordered`. */
+  listSessions(ordered: boolean): SessionRecord[] {
+    const sessions = [...this.#sessions.values()];
+    if (!ordered) return sessions;
+    return sessions.sort(
+      (a, b) =>
+        a.createdAt - b.createdAt || (a.sessionKey < b.sessionKey ? -1 : a.sessionKey > b.sessionKey ? 1 : 0),
+    );
   }
 }

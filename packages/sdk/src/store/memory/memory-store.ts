@@ -40,8 +40,8 @@ export class MemoryStore implements HostStore {
     this.#sessions.putSession(record);
   }
 
-  async listSessions() {
-    return this.#sessions.listSessions();
+  async listSessions(options?: { ordered?: boolean }) {
+    return this.#sessions.listSessions(options?.ordered ?? true);
   }
 
   async acquireSessions(

@@ -18,15 +18,17 @@ export const dataCases: readonly StoreCase[] = [
         ["s1"],
         "listSessions after two puts of one session",
       );
-      await store.putSession({ ...session, sessionKey: "s0", createdAt: 30 });
+      await store.putSession({ ...session, sessionKey: "s2", createdAt: 30 });
+      // Put last, created first.
+      await store.putSession({ ...session, sessionKey: "s0", createdAt: 5 });
       same(
         (await store.listSessions()).map((listed) => listed.sessionKey),
-        ["s1", "s0"],
+        ["s0", "s1", "s2"],
         "listSessions, oldest first",
       );
       same(
         (await store.listSessions({ ordered: false })).map((listed) => listed.sessionKey).sort(),
-        ["s0", "s1"],
+        ["s0", "s1", "s2"],
         "listSessions in any order: every session",
       );
     },
