@@ -57,11 +57,12 @@ export class PostgresConnection {
   }
 
   /**
-   * One write to a session: a call of the database function `fn` that takes the session's lock, checks
-   * `fence` (passed with them, as the op's owner and token) and writes. The calls made while a batch is in flight (or in
-   * one event-loop turn) go to the server together, as one statement (`apply_batch`), so one transaction
-   * and one round trip, each call in a subtransaction of its own: a refused or failed write changes nothing
-   * and fails alone. `lockKey` is the session whose lock the call takes, when `sessionKey` only names it.
+   * One write to a session: the write `fn` with its `values`, fenced by `fence` (the op's owner and token;
+   * none: unfenced). The writes made while a batch is in flight (or in one event-loop turn) go to the server
+   * together, as one statement (`apply_batch`), so one transaction and one round trip; the server takes each
+   * session's lock and checks its fence before the session's writes run, and a refused or failed write
+   * changes nothing and fails alone. `lockKey` is the session whose lock the write takes, when `sessionKey`
+   * only names it.
    */
   call(
     sessionKey: string,
