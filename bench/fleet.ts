@@ -22,19 +22,19 @@
 import { execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { readStoredGoal } from "../packages/goal-plugin/dist/index.js";
 import { forwardControl, type HostStore } from "../packages/sdk/dist/index.js";
 import { PostgresStore } from "../packages/sdk/dist/postgres.js";
 import { type PostgresServer, startPostgres } from "../test/postgres-server.ts";
 import { owner, percentiles, round } from "./lib.ts";
 import { measureRawInserts } from "./postgres.ts";
+import { postmasterPid, serverCpuSeconds } from "./process-cpu.ts";
 
 const { values } = parseArgs({
   options: {
@@ -85,37 +85,6 @@ function startHost(url: string, schema: string, prefix: string, mode: string, pr
     next: async () => JSON.parse(String((await messages.next()).value)) as Record<string, unknown>,
     tell: (line: string) => child.stdin.write(`${line}\n`),
   };
-}
-
-/** CPU seconds the server has used so far: the postmaster and its children, from /proc. */
-function serverCpuSeconds(postmaster: number, ticksPerSecond: number): number {
-  const fields = (pid: string | number) => {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // After "pid (comm) ": state is field 3, ppid 4, utime 14, stime 15, cutime 16, cstime 17.
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  };
-  const own = fields(postmaster);
-  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
-  for (const pid of readdirSync("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const child = fields(pid);
-      if (Number(child[1]) === postmaster) ticks += Number(child[11]) + Number(child[12]);
-    } catch {
-      // exited meanwhile: the postmaster's cutime has it once reaped
-    }
-  }
-  return ticks / ticksPerSecond;
-}
-
-async function postmasterPid(server: PostgresServer): Promise<number> {
-  const client = new pg.Client(server.url);
-  await client.connect();
-  const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
-  // Read while the backend lives: its parent is the postmaster.
-  const stat = readFileSync(`/proc/${rows[0]?.pid}/stat`, "utf8");
-  await client.end();
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
 }
 
 /** The store as this process posts through it, noting when each command was posted. */
@@ -271,19 +240,12 @@ async function measureFailover(server: PostgresServer) {
   };
 }
 
-const ticksPerSecond = (() => {
-  try {
-    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
 const server = await startPostgres();
 const figures: Record<string, unknown> = {};
 const rows: string[] = [];
 try {
   const postmaster = await postmasterPid(server);
-  const cpu = () => serverCpuSeconds(postmaster, ticksPerSecond);
+  const cpu = () => serverCpuSeconds(postmaster);
   const raw = await measureRawInserts(server, 2_000);
   figures.rawInserts = raw;
   process.stderr.write(`raw single-row inserts through pg: ${Math.round(raw.insertsPerSecond)}/s\n`);

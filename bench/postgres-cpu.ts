@@ -9,56 +9,15 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { readdirSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import pg from "pg";
 import { startPostgres } from "../test/postgres-server.ts";
 import { measureRawInserts } from "./postgres.ts";
+import { postmasterPid, processCpu, serverCpuSeconds } from "./process-cpu.ts";
 
-const ticksPerSecond = 100;
 const sessions = 100;
 const turns = 20;
-
-/** utime + stime (and the reaped children's) of a process, in seconds, and its parent. */
-function cpuOf(pid: number): { parent: number; own: number; children: number } {
-  const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = text
-    .slice(text.lastIndexOf(")") + 2)
-    .split(" ")
-    .map(Number);
-  const [parent = 0, , , , , , , , , , utime = 0, stime = 0, cutime = 0, cstime = 0] = fields;
-  return { parent, own: (utime + stime) / ticksPerSecond, children: (cutime + cstime) / ticksPerSecond };
-}
-
-function processes(): number[] {
-  return readdirSync("/proc")
-    .filter((name) => /^\d+$/.test(name))
-    .map(Number);
-}
-
-function postmasterOf(port: number): number {
-  for (const pid of processes()) {
-    try {
-      const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-      if (command[0]?.endsWith("postgres") && command.join(" ").includes(`-p ${port}`)) return pid;
-    } catch {}
-  }
-  throw new Error(`no postmaster on port ${port}`);
-}
-
-/** The server's CPU so far: the postmaster, its live backends, and those that ended. */
-function serverCpu(postmaster: number): number {
-  const main = cpuOf(postmaster);
-  let total = main.own + main.children;
-  for (const pid of processes()) {
-    try {
-      const child = cpuOf(pid);
-      if (child.parent === postmaster) total += child.own;
-    } catch {}
-  }
-  return total;
-}
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -71,7 +30,7 @@ const server = await startPostgres(
     ? { settings: { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "all" } }
     : {},
 );
-const postmaster = postmasterOf(server.port);
+const postmaster = await postmasterPid(server);
 if (statements) {
   const client = new pg.Client(server.url);
   await client.connect();
@@ -99,16 +58,16 @@ async function hostRun(checkout: string) {
   await lines.next();
   await pause(300);
   const pid = child.pid ?? 0;
-  const [host0, server0] = [cpuOf(pid).own, serverCpu(postmaster)];
+  const [host0, server0] = [processCpu(pid).own, serverCpuSeconds(postmaster)];
   const start = performance.now();
   child.stdin.end("go\n");
   const result = JSON.parse(String((await lines.next()).value)) as { turns: number; roundTrips: number };
   const seconds = (performance.now() - start) / 1_000;
-  const host1 = cpuOf(pid).own;
+  const host1 = processCpu(pid).own;
   if (child.exitCode === null) await once(child, "exit");
   // The host's backends end with it; the postmaster counts them once it has reaped them.
   await pause(500);
-  const server1 = serverCpu(postmaster);
+  const server1 = serverCpuSeconds(postmaster);
   return {
     turnsPerSecond: result.turns / seconds,
     roundTripsPerTurn: result.roundTrips / result.turns,
