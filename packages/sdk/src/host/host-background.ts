@@ -69,9 +69,14 @@ export class HostBackground {
     });
   }
 
-  /** Applies the commands posted for `sessionKey` now. */
-  applyInbox(sessionKey: string): Promise<void> {
-    return this.#parts.inbox.apply(sessionKey);
+  /**
+   * Applies the commands posted for a session being opened, now; under this claim, admission need not ask
+   * the store again where it tells of every post.
+   */
+  async applyInbox(session: SessionState): Promise<void> {
+    const fence = session.fence;
+    await this.#parts.inbox.apply(session.record.sessionKey);
+    session.inboxCheckedUnder = fence;
   }
 
   /**

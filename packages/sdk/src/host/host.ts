@@ -193,7 +193,7 @@ export class Host {
     if (!held) await this.#work.track(this.#recovery.session(sessionKey, "opened"));
     // What other processes queued is in force before the opener does anything, also where this host took
     // the session over at its start and its inbox poll has not come round yet.
-    await this.#work.track(this.#background.applyInbox(sessionKey));
+    await this.#work.track(this.#background.applyInbox(session));
     return sessionInfo(session.record);
   }
 

@@ -129,7 +129,11 @@ export class LeaseRecovery {
   }
 
   async #recoverSession(sessionKey: string, reason: "opened" | "taken-over"): Promise<void> {
-    const adopted = await this.#sessions.adopt([sessionKey]);
+    // A session this host has just opened is claimed and loaded already: no second claim, no second read.
+    const opened = reason === "opened" ? this.#sessions.get(sessionKey) : undefined;
+    const adopted = opened?.fence
+      ? new Map([[sessionKey, opened]])
+      : await this.#sessions.adopt([sessionKey]);
     if (!adopted.has(sessionKey) && (await this.#host.store.getSession(sessionKey))) {
       const owner = (await this.#host.store.listOwners()).find((entry) => entry.sessionKey === sessionKey);
       throw new SessionOwnedError({

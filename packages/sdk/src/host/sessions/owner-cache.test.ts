@@ -105,6 +105,20 @@ describe.each(stores)("the owner's copies of its own writes: %s", (_name, makeSt
     expect(last?.messages).toEqual(stored.slice(0, -1).map((entry) => entry.message));
   });
 
+  it("opens many sessions at once with one claim for those asked meanwhile, each claimed and read once", async () => {
+    const { base, store, calls } = await opened();
+    const { host } = await hostOn(store, new FakeClock());
+    const keys = Array.from({ length: 40 }, (_, index) => `s${index}`);
+    const infos = await Promise.all(keys.map((sessionKey) => host.openSession({ sessionKey })));
+    expect(infos.map((info) => info.sessionKey)).toEqual(keys);
+    // The first claim goes alone; the 39 asked while it was on its way go together after it.
+    expect(calls("acquireSessions")).toBe(2);
+    // Each is read once (the recovery of a session just opened does not claim or read it again).
+    expect(calls("getSession")).toBe(keys.length);
+    const owners = (await base.listOwners()).filter((entry) => keys.includes(entry.sessionKey));
+    expect(owners.map((entry) => entry.ownerId)).toEqual(keys.map(() => host.ownerId));
+  });
+
   it("reads afresh what another process wrote while it held the session, once it takes the session back", async () => {
     const { base, store } = await opened();
     const clock = new FakeClock();

@@ -1,11 +1,10 @@
-import type { PoolClient } from "pg";
-import { acquisition } from "../ownership.js";
 import { type Row, toOwner } from "../rows.js";
 import type { AcquireResult, SessionOwner } from "../store.js";
 import type { PostgresConnection } from "./postgres-connection.js";
 
-// Session ownership on PostgreSQL: the same rule as every store (`acquisition`), the claims in
-// `session_owners`, each host's liveness in one `hosts` row it renews.
+// Session ownership on PostgreSQL: the same rule as every store (`acquisition`, in SQL in
+// `acquire_sessions`; the stores' shared contract tests hold both to it), the claims in `session_owners`,
+// each host's liveness in one `hosts` row it renews.
 
 type Window = { now: number; ttlMs: number };
 
@@ -14,46 +13,30 @@ const ownerColumns = `o.session_key, o.owner_id, o.token,
   CASE WHEN o.released THEN 0 ELSE coalesce(h.expires_at, 0) END AS expires_at
   FROM session_owners AS o LEFT JOIN hosts AS h ON h.owner_id = o.owner_id`;
 
-export function acquireSessions(
+export async function acquireSessions(
   db: PostgresConnection,
   sessionKeys: readonly string[],
   ownerId: string,
   window: Window,
 ): Promise<AcquireResult[]> {
-  return db.transaction(async (client) => {
-    await keepAlive(client, ownerId, window);
-    // One acquirer per session at a time (writers take the same lock), in key order so two hosts never
-    // wait on each other.
-    await client.query(
-      "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT DISTINCT unnest($1::text[]) AS k ORDER BY 1) AS keys",
-      [sessionKeys],
-    );
-    const { rows } = await client.query(`SELECT ${ownerColumns} WHERE o.session_key = ANY($1)`, [
-      sessionKeys,
-    ]);
-    const owners = new Map<string, SessionOwner>(
-      rows.map((row: Row) => [String(row.session_key), toOwner(row)]),
-    );
-    const taken = new Map<string, number>();
-    const results = sessionKeys.map((sessionKey) => {
-      const result = acquisition(owners.get(sessionKey), { sessionKey, ownerId, now: window.now });
-      if (result.status === "acquired") {
-        taken.set(sessionKey, result.fence.token);
-        // The same key again in this call finds it ours.
-        const expiresAt = window.now + window.ttlMs;
-        owners.set(sessionKey, { sessionKey, ownerId, token: result.fence.token, expiresAt });
-      }
-      return result;
+  // One statement: the liveness row, the locks, the rule and the claims (schema version 5).
+  const { rows } = await db.query("SELECT * FROM acquire_sessions($1, $2, $3, $4)", [
+    ownerId,
+    sessionKeys,
+    window.now,
+    window.ttlMs,
+  ]);
+  return rows.map((row: Row, index): AcquireResult => {
+    const sessionKey = sessionKeys[index] as string;
+    const current = () => ({
+      sessionKey,
+      ownerId: String(row.current_owner),
+      token: Number(row.current_token),
+      expiresAt: Number(row.current_expires),
     });
-    if (taken.size > 0) {
-      await client.query(
-        `INSERT INTO session_owners (session_key, owner_id, token, released)
-         SELECT k, $1, t, false FROM unnest($2::text[], $3::bigint[]) AS taken(k, t)
-         ON CONFLICT (session_key) DO UPDATE SET owner_id = excluded.owner_id, token = excluded.token, released = false`,
-        [ownerId, [...taken.keys()], [...taken.values()]],
-      );
-    }
-    return results;
+    if (row.held) return { status: "held", owner: current() };
+    const fence = { ownerId, token: Number(row.new_token) };
+    return row.previous ? { status: "acquired", fence, previous: current() } : { status: "acquired", fence };
   });
 }
 
@@ -114,10 +97,3 @@ export async function listOrphanedSessions(db: PostgresConnection, now: number):
   return rows.map((row: Row) => String(row.session_key));
 }
 
-async function keepAlive(client: PoolClient, ownerId: string, window: Window): Promise<void> {
-  await client.query(
-    `INSERT INTO hosts (owner_id, expires_at) VALUES ($1, $2)
-     ON CONFLICT (owner_id) DO UPDATE SET expires_at = excluded.expires_at`,
-    [ownerId, window.now + window.ttlMs],
-  );
-}

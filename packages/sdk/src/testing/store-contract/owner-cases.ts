@@ -110,6 +110,27 @@ export const ownerCases: readonly StoreCase[] = [
         [fenceOf(twice[0], "s3").token, fenceOf(twice[0], "s3").token],
         "one key twice in one call: one result each, the same token",
       );
+      const [takenOver, askedAgain] = await store.acquireSessions(["s1", "s1"], "d", window(1_000));
+      const takenFence = fenceOf(takenOver, "s1 after its owner expired");
+      same(
+        takenOver?.status === "acquired" && takenOver.previous?.ownerId,
+        "c",
+        "a key taken over, asked twice: the first result names the previous owner",
+      );
+      same(
+        askedAgain?.status === "acquired" && askedAgain.fence,
+        takenFence,
+        "a key taken over, asked twice: the second gets the same fence",
+      );
+      const owner = { sessionKey: "s1", ownerId: "d", token: takenFence.token, expiresAt: 1_100 };
+      same(
+        await store.acquireSessions(["s1", "s1"], "e", window(1_001)),
+        [
+          { status: "held", owner },
+          { status: "held", owner },
+        ],
+        "a key held by a live owner, asked twice: held both times",
+      );
     },
   },
   {
