@@ -96,4 +96,3 @@ export async function listOrphanedSessions(db: PostgresConnection, now: number):
   );
   return rows.map((row: Row) => String(row.session_key));
 }
-
