@@ -1,5 +1,6 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import { freshPostgresStore } from "../../../test/postgres-store.js";
 import { SessionOwnedError } from "../../errors.js";
 import type { Fence, LeaseRecord, TranscriptEntry } from "../store.js";
@@ -147,6 +148,47 @@ describe("PostgreSQL group commit", () => {
       status: "written",
       version: 3,
     });
+  });
+
+  it("sends a second batch beside one on its way, never with writes of that one's sessions, which stay in order", async () => {
+    const store = await freshPostgresStore();
+    stores.push(store);
+    const blocked = `blocked-${randomUUID()}`;
+    const first = [blocked, ...Array.from({ length: 39 }, (_, index) => `a${index}`)];
+    const others = Array.from({ length: 40 }, (_, index) => `b${index}`);
+    const fences = new Map<string, Fence>();
+    for (const sessionKey of [...first, ...others])
+      fences.set(sessionKey, await acquired(store, sessionKey, "h"));
+    const write = (sessionKey: string, index: number) =>
+      store.appendTranscript(sessionKey, [entry(index)], { fence: fences.get(sessionKey) as Fence });
+    // Another connection holds one session's lock, so the first batch waits on the server.
+    const holder = new pg.Client(inject("postgresUrl"));
+    await holder.connect();
+    await holder.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [blocked]);
+    try {
+      const before = batches;
+      const firstWrites = Promise.all(first.map((sessionKey) => write(sessionKey, 1)));
+      await new Promise(setImmediate);
+      expect(batches - before).toBe(1);
+      // Made while it is on its way: the other sessions' writes go at once, these sessions' wait for it.
+      const sameSessions = Promise.all(first.map((sessionKey) => write(sessionKey, 2)));
+      let firstDone = false;
+      void firstWrites.then(() => {
+        firstDone = true;
+      });
+      await Promise.all(others.map((sessionKey) => write(sessionKey, 1)));
+      expect(batches - before).toBe(2);
+      expect(firstDone).toBe(false);
+      await holder.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [blocked]);
+      await Promise.all([firstWrites, sameSessions]);
+      expect(batches - before).toBe(3);
+    } finally {
+      await holder.end();
+    }
+    for (const sessionKey of first) {
+      const transcript = await store.readTranscript(sessionKey, { generation: 1, limit: 10 });
+      expect(transcript.map((written) => written.turnId)).toEqual(["t1", "t2"]);
+    }
   });
 
   it("keeps arrays of any text through the batch: several entries, quotes, backslashes, braces, NULL", async () => {

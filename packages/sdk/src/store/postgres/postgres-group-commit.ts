@@ -30,19 +30,26 @@ type Outcome = { rows: Row[] } | { error: string; code: string };
  */
 const maxBatch = 60;
 
+/** Batches on their way at once (never two holding writes of one session). */
+const maxInFlight = 2;
+
 /**
  * Group commit on PostgreSQL, as the SQLite store's: the writes made while a batch is on its way (or in one
  * event-loop turn) share one transaction, sent as one statement (one round trip) when the batch before it
- * is answered. Each write answers after its batch committed; a write its function refused (a stale fence)
- * or that failed answers with its own error while the others commit. Within a batch, writes take their
- * sessions' locks in key order (a stable sort keeps each session's writes in the order they came), as
- * acquisition does, so two hosts' batches never wait on each other in a cycle.
+ * is answered, or beside it once half a batch of other sessions' writes waits. Each write answers after its
+ * batch committed; a write its function refused (a stale fence) or that failed answers with its own error
+ * while the others commit. A session's writes are never in two batches on their way at once, so they apply
+ * in the order they came; within a batch, writes take their sessions' locks in key order (a stable sort
+ * keeps each session's writes in order), as acquisition does, so no two batches wait on each other in a
+ * cycle.
  */
 export class PostgresGroupCommit {
   readonly #pool: Pool;
   #queue: Pending[] = [];
   #scheduled = false;
-  #running: Promise<void> | undefined;
+  readonly #running = new Set<Promise<void>>();
+  /** The sessions with writes in a batch on its way: their next writes wait for it, so they stay in order. */
+  readonly #sending = new Set<string>();
 
   constructor(pool: Pool) {
     this.#pool = pool;
@@ -57,58 +64,93 @@ export class PostgresGroupCommit {
 
   /** Resolves once every write added so far has been answered. */
   async drained(): Promise<void> {
-    while (this.#running || this.#scheduled)
-      await (this.#running ?? new Promise<void>((resolve) => setImmediate(resolve)));
+    while (this.#running.size > 0 || this.#scheduled || this.#queue.length > 0) {
+      if (this.#running.size > 0) await Promise.race(this.#running);
+      else await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   #schedule(): void {
-    if (this.#running || this.#scheduled) return;
+    if (this.#scheduled) return;
     this.#scheduled = true;
     // The writes of this event-loop turn go together.
     setImmediate(() => {
       this.#scheduled = false;
-      this.#running = this.#flush().finally(() => {
-        this.#running = undefined;
-        if (this.#queue.length > 0) this.#schedule();
-      });
+      this.#pump();
     });
   }
 
-  async #flush(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, maxBatch);
-      const ordered = batch
-        .map((pending, index) => ({ pending, index }))
-        .sort((x, y) =>
-          x.pending.lockKey < y.pending.lockKey
-            ? -1
-            : x.pending.lockKey > y.pending.lockKey
-              ? 1
-              : x.index - y.index,
-        )
-        .map(({ pending }) => pending);
-      let outcomes: Outcome[];
-      try {
-        const { rows } = await this.#pool.query({
-          name: "goal_lease_apply_batch",
-          text: "SELECT apply_batch($1::jsonb) AS outcomes",
-          values: [JSON.stringify(ordered.map((pending) => pending.op))],
-        });
-        outcomes = rows[0]?.outcomes as Outcome[];
-      } catch (error) {
-        for (const pending of ordered) pending.reject(error);
-        continue;
-      }
-      ordered.forEach((pending, index) => {
-        const outcome = outcomes[index];
-        if (outcome && "rows" in outcome) pending.resolve(outcome.rows);
-        else {
-          const failed = Object.assign(new Error(outcome?.error ?? "no answer for a write in its batch"), {
-            code: outcome?.code,
-          });
-          pending.reject(failed);
-        }
+  /**
+   * Sends what can go: a batch when none is on its way; a second beside it only once half a batch is
+   * waiting (the server then applies one while the host reads the other's answers, and small batches
+   * would cost a round trip and a commit each).
+   */
+  #pump(): void {
+    while (this.#running.size < maxInFlight) {
+      const batch = this.#take(this.#running.size === 0 ? 1 : maxBatch / 2);
+      if (!batch) return;
+      const running: Promise<void> = this.#send(batch).finally(() => {
+        this.#running.delete(running);
+        for (const pending of batch) this.#sending.delete(pending.lockKey);
+        this.#pump();
       });
+      this.#running.add(running);
     }
+  }
+
+  /**
+   * Up to `maxBatch` queued writes of sessions with none on their way, in the order they came, if at least
+   * `least`; the others stay queued, in order.
+   */
+  #take(least: number): Pending[] | undefined {
+    let sendable = 0;
+    for (const pending of this.#queue) {
+      if (!this.#sending.has(pending.lockKey) && ++sendable >= least) break;
+    }
+    if (sendable < least) return undefined;
+    const batch: Pending[] = [];
+    const kept: Pending[] = [];
+    for (const pending of this.#queue) {
+      if (batch.length < maxBatch && !this.#sending.has(pending.lockKey)) batch.push(pending);
+      else kept.push(pending);
+    }
+    this.#queue = kept;
+    for (const pending of batch) this.#sending.add(pending.lockKey);
+    return batch;
+  }
+
+  async #send(batch: Pending[]): Promise<void> {
+    const ordered = batch
+      .map((pending, index) => ({ pending, index }))
+      .sort((x, y) =>
+        x.pending.lockKey < y.pending.lockKey
+          ? -1
+          : x.pending.lockKey > y.pending.lockKey
+            ? 1
+            : x.index - y.index,
+      )
+      .map(({ pending }) => pending);
+    let outcomes: Outcome[];
+    try {
+      const { rows } = await this.#pool.query({
+        name: "goal_lease_apply_batch",
+        text: "SELECT apply_batch($1::jsonb) AS outcomes",
+        values: [JSON.stringify(ordered.map((pending) => pending.op))],
+      });
+      outcomes = rows[0]?.outcomes as Outcome[];
+    } catch (error) {
+      for (const pending of ordered) pending.reject(error);
+      return;
+    }
+    ordered.forEach((pending, index) => {
+      const outcome = outcomes[index];
+      if (outcome && "rows" in outcome) pending.resolve(outcome.rows);
+      else {
+        const failed = Object.assign(new Error(outcome?.error ?? "no answer for a write in its batch"), {
+          code: outcome?.code,
+        });
+        pending.reject(failed);
+      }
+    });
   }
 }
