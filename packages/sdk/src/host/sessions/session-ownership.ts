@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Clock, TimerHandle } from "../../clock.js";
 import { SessionOwnedError } from "../../errors.js";
+import { Coalesced } from "../../store/coalesced.js";
 import type { AcquireResult, Fence, HostStore, SessionOwner } from "../../store/store.js";
 
 /** Options of session ownership among the host processes that share a store. */
@@ -17,8 +18,6 @@ export interface OwnershipOptions {
 
 export const defaultOwnershipTtlMs = 10_000;
 
-type WaitingKeys = { keys: string[]; answer: Promise<AcquireResult[]> };
-
 /**
  * This host's claims on sessions in the store: taken when a session is opened or adopted, renewed in the
  * background, given up at close. Only the owner of a session runs its turns; its fence goes with every
@@ -31,9 +30,10 @@ export class SessionOwnership {
   readonly #clock: Clock;
   #timer: TimerHandle | undefined;
   #stopped = false;
-  /** The acquisition on its way to the store, and the keys asked for meanwhile, to go next in one call. */
-  #asking: Promise<AcquireResult[]> | undefined;
-  #waiting: WaitingKeys | undefined;
+  /** Many sessions opening at once are claimed in one call, not one each. */
+  readonly #acquisitions = new Coalesced<string, AcquireResult>((sessionKeys) =>
+    this.#store.acquireSessions(sessionKeys, this.ownerId, this.#window()),
+  );
 
   constructor(store: HostStore, clock: Clock, options: OwnershipOptions = {}) {
     this.#store = store;
@@ -47,32 +47,7 @@ export class SessionOwnership {
    * per key, in order.
    */
   async acquire(sessionKeys: readonly string[]): Promise<AcquireResult[]> {
-    if (sessionKeys.length === 0) return [];
-    if (!this.#asking) return this.#ask(sessionKeys);
-    // Asked while another call is on its way (many sessions opening at once): every key asked meanwhile
-    // goes in one call after it, not a call each.
-    if (!this.#waiting) {
-      const waiting: WaitingKeys = { keys: [], answer: Promise.resolve([]) };
-      waiting.answer = this.#asking.then(
-        () => this.#ask(waiting.keys),
-        () => this.#ask(waiting.keys),
-      );
-      this.#waiting = waiting;
-    }
-    const start = this.#waiting.keys.length;
-    this.#waiting.keys.push(...sessionKeys);
-    return (await this.#waiting.answer).slice(start, start + sessionKeys.length);
-  }
-
-  #ask(sessionKeys: readonly string[]): Promise<AcquireResult[]> {
-    if (this.#waiting?.keys === sessionKeys) this.#waiting = undefined;
-    const asking = this.#store.acquireSessions(sessionKeys, this.ownerId, this.#window());
-    this.#asking = asking;
-    const done = () => {
-      if (this.#asking === asking) this.#asking = undefined;
-    };
-    asking.then(done, done);
-    return asking;
+    return this.#acquisitions.ask(sessionKeys);
   }
 
   /** Takes one session, or throws a one-line error naming the live process that holds it. */

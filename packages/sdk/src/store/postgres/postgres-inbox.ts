@@ -44,17 +44,8 @@ export async function getCommand(db: PostgresConnection, id: string): Promise<In
   return rows[0] ? toCommand(rows[0]) : undefined;
 }
 
-export async function listPendingCommands(
-  db: PostgresConnection,
-  sessionKey?: string,
-): Promise<InboxCommand[]> {
-  const { rows } =
-    sessionKey === undefined
-      ? await db.query("SELECT * FROM session_inbox WHERE answered_at IS NULL ORDER BY posted_at")
-      : await db.query(
-          "SELECT * FROM session_inbox WHERE answered_at IS NULL AND session_key = $1 ORDER BY posted_at",
-          [sessionKey],
-        );
+export async function listPendingCommands(db: PostgresConnection): Promise<InboxCommand[]> {
+  const { rows } = await db.query("SELECT * FROM session_inbox WHERE answered_at IS NULL ORDER BY posted_at");
   return rows.map(toCommand);
 }
 

@@ -84,11 +84,7 @@ export async function finishLease(
 export async function listLeases(
   db: PostgresConnection,
   table: "leases" | "started_leases",
-  sessionKey: string | undefined,
 ): Promise<LeaseRecord[]> {
-  const { rows } =
-    sessionKey === undefined
-      ? await db.query(`SELECT * FROM ${table} ORDER BY due_at`)
-      : await db.query(`SELECT * FROM ${table} WHERE session_key = $1 ORDER BY due_at`, [sessionKey]);
+  const { rows } = await db.query(`SELECT * FROM ${table} ORDER BY due_at`);
   return rows.map(toLease);
 }

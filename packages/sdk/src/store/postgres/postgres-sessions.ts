@@ -4,14 +4,6 @@ import type { PostgresConnection } from "./postgres-connection.js";
 
 // Sessions on PostgreSQL: a write takes the session's lock and checks its fence.
 
-export async function getSession(
-  db: PostgresConnection,
-  sessionKey: string,
-): Promise<SessionRecord | undefined> {
-  const { rows } = await db.query("SELECT * FROM sessions WHERE session_key = $1", [sessionKey]);
-  return rows[0] ? toSession(rows[0]) : undefined;
-}
-
 export async function putSession(
   db: PostgresConnection,
   record: SessionRecord,

@@ -9,19 +9,6 @@ import { arrayLiteral, type PostgresConnection } from "./postgres-connection.js"
 /** A plugin's state key: the scope is the session. */
 type StateKey = { pluginId: string; scope: string; key: string };
 
-export async function readState(
-  db: PostgresConnection,
-  pluginId: string,
-  scope: string,
-  key: string,
-): Promise<StateEntry | undefined> {
-  const { rows } = await db.query(
-    "SELECT value, version FROM plugin_state WHERE plugin_id = $1 AND scope = $2 AND key = $3",
-    [pluginId, scope, key],
-  );
-  return rows[0] ? toState(rows[0]) : undefined;
-}
-
 /**
  * Compare-and-set: writes only while the stored version is `expectedVersion` (0: not stored yet), and then
  * appends `log` to the key's log in the same transaction.

@@ -19,6 +19,7 @@ import * as inbox from "./postgres-inbox.js";
 import * as leases from "./postgres-leases.js";
 import { checkedSchema, type PostgresStoreOptions, prepare } from "./postgres-open.js";
 import * as owners from "./postgres-owners.js";
+import { PostgresReads } from "./postgres-reads.js";
 import * as sessions from "./postgres-sessions.js";
 import * as state from "./postgres-state.js";
 import * as transcript from "./postgres-transcript.js";
@@ -37,6 +38,7 @@ export class PostgresStore implements HostStore {
   readonly #url: string;
   /** The session of each lease this store claimed and has not finished: its batch takes that lock in order. */
   readonly #startedSessions = new Map<string, string>();
+  readonly #reads: PostgresReads;
 
   private constructor(pool: Pool, url: string) {
     if (pool === undefined) {
@@ -45,6 +47,7 @@ export class PostgresStore implements HostStore {
       });
     }
     this.#db = new PostgresConnection(pool, describeServer(url));
+    this.#reads = new PostgresReads(this.#db);
     this.#url = url;
   }
 
@@ -73,7 +76,7 @@ export class PostgresStore implements HostStore {
   }
 
   async getSession(sessionKey: string) {
-    return sessions.getSession(this.#db, sessionKey);
+    return this.#reads.sessions.one(sessionKey);
   }
 
   async putSession(record: SessionRecord, options?: WriteOptions) {
@@ -117,7 +120,9 @@ export class PostgresStore implements HostStore {
   }
 
   async listPendingCommands(sessionKey?: string) {
-    return inbox.listPendingCommands(this.#db, sessionKey);
+    return sessionKey === undefined
+      ? inbox.listPendingCommands(this.#db)
+      : this.#reads.pendingCommands.one(sessionKey);
   }
 
   watchCommands(listener: (sessionKey: string) => void): () => void {
@@ -133,11 +138,11 @@ export class PostgresStore implements HostStore {
   }
 
   async readTranscript(sessionKey: string, options: { generation: number; limit: number }) {
-    return transcript.readTranscript(this.#db, sessionKey, options);
+    return this.#reads.transcripts.one({ sessionKey, ...options });
   }
 
   async readState(pluginId: string, scope: string, key: string) {
-    return state.readState(this.#db, pluginId, scope, key);
+    return this.#reads.states.one({ pluginId, scope, key });
   }
 
   async writeState(
@@ -189,7 +194,9 @@ export class PostgresStore implements HostStore {
   }
 
   async listLeases(sessionKey?: string) {
-    return leases.listLeases(this.#db, "leases", sessionKey);
+    return sessionKey === undefined
+      ? leases.listLeases(this.#db, "leases")
+      : this.#reads.leases.one(sessionKey);
   }
 
   async claimLease(slot: LeaseSlot, id: string, options?: WriteOptions) {
@@ -205,7 +212,9 @@ export class PostgresStore implements HostStore {
   }
 
   async listStartedLeases(sessionKey?: string) {
-    return leases.listLeases(this.#db, "started_leases", sessionKey);
+    return sessionKey === undefined
+      ? leases.listLeases(this.#db, "started_leases")
+      : this.#reads.startedLeases.one(sessionKey);
   }
 
   async close() {

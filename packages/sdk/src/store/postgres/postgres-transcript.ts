@@ -1,4 +1,3 @@
-import { toTranscriptEntry } from "../rows.js";
 import type { Fence, TranscriptEntry } from "../store.js";
 import { arrayLiteral, type PostgresConnection } from "./postgres-connection.js";
 
@@ -20,17 +19,4 @@ export async function appendTranscript(
     arrayLiteral(entries.map((entry) => entry.leaseId ?? null)),
     arrayLiteral(entries.map((entry) => JSON.stringify(entry.message))),
   ]);
-}
-
-/** The last `limit` entries of `generation`, oldest first. */
-export async function readTranscript(
-  db: PostgresConnection,
-  sessionKey: string,
-  options: { generation: number; limit: number },
-): Promise<TranscriptEntry[]> {
-  const { rows } = await db.query(
-    "SELECT * FROM transcript WHERE session_key = $1 AND generation = $2 ORDER BY id DESC LIMIT $3",
-    [sessionKey, options.generation, Math.max(0, options.limit)],
-  );
-  return rows.reverse().map(toTranscriptEntry);
 }
