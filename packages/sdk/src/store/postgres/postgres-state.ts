@@ -1,6 +1,6 @@
 import type { JsonValue } from "../../json.js";
 import { type Row, toState } from "../rows.js";
-import { type Fence, maxLogEntries, type StateEntry, type StateWriteResult } from "../store.js";
+import { type Fence, maxLogEntries, type StateWriteResult } from "../store.js";
 import { arrayLiteral, type PostgresConnection } from "./postgres-connection.js";
 
 // Plugin state and its logs on PostgreSQL: a write is one call of its plpgsql function (`postgres-schema.ts`),
