@@ -18,9 +18,9 @@ export const acquireMigration: { version: number; sql: string } = {
         INSERT INTO hosts AS h (owner_id, expires_at) VALUES (p_owner, p_now + p_ttl)
           ON CONFLICT (owner_id) DO UPDATE SET expires_at = excluded.expires_at;
         -- One acquirer per session at a time (writers take the same lock), in key order so two hosts never
-        -- wait on each other.
+        -- wait on each other: code point order, whatever the database's collation, as a host sorts a batch.
         PERFORM pg_advisory_xact_lock(hashtextextended(k, 0))
-          FROM (SELECT DISTINCT unnest(p_keys) AS k ORDER BY 1) AS keys;
+          FROM (SELECT DISTINCT unnest(p_keys) COLLATE "C" AS k ORDER BY 1) AS keys;
         RETURN QUERY
         WITH asked AS (
           SELECT a.k, a.n FROM unnest(p_keys) WITH ORDINALITY AS a(k, n)
