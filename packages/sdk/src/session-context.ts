@@ -45,22 +45,54 @@ export interface ContextGrant {
 /** The fields of a context, without the brand. */
 export type SessionContextFields = Omit<SessionContext, typeof sessionContextBrand>;
 
-/** Host-owned registry of minted contexts; a WeakMap, so a forged object can never be found in it. */
-export class ContextMinter {
-  readonly #grants = new WeakMap<object, ContextGrant>();
+/**
+ * A context as the host mints it: frozen, its grant in a private field, so only the minter that made it can
+ * read it back, and a forged or copied object has none. (A class rather than a registry of objects: a
+ * context is minted for every hook and tool call, and a private field costs far less than a WeakMap entry.)
+ */
+class MintedContext implements SessionContext {
+  readonly [sessionContextBrand] = true as const;
+  readonly sessionKey: string;
+  readonly agentId: string;
+  readonly channel: string;
+  readonly sender: Sender;
+  readonly origin: SessionContext["origin"];
+  declare readonly turn?: SessionContext["turn"];
+  readonly #grant: ContextGrant;
+  readonly #minter: ContextMinter;
 
+  constructor(fields: SessionContextFields, grant: ContextGrant, minter: ContextMinter) {
+    this.sessionKey = fields.sessionKey;
+    this.agentId = fields.agentId;
+    this.channel = fields.channel;
+    this.sender = Object.freeze({ id: fields.sender.id, isOwner: fields.sender.isOwner });
+    this.origin = fields.origin;
+    const turn = fields.turn;
+    if (turn) {
+      (this as { turn?: SessionContext["turn"] }).turn = Object.freeze(
+        turn.leaseKey === undefined
+          ? { id: turn.id, kind: turn.kind }
+          : { id: turn.id, kind: turn.kind, leaseKey: turn.leaseKey },
+      );
+    }
+    this.#grant = grant;
+    this.#minter = minter;
+    Object.freeze(this);
+  }
+
+  static grantOf(value: unknown, minter: ContextMinter): ContextGrant | undefined {
+    if (typeof value !== "object" || value === null || !(#grant in value)) return undefined;
+    return value.#minter === minter ? value.#grant : undefined;
+  }
+}
+
+/** Mints the host's contexts, and knows its own from anything else. */
+export class ContextMinter {
   mint(fields: SessionContextFields, grant: ContextGrant): SessionContext {
-    const context: SessionContext = Object.freeze({
-      ...fields,
-      sender: Object.freeze({ ...fields.sender }),
-      ...(fields.turn ? { turn: Object.freeze({ ...fields.turn }) } : {}),
-      [sessionContextBrand]: true as const,
-    });
-    this.#grants.set(context, Object.freeze({ ...grant }));
-    return context;
+    return new MintedContext(fields, Object.freeze({ ...grant }), this);
   }
 
   grantOf(value: unknown): ContextGrant | undefined {
-    return typeof value === "object" && value !== null ? this.#grants.get(value) : undefined;
+    return MintedContext.grantOf(value, this);
   }
 }
