@@ -18,6 +18,9 @@ import { TurnLog } from "./turn-log.js";
 const goalKey = goalStateLocation.key;
 const maxAttempts = 5;
 
+/** The goal as a turn read it: its JSON (absent: undefined), version, and the frozen copy looked at. */
+type TurnRead = { turnId: string; json: string | undefined; version: number; frozen?: Goal };
+
 /** A stored goal and its version. */
 export interface GoalEntry {
   goal: Goal;
@@ -56,7 +59,7 @@ export class GoalStore {
    * its hooks ask. Any write of the session's goal in this process (a report, a command typed meanwhile)
    * drops it; no other process writes the goal of a session this one owns.
    */
-  readonly #turnReads = new Map<string, { turnId: string; json: string | undefined; version: number }>();
+  readonly #turnReads = new Map<string, TurnRead>();
   /** What the running turn of each session logged without a write of its own. */
   readonly #turnLog = new TurnLog();
 
@@ -65,8 +68,24 @@ export class GoalStore {
     this.#hook = hook;
   }
 
+  /**
+   * The session's goal to look at, frozen (to change it, {@link update} it): within a turn, the one copy the
+   * turn read, parsed once however many of its hooks ask.
+   */
   async read(context: SessionContext): Promise<Goal | undefined> {
-    return (await this.readEntry(context))?.goal;
+    const turnId = context.turn?.id;
+    if (turnId === undefined) return deepFreeze((await this.readEntry(context))?.goal);
+    let copy = this.#turnReads.get(context.sessionKey);
+    if (copy === undefined || copy.turnId !== turnId) {
+      const goal = (await this.readEntry(context))?.goal;
+      copy = this.#turnReads.get(context.sessionKey);
+      // Read by this turn just now: the copy handed out is the turn's frozen one.
+      if (copy?.turnId === turnId && goal) copy.frozen = deepFreeze(goal);
+      else return deepFreeze(goal);
+    }
+    if (copy.json === undefined) return undefined;
+    copy.frozen ??= deepFreeze(checked(JSON.parse(copy.json), copy.version).goal);
+    return copy.frozen;
   }
 
   /**
@@ -207,6 +226,15 @@ function checked(value: unknown, version: number): GoalEntry {
     );
   }
   return { goal, version };
+}
+
+/** `value`, frozen through and through: a goal handed out to be looked at, shared by the turn's readers. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** Events of `goal` as its log keeps them: each names the goal. */
