@@ -1,4 +1,4 @@
-import type { Model, ModelRequest, ModelToolSchema } from "../../model.js";
+import type { Model, ModelMessage, ModelRequest, ModelToolSchema } from "../../model.js";
 import type { SessionState } from "../sessions/session-state.js";
 
 // Before a session's first call has been measured: about 3 bytes a token, more than most prose and code
@@ -61,17 +61,7 @@ const schemaBytes = new WeakMap<ModelToolSchema, number>();
  */
 function requestBytes(request: ModelRequest): number {
   let bytes = Buffer.byteLength(request.system);
-  for (const message of request.messages) {
-    bytes += messageFraming + Buffer.byteLength(message.content);
-    if (message.role === "tool")
-      bytes += Buffer.byteLength(message.toolCallId) + Buffer.byteLength(message.toolName);
-    if (message.role === "assistant") {
-      for (const call of message.toolCalls) {
-        bytes += messageFraming + Buffer.byteLength(call.id) + Buffer.byteLength(call.name);
-        bytes += Buffer.byteLength(JSON.stringify(call.input) ?? "");
-      }
-    }
-  }
+  for (const message of request.messages) bytes += messageBytes(message);
   for (const tool of request.tools) {
     let size = schemaBytes.get(tool);
     if (size === undefined) {
@@ -80,5 +70,27 @@ function requestBytes(request: ModelRequest): number {
     }
     bytes += size;
   }
+  return bytes;
+}
+
+const messageSizes = new WeakMap<ModelMessage, number>();
+
+/**
+ * A message's size in a request. A frozen one is sized once: the transcript window's messages are frozen
+ * through and through, and the same objects come back turn after turn.
+ */
+function messageBytes(message: ModelMessage): number {
+  let bytes = messageSizes.get(message);
+  if (bytes !== undefined) return bytes;
+  bytes = messageFraming + Buffer.byteLength(message.content);
+  if (message.role === "tool")
+    bytes += Buffer.byteLength(message.toolCallId) + Buffer.byteLength(message.toolName);
+  if (message.role === "assistant") {
+    for (const call of message.toolCalls) {
+      bytes += messageFraming + Buffer.byteLength(call.id) + Buffer.byteLength(call.name);
+      bytes += Buffer.byteLength(JSON.stringify(call.input) ?? "");
+    }
+  }
+  if (Object.isFrozen(message)) messageSizes.set(message, bytes);
   return bytes;
 }
