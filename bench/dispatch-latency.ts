@@ -5,13 +5,30 @@ import type { Host, HostStore } from "../packages/sdk/dist/index.js";
 import { goalHost, owner, percentiles } from "./lib.ts";
 
 /** Starts a goal of `turns` continuations in a new session and resolves when its last turn has ended. */
+/** Each host's goals waiting for their continuation turns to end, by session: one listener per host. */
+const waiting = new WeakMap<Host, Map<string, () => void>>();
+
+function onContinuationEnd(host: Host, sessionKey: string, ended: () => void): void {
+  let sessions = waiting.get(host);
+  if (!sessions) {
+    const byKey = new Map<string, () => void>();
+    // One listener however many goals run, so the bench's own bookkeeping does not grow with them.
+    host.on("turn-end", (event) => {
+      if (event.kind === "continuation") byKey.get(event.sessionKey)?.();
+    });
+    waiting.set(host, byKey);
+    sessions = byKey;
+  }
+  sessions.set(sessionKey, ended);
+}
+
 export async function runGoal(host: Host, sessionKey: string, turns: number): Promise<void> {
   await host.openSession({ sessionKey });
   let ended = 0;
   const finished = new Promise<void>((resolve) => {
-    const off = host.on("turn-end", (event) => {
-      if (event.sessionKey !== sessionKey || event.kind !== "continuation" || ++ended < turns) return;
-      off();
+    onContinuationEnd(host, sessionKey, () => {
+      if (++ended < turns) return;
+      waiting.get(host)?.delete(sessionKey);
       resolve();
     });
   });
