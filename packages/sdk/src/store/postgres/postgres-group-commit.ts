@@ -25,8 +25,9 @@ interface Pending {
 type Outcome = { rows: Row[] } | { error: string; code: string };
 
 /**
- * At most this many writes share a transaction: each is a subtransaction, and past 64 of them a transaction's
- * subtransaction ids overflow the server's per-backend cache, which slows every other backend's snapshots.
+ * At most this many writes share a transaction: a batch in which one raises runs again with a subtransaction
+ * per write, and past 64 of them a transaction's subtransaction ids overflow the server's per-backend cache,
+ * which slows every other backend's snapshots.
  */
 const maxBatch = 60;
 
