@@ -74,18 +74,17 @@ export class GoalStore {
    */
   async read(context: SessionContext): Promise<Goal | undefined> {
     const turnId = context.turn?.id;
-    if (turnId === undefined) return deepFreeze((await this.readEntry(context))?.goal);
-    let copy = this.#turnReads.get(context.sessionKey);
-    if (copy === undefined || copy.turnId !== turnId) {
-      const goal = (await this.readEntry(context))?.goal;
-      copy = this.#turnReads.get(context.sessionKey);
-      // Read by this turn just now: the copy handed out is the turn's frozen one.
-      if (copy?.turnId === turnId && goal) copy.frozen = deepFreeze(goal);
-      else return deepFreeze(goal);
+    const held = turnId === undefined ? undefined : this.#turnReads.get(context.sessionKey);
+    if (held && held.turnId === turnId) {
+      if (held.json === undefined) return undefined;
+      held.frozen ??= deepFreeze(checked(JSON.parse(held.json), held.version).goal);
+      return held.frozen;
     }
-    if (copy.json === undefined) return undefined;
-    copy.frozen ??= deepFreeze(checked(JSON.parse(copy.json), copy.version).goal);
-    return copy.frozen;
+    // Not read by this turn yet: the fresh copy read now becomes the turn's frozen one.
+    const goal = deepFreeze((await this.readEntry(context))?.goal);
+    const read = turnId === undefined ? undefined : this.#turnReads.get(context.sessionKey);
+    if (goal && read && read.turnId === turnId) read.frozen = goal;
+    return goal;
   }
 
   /**

@@ -69,7 +69,7 @@ class MintedContext implements SessionContext {
     this.origin = fields.origin;
     const turn = fields.turn;
     if (turn) {
-      (this as { turn?: SessionContext["turn"] }).turn = Object.freeze(
+      this.turn = Object.freeze(
         turn.leaseKey === undefined
           ? { id: turn.id, kind: turn.kind }
           : { id: turn.id, kind: turn.kind, leaseKey: turn.leaseKey },

@@ -3,7 +3,8 @@ export function frozenCopy<T>(value: T): T {
   return value === undefined ? value : deepFreeze(JSON.parse(JSON.stringify(value)) as T);
 }
 
-function deepFreeze<T>(value: T): T {
+/** `value` frozen through and through, in place. */
+export function deepFreeze<T>(value: T): T {
   if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
     for (const inner of Object.values(value)) deepFreeze(inner);
     Object.freeze(value);

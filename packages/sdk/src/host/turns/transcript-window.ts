@@ -1,3 +1,4 @@
+import { deepFreeze, frozenCopy } from "../../store/frozen-copy.js";
 import type { Fence, TranscriptEntry } from "../../store/store.js";
 import type { PluginHost } from "../plugins/plugin-host.js";
 import type { SessionState } from "../sessions/session-state.js";
@@ -61,13 +62,5 @@ export async function appendToTranscript(
 
 /** A copy the turns that read it cannot change, nor the code that made it change under them. */
 function frozen(entry: TranscriptEntry): TranscriptEntry {
-  return Object.isFrozen(entry) ? entry : deepFreeze(JSON.parse(JSON.stringify(entry)) as TranscriptEntry);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
+  return Object.isFrozen(entry) ? entry : frozenCopy(entry);
 }
