@@ -76,6 +76,7 @@ describe("the store contract", () => {
         "puts a lease only while the plugin's state in its session is at the version it names",
         "claims a lease once, moving it to the started set until finished",
         "lists the pending and the started leases of one session, or of all",
+        "applies a write made after another only if that one applied: a state written, a lease claimed",
         "gives a session one live owner: a new owner gets a larger token, a live owner's claim holds",
         "applies a fenced write only for the session's owner: a stale fence, or a fence field present but undefined, is refused and writes nothing",
         "lists as orphaned the sessions with work whose owner is gone: pending or started leases, unanswered commands",

@@ -83,6 +83,13 @@ export type AcquireResult =
  */
 export interface WriteOptions {
   fence?: Fence | undefined;
+  /**
+   * An earlier write of this store, still on its way or answered: the promise a `writeState` or a
+   * `claimLease` returned. This write applies only if that one did (wrote; claimed) and otherwise rejects
+   * with code `not_applied`, having written nothing. A networked store sends the two together where it can
+   * (one round trip); one that cannot waits for `after` first.
+   */
+  after?: Promise<unknown>;
 }
 
 /** A lease written only while the plugin's state `key` in the lease's session is at `version` (0: absent). */

@@ -12,6 +12,7 @@ import type {
   TranscriptEntry,
   WriteOptions,
 } from "../store.js";
+import { awaitApplied } from "../write-after.js";
 import { MemoryInbox } from "./memory-inbox.js";
 import { MemoryLeases } from "./memory-leases.js";
 import { MemoryOwners } from "./memory-owners.js";
@@ -36,6 +37,7 @@ export class MemoryStore implements HostStore {
   }
 
   async putSession(record: SessionRecord, options?: WriteOptions) {
+    if (options?.after) await awaitApplied(options.after);
     this.#owners.checkFence(record.sessionKey, options);
     this.#sessions.putSession(record);
   }
@@ -86,12 +88,14 @@ export class MemoryStore implements HostStore {
   }
 
   async answerCommand(id: string, answer: CommandAnswer, options?: WriteOptions) {
+    if (options?.after) await awaitApplied(options.after);
     return this.#inbox.answerCommand(id, answer, (sessionKey) =>
       this.#owners.checkFence(sessionKey, options),
     );
   }
 
   async appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[], options?: WriteOptions) {
+    if (options?.after) await awaitApplied(options.after);
     this.#owners.checkFence(sessionKey, options);
     this.#transcript.appendTranscript(sessionKey, entries);
   }
@@ -112,11 +116,13 @@ export class MemoryStore implements HostStore {
     expectedVersion: number,
     options?: WriteOptions & { log?: readonly JsonValue[] },
   ): Promise<StateWriteResult> {
+    if (options?.after) await awaitApplied(options.after);
     this.#owners.checkFence(scope, options);
     return this.#state.writeState({ pluginId, scope, key, value }, expectedVersion, options?.log);
   }
 
   async deleteState(pluginId: string, scope: string, key: string, options?: WriteOptions) {
+    if (options?.after) await awaitApplied(options.after);
     this.#owners.checkFence(scope, options);
     return this.#state.deleteState(pluginId, scope, key);
   }
@@ -128,6 +134,7 @@ export class MemoryStore implements HostStore {
     entries: readonly JsonValue[],
     options?: WriteOptions,
   ) {
+    if (options?.after) await awaitApplied(options.after);
     this.#owners.checkFence(scope, options);
     this.#state.appendLog(pluginId, scope, key, entries);
   }
@@ -137,6 +144,7 @@ export class MemoryStore implements HostStore {
   }
 
   async putLease(record: LeaseRecord, options?: WriteOptions & { ifState?: StateCondition }) {
+    if (options?.after) await awaitApplied(options.after);
     this.#owners.checkFence(record.sessionKey, options);
     if (options?.ifState) {
       const current = this.#state.version(record.pluginId, record.sessionKey, options.ifState.key);
@@ -150,11 +158,13 @@ export class MemoryStore implements HostStore {
   }
 
   async deleteLease(slot: LeaseSlot, expectedId?: string, options?: WriteOptions) {
+    if (options?.after) await awaitApplied(options.after);
     this.#owners.checkFence(slot.sessionKey, options);
     return this.#leases.deleteLease(slot, expectedId);
   }
 
   async deleteSessionLeases(sessionKey: string, options?: WriteOptions) {
+    if (options?.after) await awaitApplied(options.after);
     this.#owners.checkFence(sessionKey, options);
     return this.#leases.deleteSessionLeases(sessionKey);
   }
@@ -171,6 +181,7 @@ export class MemoryStore implements HostStore {
   }
 
   async finishLease(id: string, options?: WriteOptions) {
+    if (options?.after) await awaitApplied(options.after);
     const started = this.#leases.getStartedLease(id);
     if (started) this.#owners.checkFence(started.sessionKey, options);
     this.#leases.finishLease(id);

@@ -2,11 +2,14 @@ import type { Pool, PoolClient } from "pg";
 import { staleFence } from "../ownership.js";
 import type { Row } from "../rows.js";
 import type { Fence } from "../store.js";
+import { notAppliedError } from "../write-after.js";
 import { PostgresGroupCommit } from "./postgres-group-commit.js";
 import { storeFailure } from "./postgres-open.js";
 
 /** What the database raises for a write whose fence is no longer the session's owner. */
 const staleFenceCode = "GLF01";
+/** What it answers for a write that depended on one that did not apply. */
+const notAppliedCode = "GLF03";
 
 /**
  * The store's pool and how it talks through it: reads, transactions, and writes to a session, which apply in
@@ -18,6 +21,8 @@ export class PostgresConnection {
   readonly server: string;
   readonly #pool: Pool;
   readonly #group: PostgresGroupCommit;
+  /** The `after` of the store write being made, for its one {@link call}. */
+  #after: Promise<unknown> | undefined;
 
   constructor(pool: Pool, server: string) {
     this.#pool = pool;
@@ -71,13 +76,30 @@ export class PostgresConnection {
     values: unknown[],
     lockKey: string = sessionKey,
   ): Promise<Row[]> {
+    const after = this.#after;
+    this.#after = undefined;
     // The group commit sends writes in the order they were called (one batch at a time, each in call order
     // within a session), so a session's writes made together share a batch and still apply in order.
-    return this.#group
-      .add(lockKey, fence ? { f: fn, a: values, o: fence.ownerId, t: fence.token } : { f: fn, a: values })
-      .catch((error: unknown) => {
-        throw storeFailure(this.server, fenceFailure(error, sessionKey, fence));
-      });
+    const op = fence ? { f: fn, a: values, o: fence.ownerId, t: fence.token } : { f: fn, a: values };
+    return this.#group.add(lockKey, op, after).catch((error: unknown) => {
+      if ((error as { code?: string })?.code === notAppliedCode) throw notAppliedError();
+      throw storeFailure(this.server, fenceFailure(error, sessionKey, fence));
+    });
+  }
+
+  /**
+   * A store write: `write` makes its one {@link call} before its first await. With `after`, it applies only
+   * if that earlier write did; its answer may be named as `after` by a later write.
+   */
+  write<T>(after: Promise<unknown> | undefined, write: () => Promise<T>): Promise<T> {
+    this.#after = after;
+    try {
+      return this.#group.track(write);
+    } catch (error) {
+      return Promise.reject(error);
+    } finally {
+      this.#after = undefined;
+    }
   }
 
   async close(): Promise<void> {

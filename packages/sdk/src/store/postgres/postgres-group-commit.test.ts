@@ -86,6 +86,48 @@ describe("PostgreSQL group commit", () => {
     expect(transcript.map((written) => written.turnId)).toEqual(["t1", "t2", "t3"]);
   });
 
+  it("sends a write made after another with it, and applies it only if that one wrote or claimed", async () => {
+    const store = await freshPostgresStore();
+    stores.push(store);
+    const fence = await acquired(store, "s1", "host-a");
+    const options = { fence };
+    await store.putLease(lease("s1", "l1"), options);
+    const before = batches;
+    const claimed = store.claimLease(lease("s1", "l1"), "l1", options);
+    const stale = store.claimLease(lease("s1", "l1", "other"), "l1", options);
+    const written = store.writeState("p", "s1", "k", "report", 0, options);
+    const lost = store.writeState("p", "s1", "k", "lost", 0, options);
+    const ifState = { key: "k", version: 1 };
+    const results = await Promise.all([
+      settled(store.appendTranscript("s1", [entry(1)], { ...options, after: claimed })),
+      settled(store.appendTranscript("s1", [entry(2)], { ...options, after: stale })),
+      settled(store.putLease(lease("s1", "l2"), { ...options, ifState, after: written })),
+      // Version 1 is there, but written by another write than the one this lease follows.
+      settled(store.putLease(lease("s1", "l3", "k3"), { ...options, ifState, after: lost })),
+    ]);
+    expect(batches - before).toBe(1);
+    expect(
+      results.map((result) => ("error" in result ? (result.error as { code?: string }).code : "ok")),
+    ).toEqual(["ok", "not_applied", "ok", "not_applied"]);
+    expect((await store.readTranscript("s1", { generation: 1, limit: 10 })).map((e) => e.turnId)).toEqual([
+      "t1",
+    ]);
+    expect((await store.listLeases("s1")).map((pending) => pending.id)).toEqual(["l2"]);
+    // After a write already answered, the dependency is kept on this side: nothing is sent for a refused one.
+    const sent = batches;
+    await expect(
+      store.appendTranscript("s1", [entry(3)], { ...options, after: stale }),
+    ).rejects.toMatchObject({
+      code: "not_applied",
+    });
+    expect(batches).toBe(sent);
+    await store.appendTranscript("s1", [entry(4)], { ...options, after: claimed });
+    expect((await store.readTranscript("s1", { generation: 1, limit: 10 })).map((e) => e.turnId)).toEqual([
+      "t1",
+      "t4",
+    ]);
+  });
+
   it("refuses the writes of a stale fence alone: the other sessions' writes in the batch commit", async () => {
     const store = await freshPostgresStore();
     stores.push(store);

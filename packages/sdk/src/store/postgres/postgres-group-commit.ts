@@ -1,5 +1,6 @@
 import type { Pool } from "pg";
 import type { Row } from "../rows.js";
+import { awaitApplied, notAppliedError } from "../write-after.js";
 
 /**
  * One write as `apply_batch` takes it: the function whose body runs, its arguments (arrays as array
@@ -10,6 +11,8 @@ export interface BatchOp {
   a: unknown[];
   o?: string;
   t?: number;
+  /** The index in its batch of the write this one applies only after. */
+  d?: number;
 }
 
 /** A write waiting for its batch: the database function's name and arguments, and who awaits its rows. */
@@ -17,6 +20,10 @@ interface Pending {
   /** The session whose lock the write takes: a batch takes its locks in this order. */
   lockKey: string;
   op: BatchOp;
+  /** An earlier write of the same session: this one applies only if that one wrote or claimed. */
+  after?: Pending;
+  /** Once answered: whether it applied. */
+  applied?: boolean;
   resolve(rows: Row[]): void;
   reject(error: unknown): void;
 }
@@ -56,11 +63,39 @@ export class PostgresGroupCommit {
     this.#pool = pool;
   }
 
-  add(lockKey: string, op: BatchOp): Promise<Row[]> {
+  /** The writes a store answer stands for, so a later write can name that answer as the one it follows. */
+  readonly #answers = new WeakMap<Promise<unknown>, Pending>();
+  /** The write `add` queued last, for {@link track}. */
+  #added: Pending | undefined;
+
+  /**
+   * Queues a write; with `after` (a tracked answer of this session's), it applies only if that write did,
+   * in the same batch where it can. An `after` this group does not know is awaited first.
+   */
+  add(lockKey: string, op: BatchOp, after?: Promise<unknown>): Promise<Row[]> {
+    const dependency = after && this.#answers.get(after);
+    if (after && dependency?.lockKey !== lockKey) {
+      return awaitApplied(after).then(() => this.add(lockKey, op));
+    }
     return new Promise<Row[]>((resolve, reject) => {
-      this.#queue.push({ lockKey, op, resolve, reject });
+      const pending: Pending = { lockKey, op, resolve, reject };
+      if (dependency) pending.after = dependency;
+      this.#added = pending;
+      this.#queue.push(pending);
       this.#schedule();
     });
+  }
+
+  /**
+   * `answer`, made by `write` from the one write it adds (before its first await): a later write may name
+   * it as `after`.
+   */
+  track<T>(write: () => Promise<T>): Promise<T> {
+    this.#added = undefined;
+    const answer = write();
+    if (this.#added) this.#answers.set(answer, this.#added);
+    this.#added = undefined;
+    return answer;
   }
 
   /** Resolves once every write added so far has been answered. */
@@ -120,7 +155,16 @@ export class PostgresGroupCommit {
     return batch;
   }
 
-  async #send(batch: Pending[]): Promise<void> {
+  async #send(taken: Pending[]): Promise<void> {
+    // A write whose dependency was answered in an earlier batch without applying is not sent.
+    const batch: Pending[] = [];
+    for (const pending of taken) {
+      if (pending.after?.applied === false) {
+        pending.applied = false;
+        pending.reject(notAppliedError());
+      } else batch.push(pending);
+    }
+    if (batch.length === 0) return;
     const ordered = batch
       .map((pending, index) => ({ pending, index }))
       .sort((x, y) =>
@@ -136,15 +180,19 @@ export class PostgresGroupCommit {
       const { rows } = await this.#pool.query({
         name: "goal_lease_apply_batch",
         text: "SELECT apply_batch($1::jsonb) AS outcomes",
-        values: [JSON.stringify(ordered.map((pending) => pending.op))],
+        values: [JSON.stringify(ops(ordered))],
       });
       outcomes = rows[0]?.outcomes as Outcome[];
     } catch (error) {
-      for (const pending of ordered) pending.reject(error);
+      for (const pending of ordered) {
+        pending.applied = false;
+        pending.reject(error);
+      }
       return;
     }
     ordered.forEach((pending, index) => {
       const outcome = outcomes[index];
+      pending.applied = outcome !== undefined && "rows" in outcome && applied(pending.op.f, outcome.rows);
       if (outcome && "rows" in outcome) pending.resolve(outcome.rows);
       else {
         const failed = Object.assign(new Error(outcome?.error ?? "no answer for a write in its batch"), {
@@ -154,4 +202,21 @@ export class PostgresGroupCommit {
       }
     });
   }
+}
+
+/** The batch's ops, each that follows another of the batch naming that one's index. */
+function ops(ordered: readonly Pending[]): BatchOp[] {
+  const indexOf = new Map<Pending, number>();
+  return ordered.map((pending, index) => {
+    indexOf.set(pending, index);
+    const dependency = pending.after && indexOf.get(pending.after);
+    return dependency === undefined ? pending.op : { ...pending.op, d: dependency };
+  });
+}
+
+/** Whether a write applied, from its rows (as `op_applied` on the server): a state written, a lease claimed. */
+function applied(f: string, rows: Row[]): boolean {
+  if (f === "write_state") return rows[0] !== undefined && rows[0].written !== null;
+  if (f === "claim_lease") return rows.length > 0;
+  return true;
 }

@@ -1,10 +1,11 @@
 import { legacyCommandReply } from "../store.js";
 import { acquireMigration } from "./postgres-acquire-schema.js";
+import { afterMigration } from "./postgres-after-schema.js";
 import { fenceOnceMigration } from "./postgres-fence-once-schema.js";
 import { groupCommitMigration } from "./postgres-group-commit-schema.js";
 
 /** The schema version this build writes; stored in the `goal_lease_schema` table. */
-export const currentSchemaVersion = 5;
+export const currentSchemaVersion = 6;
 
 /**
  * Migrations by the version they produce: the same tables as SQLite's version 3, in PostgreSQL's types. A
@@ -269,4 +270,5 @@ export const migrations: readonly { version: number; sql: string }[] = [
   groupCommitMigration,
   fenceOnceMigration,
   acquireMigration,
+  afterMigration,
 ];

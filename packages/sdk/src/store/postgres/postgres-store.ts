@@ -14,6 +14,7 @@ import type {
   TranscriptEntry,
   WriteOptions,
 } from "../store.js";
+import { awaitApplied } from "../write-after.js";
 import { PostgresConnection } from "./postgres-connection.js";
 import * as inbox from "./postgres-inbox.js";
 import * as leases from "./postgres-leases.js";
@@ -80,7 +81,9 @@ export class PostgresStore implements HostStore {
   }
 
   async putSession(record: SessionRecord, options?: WriteOptions) {
-    return sessions.putSession(this.#db, record, writeFence(record.sessionKey, options));
+    return this.#db.write(options?.after, () =>
+      sessions.putSession(this.#db, record, writeFence(record.sessionKey, options)),
+    );
   }
 
   async listSessions(options?: { ordered?: boolean }) {
@@ -130,11 +133,15 @@ export class PostgresStore implements HostStore {
   }
 
   async answerCommand(id: string, answer: CommandAnswer, options?: WriteOptions) {
+    // It reads the command before its write, so it waits for `after` first.
+    await awaitApplied(options?.after);
     return inbox.answerCommand(this.#db, id, answer, writeFence(`command ${id}`, options));
   }
 
   async appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[], options?: WriteOptions) {
-    return transcript.appendTranscript(this.#db, sessionKey, entries, writeFence(sessionKey, options));
+    return this.#db.write(options?.after, () =>
+      transcript.appendTranscript(this.#db, sessionKey, entries, writeFence(sessionKey, options)),
+    );
   }
 
   async readTranscript(sessionKey: string, options: { generation: number; limit: number }) {
@@ -145,7 +152,8 @@ export class PostgresStore implements HostStore {
     return this.#reads.states.one({ pluginId, scope, key });
   }
 
-  async writeState(
+  // Not async: its answer itself is what a later write names as `after`.
+  writeState(
     pluginId: string,
     scope: string,
     key: string,
@@ -153,14 +161,18 @@ export class PostgresStore implements HostStore {
     expectedVersion: number,
     options?: WriteOptions & { log?: readonly JsonValue[] },
   ): Promise<StateWriteResult> {
-    return state.writeState(this.#db, { pluginId, scope, key, value }, expectedVersion, {
-      fence: writeFence(scope, options),
-      log: options?.log,
-    });
+    return this.#db.write(options?.after, () =>
+      state.writeState(this.#db, { pluginId, scope, key, value }, expectedVersion, {
+        fence: writeFence(scope, options),
+        log: options?.log,
+      }),
+    );
   }
 
   async deleteState(pluginId: string, scope: string, key: string, options?: WriteOptions) {
-    return state.deleteState(this.#db, { pluginId, scope, key }, writeFence(scope, options));
+    return this.#db.write(options?.after, () =>
+      state.deleteState(this.#db, { pluginId, scope, key }, writeFence(scope, options)),
+    );
   }
 
   async appendLog(
@@ -170,7 +182,9 @@ export class PostgresStore implements HostStore {
     entries: readonly JsonValue[],
     options?: WriteOptions,
   ) {
-    return state.appendLog(this.#db, { pluginId, scope, key }, entries, writeFence(scope, options));
+    return this.#db.write(options?.after, () =>
+      state.appendLog(this.#db, { pluginId, scope, key }, entries, writeFence(scope, options)),
+    );
   }
 
   async readLog(pluginId: string, scope: string, key: string, options: { limit: number }) {
@@ -178,7 +192,9 @@ export class PostgresStore implements HostStore {
   }
 
   async putLease(record: LeaseRecord, options?: WriteOptions & { ifState?: StateCondition }) {
-    return leases.putLease(this.#db, record, options?.ifState, writeFence(record.sessionKey, options));
+    return this.#db.write(options?.after, () =>
+      leases.putLease(this.#db, record, options?.ifState, writeFence(record.sessionKey, options)),
+    );
   }
 
   async getLease(slot: LeaseSlot) {
@@ -186,11 +202,15 @@ export class PostgresStore implements HostStore {
   }
 
   async deleteLease(slot: LeaseSlot, expectedId?: string, options?: WriteOptions) {
-    return leases.deleteLease(this.#db, slot, expectedId, writeFence(slot.sessionKey, options));
+    return this.#db.write(options?.after, () =>
+      leases.deleteLease(this.#db, slot, expectedId, writeFence(slot.sessionKey, options)),
+    );
   }
 
   async deleteSessionLeases(sessionKey: string, options?: WriteOptions) {
-    return leases.deleteSessionLeases(this.#db, sessionKey, writeFence(sessionKey, options));
+    return this.#db.write(options?.after, () =>
+      leases.deleteSessionLeases(this.#db, sessionKey, writeFence(sessionKey, options)),
+    );
   }
 
   async listLeases(sessionKey?: string) {
@@ -199,16 +219,21 @@ export class PostgresStore implements HostStore {
       : this.#reads.leases.one(sessionKey);
   }
 
-  async claimLease(slot: LeaseSlot, id: string, options?: WriteOptions) {
-    const claimed = await leases.claimLease(this.#db, slot, id, writeFence(slot.sessionKey, options));
-    if (claimed) this.#startedSessions.set(id, claimed.sessionKey);
-    return claimed;
+  // Not async: its answer itself is what a later write names as `after`.
+  claimLease(slot: LeaseSlot, id: string, options?: WriteOptions): Promise<LeaseRecord | undefined> {
+    return this.#db.write(options?.after, async () => {
+      const claimed = await leases.claimLease(this.#db, slot, id, writeFence(slot.sessionKey, options));
+      if (claimed) this.#startedSessions.set(id, claimed.sessionKey);
+      return claimed;
+    });
   }
 
   async finishLease(id: string, options?: WriteOptions) {
     const sessionKey = this.#startedSessions.get(id);
     this.#startedSessions.delete(id);
-    return leases.finishLease(this.#db, id, writeFence(`lease ${id}`, options), sessionKey);
+    return this.#db.write(options?.after, () =>
+      leases.finishLease(this.#db, id, writeFence(`lease ${id}`, options), sessionKey),
+    );
   }
 
   async listStartedLeases(sessionKey?: string) {

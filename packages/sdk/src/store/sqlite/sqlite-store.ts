@@ -12,6 +12,7 @@ import type {
   TranscriptEntry,
   WriteOptions,
 } from "../store.js";
+import { awaitApplied } from "../write-after.js";
 import { type Query, SqliteConnection } from "./sqlite-connection.js";
 import * as inbox from "./sqlite-inbox.js";
 import * as leases from "./sqlite-leases.js";
@@ -108,7 +109,7 @@ export class SqliteStore implements HostStore {
   }
 
   async answerCommand(id: string, answer: CommandAnswer, options?: WriteOptions) {
-    return this.#write(undefined, undefined, () => {
+    return this.#write(undefined, { after: options?.after }, () => {
       const command = inbox.getCommand(this.#query, id);
       if (!command) return false;
       owners.checkFence(this.#query, command.sessionKey, options);
@@ -195,7 +196,9 @@ export class SqliteStore implements HostStore {
   }
 
   async finishLease(id: string, options?: WriteOptions) {
-    await this.#write(undefined, undefined, () => leases.finishLease(this.#query, id, options));
+    await this.#write(undefined, { after: options?.after }, () =>
+      leases.finishLease(this.#query, id, options),
+    );
   }
 
   async listStartedLeases(sessionKey?: string) {
@@ -230,6 +233,11 @@ export class SqliteStore implements HostStore {
 
   /** A write in this turn's group commit; with a fence, applied only if the fence is still the session's owner. */
   #write<T>(sessionKey: string | undefined, options: WriteOptions | undefined, work: () => T): Promise<T> {
+    if (options?.after) {
+      // Waits for the write it depends on, then joins the group open then.
+      const { after, ...rest } = options;
+      return awaitApplied(after).then(() => this.#write(sessionKey, rest, work));
+    }
     return this.#run(() =>
       this.#connection.write(() => {
         if (sessionKey !== undefined) owners.checkFence(this.#query, sessionKey, options);

@@ -1,5 +1,5 @@
-import { same, sorted } from "./checks.js";
-import { lease } from "./records.js";
+import { refusedWith, same, sorted } from "./checks.js";
+import { entry, lease } from "./records.js";
 import type { StoreCase } from "./store-case.js";
 
 /** Pending leases, conditional puts, and the claim that moves a lease to the started set. */
@@ -105,6 +105,39 @@ export const leaseCases: readonly StoreCase[] = [
       same(ids(await store.listStartedLeases()), ["d"], "all started leases");
       same(ids(await store.listStartedLeases("s1")), [], "session s1's started leases");
       same(ids(await store.listStartedLeases("s3")), ["d"], "session s3's started leases");
+    },
+  },
+  {
+    name: "applies a write made after another only if that one applied: a state written, a lease claimed",
+    async run(store) {
+      const written = store.writeState("goal", "s1", "goal", { n: 1 }, 0);
+      const scheduled = store.putLease(lease(), { after: written, ifState: { key: "goal", version: 1 } });
+      same(await written, { status: "written", version: 1 }, "the state write");
+      same(await scheduled, { replaced: undefined }, "a lease put after it");
+      // A write that lost its compare-and-set: the lease after it is refused though the version matches.
+      const lost = store.writeState("goal", "s1", "goal", { n: 2 }, 0);
+      await refusedWith(
+        "not_applied",
+        () => store.putLease(lease({ id: "lease-2" }), { after: lost, ifState: { key: "goal", version: 1 } }),
+        "a lease put after a state write that conflicted",
+      );
+      same(await store.getLease(lease()), lease(), "the slot after the refused put");
+      const claimed = store.claimLease(lease(), "lease-1");
+      const input = entry("t1", "after the claim");
+      const appended = store.appendTranscript("s1", [input], { after: claimed });
+      same(await claimed, lease(), "the claim");
+      await appended;
+      const again = store.claimLease(lease(), "lease-1");
+      await refusedWith(
+        "not_applied",
+        () => store.appendTranscript("s1", [entry("t1", "after a failed claim")], { after: again }),
+        "a transcript append after a claim of a lease no longer pending",
+      );
+      same(
+        (await store.readTranscript("s1", { generation: 1, limit: 10 })).map((entry) => entry.message.content),
+        ["after the claim"],
+        "the transcript",
+      );
     },
   },
 ];
