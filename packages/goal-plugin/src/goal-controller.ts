@@ -1,4 +1,4 @@
-import type { PluginApi, SessionContext } from "@goal-lease/sdk";
+import type { LeaseRequestResult, PluginApi, SessionContext, StateWriteResult } from "@goal-lease/sdk";
 import { budgetHit, capHit, type GateHit, remaining } from "./gates.js";
 import { type Goal, type GoalActor, type GoalStatus, hasWakeTime, logEvent, setStatus } from "./goal.js";
 import { goalStateLocation } from "./goal-reader.js";
@@ -58,6 +58,32 @@ export class GoalController {
   }
 
   /**
+   * The next continuation of `goal` as a write on its way stores it, requested to follow that write (both
+   * in one round trip): undefined when the goal is not to continue now (not active, or at a gate), which the
+   * caller settles with {@link schedule} once the write is answered, as it does a request that failed.
+   */
+  requestAfter(
+    context: SessionContext,
+    goal: Goal,
+    written: Promise<StateWriteResult>,
+    turnsUsed: number,
+  ): Promise<LeaseRequestResult> | undefined {
+    if (goal.status !== "active" || hasWakeTime(goal)) return undefined;
+    const used = Math.max(turnsUsed, turnsStarted(goal));
+    const now = this.now();
+    if (capHit(goal, used) ?? budgetHit(goal, now)) return undefined;
+    const request = {
+      session: context,
+      leaseKey: leaseKeyOf(goal),
+      message: continuationMessage({ ...goal, continuations: used }, now),
+      condition: { write: written },
+    };
+    return this.traces.within(context.sessionKey, goal, () =>
+      this.#api.session.workflow.requestSessionContinuationLease(request),
+    );
+  }
+
+  /**
    * Requests the next continuation of an active goal, after the gates: a spent cap or budget stops the
    * goal instead, whoever asks (the model, a resume, a re-arm). If the host refuses, the goal becomes
    * `waiting_approval` rather than looking active with nothing scheduled. `turnsUsed` counts goal turns
@@ -102,10 +128,7 @@ export class GoalController {
       }
       const id = entry.goal.id;
       if (result.status === "scheduled") {
-        const { dueAt } = result.lease;
-        await this.store.logWithTurn(context, entry.goal, [
-          { at: this.now(), type: "lease-scheduled", dueAt },
-        ]);
+        await this.scheduled(context, entry.goal, result.lease.dueAt);
         return entry.goal;
       }
       return this.store.update(context, (current) => {
@@ -124,6 +147,11 @@ export class GoalController {
         return current;
       });
     }
+  }
+
+  /** The goal's next continuation is scheduled: logged with the turn's next write. */
+  async scheduled(context: SessionContext, goal: Goal, dueAt: number): Promise<void> {
+    await this.store.logWithTurn(context, goal, [{ at: this.now(), type: "lease-scheduled", dueAt }]);
   }
 
   /**

@@ -1,7 +1,7 @@
-import { defineTool, type SessionContext, type ToolDefinition } from "@goal-lease/sdk";
+import { defineTool, type SessionContext, type StateWriteResult, type ToolDefinition } from "@goal-lease/sdk";
 import { z } from "zod";
 import { budgetHit, capHit, noProgressRepeats, normalizeNote } from "./gates.js";
-import { defaultMaxWaitMs } from "./goal.js";
+import { defaultMaxWaitMs, type Goal } from "./goal.js";
 import type { GoalChecks } from "./goal-check/goal-checks.js";
 import type { GoalController } from "./goal-controller.js";
 import { leaseKeyOf } from "./goal-controller.js";
@@ -65,19 +65,32 @@ async function reportStatus(
   }
   const turnsUsed = goal.continuations + (turnLeaseKey === undefined ? 0 : 1);
   const normalized = normalizeNote(report.note);
-  const recorded = await controller.store.write(context, (current) => {
-    if (current?.status !== "active") return undefined;
-    current.lastNote = report.note;
-    current.lastReportTurnId = context.turn?.id ?? null;
-    if (report.status === "continue") {
-      current.repeatedNote =
-        current.repeatedNote?.note === normalized
-          ? { note: normalized, count: current.repeatedNote.count + 1 }
-          : { note: normalized, count: 1 };
-    }
-    current.updatedAt = controller.now();
-    return current;
-  });
+  // Going on asks for the next turn with the report's write, conditional on it (one round trip), unless the
+  // report itself stops the goal; whatever that leaves undecided is decided below once the write is in.
+  const continueAfter =
+    report.status === "continue"
+      ? (next: Goal, written: Promise<StateWriteResult>) =>
+          (next.repeatedNote?.count ?? 0) >= noProgressRepeats
+            ? undefined
+            : controller.requestAfter(context, next, written, turnsUsed)
+      : undefined;
+  const recorded = await controller.store.write(
+    context,
+    (current) => {
+      if (current?.status !== "active") return undefined;
+      current.lastNote = report.note;
+      current.lastReportTurnId = context.turn?.id ?? null;
+      if (report.status === "continue") {
+        current.repeatedNote =
+          current.repeatedNote?.note === normalized
+            ? { note: normalized, count: current.repeatedNote.count + 1 }
+            : { note: normalized, count: 1 };
+      }
+      current.updatedAt = controller.now();
+      return current;
+    },
+    continueAfter,
+  );
   if (recorded?.goal.status !== "active")
     return { accepted: false, message: "The goal changed meanwhile; stop working on it." };
 
@@ -129,6 +142,10 @@ async function reportStatus(
       };
     }
     return { accepted: true, status: "waiting", waitSeconds: Math.round(waitMs / 1_000) };
+  }
+  if (recorded.alongside?.status === "scheduled") {
+    await controller.scheduled(context, recorded.goal, recorded.alongside.lease.dueAt);
+    return { accepted: true, status: "active", remaining: controller.remainingFor(recorded.goal, turnsUsed) };
   }
   // Conditional on the goal as just written: a stop that lands first makes this request fail, not win.
   const scheduled = await controller.schedule(context, { turnsUsed, entry: recorded });

@@ -4,6 +4,7 @@ import {
   maxLogEntries,
   type PluginApi,
   type SessionContext,
+  type StateWriteResult,
 } from "@goal-lease/sdk";
 import {
   type Goal,
@@ -100,12 +101,15 @@ export class GoalStore {
 
   /**
    * {@link update}, returning the goal with the version it now has in the store. The events `change`
-   * logged on the copy are appended to the log in the same transaction as the goal.
+   * logged on the copy are appended to the log in the same transaction as the goal. `alongside` is called
+   * with the goal being written and the write on its way, for what must follow from that write only (its
+   * answer, which must not reject, comes back with the entry).
    */
-  async write(
+  async write<Along = never>(
     context: SessionContext,
     change: (goal: Goal | undefined) => Goal | undefined | Promise<Goal | undefined>,
-  ): Promise<GoalEntry | undefined> {
+    alongside?: (next: Goal, written: Promise<StateWriteResult>) => Promise<Along> | undefined,
+  ): Promise<(GoalEntry & { alongside?: Along }) | undefined> {
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       // A retry reads what the store has now, never the turn's copy that lost the race.
       if (attempt > 0) this.#turnReads.delete(context.sessionKey);
@@ -128,15 +132,23 @@ export class GoalStore {
       const log = [...held.slice(), ...legacy, ...events] as unknown as JsonValue[];
       const carried = held.length;
       this.#turnReads.delete(context.sessionKey);
-      const written = await this.#api.state.set(context, goalKey, next as unknown as JsonValue, {
+      const writing = this.#api.state.set(context, goalKey, next as unknown as JsonValue, {
         expectedVersion: entry?.version ?? 0,
         log,
       });
+      // What follows from this write only if it writes (a continuation conditional on it) goes with it.
+      const along = alongside?.(next, writing);
+      let written: StateWriteResult;
+      try {
+        written = await writing;
+      } finally {
+        await along;
+      }
       if (written.status === "written") {
         held.splice(0, carried);
         const result = { goal: next, version: written.version };
         this.#hook?.afterWrite(context, result, this);
-        return result;
+        return along ? { ...result, alongside: await along } : result;
       }
     }
     throw new Error("The goal kept changing while it was being updated; try the command again.");

@@ -1,4 +1,5 @@
 import type { SessionContext } from "./session-context.js";
+import type { StateWriteResult } from "./store/store.js";
 
 /** Why a lease request or clear was refused. The same union in production and in every test helper. */
 export type LeaseRejectionReason =
@@ -48,9 +49,14 @@ export interface LeaseRequest {
   /**
    * Schedule only while this plugin's state `stateKey` in the session is still at `version` (the version a
    * write just returned), checked atomically with storing the lease: a stop that changed the state first
-   * makes the request `rejected` with `condition_failed`, so a stale decision never overtakes it.
+   * makes the request `rejected` with `condition_failed`, so a stale decision never overtakes it. Or, with
+   * `write` (the promise a `state.set` of this plugin in this session returned, not awaited yet): schedule
+   * only if that write writes and the state is still at the version it gives; the store takes the two
+   * together where it can, so a write and the continuation it decides cost one round trip.
    */
-  readonly condition?: { readonly stateKey: string; readonly version: number };
+  readonly condition?:
+    | { readonly stateKey: string; readonly version: number }
+    | { readonly write: Promise<StateWriteResult> };
 }
 
 /** Clear the pending lease `leaseKey` of the session of `session`. */

@@ -230,6 +230,59 @@ describe.each(stores)("one live owner per session, and the user wins: %s", (_nam
     expect(late).toBe(0);
   });
 
+  it("9: a continuation asked for with a write on its way never outlives a stop that wrote first, in 60 random interleavings", async () => {
+    const random = seeded(13);
+    let late = 0;
+    let stopFirst = 0;
+    const store = await makeStore(() => Math.floor(random() * 3));
+    shared.push(store);
+    for (let round = 0; round < 60; round++) {
+      const sessionKey = `w${round}`;
+      const clock = new FakeClock();
+      const { host, probe, events } = await hostOn(store, clock, [{ text: "worked" }, { text: "worked" }]);
+      const order: string[] = [];
+      host.on("turn-start", () => order.push("turn-start"));
+      await host.openSession({ sessionKey });
+      const context = await contextFor(host, probe, sessionKey);
+      const { state, session } = probe.api();
+      await state.set(context, "run", "active", { expectedVersion: 0 });
+      // Both were decided on version 1. The report and its continuation go together; the stop writes (again
+      // on a conflict, as a stop must land), then clears, then answers.
+      const decide = (async () => {
+        for (let hops = Math.floor(random() * 4); hops > 0; hops--) await new Promise(setImmediate);
+        const written = state.set(context, "run", "report", { expectedVersion: 1 });
+        const result = await session.workflow.requestSessionContinuationLease({
+          session: context,
+          leaseKey: "next",
+          message: "keep going",
+          condition: { write: written },
+        });
+        const wrote = (await written).status === "written";
+        // Scheduled exactly when its write wrote: never on the version a stop's write gave.
+        expect(result.status).toBe(wrote ? "scheduled" : "rejected");
+        if (!wrote) stopFirst++;
+      })();
+      const stop = (async () => {
+        for (let hops = Math.floor(random() * 4); hops > 0; hops--) await new Promise(setImmediate);
+        for (let expectedVersion = 1; ; expectedVersion++) {
+          if ((await state.set(context, "run", "stopped", { expectedVersion })).status === "written") break;
+        }
+        await session.workflow.clearSessionContinuationLease({ session: context, leaseKey: "next" });
+        order.push("stop-answered");
+      })();
+      await Promise.all([decide, stop]);
+      await settle(host, clock);
+      if (order.indexOf("turn-start") > order.indexOf("stop-answered")) late++;
+      expect(events.starts).toEqual([]);
+      await host.close();
+      hosts.splice(hosts.indexOf(host), 1);
+    }
+    expect(late).toBe(0);
+    // Both orders came up: the interleavings did race.
+    expect(stopFirst).toBeGreaterThan(0);
+    expect(stopFirst).toBeLessThan(60);
+  });
+
   it("9: a stop answered while a due continuation is being admitted wins, in 60 random interleavings", async () => {
     const random = seeded(11);
     let late = 0;

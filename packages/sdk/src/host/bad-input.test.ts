@@ -79,6 +79,16 @@ describe("invalid lease requests", () => {
     ["a string delayMs", "delayMs", { delayMs: "1000" }],
     ["a missing session", "session", { session: undefined }],
     ["a null session", "session", { session: null }],
+    [
+      "a condition on a write that is not a state write of the plugin's",
+      "condition",
+      { condition: { write: Promise.resolve({ status: "written", version: 1 }) } },
+    ],
+    [
+      "a condition with a write and a version",
+      "condition",
+      { condition: { stateKey: "k", version: 1, write: 1 } },
+    ],
   ];
 
   it.each(cases)("rejects %s as invalid_request naming %s", async (_name, field, patch) => {

@@ -130,4 +130,35 @@ describe("review fixes", () => {
     });
     expect(probe.turnEnds.map(({ event }) => event.outcome.status)).toEqual(["error"]);
   });
+
+  it("runs the turn-end hooks while the reply is on its way; a reply that fails makes the turn a host_error", async () => {
+    const { MemoryStore } = await import("../store/memory/memory-store.js");
+    let appends = 0;
+    const store = new (class extends MemoryStore {
+      override async appendTranscript(...args: Parameters<MemoryStore["appendTranscript"]>): Promise<void> {
+        // The input is written; the reply is not.
+        if (++appends === 2) throw new Error("disk full");
+        return super.appendTranscript(...args);
+      }
+    })();
+    const probe = createProbe();
+    const model = new ScriptedModel([{ text: "hello back" }]);
+    testHost = await createTestHost({ store, model, plugins: [probe.plugin] });
+    const ends: string[] = [];
+    testHost.host.on("turn-end", (event) => ends.push(event.outcome.status));
+    await testHost.host.openSession({ sessionKey: "s1" });
+    const result = await testHost.host.send({ sessionKey: "s1", text: "hello", sender: owner });
+    const failed = {
+      status: "error",
+      kind: "host_error",
+      message: "The host failed during the turn: disk full",
+    };
+    expect(result.kind === "turn" && result.turn.outcome).toEqual(failed);
+    // The hooks heard how the turn went; whether it is on record came after them, to the event and the result.
+    expect(probe.turnEnds.map(({ event }) => event.outcome.status)).toEqual(["completed"]);
+    expect(ends).toEqual(["error"]);
+    expect(
+      (await store.readTranscript("s1", { generation: 1, limit: 10 })).map((e) => e.message.role),
+    ).toEqual(["user"]);
+  });
 });

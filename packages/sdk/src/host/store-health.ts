@@ -43,10 +43,12 @@ function watchFailures(store: HostStore, failed: () => void): HostStore {
         method = (...args: unknown[]) => {
           const result: unknown = value.apply(target, args);
           if (!(result instanceof Promise)) return result;
-          return result.catch((error: unknown) => {
+          // Noted on a branch of its own: the caller gets the store's own promise, which a later write
+          // may name as the one it follows (`after`).
+          result.then(undefined, (error: unknown) => {
             if (error instanceof StoreUnavailableError || !(error instanceof GoalLeaseError)) failed();
-            throw error;
           });
+          return result;
         };
         methods.set(property, method);
       }

@@ -8,13 +8,15 @@ import {
   type LeaseLookupResult,
   type LeaseRejected,
   type LeaseRejectionReason,
+  type LeaseRequest,
   type LeaseRequestResult,
   leaseLimits,
 } from "../../lease.js";
-import type { Fence, LeaseRecord, LeaseSlot } from "../../store/store.js";
+import type { Fence, LeaseRecord, LeaseSlot, StateCondition, StateWriteResult } from "../../store/store.js";
 import { rememberLeaseContext } from "../../tracing/tracer.js";
 import { type PluginCaller, resolveContext } from "../plugins/resolve-context.js";
 import { stateKeyPattern } from "../plugins/state-api.js";
+import { stateWriteOf } from "../plugins/state-copies.js";
 import type { SessionState } from "../sessions/session-state.js";
 import { withdrawUnstarted } from "./delivery.js";
 import type { LeaseHost } from "./lease-host.js";
@@ -33,10 +35,17 @@ const requestSchema = z.strictObject({
   message: z.string().trim().min(1, { message: "must not be empty" }).max(leaseLimits.maxMessageChars),
   delayMs: z.number().int().min(0).max(leaseLimits.maxDelayMs).optional(),
   condition: z
-    .strictObject({
-      stateKey: z.string().regex(stateKeyPattern, { message: 'must be 1-120 letters, digits or "._:-"' }),
-      version: z.number().int().min(0),
-    })
+    .union([
+      z.strictObject({
+        stateKey: z.string().regex(stateKeyPattern, { message: 'must be 1-120 letters, digits or "._:-"' }),
+        version: z.number().int().min(0),
+      }),
+      z.strictObject({
+        write: z.custom<Promise<StateWriteResult>>((value) => stateWriteOf(value) !== undefined, {
+          message: "must be the promise a state.set of this plugin returned",
+        }),
+      }),
+    ])
     .optional(),
 });
 // Clear and lookup name a slot the same way: a context and a lease key, nothing else.
@@ -95,18 +104,26 @@ async function admitRequest(
     generation: session.record.generation,
   };
   const sequence = host.nextLeaseSequence();
+  const conditional = conditionOf(condition, session, pluginId);
+  if ("status" in conditional) return conditional;
+  const { ifState, after } = conditional;
   let replaced: LeaseRecord | undefined;
   try {
-    const ifState = condition && { key: condition.stateKey, version: condition.version };
-    const stored = await host.store.putLease(record, { fence, ifState });
+    const stored = await host.store.putLease(record, { fence, ifState, after });
     if ("conflict" in stored) {
       return rejected(
         "condition_failed",
-        `Not scheduled: state "${condition?.stateKey}" is at version ${stored.conflict.version}, not ${condition?.version}; it changed since it was read.`,
+        `Not scheduled: state "${ifState?.key}" is at version ${stored.conflict.version}, not ${ifState?.version}; it changed since it was read.`,
       );
     }
     replaced = stored.replaced;
   } catch (error) {
+    if ((error as { code?: string }).code === "not_applied") {
+      return rejected(
+        "condition_failed",
+        `Not scheduled: the write of state "${ifState?.key}" it followed did not write.`,
+      );
+    }
     return rejected("store_unavailable", `The lease could not be stored: ${(error as Error).message}.`);
   }
   if (replaced) session.removeDue(pluginId, leaseKey);
@@ -123,6 +140,27 @@ async function admitRequest(
   const lease = toContinuationLease(record);
   host.events.emit("lease-scheduled", { sessionKey, pluginId, lease, replaced: replaced !== undefined });
   return { status: "scheduled", lease, replaced: replaced !== undefined };
+}
+
+/**
+ * A request's condition as the store takes it: the state version, and the write on its way that gives it
+ * (named by the promise the plugin's `state.set` answered with, of this plugin and session only).
+ */
+function conditionOf(
+  condition: LeaseRequest["condition"],
+  session: SessionState,
+  pluginId: string,
+): LeaseRejected | { ifState?: StateCondition; after?: Promise<unknown> } {
+  if (condition === undefined) return {};
+  if ("stateKey" in condition) return { ifState: { key: condition.stateKey, version: condition.version } };
+  const write = stateWriteOf(condition.write);
+  if (write?.place.session !== session || write.place.pluginId !== pluginId) {
+    return rejected(
+      "invalid_request",
+      "Invalid lease request: condition.write must be a state.set of this plugin in the request's session.",
+    );
+  }
+  return { ifState: { key: write.place.key, version: write.version }, after: write.stored };
 }
 
 /** Clears the calling plugin's pending lease in the session of the request's context. Idempotent. */

@@ -39,11 +39,17 @@ export function createStateApi(host: PluginHost, caller: PluginCaller): PluginSt
   };
   const api: PluginStateApi = {
     get: async (context, key) => readStateCopy(host, placeOf(context, key)),
-    set: async (context, key, value, { expectedVersion, log }) => {
-      const place = placeOf(context, key);
-      const json = checkJson(value);
-      if (log) checkLog(log);
-      return writeStateCopy(host, place, { value, json, expectedVersion, log });
+    // Not async: the promise it answers with is the one a lease request can name as its condition.
+    set: (context, key, value, options) => {
+      try {
+        const { expectedVersion, log } = options;
+        const place = placeOf(context, key);
+        const json = checkJson(value);
+        if (log) checkLog(log);
+        return writeStateCopy(host, place, { value, json, expectedVersion, log });
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     delete: async (context, key) => deleteStateCopy(host, placeOf(context, key)),
     append: async (context, key, entries) => {

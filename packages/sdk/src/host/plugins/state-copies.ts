@@ -35,8 +35,23 @@ export async function readStateCopy(host: PluginHost, place: StatePlace): Promis
   return entry;
 }
 
+/** A state write a plugin was answered with: where, the version it gives if it writes, and the store's write. */
+export interface StateWriteOnItsWay {
+  place: StatePlace;
+  version: number;
+  stored: Promise<StateWriteResult>;
+}
+
+/** The plugins' state writes by the promise each was answered with, so a lease can be made to follow one. */
+const writes = new WeakMap<Promise<StateWriteResult>, StateWriteOnItsWay>();
+
+/** The state write `answer` stands for, if it is one a plugin was answered with. */
+export function stateWriteOf(answer: unknown): StateWriteOnItsWay | undefined {
+  return answer instanceof Promise ? writes.get(answer) : undefined;
+}
+
 /** A compare-and-set write; the owner's copy becomes what was written once it is committed. */
-export async function writeStateCopy(
+export function writeStateCopy(
   host: PluginHost,
   place: StatePlace,
   write: { value: JsonValue; json: string; expectedVersion: number; log?: readonly JsonValue[] },
@@ -45,28 +60,26 @@ export async function writeStateCopy(
   const copies = host.copies.of(session, fence);
   const slot = slotOf(place);
   const ticket = copies?.writing(slot) ?? 0;
-  try {
-    const { value, expectedVersion, log } = write;
-    const result = await host.store.writeState(
-      pluginId,
-      session.record.sessionKey,
-      key,
-      value,
-      expectedVersion,
-      {
-        fence,
-        log,
-      },
-    );
-    if (result.status === "written") {
-      copies?.wrote(slot, ticket, { json: write.json, version: result.version } satisfies StateCopy);
-    } else copies?.drop(slot);
-    return result;
-  } catch (error) {
-    // Refused (a stale claim) or failed: the store is the only one who knows now.
-    copies?.drop(slot);
-    throw error;
-  }
+  const { value, expectedVersion, log } = write;
+  const stored = host.store.writeState(pluginId, session.record.sessionKey, key, value, expectedVersion, {
+    fence,
+    log,
+  });
+  const answer = stored.then(
+    (result) => {
+      if (result.status === "written") {
+        copies?.wrote(slot, ticket, { json: write.json, version: result.version } satisfies StateCopy);
+      } else copies?.drop(slot);
+      return result;
+    },
+    (error: unknown) => {
+      // Refused (a stale claim) or failed: the store is the only one who knows now.
+      copies?.drop(slot);
+      throw error;
+    },
+  );
+  writes.set(answer, { place, version: expectedVersion + 1, stored });
+  return answer;
 }
 
 /** Deletes the value and its log; the owner's copy becomes "absent" once that is committed. */

@@ -175,12 +175,13 @@ export class ExternalTurns {
     };
     let recorded = false;
     try {
-      recorded = await announceTurnEnd(this.#host, session, turn.identity, {
-        outcome: input.outcome ?? { status: "completed" },
+      const ending = {
+        outcome: input.outcome ?? { status: "completed" as const },
         usage,
         toolCalls: turn.toolCalls,
         text: input.text ?? "",
-      });
+      };
+      recorded = (await announceTurnEnd(this.#host, session, turn.identity, ending, undefined)).hooksEnded;
     } finally {
       session.externalTurn = undefined;
       const lease = turn.identity.lease;

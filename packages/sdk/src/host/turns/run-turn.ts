@@ -14,7 +14,7 @@ import { buildPrompt, offeredTools } from "./prompt.js";
 import { fitUnderCeiling } from "./token-ceiling.js";
 import { appendToTranscript } from "./transcript-window.js";
 import type { TurnHost } from "./turn-host.js";
-import { announceTurnEnd, announceTurnStart, turnInvocation } from "./turn-notices.js";
+import { announceTurnEnd, announceTurnStart, hostError, turnInvocation } from "./turn-notices.js";
 import { describeTurnEnd, describeTurnStart } from "./turn-span.js";
 
 /** The input that starts a turn: a person's text, or an admitted continuation lease. */
@@ -80,6 +80,7 @@ async function tracedTurn(
     costUsd: 0,
   };
   const loop: LoopResult = { outcome: { status: "completed" }, text: "", toolCalls: [], produced: [] };
+  let reply: Promise<void> | undefined;
   const ceiling = input.kind === "continuation" ? bounded(input.ceiling) : undefined;
   const price = priceOf(host.prices, model);
   try {
@@ -104,19 +105,25 @@ async function tracedTurn(
         loop,
       );
     }
-    if (loop.produced.length > 0) await appendToTranscript(host, session, loop.produced, fence);
+    // Not awaited before the turn-end hooks: the reply goes to the store with what they write (one group
+    // commit). Their accounts and the reply are the turn's end on record only together (`recorded`).
+    if (loop.produced.length > 0) reply = appendToTranscript(host, session, loop.produced, fence);
   } catch (error) {
     // A host fault (usually the store) still ends the turn properly, so plugins hear of it and nothing is stuck.
-    loop.outcome = {
-      status: "error",
-      kind: "host_error",
-      message: `The host failed during the turn: ${describe(error)}`,
-    };
+    loop.outcome = hostError(error);
   }
-  const { outcome, text, toolCalls } = loop;
+  const { text, toolCalls } = loop;
   usage.durationMs = host.clock.now() - startedAt;
+  // A reply not on record leaves the turn's end off the record: its lease stays started, and recovery tells
+  // its plugin the turn was interrupted (a plugin counts a turn once, by its lease).
+  const { hooksEnded, outcome } = await announceTurnEnd(
+    host,
+    session,
+    identity,
+    { outcome: loop.outcome, usage, toolCalls, text },
+    reply,
+  );
   if (span.isRecording()) describeTurnEnd(span, outcome, usage);
-  const hooksEnded = await announceTurnEnd(host, session, identity, { outcome, usage, toolCalls, text });
   const hostFailed = outcome.status === "error" && outcome.kind === "host_error";
   return { result: { turnId, kind: input.kind, outcome, text, usage }, recorded: hooksEnded && !hostFailed };
 }
@@ -136,8 +143,4 @@ function fitFirstCall(
 /** The ceilings a continuation was admitted with, or undefined when it has none. */
 function bounded(ceiling: TurnCeiling | undefined): TurnCeiling | undefined {
   return ceiling?.maxTokens === undefined && ceiling?.maxCostUsd === undefined ? undefined : ceiling;
-}
-
-function describe(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n", 1)[0] ?? "unknown error";
 }

@@ -46,14 +46,17 @@ export async function announceTurnStart(
  * Runs every plugin's turn-end hook, then emits `turn-end`, so observers see what the plugins made of it. A
  * turn that ends after this process lost its session is reported in this process's events only: the
  * plugins' records belong to the session's new owner, and no hook of a turn it did not run touches them.
- * Resolves with whether every hook ran to its end (a plugin's accounts of the turn may be missing if not).
+ * `reply` is the turn's reply on its way to the store: the hooks do not wait for it (what they write goes
+ * with it), the event does, and says `host_error` if it failed. Resolves with whether every hook ran to its
+ * end (a plugin's accounts of the turn may be missing if not) and the outcome the event told.
  */
 export async function announceTurnEnd(
   host: TurnHost,
   session: SessionState,
   turn: TurnIdentity,
   ending: TurnEnding,
-): Promise<boolean> {
+  reply: Promise<void> | undefined,
+): Promise<{ hooksEnded: boolean; outcome: TurnOutcome }> {
   const { turnId, kind, lease } = turn;
   const { outcome, usage, toolCalls, text } = ending;
   let hooksEnded = false;
@@ -83,6 +86,21 @@ export async function announceTurnEnd(
         ),
       turnInvocation(turn),
     );
-  host.events.emit("turn-end", { sessionKey: session.record.sessionKey, turnId, kind, outcome, usage, text });
-  return hooksEnded;
+  let told = outcome;
+  if (reply) await reply.catch((error: unknown) => (told = hostError(error)));
+  host.events.emit("turn-end", {
+    sessionKey: session.record.sessionKey,
+    turnId,
+    kind,
+    outcome: told,
+    usage,
+    text,
+  });
+  return { hooksEnded, outcome: told };
+}
+
+/** The outcome of a turn the host failed (usually its store): plugins hear of it, and nothing is stuck. */
+export function hostError(error: unknown): TurnOutcome {
+  const said = (error instanceof Error ? error.message : String(error)).split("\n", 1)[0] ?? "unknown error";
+  return { status: "error", kind: "host_error", message: `The host failed during the turn: ${said}` };
 }

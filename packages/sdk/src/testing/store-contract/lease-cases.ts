@@ -134,7 +134,9 @@ export const leaseCases: readonly StoreCase[] = [
         "a transcript append after a claim of a lease no longer pending",
       );
       same(
-        (await store.readTranscript("s1", { generation: 1, limit: 10 })).map((entry) => entry.message.content),
+        (await store.readTranscript("s1", { generation: 1, limit: 10 })).map(
+          (entry) => entry.message.content,
+        ),
         ["after the claim"],
         "the transcript",
       );
