@@ -125,19 +125,20 @@ describe("/countdown", () => {
   });
 
   it("stops when /countdown stop lands while the next turn is being requested", async () => {
-    // Runs `beforeNextLease` inside the plugin's next lease request, just before the lease is stored.
-    let beforeNextLease: (() => Promise<unknown>) | undefined;
+    // Sends `/countdown stop` from inside the plugin's next lease request, just before the lease is stored:
+    // the host applies a session's lease changes in the order they came, so the stop's clear follows it.
+    let stop: Promise<unknown> | undefined;
+    let stopOnNextLease = false;
     class InterleavingStore extends MemoryStore {
       override async putLease(record: LeaseRecord) {
-        const interleave = beforeNextLease;
-        beforeNextLease = undefined;
-        await interleave?.();
+        if (stopOnNextLease) stop = send("/countdown stop");
+        stopOnNextLease = false;
         return super.putLease(record);
       }
     }
     const model = new ScriptedModel([
       () => {
-        beforeNextLease = () => send("/countdown stop");
+        stopOnNextLease = true;
         return { text: "first" };
       },
     ]);
@@ -145,6 +146,7 @@ describe("/countdown", () => {
 
     await send("/countdown 3");
     await settle();
+    expect(replyOf((await stop) as SendResult)).toMatch(/stop/i);
 
     expect(continuations).toHaveLength(1);
     expect(await store.listLeases()).toEqual([]);

@@ -16,8 +16,8 @@ export function registerGoalHooks(api: PluginApi, controller: GoalController, ch
     if (!goal || event.leaseKey !== leaseKeyOf(goal)) return;
     const turn = goal.continuations + 1;
     goalTurnStarted(goal.id, event.turnId, controller.now());
-    // Not awaited: it goes to the store with the turn's input (one group commit), before the model is called.
-    await controller.store.logAhead(context, goal, [
+    // The turn's start is on record already (its claimed lease, its input): this goes with its next write.
+    await controller.store.logWithTurn(context, goal, [
       { at: controller.now(), type: "continuation-started", turn },
     ]);
   });

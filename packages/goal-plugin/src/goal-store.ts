@@ -128,7 +128,7 @@ export class GoalStore {
       // Awaited only when the hook has work to do, so a plain write keeps its timing.
       const adding = this.#hook?.beforeWrite(context, next, events);
       if (adding) await adding;
-      const held = await this.#turnLog.pending(context);
+      const held = this.#turnLog.pending(context);
       const log = [...held.slice(), ...legacy, ...events] as unknown as JsonValue[];
       const carried = held.length;
       this.#turnReads.delete(context.sessionKey);
@@ -156,7 +156,7 @@ export class GoalStore {
 
   /** Appends events of `goal` to the log without writing the goal: what happened, not what it is. */
   async log(context: SessionContext, goal: Goal, events: readonly GoalEvent[]): Promise<void> {
-    const held = await this.#turnLog.pending(context);
+    const held = this.#turnLog.pending(context);
     const carried = held.length;
     const entries: LoggedGoalEvent[] = [...held, ...loggedOf(goal, events)];
     await this.#api.state.append(context, goalKey, entries as unknown as JsonValue[]);
@@ -173,23 +173,11 @@ export class GoalStore {
     this.#turnLog.hold(context, turnId, loggedOf(goal, events));
   }
 
-  /**
-   * {@link log}, within a turn issued now and not awaited: it goes to the store with the host's next write
-   * (one group commit). If it fails, the turn's next write carries it.
-   */
-  async logAhead(context: SessionContext, goal: Goal, events: readonly GoalEvent[]): Promise<void> {
-    const turnId = context.turn?.id;
-    if (turnId === undefined || !this.#turnLog.empty(context)) return this.log(context, goal, events);
-    const entries = loggedOf(goal, events);
-    const appending = this.#api.state.append(context, goalKey, entries as unknown as JsonValue[]);
-    this.#turnLog.ahead(context, turnId, entries, appending);
-  }
-
   /** The session's turn has ended: what it held back is logged, and its copy of the goal is dropped. */
   async endTurn(context: SessionContext): Promise<void> {
     this.#turnReads.delete(context.sessionKey);
     try {
-      const held = await this.#turnLog.pending(context);
+      const held = this.#turnLog.pending(context);
       if (held.length > 0)
         await this.#api.state.append(context, goalKey, held.slice() as unknown as JsonValue[]);
     } finally {

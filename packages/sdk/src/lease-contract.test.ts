@@ -244,12 +244,18 @@ describe.each(harnesses)("lease contract: %s", (_name, make) => {
       expect(due.starts).toHaveLength(0);
     });
 
-    it("drops it when the store no longer holds it", async () => {
+    it("drops it when the store no longer holds it, and calls no model for it", async () => {
       const due = await dueBehindUserTurn([]);
+      const ends = record(due.host, "turn-end");
+      // Behind the host's back: its turn begins as its claim is sent, and ends at once when the claim fails.
       await due.store.deleteLease({ pluginId: "probe", sessionKey: "s1", leaseKey: "goal" });
       await due.finish();
       expect(due.dropped.map((event) => event.reason)).toEqual(["not_current"]);
-      expect(due.starts).toHaveLength(0);
+      expect(due.model.requests).toHaveLength(1);
+      expect(ends.map((event) => [event.kind, event.outcome.status])).toEqual([
+        ["user", "completed"],
+        ["continuation", "error"],
+      ]);
     });
 
     it("drops it when the session was reset", async () => {

@@ -119,7 +119,8 @@ describe.each(stores)("one live owner per session, and the user wins: %s", (_nam
     await first.host.openSession({ sessionKey: "s1" });
     await lease(first.probe, await contextFor(first.host, first.probe, "s1"));
     await firstClock.runNext();
-    await until(() => first.events.starts.length > 0);
+    // Its model is called once its claim is committed: the turn runs (and hangs) from then on.
+    await until(() => first.model.requests.length > 0);
     expect(first.events.starts).toEqual(["s1"]);
     const [started] = await store.listStartedLeases();
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { contextFor, createProbe, owner } from "../../test/probe-plugin.js";
-import { createTestHost, ScriptedModel, type TestHost } from "../testing/index.js";
 import type { TranscriptEntry } from "../store/store.js";
+import { createTestHost, ScriptedModel, type TestHost } from "../testing/index.js";
 
 let testHost: TestHost | undefined;
 afterEach(async () => {
@@ -136,7 +136,10 @@ describe("review fixes", () => {
     const { MemoryStore } = await import("../store/memory/memory-store.js");
     let appends = 0;
     const store = new (class extends MemoryStore {
-      override async appendTranscript(sessionKey: string, entries: readonly TranscriptEntry[]): Promise<void> {
+      override async appendTranscript(
+        sessionKey: string,
+        entries: readonly TranscriptEntry[],
+      ): Promise<void> {
         // The input is written; the reply is not.
         if (++appends === 2) throw new Error("disk full");
         return super.appendTranscript(sessionKey, entries);

@@ -22,25 +22,48 @@ export async function dropSessionLeases(
   host.scheduler.disarmSession(sessionKey);
   const dropped = new Map<string, LeaseRecord>();
   for (const lease of session.due.splice(0)) dropped.set(lease.id, lease);
-  for (const lease of await host.store.deleteSessionLeases(sessionKey, { fence: session.fence }))
-    dropped.set(lease.id, lease);
-  const unstarted = await withdrawUnstarted(host, session);
-  if (unstarted) dropped.set(unstarted.id, unstarted);
+  await session.changingLeases(async () => {
+    for (const lease of await host.store.deleteSessionLeases(sessionKey, { fence: session.fence }))
+      dropped.set(lease.id, lease);
+    const unstarted = await withdrawUnstarted(host, session);
+    if (unstarted) dropped.set(unstarted.id, unstarted);
+  });
   for (const lease of dropped.values()) emitLeaseDropped(host, lease, reason);
 }
 
 /**
- * Runs an admitted continuation's turn, with the ceilings its plugin set; resolves with whether the turn's
- * end is on record (its reply, and every plugin's account of it).
+ * How a continuation's turn claims its lease as it starts, once its prompt is built: the claim and the
+ * turn's input go to the store together (the input written only if the claim is), and the turn starts as
+ * they are sent, so nothing slips in between the last check and its start; its model is called only once
+ * the claim is answered.
  */
-export type RunContinuation = (claimed: LeaseRecord, admitted: TurnCeiling) => Promise<boolean>;
+export interface ClaimAtStart {
+  /** The last check, with nothing awaited between it and the claim: whether the turn starts now. */
+  begin(): boolean;
+  /** The claim was answered (undefined: the lease was no longer the slot's): whether the turn goes on. */
+  answered(claimed: LeaseRecord | undefined): boolean;
+  /** Resolves once no change of the session's leases is on its way (undefined: none is), for `begin`. */
+  changesDone(): Promise<void> | undefined;
+}
 
 /**
- * Admission: re-checks a due lease at the moment its turn would start, claims it in the store so it can run
- * only once, and asks its plugin; `runContinuation` then runs its turn (unless the embedding host does). A
- * clear, a reset or a drain that lands at any point before the turn starts wins: the lease is dropped and
- * never runs. A person's message that arrives at any point before the turn starts goes first: the lease
- * waits for the session to be idle again (claimed, it is parked, and admitted anew then).
+ * Runs an admitted continuation's turn, with the ceilings its plugin set; with `claim`, the turn claims the
+ * lease as it starts. Resolves with whether the turn started and whether its end is on record (its reply,
+ * and every plugin's account of it).
+ */
+export type RunContinuation = (
+  lease: LeaseRecord,
+  admitted: TurnCeiling,
+  claim?: ClaimAtStart,
+) => Promise<{ started: boolean; recorded: boolean }>;
+
+/**
+ * Admission: re-checks a due lease at the moment its turn would start, asks its plugin, and claims it in the
+ * store so it can run only once: with the turn's input as the turn starts (`runContinuation` runs it), or
+ * first, when the embedding host runs the turn. A clear, a reset or a drain that lands at any point before
+ * the turn starts wins: the lease is dropped and never runs. A person's message that arrives at any point
+ * before the turn starts goes first: the lease waits for the session to be idle again (one claimed already
+ * is parked, and admitted anew then).
  */
 export async function admitAndRun(
   host: LeaseHost,
@@ -66,6 +89,10 @@ export async function admitAndRun(
     return;
   }
   session.admitting = lease;
+  if (!host.externalTurns) {
+    await admitToRun(host, session, lease, fence, runContinuation);
+    return;
+  }
   let claimed: LeaseRecord | undefined;
   try {
     claimed = await host.store.claimLease(lease, lease.id, { fence });
@@ -77,6 +104,70 @@ export async function admitAndRun(
     return;
   }
   await startClaimed(host, session, { admitting: lease, claimed }, fence, runContinuation);
+}
+
+/**
+ * Asks the plugin of a lease not claimed yet and runs its turn, which claims it as it starts (with its
+ * input, one round trip): a clear, a reset or a person's message before that still wins.
+ */
+async function admitToRun(
+  host: LeaseHost,
+  session: SessionState,
+  lease: LeaseRecord,
+  fence: Fence | undefined,
+  runContinuation: RunContinuation,
+): Promise<void> {
+  let ran = { started: false, recorded: false };
+  let dropped: LeaseDropReason | undefined;
+  try {
+    const admission = await askPlugin(host, session, lease);
+    // Unless withdrawn meanwhile by a clear, a replacement or a reset: its own event was emitted then.
+    if (admission === "declined") dropped = session.admitting === lease ? "plugin_declined" : undefined;
+    else
+      ran = await runContinuation(lease, admission, {
+        begin: () => {
+          if (session.admitting !== lease) return false;
+          session.admitting = undefined;
+          if (session.userWaiting) {
+            giveWay(session, lease);
+            return false;
+          }
+          dropped = staleReason(host, session, lease);
+          if (dropped) return false;
+          session.started = lease;
+          const { sessionKey, pluginId, leaseKey, id: leaseId } = lease;
+          host.events.emit("lease-admitted", { sessionKey, pluginId, leaseKey, leaseId });
+          return true;
+        },
+        answered: (claimed) => {
+          if (!claimed) emitLeaseDropped(host, lease, "not_current");
+          return claimed !== undefined;
+        },
+        changesDone: () => session.leaseChangesDone(),
+      });
+  } finally {
+    if (session.admitting === lease) session.admitting = undefined;
+    if (ran.started) finishRun(host, session, lease, ran.recorded);
+  }
+  if (dropped && dropped !== "host_draining") await host.store.deleteLease(lease, lease.id, { fence });
+  if (dropped) emitLeaseDropped(host, lease, dropped);
+}
+
+/**
+ * A continuation's turn ended. On record, its started lease is forgotten by a write issued now and not
+ * awaited: the session's next claim goes to the store with it (one group commit), and the queue awaits it.
+ * Not on record (the store failed, or a turn-end hook did), a plugin's account of it (a goal's turn count)
+ * may be missing: the lease stays started, and the next recovery tells its plugin the turn was interrupted,
+ * once the store works again (or when another process takes the session).
+ */
+function finishRun(host: LeaseHost, session: SessionState, lease: LeaseRecord, recorded: boolean): void {
+  if (!recorded) {
+    session.started = undefined;
+    return;
+  }
+  session.finishing = host.store.finishLease(lease.id, { fence: session.fence }).finally(() => {
+    if (session.started?.id === lease.id) session.started = undefined;
+  });
 }
 
 /** Admits again a continuation that was claimed, then gave way to a person's message. */
@@ -140,20 +231,9 @@ async function startClaimed(
   session.started = claimed;
   let recorded = false;
   try {
-    recorded = await runContinuation(claimed, admission === "declined" ? {} : admission);
+    recorded = (await runContinuation(claimed, admission === "declined" ? {} : admission)).recorded;
   } finally {
-    if (recorded) {
-      // Issued once the turn's own writes are, and not awaited here: the session's next claim goes to the
-      // store with it (one group commit), and the queue awaits it.
-      session.finishing = host.store.finishLease(leaseId, { fence }).finally(() => {
-        if (session.started === claimed) session.started = undefined;
-      });
-    } else {
-      // Its end is not on record (the store failed, or a turn-end hook did), so a plugin's account of it (a
-      // goal's turn count) may be missing: the lease stays started, and the next recovery tells its plugin
-      // the turn was interrupted, once the store works again (or when another process takes the session).
-      session.started = undefined;
-    }
+    finishRun(host, session, claimed, recorded);
   }
 }
 

@@ -107,9 +107,38 @@ async function admitRequest(
   const conditional = conditionOf(condition, session, pluginId);
   if ("status" in conditional) return conditional;
   const { ifState, after } = conditional;
+  const stored = await session.changingLeases(() =>
+    storeLease(host, session, { record, sequence }, { fence, ifState, after }),
+  );
+  if ("status" in stored) return stored;
+  const { replaced } = stored;
+  rememberLeaseContext(record.id);
+  trace.getActiveSpan()?.addEvent("goal_lease.lease.scheduled", {
+    "goal_lease.lease.id": record.id,
+    "goal_lease.lease.key": leaseKey,
+    "goal_lease.lease.due_at": new Date(record.dueAt).toISOString(),
+    "goal_lease.lease.replaced": replaced !== undefined,
+  });
+  const lease = toContinuationLease(record);
+  host.events.emit("lease-scheduled", { sessionKey, pluginId, lease, replaced: replaced !== undefined });
+  return { status: "scheduled", lease, replaced: replaced !== undefined };
+}
+
+/**
+ * Stores the lease in its slot, withdraws what it replaced here (a due one, or one being admitted or handed
+ * over whose turn has not started: still pending for the plugin), and arms it.
+ */
+async function storeLease(
+  host: LeaseHost,
+  session: SessionState,
+  { record, sequence }: { record: LeaseRecord; sequence: number },
+  options: { fence: Fence; ifState?: StateCondition | undefined; after?: Promise<unknown> | undefined },
+): Promise<LeaseRejected | { replaced: LeaseRecord | undefined }> {
+  const { pluginId, leaseKey } = record;
+  const { ifState } = options;
   let replaced: LeaseRecord | undefined;
   try {
-    const stored = await host.store.putLease(record, { fence, ifState, after });
+    const stored = await host.store.putLease(record, options);
     if ("conflict" in stored) {
       return rejected(
         "condition_failed",
@@ -127,19 +156,11 @@ async function admitRequest(
     return rejected("store_unavailable", `The lease could not be stored: ${(error as Error).message}.`);
   }
   if (replaced) session.removeDue(pluginId, leaseKey);
-  // A continuation being admitted or handed over, whose turn has not started, is still pending for the plugin.
-  replaced ??= await withdrawUnstarted(host, session, { pluginId, leaseKey });
+  // The one replaced may be being admitted already (taken from the due): it is withdrawn there too.
+  const unstarted = await withdrawUnstarted(host, session, { pluginId, leaseKey });
+  replaced ??= unstarted;
   host.scheduler.arm(record, sequence);
-  rememberLeaseContext(record.id);
-  trace.getActiveSpan()?.addEvent("goal_lease.lease.scheduled", {
-    "goal_lease.lease.id": record.id,
-    "goal_lease.lease.key": leaseKey,
-    "goal_lease.lease.due_at": new Date(record.dueAt).toISOString(),
-    "goal_lease.lease.replaced": replaced !== undefined,
-  });
-  const lease = toContinuationLease(record);
-  host.events.emit("lease-scheduled", { sessionKey, pluginId, lease, replaced: replaced !== undefined });
-  return { status: "scheduled", lease, replaced: replaced !== undefined };
+  return { replaced };
 }
 
 /**
@@ -173,16 +194,19 @@ export async function clearLease(
   const resolved = resolveSlot(host, caller, request, "clear");
   if ("status" in resolved) return resolved;
   const { session, slot, fence } = resolved;
-  let deleted: LeaseRecord | undefined;
-  try {
-    deleted = await host.store.deleteLease(slot, undefined, { fence });
-  } catch (error) {
-    return rejected("store_unavailable", `The lease could not be cleared: ${(error as Error).message}.`);
-  }
-  host.scheduler.disarm(slot);
-  const wasDue = session.removeDue(pluginId, slot.leaseKey);
-  const unstarted = await withdrawUnstarted(host, session, slot);
-  const cleared = deleted ?? wasDue ?? unstarted;
+  const cleared = await session.changingLeases(async () => {
+    let deleted: LeaseRecord | undefined;
+    try {
+      deleted = await host.store.deleteLease(slot, undefined, { fence });
+    } catch (error) {
+      return rejected("store_unavailable", `The lease could not be cleared: ${(error as Error).message}.`);
+    }
+    host.scheduler.disarm(slot);
+    const wasDue = session.removeDue(pluginId, slot.leaseKey);
+    const unstarted = await withdrawUnstarted(host, session, slot);
+    return deleted ?? wasDue ?? unstarted;
+  });
+  if (cleared && "status" in cleared) return cleared;
   if (!cleared) return { status: "not_found" };
   host.events.emit("lease-cleared", { ...slot, leaseId: cleared.id });
   return { status: "cleared" };

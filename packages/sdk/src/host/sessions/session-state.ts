@@ -57,6 +57,32 @@ export class SessionState {
     return this.record.closedAt === undefined;
   }
 
+  /** The last change of this session's leases on its way (a request's, a clear's, a reset's), settled. */
+  #leaseChanges: Promise<void> | undefined;
+
+  /**
+   * Runs `work`, a change of the session's leases in the store and in this host, after the ones on their way
+   * (at once when none is), so each lands whole in the order they came; a continuation's claim is sent only
+   * once none is on its way, so a lease replaced or cleared meanwhile is withdrawn, never claimed.
+   */
+  changingLeases<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#leaseChanges ? this.#leaseChanges.then(work) : work();
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#leaseChanges = settled;
+    void settled.then(() => {
+      if (this.#leaseChanges === settled) this.#leaseChanges = undefined;
+    });
+    return result;
+  }
+
+  /** Resolves once no change of the session's leases is on its way; undefined when none is. */
+  leaseChangesDone(): Promise<void> | undefined {
+    return this.#leaseChanges;
+  }
+
   /** Queues a due lease, replacing any due lease of the same slot. */
   addDue(lease: LeaseRecord): void {
     this.removeDue(lease.pluginId, lease.leaseKey);

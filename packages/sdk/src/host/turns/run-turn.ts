@@ -6,9 +6,11 @@ import { type ModelPrice, priceOf } from "../../pricing/price-table.js";
 import type { Sender } from "../../session-context.js";
 import type { LeaseRecord, TranscriptEntry } from "../../store/store.js";
 import { takeLeaseContext, tracer } from "../../tracing/tracer.js";
+import type { ClaimAtStart } from "../leases/admission.js";
 import type { RegisteredTool } from "../plugins/plugin-registry.js";
 import type { SessionState, TurnIdentity } from "../sessions/session-state.js";
 import type { TurnResult } from "../sessions/turn-result.js";
+import { leaseChangesDone, sendClaim } from "./claim-at-start.js";
 import { type LoopResult, runModelLoop } from "./model-loop.js";
 import { buildPrompt, offeredTools } from "./prompt.js";
 import { fitUnderCeiling } from "./token-ceiling.js";
@@ -17,10 +19,13 @@ import type { TurnHost } from "./turn-host.js";
 import { announceTurnEnd, announceTurnStart, hostError, turnInvocation } from "./turn-notices.js";
 import { describeTurnEnd, describeTurnStart } from "./turn-span.js";
 
-/** The input that starts a turn: a person's text, or an admitted continuation lease. */
+/**
+ * The input that starts a turn: a person's text, or an admitted continuation lease (claimed already, or
+ * claimed by the turn as it starts, with `claim`).
+ */
 export type TurnInput =
   | { kind: "user"; text: string; sender: Sender }
-  | { kind: "continuation"; lease: LeaseRecord; ceiling?: TurnCeiling };
+  | { kind: "continuation"; lease: LeaseRecord; ceiling?: TurnCeiling; claim?: ClaimAtStart };
 
 /** A turn that ran, and whether its end is on record: its reply written and every turn-end hook done. */
 export interface RanTurn {
@@ -31,9 +36,24 @@ export interface RanTurn {
 /**
  * Runs one turn: prompt, model, tool calls with fresh contexts, looped up to the host's bound; then the
  * usage record, the `turn-end` event and every plugin's turn-end hook. Model failures end the turn, not
- * the session.
+ * the session. A continuation that claims its lease as it starts does so once its prompt is built, and
+ * announces its start after: undefined when it did not start (withdrawn, or no longer the slot's lease).
  */
-export async function runTurn(host: TurnHost, session: SessionState, input: TurnInput): Promise<RanTurn> {
+export function runTurn(
+  host: TurnHost,
+  session: SessionState,
+  input: TurnInput & { claim?: undefined },
+): Promise<RanTurn>;
+export function runTurn(
+  host: TurnHost,
+  session: SessionState,
+  input: TurnInput,
+): Promise<RanTurn | undefined>;
+export async function runTurn(
+  host: TurnHost,
+  session: SessionState,
+  input: TurnInput,
+): Promise<RanTurn | undefined> {
   // A continuation's span is a child of what requested its lease (a goal's span), not of what runs it now.
   const parent = takeLeaseContext(input.kind === "continuation" ? input.lease.id : undefined);
   return tracer().startActiveSpan("invoke_agent goal-lease", { kind: SpanKind.INTERNAL }, parent, (span) =>
@@ -46,7 +66,7 @@ async function tracedTurn(
   session: SessionState,
   input: TurnInput,
   span: Span,
-): Promise<RanTurn> {
+): Promise<RanTurn | undefined> {
   const turnId = randomUUID();
   const startedAt = host.clock.now();
   const { sessionKey, generation } = session.record;
@@ -57,7 +77,8 @@ async function tracedTurn(
   const fence = session.fence;
   const identity: TurnIdentity = { turnId, kind: input.kind, lease, sender, generation, fence };
   if (span.isRecording()) describeTurnStart(host, span, { sessionKey, turnId, lease, startedAt });
-  await announceTurnStart(host, session, identity);
+  const claim = input.kind === "continuation" ? input.claim : undefined;
+  if (!claim) await announceTurnStart(host, session, identity);
 
   const entry = (message: ModelMessage): TranscriptEntry => ({
     generation,
@@ -81,6 +102,7 @@ async function tracedTurn(
   };
   const loop: LoopResult = { outcome: { status: "completed" }, text: "", toolCalls: [], produced: [] };
   let reply: Promise<void> | undefined;
+  let started = false;
   const ceiling = input.kind === "continuation" ? bounded(input.ceiling) : undefined;
   const price = priceOf(host.prices, model);
   try {
@@ -91,14 +113,23 @@ async function tracedTurn(
       ceiling === undefined
         ? undefined
         : fitFirstCall(host, session, { system, messages, tools }, usage, ceiling, price);
+    // The input is on record before the model sees it, so a crash mid-turn never loses what the user typed.
+    // The input is dated when the turn started: for a continuation, the moment it was admitted. A turn that
+    // cannot make its first model call records none, so no later turn reads it as unanswered.
+    const fits = !(fit && "outcome" in fit);
+    const record = fits ? { ...entry(inputMessage), at: startedAt, leaseId: lease?.id } : undefined;
+    if (claim && lease) {
+      await leaseChangesDone(claim);
+      const sent = sendClaim(host, session, claim, { lease, fence }, record);
+      if (!sent) return undefined;
+      started = true;
+      await announceTurnStart(host, session, identity);
+      if (!(await sent.ready))
+        throw new Error("its lease was no longer pending, so its model was not called");
+    } else if (record) await appendToTranscript(host, session, [record], fence);
     if (fit && "outcome" in fit) {
-      // Not started: no model call, and nothing on record that a later turn would read as unanswered.
       loop.outcome = fit.outcome;
     } else {
-      // The input is on record before the model sees it, so a crash mid-turn never loses what the user typed.
-      // The input is dated when the turn started: for a continuation, the moment it was admitted.
-      const input = { ...entry(inputMessage), at: startedAt, leaseId: lease?.id };
-      await appendToTranscript(host, session, [input], fence);
       await runModelLoop(
         host,
         { session, turnId, system, messages, tools, usage, ceiling, price, firstFit: fit, entry, invocation },
@@ -109,6 +140,8 @@ async function tracedTurn(
     // commit). Their accounts and the reply are the turn's end on record only together (`recorded`).
     if (loop.produced.length > 0) reply = appendToTranscript(host, session, loop.produced, fence);
   } catch (error) {
+    // Before a claiming continuation started, there is no turn to end: its lease was not claimed.
+    if (claim && !started) throw error;
     // A host fault (usually the store) still ends the turn properly, so plugins hear of it and nothing is stuck.
     loop.outcome = hostError(error);
   }

@@ -55,12 +55,25 @@ export class SessionQueue {
   }
 
   async #admit(session: SessionState, lease: LeaseRecord, admit: typeof admitAndRun): Promise<void> {
-    await this.#hooks.beforeAdmission(session);
-    await admit(this.#host, session, lease, (claimed, ceiling) =>
-      runTurn(this.#host, session, { kind: "continuation", lease: claimed, ceiling }).then(
-        (ran) => ran.recorded,
-      ),
-    );
+    // Withdrawable from the moment it left the due: a clear made during the inbox check still wins.
+    session.admitting = lease;
+    let withdrawn = true;
+    try {
+      await this.#hooks.beforeAdmission(session);
+    } finally {
+      withdrawn = session.admitting !== lease;
+      if (!withdrawn) session.admitting = undefined;
+    }
+    if (withdrawn) return;
+    await admit(this.#host, session, lease, async (admitted, ceiling, claim) => {
+      const ran = await runTurn(this.#host, session, {
+        kind: "continuation",
+        lease: admitted,
+        ceiling,
+        claim,
+      });
+      return { started: ran !== undefined, recorded: ran?.recorded ?? false };
+    });
   }
 
   /** A parked continuation of a host that shuts down: dropped, as one being admitted then would be. */

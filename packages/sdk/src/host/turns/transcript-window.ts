@@ -37,18 +37,26 @@ export async function readWindow(
   return entries;
 }
 
-/** Appends to the session's transcript under `fence`; the owner's copy grows with it once it is committed. */
+/**
+ * Appends to the session's transcript under `fence` (with `after`, only if that write applies); the
+ * owner's copy grows with it once it is committed.
+ */
 export async function appendToTranscript(
   host: PluginHost & { limits: { transcriptWindow: number } },
   session: SessionState,
   entries: readonly TranscriptEntry[],
   fence: Fence | undefined,
+  after?: Promise<unknown>,
 ): Promise<void> {
   const copies = host.copies.of(session, fence);
   const before = copies?.peek<WindowCopy>(slot);
   const ticket = copies?.writing(slot) ?? 0;
   try {
-    await host.store.appendTranscript(session.record.sessionKey, entries, { fence });
+    await host.store.appendTranscript(
+      session.record.sessionKey,
+      entries,
+      after ? { fence, after } : { fence },
+    );
   } catch (error) {
     copies?.drop(slot);
     throw error;
