@@ -1,4 +1,4 @@
-import { formatUsd, type SessionContext, type TurnEndEvent } from "@goal-lease/sdk";
+import { formatUsd, type SessionContext, type StateWriteResult, type TurnEndEvent } from "@goal-lease/sdk";
 import { formatCount } from "./format.js";
 import { budgetHit, type GateHit, noProgressRepeats, normalizeNote, remaining } from "./gates.js";
 import { countContinuation, type Goal, interruptedNote, logEvent } from "./goal.js";
@@ -20,15 +20,29 @@ export async function onTurnEnd(
   let goalTurn = false;
   let wrappedUp = false;
   const { outcome } = event;
-  const entry = await controller.store.write(context, (current) => {
-    goalTurn = current !== undefined && event.leaseKey === leaseKeyOf(current);
-    // A goal pays for its own continuations and for the user's turns while it runs, not for other leases' turns.
-    const userTurn = event.kind === "user" && current?.status === "active";
-    if (!current || !(goalTurn || userTurn)) return undefined;
-    wrappedUp = goalTurn && current.wrapUp === true;
-    chargeTurn(current, event, goalTurn, controller.now());
-    return current;
-  });
+  // A goal turn that simply goes on asks for the next one with the write of its accounts, conditional on it
+  // (one round trip); any other end is decided below, once the write is in.
+  const goOn = (next: Goal, written: Promise<StateWriteResult>) =>
+    goalTurn && goesOn(controller, next, event, wrappedUp)
+      ? controller.requestAfter(context, next, written, next.continuations)
+      : undefined;
+  const entry = await controller.store.write(
+    context,
+    (current) => {
+      goalTurn = current !== undefined && event.leaseKey === leaseKeyOf(current);
+      // A goal pays for its own continuations and for the user's turns while it runs, not for other leases' turns.
+      const userTurn = event.kind === "user" && current?.status === "active";
+      if (!current || !(goalTurn || userTurn)) return undefined;
+      wrappedUp = goalTurn && current.wrapUp === true;
+      chargeTurn(current, event, goalTurn, controller.now());
+      return current;
+    },
+    goOn,
+  );
+  if (entry?.alongside?.status === "scheduled") {
+    await controller.scheduled(context, entry.goal, entry.alongside.lease.dueAt);
+    return;
+  }
   const goal = entry?.goal;
   // A goal that has just begun to wait still answers to the gates for the turn that asked for it.
   if (!entry || (goal?.status !== "active" && goal?.status !== "waiting")) return;
@@ -65,6 +79,22 @@ export async function onTurnEnd(
   }
   const next = (await wrapUpIfShort(controller, context, entry, event)) ?? entry;
   await controller.schedule(context, { turnsUsed: next.goal.continuations, entry: next });
+}
+
+/**
+ * Whether the goal goes on to its next continuation after its turn, with nothing else to decide first: the
+ * turn completed, made no report, and no gate (a budget, a spent ceiling, the same words again, the wrap-up
+ * the budget calls for) stops it or changes its next turn.
+ */
+function goesOn(controller: GoalController, goal: Goal, event: TurnEndEvent, wrappedUp: boolean): boolean {
+  if (event.outcome.status !== "completed" || goal.status !== "active") return false;
+  if (goal.lastReportTurnId === event.turnId) return false;
+  if (tokenCeilingHit(goal, event, wrappedUp) ?? budgetHit(goal, controller.now())) return false;
+  if ((goal.repeatedNote?.count ?? 0) >= noProgressRepeats) return false;
+  const spent = event.usage.inputTokens + event.usage.outputTokens;
+  return (
+    goal.wrapUp === true || (remaining(goal, controller.now()).tokens >= spent && !costShort(goal, event))
+  );
 }
 
 /**
