@@ -116,6 +116,7 @@ export type {
   WriteOptions,
 } from "./store/store.js";
 export { inboxLimits, maxLogEntries } from "./store/store.js";
+export { awaitApplied } from "./store/write-after.js";
 export {
   type SessionKeysInTraces,
   type TelemetryOptions,
