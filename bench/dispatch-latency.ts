@@ -37,8 +37,14 @@ export async function runGoal(host: Host, sessionKey: string, turns: number): Pr
   await host.idle();
 }
 
-export async function measureDispatch(store: HostStore, continuations: number) {
+/** With `turnEnded`, called at the end of every continuation turn (the PostgreSQL run counts round trips). */
+export async function measureDispatch(store: HostStore, continuations: number, turnEnded?: () => void) {
   const host = await goalHost({ store });
+  if (turnEnded) {
+    host.on("turn-end", (event) => {
+      if (event.kind === "continuation") turnEnded();
+    });
+  }
   const marks = new Map<string, number>();
   const samples: number[] = [];
   host.on("tool-call", (event) => {

@@ -169,7 +169,7 @@ try {
   row(
     "dispatch latency, postgres, within one host (ms)",
     `p50 ${round(within.p50)} p99 ${round(within.p99)} max ${round(within.max)}`,
-    `memory store p99 ${round(memoryP99)}; ${round(within.roundTripsPerTurn, 2)} round trips per continuation turn, one session alone`,
+    `memory store p99 ${round(memoryP99)}; ${round(within.roundTripsPerTurn, 2)} round trips per continuation turn, one session alone (median; mean ${round(within.roundTripsMean, 2)} with each goal's start and stop)`,
     `<= 3 round trips per turn: ${met(within.roundTripsPerTurn <= 3)}`,
   );
   const across = await measureCrossHost(server, size.postgres.crossHost);
