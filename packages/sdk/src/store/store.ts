@@ -209,14 +209,18 @@ export interface HostStore {
 
   /** A fresh copy on every call: the caller may change it without touching what is stored. */
   readState(pluginId: string, scope: string, key: string): Promise<StateEntry | undefined>;
-  /** With `log`, those entries are appended to the key's log in the same transaction, if the value is written. */
+  /**
+   * With `log`, those entries are appended to the key's log in the same transaction, if the value is
+   * written. `json` is `JSON.stringify(value)` when the caller has made it already: a store that keeps the
+   * text need not make it again.
+   */
   writeState(
     pluginId: string,
     scope: string,
     key: string,
     value: JsonValue,
     expectedVersion: number,
-    options?: WriteOptions & { log?: readonly JsonValue[] },
+    options?: WriteOptions & { log?: readonly JsonValue[]; json?: string },
   ): Promise<StateWriteResult>;
   /** Deletes the value and its log. */
   deleteState(pluginId: string, scope: string, key: string, options?: WriteOptions): Promise<boolean>;

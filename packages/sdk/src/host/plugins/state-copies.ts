@@ -64,6 +64,7 @@ export function writeStateCopy(
   const stored = host.store.writeState(pluginId, session.record.sessionKey, key, value, expectedVersion, {
     fence,
     log,
+    json: write.json,
   });
   const answer = stored.then(
     (result) => {

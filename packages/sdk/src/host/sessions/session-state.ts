@@ -67,14 +67,11 @@ export class SessionState {
    */
   changingLeases<T>(work: () => Promise<T>): Promise<T> {
     const result = this.#leaseChanges ? this.#leaseChanges.then(work) : work();
-    const settled = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#leaseChanges = settled;
-    void settled.then(() => {
+    const landed = () => {
       if (this.#leaseChanges === settled) this.#leaseChanges = undefined;
-    });
+    };
+    const settled: Promise<void> = result.then(landed, landed);
+    this.#leaseChanges = settled;
     return result;
   }
 

@@ -6,11 +6,10 @@ import type { TurnHost } from "./turn-host.js";
 
 /**
  * Sends a continuation's claim with its input (none: a turn that cannot make its first model call records
- * nothing); undefined when admission says the turn does not start after all. Called with no change of the
- * session's leases on its way ({@link leaseChangesDone}), and its caller announces the turn's start with
- * nothing awaited in between. Otherwise the turn has
- * started: `ready` resolves once the claim and the input are answered, with whether the turn goes on to its
- * model (false: the lease was no longer pending), and rejects if the store failed.
+ * nothing); undefined when admission says the turn does not start after all. Called once no change of the
+ * session's leases is on its way; the caller announces the turn's start with nothing awaited in between.
+ * `ready` resolves once the claim and the input are answered, with whether the turn goes on to its model
+ * (false: the lease was no longer pending), and rejects if the store failed.
  */
 export function sendClaim(
   host: TurnHost,
@@ -33,12 +32,4 @@ export function sendClaim(
   // Awaited once the turn's start is announced; a failure meanwhile is not unhandled.
   ready.catch(() => undefined);
   return { ready };
-}
-
-/**
- * Resolves once no change of the session's leases is on its way: a request or a clear that may replace or
- * withdraw the lease about to be claimed lands first.
- */
-export async function leaseChangesDone(claim: ClaimAtStart): Promise<void> {
-  for (let done = claim.changesDone(); done; done = claim.changesDone()) await done;
 }

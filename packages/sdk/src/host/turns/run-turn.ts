@@ -10,7 +10,7 @@ import type { ClaimAtStart } from "../leases/admission.js";
 import type { RegisteredTool } from "../plugins/plugin-registry.js";
 import type { SessionState, TurnIdentity } from "../sessions/session-state.js";
 import type { TurnResult } from "../sessions/turn-result.js";
-import { leaseChangesDone, sendClaim } from "./claim-at-start.js";
+import { sendClaim } from "./claim-at-start.js";
 import { type LoopResult, runModelLoop } from "./model-loop.js";
 import { buildPrompt, offeredTools } from "./prompt.js";
 import { fitUnderCeiling } from "./token-ceiling.js";
@@ -119,7 +119,8 @@ async function tracedTurn(
     const fits = !(fit && "outcome" in fit);
     const record = fits ? { ...entry(inputMessage), at: startedAt, leaseId: lease?.id } : undefined;
     if (claim && lease) {
-      await leaseChangesDone(claim);
+      // A request or a clear of the session's leases on its way may replace or withdraw this one: it lands first.
+      for (let done = claim.changesDone(); done; done = claim.changesDone()) await done;
       const sent = sendClaim(host, session, claim, { lease, fence }, record);
       if (!sent) return undefined;
       started = true;

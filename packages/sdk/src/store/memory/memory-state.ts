@@ -22,7 +22,7 @@ export class MemoryState {
 
   /** Compare-and-set: writes (and appends `log`) only while the stored version is `expectedVersion`. */
   writeState(
-    state: { pluginId: string; scope: string; key: string; value: JsonValue },
+    state: { pluginId: string; scope: string; key: string; json: string },
     expectedVersion: number,
     log: readonly JsonValue[] | undefined,
   ): StateWriteResult {
@@ -30,7 +30,7 @@ export class MemoryState {
     const current = this.#state.get(id);
     if ((current?.version ?? 0) !== expectedVersion) return { status: "conflict", current: toEntry(current) };
     const version = expectedVersion + 1;
-    this.#state.set(id, { json: JSON.stringify(state.value), version });
+    this.#state.set(id, { json: state.json, version });
     if (log) this.#append(id, log);
     return { status: "written", version };
   }

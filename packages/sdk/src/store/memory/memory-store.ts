@@ -114,11 +114,12 @@ export class MemoryStore implements HostStore {
     key: string,
     value: JsonValue,
     expectedVersion: number,
-    options?: WriteOptions & { log?: readonly JsonValue[] },
+    options?: WriteOptions & { log?: readonly JsonValue[]; json?: string },
   ): Promise<StateWriteResult> {
     if (options?.after) await awaitApplied(options.after);
     this.#owners.checkFence(scope, options);
-    return this.#state.writeState({ pluginId, scope, key, value }, expectedVersion, options?.log);
+    const json = options?.json ?? JSON.stringify(value);
+    return this.#state.writeState({ pluginId, scope, key, json }, expectedVersion, options?.log);
   }
 
   async deleteState(pluginId: string, scope: string, key: string, options?: WriteOptions) {

@@ -88,10 +88,21 @@ export class PostgresConnection {
   }
 
   /**
-   * A store write: `write` makes its one {@link call} before its first await. With `after`, it applies only
-   * if that earlier write did; its answer may be named as `after` by a later write.
+   * A store write (`write` makes its one {@link call} before its first await) that applies only if the
+   * earlier write `after` did, if given.
    */
   write<T>(after: Promise<unknown> | undefined, write: () => Promise<T>): Promise<T> {
+    if (after === undefined) return write();
+    this.#after = after;
+    try {
+      return write();
+    } finally {
+      this.#after = undefined;
+    }
+  }
+
+  /** {@link write}, whose answer a later write may name as its `after` (a state write, a claim). */
+  tracked<T>(after: Promise<unknown> | undefined, write: () => Promise<T>): Promise<T> {
     this.#after = after;
     try {
       return this.#group.track(write);

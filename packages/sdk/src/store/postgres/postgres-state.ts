@@ -15,16 +15,16 @@ type StateKey = { pluginId: string; scope: string; key: string };
  */
 export async function writeState(
   db: PostgresConnection,
-  entry: StateKey & { value: JsonValue },
+  entry: StateKey & { json: string },
   expectedVersion: number,
   options: { fence: Fence | undefined; log: readonly JsonValue[] | undefined },
 ): Promise<StateWriteResult> {
-  const { pluginId, scope, key, value } = entry;
+  const { pluginId, scope, key, json } = entry;
   const rows = await db.call(scope, options.fence, "write_state", [
     pluginId,
     scope,
     key,
-    JSON.stringify(value),
+    json,
     expectedVersion,
     options.log ? arrayLiteral(options.log.map((logged) => JSON.stringify(logged))) : null,
   ]);

@@ -159,10 +159,11 @@ export class PostgresStore implements HostStore {
     key: string,
     value: JsonValue,
     expectedVersion: number,
-    options?: WriteOptions & { log?: readonly JsonValue[] },
+    options?: WriteOptions & { log?: readonly JsonValue[]; json?: string },
   ): Promise<StateWriteResult> {
-    return this.#db.write(options?.after, () =>
-      state.writeState(this.#db, { pluginId, scope, key, value }, expectedVersion, {
+    const json = options?.json ?? JSON.stringify(value);
+    return this.#db.tracked(options?.after, () =>
+      state.writeState(this.#db, { pluginId, scope, key, json }, expectedVersion, {
         fence: writeFence(scope, options),
         log: options?.log,
       }),
@@ -221,7 +222,7 @@ export class PostgresStore implements HostStore {
 
   // Not async: its answer itself is what a later write names as `after`.
   claimLease(slot: LeaseSlot, id: string, options?: WriteOptions): Promise<LeaseRecord | undefined> {
-    return this.#db.write(options?.after, async () => {
+    return this.#db.tracked(options?.after, async () => {
       const claimed = await leases.claimLease(this.#db, slot, id, writeFence(slot.sessionKey, options));
       if (claimed) this.#startedSessions.set(id, claimed.sessionKey);
       return claimed;

@@ -20,16 +20,16 @@ export function readState(
 /** Compare-and-set: writes only while the stored version is `expectedVersion` (0: not stored yet). */
 export function writeState(
   query: Query,
-  entry: { pluginId: string; scope: string; key: string; value: JsonValue },
+  entry: { pluginId: string; scope: string; key: string; json: string },
   expectedVersion: number,
 ): StateWriteResult {
-  const { pluginId, scope, key, value } = entry;
+  const { pluginId, scope, key, json } = entry;
   const current = readState(query, pluginId, scope, key);
   if ((current?.version ?? 0) !== expectedVersion) return { status: "conflict", current };
   query(
     `INSERT INTO plugin_state (plugin_id, scope, key, value, version) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (plugin_id, scope, key) DO UPDATE SET value = excluded.value, version = excluded.version`,
-  ).run(pluginId, scope, key, JSON.stringify(value), expectedVersion + 1);
+  ).run(pluginId, scope, key, json, expectedVersion + 1);
   return { status: "written", version: expectedVersion + 1 };
 }
 

@@ -137,10 +137,11 @@ export class SqliteStore implements HostStore {
     key: string,
     value: JsonValue,
     expectedVersion: number,
-    options?: WriteOptions & { log?: readonly JsonValue[] },
+    options?: WriteOptions & { log?: readonly JsonValue[]; json?: string },
   ): Promise<StateWriteResult> {
+    const json = options?.json ?? JSON.stringify(value);
     return this.#write(scope, options, () => {
-      const result = state.writeState(this.#query, { pluginId, scope, key, value }, expectedVersion);
+      const result = state.writeState(this.#query, { pluginId, scope, key, json }, expectedVersion);
       if (result.status === "written" && options?.log) {
         state.appendLog(this.#query, { pluginId, scope, key }, options.log);
       }
