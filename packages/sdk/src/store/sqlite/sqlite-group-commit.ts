@@ -30,6 +30,11 @@ export class GroupCommit {
     this.#failure = options.failure;
   }
 
+  /** The open group, as the promise its writes answer after; undefined when none is open. */
+  get open(): Promise<void> | undefined {
+    return this.#open?.committed;
+  }
+
   /** Resolves once what has been done so far is committed: at once if no group is open. */
   settled<T>(result: T): T | Promise<T> {
     return this.#open ? this.#open.committed.then(() => result) : result;

@@ -12,7 +12,7 @@ import type {
   TranscriptEntry,
   WriteOptions,
 } from "../store.js";
-import { awaitApplied } from "../write-after.js";
+import { awaitApplied, notAppliedError } from "../write-after.js";
 import { type Query, SqliteConnection } from "./sqlite-connection.js";
 import * as inbox from "./sqlite-inbox.js";
 import * as leases from "./sqlite-leases.js";
@@ -131,7 +131,8 @@ export class SqliteStore implements HostStore {
     return this.#read(() => state.readState(this.#query, pluginId, scope, key));
   }
 
-  async writeState(
+  // Not async: its answer itself is what a later write names as `after`.
+  writeState(
     pluginId: string,
     scope: string,
     key: string,
@@ -139,14 +140,19 @@ export class SqliteStore implements HostStore {
     expectedVersion: number,
     options?: WriteOptions & { log?: readonly JsonValue[]; json?: string },
   ): Promise<StateWriteResult> {
-    const json = options?.json ?? JSON.stringify(value);
-    return this.#write(scope, options, () => {
-      const result = state.writeState(this.#query, { pluginId, scope, key, json }, expectedVersion);
-      if (result.status === "written" && options?.log) {
-        state.appendLog(this.#query, { pluginId, scope, key }, options.log);
-      }
-      return result;
-    });
+    return this.#tracked(
+      scope,
+      options,
+      (result) => result.status === "written",
+      () => {
+        const json = options?.json ?? JSON.stringify(value);
+        const result = state.writeState(this.#query, { pluginId, scope, key, json }, expectedVersion);
+        if (result.status === "written" && options?.log) {
+          state.appendLog(this.#query, { pluginId, scope, key }, options.log);
+        }
+        return result;
+      },
+    );
   }
 
   async deleteState(pluginId: string, scope: string, key: string, options?: WriteOptions) {
@@ -192,8 +198,14 @@ export class SqliteStore implements HostStore {
     return this.#read(() => leases.listLeases(this.#query, "leases", sessionKey));
   }
 
-  async claimLease(slot: LeaseSlot, id: string, options?: WriteOptions) {
-    return this.#write(slot.sessionKey, options, () => leases.claimLease(this.#query, slot, id));
+  // Not async: its answer itself is what a later write names as `after`.
+  claimLease(slot: LeaseSlot, id: string, options?: WriteOptions): Promise<LeaseRecord | undefined> {
+    return this.#tracked(
+      slot.sessionKey,
+      options,
+      (claimed) => claimed !== undefined,
+      () => leases.claimLease(this.#query, slot, id),
+    );
   }
 
   async finishLease(id: string, options?: WriteOptions) {
@@ -227,6 +239,35 @@ export class SqliteStore implements HostStore {
 
   readonly #query: Query = (sql) => this.#connection.statement(sql);
 
+  /** What each state write or claim did, in which group, by its answer: for a write made `after` it. */
+  readonly #made = new WeakMap<Promise<unknown>, { group: Promise<void> | undefined; applied: boolean }>();
+
+  /** {@link #write}, whose answer a later write may name as its `after`: `applied` says what it did. */
+  #tracked<T>(
+    sessionKey: string,
+    options: WriteOptions | undefined,
+    applied: (result: T) => boolean,
+    work: () => T,
+  ): Promise<T> {
+    let ran = false;
+    let did = false;
+    let answer: Promise<T>;
+    try {
+      answer = this.#write(sessionKey, options, () => {
+        ran = true;
+        const result = work();
+        did = applied(result);
+        return result;
+      });
+    } catch (error) {
+      ran = true;
+      answer = Promise.reject(error);
+    }
+    // One that waits for a write of its own `after` is not made yet: a write after it waits for its answer.
+    if (ran) this.#made.set(answer, { group: this.#connection.group.open, applied: did });
+    return answer;
+  }
+
   /** A read; inside an open group commit it may see that commit's writes, so it answers once they are committed. */
   #read<T>(work: () => T): T | Promise<T> {
     return this.#connection.group.settled(this.#run(work));
@@ -235,9 +276,15 @@ export class SqliteStore implements HostStore {
   /** A write in this turn's group commit; with a fence, applied only if the fence is still the session's owner. */
   #write<T>(sessionKey: string | undefined, options: WriteOptions | undefined, work: () => T): Promise<T> {
     if (options?.after) {
-      // Waits for the write it depends on, then joins the group open then.
       const { after, ...rest } = options;
-      return awaitApplied(after).then(() => this.#write(sessionKey, rest, work));
+      // Made in the group open now: known already, and this write goes in the same group (if that one's
+      // commit fails, so does this one's). Otherwise it waits for that one's answer, then joins a group.
+      const made = this.#made.get(after);
+      if (made === undefined || made.group !== this.#connection.group.open) {
+        return awaitApplied(after).then(() => this.#write(sessionKey, rest, work));
+      }
+      if (!made.applied) return Promise.reject(notAppliedError());
+      return this.#write(sessionKey, rest, work);
     }
     return this.#run(() =>
       this.#connection.write(() => {
