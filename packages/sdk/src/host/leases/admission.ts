@@ -4,6 +4,7 @@ import type { Fence, LeaseRecord } from "../../store/store.js";
 import { hostSender, mintContext } from "../plugins/plugin-hooks.js";
 import type { SessionState } from "../sessions/session-state.js";
 import { withdrawUnstarted } from "./delivery.js";
+import type { ExternalTurnRunner } from "./external-turn-runner.js";
 import type { LeaseHost } from "./lease-host.js";
 
 /** Emits `lease-dropped` for a lease that will not become a turn. */
@@ -47,14 +48,14 @@ export interface ClaimAtStart {
 }
 
 /**
- * Runs an admitted continuation's turn, with the ceilings its plugin set; with `claim`, the turn claims the
- * lease as it starts. Resolves with whether the turn started and whether its end is on record (its reply,
- * and every plugin's account of it).
+ * Runs an admitted continuation's turn, with the ceilings its plugin set; the turn claims the lease as it
+ * starts. Resolves with whether the turn started and whether its end is on record (its reply, and every
+ * plugin's account of it).
  */
 export type RunContinuation = (
   lease: LeaseRecord,
   admitted: TurnCeiling,
-  claim?: ClaimAtStart,
+  claim: ClaimAtStart,
 ) => Promise<{ started: boolean; recorded: boolean }>;
 
 /**
@@ -89,7 +90,8 @@ export async function admitAndRun(
     return;
   }
   session.admitting = lease;
-  if (!host.externalTurns) {
+  const external = host.externalTurns;
+  if (!external) {
     await admitToRun(host, session, lease, fence, runContinuation);
     return;
   }
@@ -103,7 +105,7 @@ export async function admitAndRun(
     emitLeaseDropped(host, lease, "not_current");
     return;
   }
-  await startClaimed(host, session, { admitting: lease, claimed }, fence, runContinuation);
+  await deliverClaimed(host, session, { admitting: lease, claimed }, fence, external);
 }
 
 /**
@@ -147,7 +149,7 @@ async function admitToRun(
       });
   } finally {
     if (session.admitting === lease) session.admitting = undefined;
-    if (ran.started) finishRun(host, session, lease, ran.recorded);
+    if (ran.started) finishRun(host, session, { lease, fence }, ran.recorded);
   }
   if (dropped && dropped !== "host_draining") await host.store.deleteLease(lease, lease.id, { fence });
   if (dropped) emitLeaseDropped(host, lease, dropped);
@@ -160,35 +162,43 @@ async function admitToRun(
  * may be missing: the lease stays started, and the next recovery tells its plugin the turn was interrupted,
  * once the store works again (or when another process takes the session).
  */
-function finishRun(host: LeaseHost, session: SessionState, lease: LeaseRecord, recorded: boolean): void {
+function finishRun(
+  host: LeaseHost,
+  session: SessionState,
+  turn: { lease: LeaseRecord; fence: Fence | undefined },
+  recorded: boolean,
+): void {
+  const { lease, fence } = turn;
   if (!recorded) {
     session.started = undefined;
     return;
   }
-  session.finishing = host.store.finishLease(lease.id, { fence: session.fence }).finally(() => {
+  session.finishing = host.store.finishLease(lease.id, { fence }).finally(() => {
     if (session.started?.id === lease.id) session.started = undefined;
   });
 }
 
-/** Admits again a continuation that was claimed, then gave way to a person's message. */
-export async function admitParked(
-  host: LeaseHost,
-  session: SessionState,
-  lease: LeaseRecord,
-  runContinuation: RunContinuation,
-): Promise<void> {
-  const fence = session.fence;
+/**
+ * Admits again a continuation that was claimed, then gave way to a person's message (only a continuation
+ * handed to an embedding host is claimed before its turn starts).
+ */
+export async function admitParked(host: LeaseHost, session: SessionState, lease: LeaseRecord): Promise<void> {
+  const external = host.externalTurns;
+  if (!external) return;
   session.admitting = lease;
-  await startClaimed(host, session, { admitting: lease, claimed: lease }, fence, runContinuation);
+  await deliverClaimed(host, session, { admitting: lease, claimed: lease }, session.fence, external);
 }
 
-/** Asks the claimed lease's plugin, re-checks everything that may have changed meanwhile, and runs its turn. */
-async function startClaimed(
+/**
+ * Asks the claimed lease's plugin, re-checks everything that may have changed meanwhile, and hands its turn
+ * to the embedding host; the lease stays started until that turn's end is reported.
+ */
+async function deliverClaimed(
   host: LeaseHost,
   session: SessionState,
   lease: { admitting: LeaseRecord; claimed: LeaseRecord },
   fence: Fence | undefined,
-  runContinuation: RunContinuation,
+  external: ExternalTurnRunner,
 ): Promise<void> {
   const { admitting, claimed } = lease;
   const admission = await askPlugin(host, session, claimed);
@@ -206,34 +216,17 @@ async function startClaimed(
     session.parked = claimed;
     return;
   }
-  // From here to the turn's start nothing awaits, so nothing can slip in between.
+  // From here to the handover nothing awaits, so nothing can slip in between.
   const { sessionKey, pluginId, leaseKey, id: leaseId } = claimed;
   host.events.emit("lease-admitted", { sessionKey, pluginId, leaseKey, leaseId });
-  if (host.externalTurns) {
-    // The embedding host runs the turn; the lease stays started until that turn's end is reported.
-    session.delivered = claimed;
-    try {
-      await host.externalTurns.deliverContinuation({
-        sessionKey,
-        pluginId,
-        leaseKey,
-        leaseId,
-        message: claimed.message,
-      });
-    } catch (error) {
-      session.delivered = undefined;
-      await host.store.finishLease(leaseId, { fence });
-      emitLeaseDropped(host, claimed, "delivery_failed");
-      throw error;
-    }
-    return;
-  }
-  session.started = claimed;
-  let recorded = false;
+  session.delivered = claimed;
   try {
-    recorded = (await runContinuation(claimed, admission === "declined" ? {} : admission)).recorded;
-  } finally {
-    finishRun(host, session, claimed, recorded);
+    await external.deliverContinuation({ sessionKey, pluginId, leaseKey, leaseId, message: claimed.message });
+  } catch (error) {
+    session.delivered = undefined;
+    await host.store.finishLease(leaseId, { fence });
+    emitLeaseDropped(host, claimed, "delivery_failed");
+    throw error;
   }
 }
 

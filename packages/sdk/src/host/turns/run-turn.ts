@@ -19,13 +19,10 @@ import type { TurnHost } from "./turn-host.js";
 import { announceTurnEnd, announceTurnStart, hostError, turnInvocation } from "./turn-notices.js";
 import { describeTurnEnd, describeTurnStart } from "./turn-span.js";
 
-/**
- * The input that starts a turn: a person's text, or an admitted continuation lease (claimed already, or
- * claimed by the turn as it starts, with `claim`).
- */
+/** The input that starts a turn: a person's text, or an admitted continuation lease its turn claims. */
 export type TurnInput =
   | { kind: "user"; text: string; sender: Sender }
-  | { kind: "continuation"; lease: LeaseRecord; ceiling?: TurnCeiling; claim?: ClaimAtStart };
+  | { kind: "continuation"; lease: LeaseRecord; ceiling?: TurnCeiling; claim: ClaimAtStart };
 
 /** A turn that ran, and whether its end is on record: its reply written and every turn-end hook done. */
 export interface RanTurn {
@@ -36,13 +33,13 @@ export interface RanTurn {
 /**
  * Runs one turn: prompt, model, tool calls with fresh contexts, looped up to the host's bound; then the
  * usage record, the `turn-end` event and every plugin's turn-end hook. Model failures end the turn, not
- * the session. A continuation that claims its lease as it starts does so once its prompt is built, and
- * announces its start after: undefined when it did not start (withdrawn, or no longer the slot's lease).
+ * the session. A continuation claims its lease as its turn starts, once its prompt is built, and announces
+ * its start then: undefined when it did not start (withdrawn, or given way to a person's message).
  */
 export function runTurn(
   host: TurnHost,
   session: SessionState,
-  input: TurnInput & { claim?: undefined },
+  input: TurnInput & { kind: "user" },
 ): Promise<RanTurn>;
 export function runTurn(
   host: TurnHost,
@@ -78,6 +75,7 @@ async function tracedTurn(
   const identity: TurnIdentity = { turnId, kind: input.kind, lease, sender, generation, fence };
   if (span.isRecording()) describeTurnStart(host, span, { sessionKey, turnId, lease, startedAt });
   const claim = input.kind === "continuation" ? input.claim : undefined;
+  // A person's turn starts now; a continuation's once its claim is sent, below.
   if (!claim) await announceTurnStart(host, session, identity);
 
   const entry = (message: ModelMessage): TranscriptEntry => ({
@@ -139,7 +137,11 @@ async function tracedTurn(
     }
     // Not awaited before the turn-end hooks: the reply goes to the store with what they write (one group
     // commit). Their accounts and the reply are the turn's end on record only together (`recorded`).
-    if (loop.produced.length > 0) reply = appendToTranscript(host, session, loop.produced, fence);
+    if (loop.produced.length > 0) {
+      reply = appendToTranscript(host, session, loop.produced, fence);
+      // Its failure is told once the hooks have run; meanwhile it is not unhandled.
+      reply.catch(() => undefined);
+    }
   } catch (error) {
     // Before a claiming continuation started, there is no turn to end: its lease was not claimed.
     if (claim && !started) throw error;
