@@ -1,4 +1,10 @@
-import type { LeaseRequestResult, PluginApi, SessionContext, StateWriteResult } from "@goal-lease/sdk";
+import type {
+  LeaseRequest,
+  LeaseRequestResult,
+  PluginApi,
+  SessionContext,
+  StateWriteResult,
+} from "@goal-lease/sdk";
 import { budgetHit, capHit, type GateHit, remaining } from "./gates.js";
 import { type Goal, type GoalActor, type GoalStatus, hasWakeTime, logEvent, setStatus } from "./goal.js";
 import { goalStateLocation } from "./goal-reader.js";
@@ -69,15 +75,38 @@ export class GoalController {
     turnsUsed: number,
   ): Promise<LeaseRequestResult> | undefined {
     if (goal.status !== "active" || hasWakeTime(goal)) return undefined;
+    const next = this.#next(context, goal, turnsUsed);
+    return "hit" in next
+      ? undefined
+      : this.#request(context, goal, { ...next, condition: { write: written } });
+  }
+
+  /**
+   * The next continuation of `goal` to request, or the gate that stops it: its cap or budget. A goal turn
+   * running here counts too, whoever asks: a pause and a resume made while the turn runs (a command applied
+   * mid-turn) must not ask for one more continuation than the cap allows. A goal with a wake time continues
+   * when it comes (or at once, once woken).
+   */
+  #next(
+    context: SessionContext,
+    goal: Goal,
+    turnsUsed: number,
+  ): { hit: GateHit } | Omit<LeaseRequest, "condition"> {
     const used = Math.max(turnsUsed, turnsStarted(goal));
     const now = this.now();
-    if (capHit(goal, used) ?? budgetHit(goal, now)) return undefined;
-    const request = {
+    const hit = capHit(goal, used) ?? budgetHit(goal, now);
+    if (hit) return { hit };
+    const wakeAt = hasWakeTime(goal) ? goal.wakeAt : now;
+    return {
       session: context,
       leaseKey: leaseKeyOf(goal),
       message: continuationMessage({ ...goal, continuations: used }, now),
-      condition: { write: written },
+      delayMs: Math.max(0, Math.round(wakeAt - now)),
     };
+  }
+
+  /** Requests a continuation of `goal` in the goal's span. */
+  #request(context: SessionContext, goal: Goal, request: LeaseRequest): Promise<LeaseRequestResult> {
     return this.traces.within(context.sessionKey, goal, () =>
       this.#api.session.workflow.requestSessionContinuationLease(request),
     );
@@ -97,26 +126,10 @@ export class GoalController {
     for (let attempt = 1; ; attempt++) {
       const goal = entry?.goal;
       if (!entry || (goal?.status !== "active" && !hasWakeTime(goal))) return goal;
-      // A goal turn running here counts too, whoever asks: a pause and a resume made while the turn runs
-      // (a command applied mid-turn) must not ask for one more continuation than the cap allows.
-      const turnsUsed = Math.max(options.turnsUsed, turnsStarted(entry.goal));
-      const hit = capHit(entry.goal, turnsUsed) ?? budgetHit(entry.goal, this.now());
-      if (hit) {
-        return this.stopAtGate(context, entry.goal.id, hit);
-      }
-      // A goal with a wake time continues when it comes (or at once, once woken).
-      const now = this.now();
-      const wakeAt = hasWakeTime(entry.goal) ? entry.goal.wakeAt : now;
-      const request = {
-        session: context,
-        leaseKey: leaseKeyOf(entry.goal),
-        message: continuationMessage({ ...entry.goal, continuations: turnsUsed }, now),
-        delayMs: Math.max(0, Math.round(wakeAt - now)),
-        condition: { stateKey: goalStateLocation.key, version: entry.version },
-      };
-      const result = await this.traces.within(context.sessionKey, entry.goal, () =>
-        this.#api.session.workflow.requestSessionContinuationLease(request),
-      );
+      const next = this.#next(context, entry.goal, options.turnsUsed);
+      if ("hit" in next) return this.stopAtGate(context, entry.goal.id, next.hit);
+      const condition = { stateKey: goalStateLocation.key, version: entry.version };
+      const result = await this.#request(context, entry.goal, { ...next, condition });
       // The goal changed since it was read (a stop, a report, a hook): decide again on what it is now.
       if (
         result.status === "rejected" &&

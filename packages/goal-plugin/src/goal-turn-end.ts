@@ -91,10 +91,16 @@ function goesOn(controller: GoalController, goal: Goal, event: TurnEndEvent, wra
   if (goal.lastReportTurnId === event.turnId) return false;
   if (tokenCeilingHit(goal, event, wrappedUp) ?? budgetHit(goal, controller.now())) return false;
   if ((goal.repeatedNote?.count ?? 0) >= noProgressRepeats) return false;
+  return !needsWrapUp(goal, event, controller.now());
+}
+
+/**
+ * Less is left of the token budget (or the dollar budget) than the turn that just ended used, and the goal
+ * has not been told to wrap up yet: its next turn is to be the last.
+ */
+function needsWrapUp(goal: Goal, event: TurnEndEvent, now: number): boolean {
   const spent = event.usage.inputTokens + event.usage.outputTokens;
-  return (
-    goal.wrapUp === true || (remaining(goal, controller.now()).tokens >= spent && !costShort(goal, event))
-  );
+  return !goal.wrapUp && (remaining(goal, now).tokens < spent || costShort(goal, event));
 }
 
 /**
@@ -169,10 +175,9 @@ async function wrapUpIfShort(
   entry: GoalEntry,
   event: TurnEndEvent,
 ): Promise<GoalEntry | undefined> {
-  const spent = event.usage.inputTokens + event.usage.outputTokens;
+  if (!needsWrapUp(entry.goal, event, controller.now())) return undefined;
   const left = remaining(entry.goal, controller.now()).tokens;
   const dollars = costShort(entry.goal, event);
-  if (entry.goal.wrapUp || (left >= spent && !dollars)) return undefined;
   const id = entry.goal.id;
   return controller.store.write(context, (current) => {
     if (current?.id !== id || current.status !== "active") return undefined;

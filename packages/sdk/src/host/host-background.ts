@@ -2,7 +2,7 @@ import type { TimerHandle } from "../clock.js";
 import { SessionOwnedError } from "../errors.js";
 import type { CommandInbox } from "./commands/command-inbox.js";
 import type { IdleTracker } from "./idle-tracker.js";
-import { emitLeaseDropped } from "./leases/admission.js";
+import { emitLeaseDropped } from "./leases/admission-checks.js";
 import type { LeaseHost } from "./leases/lease-host.js";
 import type { LeaseRecovery } from "./leases/recover-leases.js";
 import type { SessionOwnership } from "./sessions/session-ownership.js";

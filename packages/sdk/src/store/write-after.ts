@@ -1,7 +1,7 @@
 import { GoalLeaseError } from "../errors.js";
 
 /** Whether a write's answer says it applied: a `writeState` that wrote, a `claimLease` that claimed. */
-export function appliedAnswer(answer: unknown): boolean {
+function appliedAnswer(answer: unknown): boolean {
   if (answer === undefined || answer === null) return false;
   return !(typeof answer === "object" && (answer as { status?: unknown }).status === "conflict");
 }

@@ -4,7 +4,7 @@ import type { LeaseRecord } from "../../store/store.js";
 import { callHooks, callHooksToTheEnd, hostSender } from "../plugins/plugin-hooks.js";
 import type { SessionState } from "../sessions/session-state.js";
 import type { SessionTable } from "../sessions/session-table.js";
-import { emitLeaseDropped } from "./admission.js";
+import { emitLeaseDropped } from "./admission-checks.js";
 import type { LeaseHost } from "./lease-host.js";
 
 /**

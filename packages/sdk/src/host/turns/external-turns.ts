@@ -6,7 +6,7 @@ import type { TurnOutcome, TurnUsage } from "../../plugin.js";
 import { costOf, priceOf } from "../../pricing/price-table.js";
 import type { Sender, TurnKind } from "../../session-context.js";
 import type { LeaseRecord } from "../../store/store.js";
-import { askPlugin, emitLeaseDropped, staleReason } from "../leases/admission.js";
+import { askPlugin, emitLeaseDropped, staleReason } from "../leases/admission-checks.js";
 import { waitingDelivery, withdrawDelivery } from "../leases/delivery.js";
 import { callHooks, hostSender, mintContext } from "../plugins/plugin-hooks.js";
 import type { SessionState, TurnIdentity } from "../sessions/session-state.js";

@@ -118,7 +118,7 @@ async function tracedTurn(
     const record = fits ? { ...entry(inputMessage), at: startedAt, leaseId: lease?.id } : undefined;
     if (claim && lease) {
       // A request or a clear of the session's leases on its way may replace or withdraw this one: it lands first.
-      for (let done = claim.changesDone(); done; done = claim.changesDone()) await done;
+      for (let done = session.leaseChangesDone(); done; done = session.leaseChangesDone()) await done;
       const sent = sendClaim(host, session, claim, { lease, fence }, record);
       if (!sent) return undefined;
       started = true;

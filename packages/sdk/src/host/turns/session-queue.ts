@@ -1,6 +1,7 @@
 import type { LeaseRecord } from "../../store/store.js";
 import type { IdleTracker } from "../idle-tracker.js";
-import { admitAndRun, admitParked, emitLeaseDropped } from "../leases/admission.js";
+import { admitAndRun, admitParked } from "../leases/admission.js";
+import { emitLeaseDropped } from "../leases/admission-checks.js";
 import type { SessionState } from "../sessions/session-state.js";
 import { runTurn } from "./run-turn.js";
 import type { TurnHost } from "./turn-host.js";

@@ -1,3 +1,5 @@
+import { applyWritesFunction } from "./postgres-apply-writes.js";
+
 /**
  * Schema version 4: the same batch for less server work per write. Version 3 ran each write as a call of
  * its fencing function in a subtransaction of its own: a lock and a fence check per write, a subtransaction
@@ -196,78 +198,7 @@ export const fenceOnceMigration: { version: number; sql: string } = {
       -- the writes of that session (and fence) that follow one another. p_each: each write in a
       -- subtransaction of its own (the fence outside it, so the lock stays held when a write fails).
       -- Each op is {"f": write, "a": [arguments], "o": owner, "t": token} (no "o": unfenced).
-      CREATE FUNCTION apply_writes(p_ops JSONB, p_each BOOLEAN) RETURNS JSONB[] LANGUAGE plpgsql AS $$
-      DECLARE
-        op JSONB;
-        f TEXT;
-        a JSONB;
-        v_owner TEXT;
-        v_token BIGINT;
-        v_session TEXT;
-        fenced_session TEXT;
-        fenced_owner TEXT;
-        fenced_token BIGINT;
-        fenced_ok BOOLEAN;
-        outcome JSONB;
-        outcomes JSONB[] := '{}';
-      BEGIN
-        FOR i IN 0 .. jsonb_array_length(p_ops) - 1 LOOP
-          op := p_ops->i;
-          f := op->>'f';
-          a := op->'a';
-          v_owner := op->>'o';
-          v_token := (op->>'t')::BIGINT;
-          IF f = 'finish_lease' THEN
-            SELECT s.session_key INTO v_session FROM started_leases AS s WHERE s.id = a->>0;
-          ELSIF f = 'answer_command' THEN
-            SELECT c.session_key INTO v_session FROM session_inbox AS c WHERE c.id = a->>0;
-          ELSIF f IN ('append_transcript', 'delete_session_leases', 'put_session') THEN
-            v_session := a->>0;
-          ELSE
-            v_session := a->>1;
-          END IF;
-          IF v_session IS NULL AND f IN ('finish_lease', 'answer_command') THEN
-            -- No such started lease or command: nothing to do, nothing to fence.
-            outcomes := array_append(outcomes, jsonb_build_object('rows',
-              CASE WHEN f = 'answer_command' THEN '[{"answered": false}]'::JSONB ELSE '[]'::JSONB END));
-            CONTINUE;
-          END IF;
-          IF fenced_session IS DISTINCT FROM v_session OR fenced_owner IS DISTINCT FROM v_owner
-            OR fenced_token IS DISTINCT FROM v_token THEN
-            IF p_each THEN
-              -- A lock that fails (a deadlock, a timeout) fails this write alone; one taken stays held.
-              BEGIN
-                fenced_ok := take_fence(v_session, v_owner, v_token, fenced_session IS DISTINCT FROM v_session);
-              EXCEPTION WHEN OTHERS THEN
-                outcomes := array_append(outcomes, jsonb_build_object('error', SQLERRM, 'code', SQLSTATE));
-                fenced_session := NULL;
-                CONTINUE;
-              END;
-            ELSE
-              fenced_ok := take_fence(v_session, v_owner, v_token, fenced_session IS DISTINCT FROM v_session);
-            END IF;
-            fenced_session := v_session;
-            fenced_owner := v_owner;
-            fenced_token := v_token;
-          END IF;
-          IF NOT fenced_ok THEN
-            outcomes := array_append(outcomes, jsonb_build_object('error',
-              format('session %s is owned by another host', v_session), 'code', 'GLF01'));
-            CONTINUE;
-          END IF;
-          IF p_each THEN
-            BEGIN
-              outcome := jsonb_build_object('rows', apply_write(f, a, v_session));
-            EXCEPTION WHEN OTHERS THEN
-              outcome := jsonb_build_object('error', SQLERRM, 'code', SQLSTATE);
-            END;
-          ELSE
-            outcome := jsonb_build_object('rows', apply_write(f, a, v_session));
-          END IF;
-          outcomes := array_append(outcomes, outcome);
-        END LOOP;
-        RETURN outcomes;
-      END $$;
+      ${applyWritesFunction("CREATE")}
 
       -- One result per op, in order: {"rows": [...]} or {"error": message, "code": SQLSTATE}. The writes
       -- run together in one subtransaction; if one raises, that is rolled back (its locks with it) and the
