@@ -1,5 +1,5 @@
 import { createRequire as __goalLeaseRequire } from "node:module"; const require = __goalLeaseRequire(import.meta.url);
-import{a as g,b as c,c as u}from"./chunk-NX2UKZNU.js";import{a as x,b as l,g as S,h as A,i as M,j as R,k as $}from"./chunk-ZLX3MGYH.js";import{b as G,c as _,d as O,e as L,f as b,g as h,h as B,i as H}from"./chunk-F7BAIAXM.js";import{a as C,d as F,e as p}from"./chunk-36TI6OSB.js";import"./chunk-FEKFFLDD.js";var X=60,ye=2,w=class{#e;#t=[];#s=!1;#n=new Set;#a=new Set;constructor(e){this.#e=e}#i=new WeakMap;#o;add(e,s,n){let a=n&&this.#i.get(n);return n&&a?.lockKey!==e?L(n).then(()=>this.add(e,s)):new Promise((o,i)=>{let r={lockKey:e,op:s,resolve:o,reject:i};a&&(r.after=a),this.#o=r,this.#t.push(r),this.#E()})}track(e){this.#o=void 0;let s=e();return this.#o&&this.#i.set(s,this.#o),this.#o=void 0,s}async drained(){for(;this.#n.size>0||this.#s||this.#t.length>0;)this.#n.size>0?await Promise.race(this.#n):await new Promise(e=>setImmediate(e))}#E(){this.#s||(this.#s=!0,setImmediate(()=>{this.#s=!1,this.#r()}))}#r(){for(;this.#n.size<ye;){let e=this.#_(this.#n.size===0?1:X/2);if(!e)return;let s=this.#T(e).finally(()=>{this.#n.delete(s);for(let n of e)this.#a.delete(n.lockKey);this.#r()});this.#n.add(s)}}#_(e){let s=0;for(let o of this.#t)if(!this.#a.has(o.lockKey)&&++s>=e)break;if(s<e)return;let n=[],a=[];for(let o of this.#t)n.length<X&&!this.#a.has(o.lockKey)?n.push(o):a.push(o);this.#t=a;for(let o of n)this.#a.add(o.lockKey);return n}async#T(e){let s=[];for(let o of e)o.after?.applied===!1?(o.applied=!1,o.reject(O())):s.push(o);if(s.length===0)return;let n=s.map((o,i)=>({pending:o,index:i})).sort((o,i)=>o.pending.lockKey<i.pending.lockKey?-1:o.pending.lockKey>i.pending.lockKey?1:o.index-i.index).map(({pending:o})=>o),a;try{let{rows:o}=await this.#e.query({name:"goal_lease_apply_batch",text:"SELECT apply_batch($1::jsonb) AS outcomes",values:[JSON.stringify(ge(n))]});a=o[0]?.outcomes}catch(o){for(let i of n)i.applied=!1,i.reject(o);return}n.forEach((o,i)=>{let r=a[i];if(o.applied=r!==void 0&&"rows"in r&&he(o.op.f,r.rows),r&&"rows"in r)o.resolve(r.rows);else{let T=Object.assign(new Error(r?.error??"no answer for a write in its batch"),{code:r?.code});o.reject(T)}})}};function ge(t){let e=new Map;return t.map((s,n)=>{e.set(s,n);let a=s.after&&e.get(s.after);return a===void 0?s.op:{...s.op,d:a}})}function he(t,e){return t==="write_state"?e[0]!==void 0&&e[0].written!==null:t==="claim_lease"?e.length>0:!0}var W={version:5,sql:`
+import{a as f,b as c,c as u}from"./chunk-NX2UKZNU.js";import{a as $,b as T,g as S,h as A,i as M,j as I,k as X}from"./chunk-ZLX3MGYH.js";import{b as B,c as _,d as L,e as O,f as x,g as m,h as H,i as b}from"./chunk-LD3CRQI7.js";import{a as F,d as G,e as N}from"./chunk-36TI6OSB.js";import"./chunk-FEKFFLDD.js";var W=60,he=2,w=class{#e;#t=[];#s=!1;#n=new Set;#o=new Set;constructor(e){this.#e=e}#i=new WeakMap;#a;add(e,s,n){let o=n&&this.#i.get(n);return n&&o?.lockKey!==e?O(n).then(()=>this.add(e,s)):new Promise((a,i)=>{let r={lockKey:e,op:s,resolve:a,reject:i};o&&(r.after=o),this.#a=r,this.#t.push(r),this.#E()})}track(e){this.#a=void 0;let s=e();return this.#a&&this.#i.set(s,this.#a),this.#a=void 0,s}async drained(){for(;this.#n.size>0||this.#s||this.#t.length>0;)this.#n.size>0?await Promise.race(this.#n):await new Promise(e=>setImmediate(e))}#E(){this.#s||(this.#s=!0,setImmediate(()=>{this.#s=!1,this.#r()}))}#r(){for(;this.#n.size<he;){let e=this.#_(this.#n.size===0?1:W/2);if(!e)return;let s=this.#l(e).finally(()=>{this.#n.delete(s);for(let n of e)this.#o.delete(n.lockKey);this.#r()});this.#n.add(s)}}#_(e){let s=0;for(let a of this.#t)if(!this.#o.has(a.lockKey)&&++s>=e)break;if(s<e)return;let n=[],o=[];for(let a of this.#t)n.length<W&&!this.#o.has(a.lockKey)?n.push(a):o.push(a);this.#t=o;for(let a of n)this.#o.add(a.lockKey);return n}async#l(e){let s=[];for(let a of e)a.after?.applied===!1?(a.applied=!1,a.reject(L())):s.push(a);if(s.length===0)return;let n=s.map((a,i)=>({pending:a,index:i})).sort((a,i)=>a.pending.lockKey<i.pending.lockKey?-1:a.pending.lockKey>i.pending.lockKey?1:a.index-i.index).map(({pending:a})=>a),o;try{let{rows:a}=await this.#e.query({name:"goal_lease_apply_batch",text:"SELECT apply_batch($1::jsonb) AS outcomes",values:[JSON.stringify(fe(n))]});o=a[0]?.outcomes}catch(a){for(let i of n)i.applied=!1,i.reject(a);return}n.forEach((a,i)=>{let r=o[i];if(a.applied=r!==void 0&&"rows"in r&&me(a.op.f,r.rows),r&&"rows"in r)a.resolve(r.rows);else{let l=Object.assign(new Error(r?.error??"no answer for a write in its batch"),{code:r?.code});a.reject(l)}})}};function fe(t){let e=new Map;return t.map((s,n)=>{e.set(s,n);let o=s.after&&e.get(s.after);return o===void 0?s.op:{...s.op,d:o}})}function me(t,e){return t==="write_state"?e[0]!==void 0&&e[0].written!==null:t==="claim_lease"?e.length>0:!0}var q={version:5,sql:`
       CREATE FUNCTION acquire_sessions(p_owner TEXT, p_keys TEXT[], p_now BIGINT, p_ttl BIGINT)
       RETURNS TABLE (held BOOLEAN, previous BOOLEAN, current_owner TEXT, current_token BIGINT,
         current_expires BIGINT, new_token BIGINT)
@@ -42,22 +42,7 @@ import{a as g,b as c,c as u}from"./chunk-NX2UKZNU.js";import{a as x,b as l,g as 
         FROM asked JOIN decided AS d ON d.k = asked.k
         ORDER BY asked.n;
       END $$;
-    `};var q={version:6,sql:`
-      -- Whether the op at p_index of the batch applied, from its outcome: a state written, a lease claimed,
-      -- any other write without an error.
-      CREATE FUNCTION op_applied(p_ops JSONB, p_outcomes JSONB[], p_index INTEGER) RETURNS BOOLEAN
-      LANGUAGE sql IMMUTABLE AS $$
-        SELECT CASE
-          WHEN NOT (p_outcomes[p_index + 1] ? 'rows') THEN false
-          WHEN p_ops->p_index->>'f' = 'write_state'
-            THEN p_outcomes[p_index + 1]->'rows'->0->>'written' IS NOT NULL
-          WHEN p_ops->p_index->>'f' = 'claim_lease'
-            THEN jsonb_array_length(p_outcomes[p_index + 1]->'rows') > 0
-          ELSE true
-        END
-      $$;
-
-      CREATE OR REPLACE FUNCTION apply_writes(p_ops JSONB, p_each BOOLEAN) RETURNS JSONB[] LANGUAGE plpgsql AS $$
+    `};function g(t,e=""){return`${t} FUNCTION apply_writes(p_ops JSONB, p_each BOOLEAN) RETURNS JSONB[] LANGUAGE plpgsql AS $$
       DECLARE
         op JSONB;
         f TEXT;
@@ -75,12 +60,7 @@ import{a as g,b as c,c as u}from"./chunk-NX2UKZNU.js";import{a as x,b as l,g as 
         FOR i IN 0 .. jsonb_array_length(p_ops) - 1 LOOP
           op := p_ops->i;
           f := op->>'f';
-          a := op->'a';
-          IF op ? 'd' AND NOT op_applied(p_ops, outcomes, (op->>'d')::INTEGER) THEN
-            outcomes := array_append(outcomes, jsonb_build_object('error',
-              'not written: the write it depended on did not apply', 'code', 'GLF03'));
-            CONTINUE;
-          END IF;
+          a := op->'a';${e}
           v_owner := op->>'o';
           v_token := (op->>'t')::BIGINT;
           IF f = 'finish_lease' THEN
@@ -93,6 +73,7 @@ import{a as g,b as c,c as u}from"./chunk-NX2UKZNU.js";import{a as x,b as l,g as 
             v_session := a->>1;
           END IF;
           IF v_session IS NULL AND f IN ('finish_lease', 'answer_command') THEN
+            -- No such started lease or command: nothing to do, nothing to fence.
             outcomes := array_append(outcomes, jsonb_build_object('rows',
               CASE WHEN f = 'answer_command' THEN '[{"answered": false}]'::JSONB ELSE '[]'::JSONB END));
             CONTINUE;
@@ -100,6 +81,7 @@ import{a as g,b as c,c as u}from"./chunk-NX2UKZNU.js";import{a as x,b as l,g as 
           IF fenced_session IS DISTINCT FROM v_session OR fenced_owner IS DISTINCT FROM v_owner
             OR fenced_token IS DISTINCT FROM v_token THEN
             IF p_each THEN
+              -- A lock that fails (a deadlock, a timeout) fails this write alone; one taken stays held.
               BEGIN
                 fenced_ok := take_fence(v_session, v_owner, v_token, fenced_session IS DISTINCT FROM v_session);
               EXCEPTION WHEN OTHERS THEN
@@ -131,8 +113,28 @@ import{a as g,b as c,c as u}from"./chunk-NX2UKZNU.js";import{a as x,b as l,g as 
           outcomes := array_append(outcomes, outcome);
         END LOOP;
         RETURN outcomes;
-      END $$;
-    `};var j={version:4,sql:`
+      END $$;`}var ke=`
+          IF op ? 'd' AND NOT op_applied(p_ops, outcomes, (op->>'d')::INTEGER) THEN
+            outcomes := array_append(outcomes, jsonb_build_object('error',
+              'not written: the write it depended on did not apply', 'code', 'GLF03'));
+            CONTINUE;
+          END IF;`,j={version:6,sql:`
+      -- Whether the op at p_index of the batch applied, from its outcome: a state written, a lease claimed,
+      -- any other write without an error.
+      CREATE FUNCTION op_applied(p_ops JSONB, p_outcomes JSONB[], p_index INTEGER) RETURNS BOOLEAN
+      LANGUAGE sql IMMUTABLE AS $$
+        SELECT CASE
+          WHEN NOT (p_outcomes[p_index + 1] ? 'rows') THEN false
+          WHEN p_ops->p_index->>'f' = 'write_state'
+            THEN p_outcomes[p_index + 1]->'rows'->0->>'written' IS NOT NULL
+          WHEN p_ops->p_index->>'f' = 'claim_lease'
+            THEN jsonb_array_length(p_outcomes[p_index + 1]->'rows') > 0
+          ELSE true
+        END
+      $$;
+
+      ${g("CREATE OR REPLACE",ke)}
+    `};var P={version:4,sql:`
       -- The session's lock (unless p_lock is false: held already), then whether the fence is the owner's
       -- (no owner: an unfenced write, always).
       CREATE FUNCTION take_fence(p_session TEXT, p_owner TEXT, p_token BIGINT, p_lock BOOLEAN) RETURNS BOOLEAN
@@ -314,78 +316,7 @@ import{a as g,b as c,c as u}from"./chunk-NX2UKZNU.js";import{a as x,b as l,g as 
       -- the writes of that session (and fence) that follow one another. p_each: each write in a
       -- subtransaction of its own (the fence outside it, so the lock stays held when a write fails).
       -- Each op is {"f": write, "a": [arguments], "o": owner, "t": token} (no "o": unfenced).
-      CREATE FUNCTION apply_writes(p_ops JSONB, p_each BOOLEAN) RETURNS JSONB[] LANGUAGE plpgsql AS $$
-      DECLARE
-        op JSONB;
-        f TEXT;
-        a JSONB;
-        v_owner TEXT;
-        v_token BIGINT;
-        v_session TEXT;
-        fenced_session TEXT;
-        fenced_owner TEXT;
-        fenced_token BIGINT;
-        fenced_ok BOOLEAN;
-        outcome JSONB;
-        outcomes JSONB[] := '{}';
-      BEGIN
-        FOR i IN 0 .. jsonb_array_length(p_ops) - 1 LOOP
-          op := p_ops->i;
-          f := op->>'f';
-          a := op->'a';
-          v_owner := op->>'o';
-          v_token := (op->>'t')::BIGINT;
-          IF f = 'finish_lease' THEN
-            SELECT s.session_key INTO v_session FROM started_leases AS s WHERE s.id = a->>0;
-          ELSIF f = 'answer_command' THEN
-            SELECT c.session_key INTO v_session FROM session_inbox AS c WHERE c.id = a->>0;
-          ELSIF f IN ('append_transcript', 'delete_session_leases', 'put_session') THEN
-            v_session := a->>0;
-          ELSE
-            v_session := a->>1;
-          END IF;
-          IF v_session IS NULL AND f IN ('finish_lease', 'answer_command') THEN
-            -- No such started lease or command: nothing to do, nothing to fence.
-            outcomes := array_append(outcomes, jsonb_build_object('rows',
-              CASE WHEN f = 'answer_command' THEN '[{"answered": false}]'::JSONB ELSE '[]'::JSONB END));
-            CONTINUE;
-          END IF;
-          IF fenced_session IS DISTINCT FROM v_session OR fenced_owner IS DISTINCT FROM v_owner
-            OR fenced_token IS DISTINCT FROM v_token THEN
-            IF p_each THEN
-              -- A lock that fails (a deadlock, a timeout) fails this write alone; one taken stays held.
-              BEGIN
-                fenced_ok := take_fence(v_session, v_owner, v_token, fenced_session IS DISTINCT FROM v_session);
-              EXCEPTION WHEN OTHERS THEN
-                outcomes := array_append(outcomes, jsonb_build_object('error', SQLERRM, 'code', SQLSTATE));
-                fenced_session := NULL;
-                CONTINUE;
-              END;
-            ELSE
-              fenced_ok := take_fence(v_session, v_owner, v_token, fenced_session IS DISTINCT FROM v_session);
-            END IF;
-            fenced_session := v_session;
-            fenced_owner := v_owner;
-            fenced_token := v_token;
-          END IF;
-          IF NOT fenced_ok THEN
-            outcomes := array_append(outcomes, jsonb_build_object('error',
-              format('session %s is owned by another host', v_session), 'code', 'GLF01'));
-            CONTINUE;
-          END IF;
-          IF p_each THEN
-            BEGIN
-              outcome := jsonb_build_object('rows', apply_write(f, a, v_session));
-            EXCEPTION WHEN OTHERS THEN
-              outcome := jsonb_build_object('error', SQLERRM, 'code', SQLSTATE);
-            END;
-          ELSE
-            outcome := jsonb_build_object('rows', apply_write(f, a, v_session));
-          END IF;
-          outcomes := array_append(outcomes, outcome);
-        END LOOP;
-        RETURN outcomes;
-      END $$;
+      ${g("CREATE")}
 
       -- One result per op, in order: {"rows": [...]} or {"error": message, "code": SQLSTATE}. The writes
       -- run together in one subtransaction; if one raises, that is rolled back (its locks with it) and the
@@ -404,7 +335,7 @@ import{a as g,b as c,c as u}from"./chunk-NX2UKZNU.js";import{a as x,b as l,g as 
         END IF;
         RETURN to_jsonb(outcomes);
       END $$;
-    `};var P={version:3,sql:`
+    `};var Y={version:3,sql:`
       CREATE FUNCTION text_array(p JSONB) RETURNS TEXT[] LANGUAGE sql IMMUTABLE AS $$
         SELECT CASE WHEN p IS NULL OR jsonb_typeof(p) = 'null' THEN NULL
           ELSE ARRAY(SELECT e FROM jsonb_array_elements_text(p) WITH ORDINALITY AS x(e, n) ORDER BY n) END
@@ -523,7 +454,7 @@ import{a as g,b as c,c as u}from"./chunk-NX2UKZNU.js";import{a as x,b as l,g as 
         END LOOP;
         RETURN results;
       END $$;
-    `};var m=6,Y=[{version:1,sql:`
+    `};var k=6,J=[{version:1,sql:`
       CREATE TABLE sessions (
         session_key TEXT PRIMARY KEY,
         agent_id TEXT NOT NULL,
@@ -762,23 +693,23 @@ import{a as g,b as c,c as u}from"./chunk-NX2UKZNU.js";import{a as x,b as l,g as 
         ADD COLUMN input TEXT NOT NULL DEFAULT 'null',
         ADD COLUMN applied BOOLEAN;
       UPDATE session_inbox
-        SET reply = '${H.replaceAll("'","''")}', applied = false, answered_at = posted_at
+        SET reply = '${b.replaceAll("'","''")}', applied = false, answered_at = posted_at
         WHERE answered_at IS NULL;
       UPDATE session_inbox SET applied = true WHERE applied IS NULL;
       ALTER TABLE session_inbox DROP COLUMN text;
       ALTER TABLE session_inbox ALTER COLUMN plugin_id DROP DEFAULT, ALTER COLUMN verb DROP DEFAULT,
         ALTER COLUMN input DROP DEFAULT;
-    `},P,j,W,q];function I(t,e){if(e instanceof C)return e;let s=e?.code,n=e instanceof Error?e.message:String(e);return s==="28P01"||s==="28000"?new p({message:`${t} refused the login (${n}); check the user and password in the store URL.`,cause:e}):s==="3D000"?new p({message:`${t}: ${n}; create the database or name another in the store URL.`,cause:e}):s==="ECONNREFUSED"||s==="ENOTFOUND"||s==="ETIMEDOUT"||s==="57P01"||s==="57P03"||/timeout|terminat|connection|ECONNRESET/i.test(n)?new p({message:`${t} is not reachable (${s??n}); start it or check the store URL, then retry.`,cause:e}):new p({message:`${t}: ${n}.`,cause:e})}async function me(t,e,s){if((await t.query("SELECT to_regclass($1) AS table",[`${e}.goal_lease_schema`])).rows[0]?.table===null)throw new p({message:`${s} has no goal-lease store in schema ${e} yet; run goal-lease run or chat on it first, or pass another --store.`});let{rows:a}=await t.query(`SELECT max(version) AS version FROM ${e}.goal_lease_schema`);J(Number(a[0]?.version??0),e,s)}function J(t,e,s){if(t>m)throw new p({message:`${s} schema ${e} has version ${t}, newer than this goal-lease reads (${m}); upgrade goal-lease or use another schema.`})}async function ke(t,e,s){await t.query("SELECT pg_advisory_lock(hashtextextended('goal-lease migrate', 0))");try{await t.query(`CREATE SCHEMA IF NOT EXISTS ${e}`),await t.query(`CREATE TABLE IF NOT EXISTS ${e}.goal_lease_schema (version INTEGER NOT NULL)`);let n=await t.query(`SELECT max(version) AS version FROM ${e}.goal_lease_schema`),a=Number(n.rows[0]?.version??0);J(a,e,s);for(let o of Y.filter(i=>i.version>a)){await t.query("BEGIN");try{await t.query(`SET LOCAL search_path TO ${e}`),await t.query(o.sql),await t.query(`INSERT INTO ${e}.goal_lease_schema (version) VALUES ($1)`,[o.version]),await t.query("COMMIT")}catch(i){throw await t.query("ROLLBACK"),i}}}finally{await t.query("SELECT pg_advisory_unlock(hashtextextended('goal-lease migrate', 0))")}}function K(t){if(!/^[a-z_][a-z0-9_]{0,62}$/.test(t))throw new p({message:`Invalid PostgreSQL schema name ${JSON.stringify(t)}: use 1-63 lower-case letters, digits or "_".`});return t}async function Q(t,e,s,n){let a,o=()=>{},i=!1;try{a=await t.connect(),a.on("error",o),await(n.readOnly?me:ke)(a,e,s)}catch(r){throw i=!0,I(s,r)}finally{a?.off("error",o),a?.release(i)}}var ve="GLF01",De="GLF03",f=class{server;#e;#t;#s;constructor(e,s){this.#e=e,this.server=s,this.#t=new w(e)}async query(e,s){try{return await this.#e.query(e,s)}catch(n){throw I(this.server,n)}}async transaction(e){let s;try{s=await this.#e.connect()}catch(n){throw I(this.server,n)}s.on("error",V);try{await s.query("BEGIN");let n=await e(s);return await s.query("COMMIT"),n}catch(n){throw await s.query("ROLLBACK").catch(()=>{}),I(this.server,n)}finally{s.off("error",V),s.release()}}call(e,s,n,a,o=e){let i=this.#s;this.#s=void 0;let r=s?{f:n,a,o:s.ownerId,t:s.token}:{f:n,a};return this.#t.add(o,r,i).catch(T=>{throw T?.code===De?O():I(this.server,Ue(T,e,s))})}write(e,s){if(e===void 0)return s();this.#s=e;try{return s()}finally{this.#s=void 0}}tracked(e,s){this.#s=e;try{return this.#t.track(s)}catch(n){return Promise.reject(n)}finally{this.#s=void 0}}async close(){await this.#t.drained(),await this.#e.end().catch(()=>{})}};function Ue(t,e,s){if(!s||t?.code!==ve)return t;try{G(void 0,e,s)}catch(n){return n}return t}function V(){}var Ce=/[\\"]/,Fe=/[\\"]/g;function N(t){let e="{";for(let s=0;s<t.length;s++){let n=t[s];if(s>0&&(e+=","),n==null)e+="NULL";else{let a=String(n);e+=`"${Ce.test(a)?a.replace(Fe,"\\$&"):a}"`}}return`${e}}`}import{randomUUID as Ge}from"node:crypto";function z(t){let e=!1,s,n=100,a,o=async()=>{if(e)return;let{default:i}=await import("./esm-PMOD3JFC.js"),r=new i.Client({connectionString:t.url}),T=!1,E=()=>{T||(T=!0,r.removeAllListeners(),r.on("error",()=>{}),r.end().catch(()=>{}),s===r&&(s=void 0),!e&&(a=setTimeout(()=>{o()},n),a.unref(),n=Math.min(n*2,5e3)))};r.on("error",E),r.on("end",()=>{!e&&s===r&&E()}),r.on("notification",d=>{d.channel===t.channel&&d.payload&&t.listener(d.payload)});try{if(await r.connect(),await r.query(`LISTEN ${t.channel}`),e){await r.end();return}s=r,n=100;for(let d of new Set(await t.missed()))t.listener(d)}catch{E()}};return o(),()=>{e=!0,clearTimeout(a),s?.end().catch(()=>{}),s=void 0}}var Z="goal_lease_inbox";async function ee(t,e){let s={...e,id:Ge()},{rows:n}=await t.query(`WITH posted AS (
+    `},Y,P,q,j];function R(t,e){if(e instanceof F)return e;let s=e?.code,n=e instanceof Error?e.message:String(e);return s==="28P01"||s==="28000"?new N({message:`${t} refused the login (${n}); check the user and password in the store URL.`,cause:e}):s==="3D000"?new N({message:`${t}: ${n}; create the database or name another in the store URL.`,cause:e}):s==="ECONNREFUSED"||s==="ENOTFOUND"||s==="ETIMEDOUT"||s==="57P01"||s==="57P03"||/timeout|terminat|connection|ECONNRESET/i.test(n)?new N({message:`${t} is not reachable (${s??n}); start it or check the store URL, then retry.`,cause:e}):new N({message:`${t}: ${n}.`,cause:e})}async function Ue(t,e,s){if((await t.query("SELECT to_regclass($1) AS table",[`${e}.goal_lease_schema`])).rows[0]?.table===null)throw new N({message:`${s} has no goal-lease store in schema ${e} yet; run goal-lease run or chat on it first, or pass another --store.`});let{rows:o}=await t.query(`SELECT max(version) AS version FROM ${e}.goal_lease_schema`);K(Number(o[0]?.version??0),e,s)}function K(t,e,s){if(t>k)throw new N({message:`${s} schema ${e} has version ${t}, newer than this goal-lease reads (${k}); upgrade goal-lease or use another schema.`})}async function De(t,e,s){await t.query("SELECT pg_advisory_lock(hashtextextended('goal-lease migrate', 0))");try{await t.query(`CREATE SCHEMA IF NOT EXISTS ${e}`),await t.query(`CREATE TABLE IF NOT EXISTS ${e}.goal_lease_schema (version INTEGER NOT NULL)`);let n=await t.query(`SELECT max(version) AS version FROM ${e}.goal_lease_schema`),o=Number(n.rows[0]?.version??0);K(o,e,s);for(let a of J.filter(i=>i.version>o)){await t.query("BEGIN");try{await t.query(`SET LOCAL search_path TO ${e}`),await t.query(a.sql),await t.query(`INSERT INTO ${e}.goal_lease_schema (version) VALUES ($1)`,[a.version]),await t.query("COMMIT")}catch(i){throw await t.query("ROLLBACK"),i}}}finally{await t.query("SELECT pg_advisory_unlock(hashtextextended('goal-lease migrate', 0))")}}function Q(t){if(!/^[a-z_][a-z0-9_]{0,62}$/.test(t))throw new N({message:`Invalid PostgreSQL schema name ${JSON.stringify(t)}: use 1-63 lower-case letters, digits or "_".`});return t}async function V(t,e,s,n){let o,a=()=>{},i=!1;try{o=await t.connect(),o.on("error",a),await(n.readOnly?Ue:De)(o,e,s)}catch(r){throw i=!0,R(s,r)}finally{o?.off("error",a),o?.release(i)}}var ve="GLF01",Ce="GLF03",y=class{server;#e;#t;#s;constructor(e,s){this.#e=e,this.server=s,this.#t=new w(e)}async query(e,s){try{return await this.#e.query(e,s)}catch(n){throw R(this.server,n)}}async transaction(e){let s;try{s=await this.#e.connect()}catch(n){throw R(this.server,n)}s.on("error",z);try{await s.query("BEGIN");let n=await e(s);return await s.query("COMMIT"),n}catch(n){throw await s.query("ROLLBACK").catch(()=>{}),R(this.server,n)}finally{s.off("error",z),s.release()}}call(e,s,n,o,a=e){let i=this.#s;this.#s=void 0;let r=s?{f:n,a:o,o:s.ownerId,t:s.token}:{f:n,a:o};return this.#t.add(a,r,i).catch(l=>{throw l?.code===Ce?L():R(this.server,Fe(l,e,s))})}write(e,s){if(e===void 0)return s();this.#s=e;try{return s()}finally{this.#s=void 0}}tracked(e,s){this.#s=e;try{return this.#t.track(s)}catch(n){return Promise.reject(n)}finally{this.#s=void 0}}async close(){await this.#t.drained(),await this.#e.end().catch(()=>{})}};function Fe(t,e,s){if(!s||t?.code!==ve)return t;try{B(void 0,e,s)}catch(n){return n}return t}function z(){}var Ge=/[\\"]/,Be=/[\\"]/g;function p(t){let e="{";for(let s=0;s<t.length;s++){let n=t[s];if(s>0&&(e+=","),n==null)e+="NULL";else{let o=String(n);e+=`"${Ge.test(o)?o.replace(Be,"\\$&"):o}"`}}return`${e}}`}import{randomUUID as xe}from"node:crypto";function Z(t){let e=!1,s,n=100,o,a=async()=>{if(e)return;let{default:i}=await import("./esm-PMOD3JFC.js"),r=new i.Client({connectionString:t.url}),l=!1,E=()=>{l||(l=!0,r.removeAllListeners(),r.on("error",()=>{}),r.end().catch(()=>{}),s===r&&(s=void 0),!e&&(o=setTimeout(()=>{a()},n),o.unref(),n=Math.min(n*2,5e3)))};r.on("error",E),r.on("end",()=>{!e&&s===r&&E()}),r.on("notification",d=>{d.channel===t.channel&&d.payload&&t.listener(d.payload)});try{if(await r.connect(),await r.query(`LISTEN ${t.channel}`),e){await r.end();return}s=r,n=100;for(let d of new Set(await t.missed()))t.listener(d)}catch{E()}};return a(),()=>{e=!0,clearTimeout(o),s?.end().catch(()=>{}),s=void 0}}var ee="goal_lease_inbox";async function se(t,e){let s={...e,id:xe()},{rows:n}=await t.query(`WITH posted AS (
        INSERT INTO session_inbox (id, session_key, plugin_id, verb, input, sender_id, sender_is_owner, posted_at)
        SELECT $1, $2, $3, $4, $5, $6, $7, $8
        WHERE (SELECT count(*) FROM session_inbox WHERE session_key = $2 AND answered_at IS NULL) < $9
        RETURNING session_key
-     ) SELECT pg_notify('${Z}', session_key) FROM posted`,[s.id,s.sessionKey,s.pluginId,s.verb,JSON.stringify(s.input),s.sender.id,s.sender.isOwner,s.postedAt,h.maxPending]);if(n.length===0)throw B(s.sessionKey);return s}async function k(t,e){let{rows:s}=await t.query("SELECT * FROM session_inbox WHERE id = $1",[e]);return s[0]?R(s[0]):void 0}async function v(t){let{rows:e}=await t.query("SELECT * FROM session_inbox WHERE answered_at IS NULL ORDER BY posted_at");return e.map(R)}function se(t,e,s){return z({url:e,channel:Z,listener:s,missed:async()=>(await v(t)).map(n=>n.sessionKey)})}async function ne(t,e,s,n){let a=await k(t,e);return a?(await t.call(a.sessionKey,n,"answer_command",[e,s.reply,s.applied,s.at,h.keepAnsweredMs]))[0]?.answered===!0:!1}async function te(t,e,s,n){let o=(await t.call(e.sessionKey,n,"put_lease",[...x(e),s?.key??null,s?.version??0]))[0];return o&&o.conflict_version!==null?{conflict:{version:Number(o.conflict_version)}}:{replaced:o?.replaced?l(o.replaced):void 0}}async function oe(t,e){let{rows:s}=await t.query("SELECT * FROM leases WHERE plugin_id = $1 AND session_key = $2 AND lease_key = $3",[e.pluginId,e.sessionKey,e.leaseKey]);return s[0]?l(s[0]):void 0}async function ae(t,e,s,n){let a=await t.call(e.sessionKey,n,"delete_lease",[e.pluginId,e.sessionKey,e.leaseKey,s??null]);return a[0]?l(a[0]):void 0}async function ie(t,e,s){return(await t.call(e,s,"delete_session_leases",[e])).map(l)}async function re(t,e,s,n){let a=await t.call(e.sessionKey,n,"claim_lease",[e.pluginId,e.sessionKey,e.leaseKey,s]);return a[0]?l(a[0]):void 0}async function Ee(t,e,s,n){await t.call(`lease ${e}`,s,"finish_lease",[e],n??`lease ${e}`)}async function D(t,e){let{rows:s}=await t.query(`SELECT * FROM ${e} ORDER BY due_at`);return s.map(l)}var He=`o.session_key, o.owner_id, o.token,
+     ) SELECT pg_notify('${ee}', session_key) FROM posted`,[s.id,s.sessionKey,s.pluginId,s.verb,JSON.stringify(s.input),s.sender.id,s.sender.isOwner,s.postedAt,m.maxPending]);if(n.length===0)throw H(s.sessionKey);return s}async function U(t,e){let{rows:s}=await t.query("SELECT * FROM session_inbox WHERE id = $1",[e]);return s[0]?I(s[0]):void 0}async function D(t){let{rows:e}=await t.query("SELECT * FROM session_inbox WHERE answered_at IS NULL ORDER BY posted_at");return e.map(I)}function ne(t,e,s){return Z({url:e,channel:ee,listener:s,missed:async()=>(await D(t)).map(n=>n.sessionKey)})}async function te(t,e,s,n){let o=await U(t,e);return o?(await t.call(o.sessionKey,n,"answer_command",[e,s.reply,s.applied,s.at,m.keepAnsweredMs]))[0]?.answered===!0:!1}async function ae(t,e,s,n){let a=(await t.call(e.sessionKey,n,"put_lease",[...$(e),s?.key??null,s?.version??0]))[0];return a&&a.conflict_version!==null?{conflict:{version:Number(a.conflict_version)}}:{replaced:a?.replaced?T(a.replaced):void 0}}async function oe(t,e){let{rows:s}=await t.query("SELECT * FROM leases WHERE plugin_id = $1 AND session_key = $2 AND lease_key = $3",[e.pluginId,e.sessionKey,e.leaseKey]);return s[0]?T(s[0]):void 0}async function ie(t,e,s,n){let o=await t.call(e.sessionKey,n,"delete_lease",[e.pluginId,e.sessionKey,e.leaseKey,s??null]);return o[0]?T(o[0]):void 0}async function re(t,e,s){return(await t.call(e,s,"delete_session_leases",[e])).map(T)}async function Ee(t,e,s,n){let o=await t.call(e.sessionKey,n,"claim_lease",[e.pluginId,e.sessionKey,e.leaseKey,s]);return o[0]?T(o[0]):void 0}async function _e(t,e,s,n){await t.call(`lease ${e}`,s,"finish_lease",[e],n??`lease ${e}`)}async function v(t,e){let{rows:s}=await t.query(`SELECT * FROM ${e} ORDER BY due_at`);return s.map(T)}var $e=`o.session_key, o.owner_id, o.token,
   CASE WHEN o.released THEN 0 ELSE coalesce(h.expires_at, 0) END AS expires_at
-  FROM session_owners AS o LEFT JOIN hosts AS h ON h.owner_id = o.owner_id`;async function _e(t,e,s,n){let{rows:a}=await t.query("SELECT * FROM acquire_sessions($1, $2, $3, $4)",[s,e,n.now,n.ttlMs]);return a.map((o,i)=>{let r=e[i],T=()=>({sessionKey:r,ownerId:String(o.current_owner),token:Number(o.current_token),expiresAt:Number(o.current_expires)});if(o.held)return{status:"held",owner:T()};let E={ownerId:s,token:Number(o.new_token)};return o.previous?{status:"acquired",fence:E,previous:T()}:{status:"acquired",fence:E}})}async function Te(t,e,s){let{rows:n}=await t.query(`WITH alive AS (
+  FROM session_owners AS o LEFT JOIN hosts AS h ON h.owner_id = o.owner_id`;async function le(t,e,s,n){let{rows:o}=await t.query("SELECT * FROM acquire_sessions($1, $2, $3, $4)",[s,e,n.now,n.ttlMs]);return o.map((a,i)=>{let r=e[i],l=()=>({sessionKey:r,ownerId:String(a.current_owner),token:Number(a.current_token),expiresAt:Number(a.current_expires)});if(a.held)return{status:"held",owner:l()};let E={ownerId:s,token:Number(a.new_token)};return a.previous?{status:"acquired",fence:E,previous:l()}:{status:"acquired",fence:E}})}async function Te(t,e,s){let{rows:n}=await t.query(`WITH alive AS (
        INSERT INTO hosts (owner_id, expires_at) VALUES ($1, $2)
        ON CONFLICT (owner_id) DO UPDATE SET expires_at = excluded.expires_at
-     ) SELECT session_key FROM session_owners WHERE owner_id = $1 AND NOT released`,[e,s.now+s.ttlMs]);return n.map(a=>String(a.session_key))}function le(t,e,s){return t.transaction(async n=>{if(!s){await n.query("UPDATE session_owners SET released = true WHERE owner_id = $1",[e]),await n.query("DELETE FROM hosts WHERE owner_id = $1",[e]);return}await n.query("UPDATE session_owners SET released = true WHERE owner_id = $1 AND session_key = ANY($2)",[e,s])})}async function Ne(t){return(await t.query(`SELECT ${He}`)).rows.map(M)}async function pe(t,e){let{rows:s}=await t.query(`SELECT session_key FROM (
+     ) SELECT session_key FROM session_owners WHERE owner_id = $1 AND NOT released`,[e,s.now+s.ttlMs]);return n.map(o=>String(o.session_key))}function pe(t,e,s){return t.transaction(async n=>{if(!s){await n.query("UPDATE session_owners SET released = true WHERE owner_id = $1",[e]),await n.query("DELETE FROM hosts WHERE owner_id = $1",[e]);return}await n.query("UPDATE session_owners SET released = true WHERE owner_id = $1 AND session_key = ANY($2)",[e,s])})}async function Ne(t){return(await t.query(`SELECT ${$e}`)).rows.map(M)}async function de(t,e){let{rows:s}=await t.query(`SELECT session_key FROM (
        SELECT session_key FROM leases
        UNION SELECT session_key FROM started_leases
        UNION SELECT session_key FROM session_inbox WHERE answered_at IS NULL
@@ -786,10 +717,10 @@ import{a as g,b as c,c as u}from"./chunk-NX2UKZNU.js";import{a as x,b as l,g as 
      WHERE NOT EXISTS (
        SELECT 1 FROM session_owners AS o JOIN hosts AS h ON h.owner_id = o.owner_id
        WHERE o.session_key = work.session_key AND NOT o.released AND h.expires_at > $1
-     )`,[e]);return s.map(n=>String(n.session_key))}var U=t=>String(t.session_key),y=class{sessions;leases;startedLeases;pendingCommands;states;transcripts;constructor(e){this.sessions=new c(async n=>{let{rows:a}=await e.query("SELECT * FROM sessions WHERE session_key = ANY($1)",[n]);return u(n,a,U).map(o=>o[0]?S(o[0]):void 0)});let s=n=>new c(async a=>{let{rows:o}=await e.query(`SELECT * FROM ${n} WHERE session_key = ANY($1) ORDER BY due_at`,[a]);return u(a,o,U).map(i=>i.map(l))});this.leases=s("leases"),this.startedLeases=s("started_leases"),this.pendingCommands=new c(async n=>{let{rows:a}=await e.query("SELECT * FROM session_inbox WHERE answered_at IS NULL AND session_key = ANY($1) ORDER BY posted_at",[n]);return u(n,a,U).map(o=>o.map(R))}),this.states=new c(async n=>{let{rows:a}=await e.query(`SELECT q.n, s.value, s.version FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS q(p, c, k, n)
-         JOIN plugin_state AS s ON s.plugin_id = q.p AND s.scope = q.c AND s.key = q.k`,[n.map(o=>o.pluginId),n.map(o=>o.scope),n.map(o=>o.key)]);return u(de(n),a,ce).map(o=>o[0]?A(o[0]):void 0)}),this.transcripts=new c(async n=>{let{rows:a}=await e.query(`SELECT q.n, t.* FROM unnest($1::text[], $2::integer[], $3::integer[]) WITH ORDINALITY AS q(k, g, l, n)
+     )`,[e]);return s.map(n=>String(n.session_key))}var C=t=>String(t.session_key),h=class{sessions;leases;startedLeases;pendingCommands;states;transcripts;constructor(e){this.sessions=new c(async n=>{let{rows:o}=await e.query("SELECT * FROM sessions WHERE session_key = ANY($1)",[n]);return u(n,o,C).map(a=>a[0]?S(a[0]):void 0)});let s=n=>new c(async o=>{let{rows:a}=await e.query(`SELECT * FROM ${n} WHERE session_key = ANY($1) ORDER BY due_at`,[o]);return u(o,a,C).map(i=>i.map(T))});this.leases=s("leases"),this.startedLeases=s("started_leases"),this.pendingCommands=new c(async n=>{let{rows:o}=await e.query("SELECT * FROM session_inbox WHERE answered_at IS NULL AND session_key = ANY($1) ORDER BY posted_at",[n]);return u(n,o,C).map(a=>a.map(I))}),this.states=new c(async n=>{let{rows:o}=await e.query(`SELECT q.n, s.value, s.version FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS q(p, c, k, n)
+         JOIN plugin_state AS s ON s.plugin_id = q.p AND s.scope = q.c AND s.key = q.k`,[n.map(a=>a.pluginId),n.map(a=>a.scope),n.map(a=>a.key)]);return u(ce(n),o,ue).map(a=>a[0]?A(a[0]):void 0)}),this.transcripts=new c(async n=>{let{rows:o}=await e.query(`SELECT q.n, t.* FROM unnest($1::text[], $2::integer[], $3::integer[]) WITH ORDINALITY AS q(k, g, l, n)
          CROSS JOIN LATERAL (
            SELECT * FROM transcript AS e WHERE e.session_key = q.k AND e.generation = q.g ORDER BY e.id DESC LIMIT q.l
          ) AS t
-         ORDER BY q.n, t.id DESC`,[n.map(o=>o.sessionKey),n.map(o=>o.generation),n.map(o=>Math.max(0,o.limit))]);return u(de(n),a,ce).map(o=>o.reverse().map($))})}};function de(t){return t.map((e,s)=>s+1)}function ce(t){return Number(t.n)}async function ue(t,e,s){await t.call(e.sessionKey,s,"put_session",[e.sessionKey,e.agentId,e.channel,e.generation,e.createdAt,e.closedAt??null])}async function Ie(t,e){let{rows:s}=await t.query(`SELECT * FROM sessions${e?" ORDER BY created_at, session_key":""}`);return s.map(S)}async function Re(t,e,s,n){let{pluginId:a,scope:o,key:i,json:r}=e,E=(await t.call(o,n.fence,"write_state",[a,o,i,r,s,n.log?N(n.log.map(fe=>JSON.stringify(fe))):null]))[0];return E&&E.written!==null?{status:"written",version:Number(E.written)}:{status:"conflict",current:E?A({value:E.current_value??null,version:E.current_version??null}):void 0}}async function Oe(t,e,s){let{pluginId:n,scope:a,key:o}=e;return(await t.call(a,s,"delete_state",[n,a,o]))[0]?.deleted===!0}async function Le(t,e,s,n){s.length!==0&&await t.call(e.scope,n,"append_log",[e.pluginId,e.scope,e.key,N(s.map(a=>JSON.stringify(a)))])}async function Se(t,e,s){let{rows:n}=await t.query(`SELECT value FROM plugin_log WHERE plugin_id = $1 AND scope = $2 AND key = $3
-     ORDER BY id DESC LIMIT $4`,[e.pluginId,e.scope,e.key,Math.max(0,Math.min(s,b))]);return n.reverse().map(a=>JSON.parse(String(a.value)))}async function Ae(t,e,s,n){s.length!==0&&await t.call(e,n,"append_transcript",[e,N(s.map(a=>a.generation)),N(s.map(a=>a.turnId)),N(s.map(a=>a.at)),N(s.map(a=>a.leaseId??null)),N(s.map(a=>JSON.stringify(a.message)))])}var we=class t{#e;#t;#s=new Map;#n;constructor(e,s){if(e===void 0)throw new F({message:"Open a store with await PostgresStore.open(url), not new PostgresStore(...)."});this.#e=new f(e,g(s)),this.#n=new y(this.#e),this.#t=s}static async open(e,s={}){let n=K(s.schema??"goal_lease"),{default:a}=await import("./esm-PMOD3JFC.js"),o=new a.Pool({connectionString:e,max:s.maxConnections??10,connectionTimeoutMillis:s.connectTimeoutMs??5e3,options:`-c search_path=${n}`});o.on("error",()=>{});try{await Q(o,n,g(e),s)}catch(i){throw await o.end().catch(()=>{}),i}return new t(o,e)}async getSession(e){return this.#n.sessions.one(e)}async putSession(e,s){return this.#e.write(s?.after,()=>ue(this.#e,e,_(e.sessionKey,s)))}async listSessions(e){return Ie(this.#e,e?.ordered??!0)}async acquireSessions(e,s,n){return _e(this.#e,e,s,n)}async renewSessions(e,s){return Te(this.#e,e,s)}async releaseSessions(e,s){return le(this.#e,e,s)}async listOwners(){return Ne(this.#e)}async listOrphanedSessions(e){return pe(this.#e,e)}async postCommand(e){return ee(this.#e,e)}async getCommand(e){return k(this.#e,e)}async listPendingCommands(e){return e===void 0?v(this.#e):this.#n.pendingCommands.one(e)}watchCommands(e){return se(this.#e,this.#t,e)}async answerCommand(e,s,n){return await L(n?.after),ne(this.#e,e,s,_(`command ${e}`,n))}async appendTranscript(e,s,n){return this.#e.write(n?.after,()=>Ae(this.#e,e,s,_(e,n)))}async readTranscript(e,s){return this.#n.transcripts.one({sessionKey:e,...s})}async readState(e,s,n){return this.#n.states.one({pluginId:e,scope:s,key:n})}writeState(e,s,n,a,o,i){let r=i?.json??JSON.stringify(a);return this.#e.tracked(i?.after,()=>Re(this.#e,{pluginId:e,scope:s,key:n,json:r},o,{fence:_(s,i),log:i?.log}))}async deleteState(e,s,n,a){return this.#e.write(a?.after,()=>Oe(this.#e,{pluginId:e,scope:s,key:n},_(s,a)))}async appendLog(e,s,n,a,o){return this.#e.write(o?.after,()=>Le(this.#e,{pluginId:e,scope:s,key:n},a,_(s,o)))}async readLog(e,s,n,a){return Se(this.#e,{pluginId:e,scope:s,key:n},a.limit)}async putLease(e,s){return this.#e.write(s?.after,()=>te(this.#e,e,s?.ifState,_(e.sessionKey,s)))}async getLease(e){return oe(this.#e,e)}async deleteLease(e,s,n){return this.#e.write(n?.after,()=>ae(this.#e,e,s,_(e.sessionKey,n)))}async deleteSessionLeases(e,s){return this.#e.write(s?.after,()=>ie(this.#e,e,_(e,s)))}async listLeases(e){return e===void 0?D(this.#e,"leases"):this.#n.leases.one(e)}claimLease(e,s,n){return this.#e.tracked(n?.after,async()=>{let a=await re(this.#e,e,s,_(e.sessionKey,n));return a&&this.#s.set(s,a.sessionKey),a})}async finishLease(e,s){let n=this.#s.get(e);return this.#s.delete(e),this.#e.write(s?.after,()=>Ee(this.#e,e,_(`lease ${e}`,s),n))}async listStartedLeases(e){return e===void 0?D(this.#e,"started_leases"):this.#n.startedLeases.one(e)}async close(){await this.#e.close()}};export{we as PostgresStore};
+         ORDER BY q.n, t.id DESC`,[n.map(a=>a.sessionKey),n.map(a=>a.generation),n.map(a=>Math.max(0,a.limit))]);return u(ce(n),o,ue).map(a=>a.reverse().map(X))})}};function ce(t){return t.map((e,s)=>s+1)}function ue(t){return Number(t.n)}async function Re(t,e,s){await t.call(e.sessionKey,s,"put_session",[e.sessionKey,e.agentId,e.channel,e.generation,e.createdAt,e.closedAt??null])}async function Ie(t,e){let{rows:s}=await t.query(`SELECT * FROM sessions${e?" ORDER BY created_at, session_key":""}`);return s.map(S)}async function Le(t,e,s,n){let{pluginId:o,scope:a,key:i,json:r}=e,E=(await t.call(a,n.fence,"write_state",[o,a,i,r,s,n.log?p(n.log.map(ye=>JSON.stringify(ye))):null]))[0];return E&&E.written!==null?{status:"written",version:Number(E.written)}:{status:"conflict",current:E?A({value:E.current_value??null,version:E.current_version??null}):void 0}}async function Oe(t,e,s){let{pluginId:n,scope:o,key:a}=e;return(await t.call(o,s,"delete_state",[n,o,a]))[0]?.deleted===!0}async function Se(t,e,s,n){s.length!==0&&await t.call(e.scope,n,"append_log",[e.pluginId,e.scope,e.key,p(s.map(o=>JSON.stringify(o)))])}async function Ae(t,e,s){let{rows:n}=await t.query(`SELECT value FROM plugin_log WHERE plugin_id = $1 AND scope = $2 AND key = $3
+     ORDER BY id DESC LIMIT $4`,[e.pluginId,e.scope,e.key,Math.max(0,Math.min(s,x))]);return n.reverse().map(o=>JSON.parse(String(o.value)))}async function we(t,e,s,n){s.length!==0&&await t.call(e,n,"append_transcript",[e,p(s.map(o=>o.generation)),p(s.map(o=>o.turnId)),p(s.map(o=>o.at)),p(s.map(o=>o.leaseId??null)),p(s.map(o=>JSON.stringify(o.message)))])}var ge=class t{#e;#t;#s=new Map;#n;constructor(e,s){if(e===void 0)throw new G({message:"Open a store with await PostgresStore.open(url), not new PostgresStore(...)."});this.#e=new y(e,f(s)),this.#n=new h(this.#e),this.#t=s}static async open(e,s={}){let n=Q(s.schema??"goal_lease"),{default:o}=await import("./esm-PMOD3JFC.js"),a=new o.Pool({connectionString:e,max:s.maxConnections??10,connectionTimeoutMillis:s.connectTimeoutMs??5e3,options:`-c search_path=${n}`});a.on("error",()=>{});try{await V(a,n,f(e),s)}catch(i){throw await a.end().catch(()=>{}),i}return new t(a,e)}async getSession(e){return this.#n.sessions.one(e)}async putSession(e,s){return this.#e.write(s?.after,()=>Re(this.#e,e,_(e.sessionKey,s)))}async listSessions(e){return Ie(this.#e,e?.ordered??!0)}async acquireSessions(e,s,n){return le(this.#e,e,s,n)}async renewSessions(e,s){return Te(this.#e,e,s)}async releaseSessions(e,s){return pe(this.#e,e,s)}async listOwners(){return Ne(this.#e)}async listOrphanedSessions(e){return de(this.#e,e)}async postCommand(e){return se(this.#e,e)}async getCommand(e){return U(this.#e,e)}async listPendingCommands(e){return e===void 0?D(this.#e):this.#n.pendingCommands.one(e)}watchCommands(e){return ne(this.#e,this.#t,e)}async answerCommand(e,s,n){return await O(n?.after),te(this.#e,e,s,_(`command ${e}`,n))}async appendTranscript(e,s,n){return this.#e.write(n?.after,()=>we(this.#e,e,s,_(e,n)))}async readTranscript(e,s){return this.#n.transcripts.one({sessionKey:e,...s})}async readState(e,s,n){return this.#n.states.one({pluginId:e,scope:s,key:n})}writeState(e,s,n,o,a,i){let r=i?.json??JSON.stringify(o);return this.#e.tracked(i?.after,()=>Le(this.#e,{pluginId:e,scope:s,key:n,json:r},a,{fence:_(s,i),log:i?.log}))}async deleteState(e,s,n,o){return this.#e.write(o?.after,()=>Oe(this.#e,{pluginId:e,scope:s,key:n},_(s,o)))}async appendLog(e,s,n,o,a){return this.#e.write(a?.after,()=>Se(this.#e,{pluginId:e,scope:s,key:n},o,_(s,a)))}async readLog(e,s,n,o){return Ae(this.#e,{pluginId:e,scope:s,key:n},o.limit)}async putLease(e,s){return this.#e.write(s?.after,()=>ae(this.#e,e,s?.ifState,_(e.sessionKey,s)))}async getLease(e){return oe(this.#e,e)}async deleteLease(e,s,n){return this.#e.write(n?.after,()=>ie(this.#e,e,s,_(e.sessionKey,n)))}async deleteSessionLeases(e,s){return this.#e.write(s?.after,()=>re(this.#e,e,_(e,s)))}async listLeases(e){return e===void 0?v(this.#e,"leases"):this.#n.leases.one(e)}claimLease(e,s,n){return this.#e.tracked(n?.after,async()=>{let o=await Ee(this.#e,e,s,_(e.sessionKey,n));return o&&this.#s.set(s,o.sessionKey),o})}async finishLease(e,s){let n=this.#s.get(e);return this.#s.delete(e),this.#e.write(s?.after,()=>_e(this.#e,e,_(`lease ${e}`,s),n))}async listStartedLeases(e){return e===void 0?v(this.#e,"started_leases"):this.#n.startedLeases.one(e)}async close(){await this.#e.close()}};export{ge as PostgresStore};
