@@ -27,7 +27,12 @@ export async function awaitCheck(
   waitMs: number,
   handedOver: () => boolean,
 ): Promise<boolean> {
-  if (handedOver() || !checkRuns(await readStoredGoal(host.store, sessionKey))) return false;
+  if (handedOver()) return false;
+  if (!checkRuns(await readStoredGoal(host.store, sessionKey))) {
+    // Decided just before the Stop: its continuation may still be on its way to the hand-over.
+    await settle(host);
+    return false;
+  }
   const deadline = Date.now() + waitMs;
   for (;;) {
     await sleep(checkPollMs);
