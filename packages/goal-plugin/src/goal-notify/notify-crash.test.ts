@@ -143,7 +143,7 @@ describe("a goal's notification across processes", () => {
     const hook = await receiver();
     const path = join(directory, "hang.db");
     const run = runChild({ sqlite: path, target: hook.url, mode: "hang" });
-    await until(() => run.lines.some((line) => line.event === "turn-start"), "the goal's turn to start");
+    await until(() => run.lines.some((line) => line.event === "model-called"), "the goal's model call");
     run.process.kill("SIGKILL");
     await run.ended;
 

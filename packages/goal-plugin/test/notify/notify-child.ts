@@ -2,12 +2,12 @@
 // goal there whose scripted model reports done at once ("die-at-send", "die-after-send", "normal") or never
 // answers ("hang"), and says what happens, one JSON line each. It dies by SIGKILL at the moment it would
 // send the goal's notification ("die-at-send"), or once the receiver has it and before the store is told
-// ("die-after-send"); "hang" waits in the goal's turn for the test to kill it; "normal" exits once its
+// ("die-after-send"); "hang" waits in the goal's model call for the test to kill it; "normal" exits once its
 // notification is delivered.
 // Usage: node notify-child.ts CONFIG_JSON   ({ sqlite, target, ttlMs, mode })
 import { createHost } from "@goal-lease/sdk";
 import { SqliteStore } from "@goal-lease/sdk/sqlite";
-import { ScriptedModel } from "@goal-lease/sdk/testing";
+import { ScriptedModel, type ScriptedStep } from "@goal-lease/sdk/testing";
 import { createGoalPlugin, GoalNotifier, notifySettingsWithSecret } from "../../dist/index.js";
 
 interface Config {
@@ -37,9 +37,13 @@ if (config.mode === "die-at-send") {
 
 const store = SqliteStore.open(config.sqlite);
 const notifier = new GoalNotifier({ settings: () => notifySettingsWithSecret(store), target: config.target });
-const step =
+// A turn's start is announced when its claim is sent; only its model call proves the claim landed.
+const step: ScriptedStep =
   config.mode === "hang"
-    ? { hang: true as const }
+    ? () => {
+        say({ event: "model-called" });
+        return new Promise<never>(() => {});
+      }
     : { toolCalls: [{ name: "goal_status", input: { status: "done", note: "the report is written" } }] };
 const host = await createHost({
   model: new ScriptedModel([step]),
@@ -47,7 +51,6 @@ const host = await createHost({
   plugins: [createGoalPlugin({ notifier })],
   ownership: { ttlMs: config.ttlMs },
 });
-host.on("turn-start", () => say({ event: "turn-start" }));
 host.on("plugin-error", ({ message }) => say({ event: "plugin-error", message }));
 await host.openSession({ sessionKey: "s1" });
 await host.send({
