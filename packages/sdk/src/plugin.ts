@@ -198,6 +198,13 @@ export interface PluginApi {
   readonly state: PluginStateApi;
   /** The host's clock, so plugins measure time the way the host (and its tests) do. */
   now(): number;
+  /**
+   * Counts work the plugin carries on outside a hook, command or tool (acting on a check's result, say) as
+   * the host's own, from now until it settles: `host.idle()` waits for it and `close()` drains it. A
+   * rejection is reported as a `plugin-error` event (hook `background`). Hand it over only once the work is
+   * short: a host waiting on a process that runs for minutes is not idle for minutes.
+   */
+  background(work: Promise<unknown>): void;
 }
 
 /** A plugin: an id and a `register` function that declares its commands, tools and hooks. */

@@ -168,7 +168,7 @@ export class Host {
   async loadPlugin(plugin: PluginDefinition): Promise<void> {
     this.#assertOpen();
     await this.#internals.registry.load(plugin, (pluginId, load) =>
-      pluginRuntime(this.#internals, pluginId, load),
+      pluginRuntime(this.#internals, this.#work, pluginId, load),
     );
   }
 
