@@ -57,7 +57,10 @@ export function createGoalPlugin(options: GoalPluginOptions = {}): PluginDefinit
       const store = new GoalStore(api, traces.around(notifier));
       registerNotifySweeps(api, store, notifier);
       const controller = new GoalController(api, store, traces);
-      const checks = new GoalChecks(controller, { cwd: options.checkFolder ?? (() => process.cwd()) });
+      const checks = new GoalChecks(controller, {
+        cwd: options.checkFolder ?? (() => process.cwd()),
+        background: (work) => api.background(work),
+      });
       const actions = new GoalActions(controller, checks, defaults, commandName, options.wakesIdleSession);
       api.registerCommand(goalCommand(commandName, actions, authorize));
       for (const control of goalControls(commandName, actions, authorize)) api.registerControl(control);

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MemoryStore } from "@goal-lease/sdk";
 import { SqliteStore } from "@goal-lease/sdk/sqlite";
 import { createTestHost, ScriptedModel } from "@goal-lease/sdk/testing";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
@@ -11,7 +12,7 @@ import {
   report,
   storedGoalWithEvents,
 } from "../../test/goal-harness.js";
-import { createGoalPlugin } from "../index.js";
+import { createGoalPlugin, readStoredGoal } from "../index.js";
 
 const folder = mkdtempSync(join(tmpdir(), "goal-lease-check-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -50,6 +51,14 @@ async function settleWithChecks(goalHarness: GoalHarness): Promise<void> {
 }
 
 const done = (note: string) => report("done", note);
+
+/** A store whose lease writes take a while, as a remote database's do. */
+class SlowLeaseStore extends MemoryStore {
+  override async putLease(...args: Parameters<MemoryStore["putLease"]>) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return super.putLease(...args);
+  }
+}
 
 /** Whether a process runs (a zombie waiting for its parent to reap it does not). */
 function running(pid: number): boolean {
@@ -96,6 +105,35 @@ describe("a goal's check", () => {
     expect(await harness.command("/goal status")).toMatch(
       /^Check: ".*" \(3 runs, 2 failed; last passed in /m,
     );
+  });
+
+  it("has been acted on once the host is idle after its result is on record", async () => {
+    const store = new SlowLeaseStore();
+    const testHost = await createTestHost({
+      model: new ScriptedModel([done("fixed"), { text: "reading what the check printed" }]),
+      store,
+      plugins: [createGoalPlugin()],
+    });
+    await testHost.host.openSession({ sessionKey: "s1" });
+    await testHost.host.send({
+      sessionKey: "s1",
+      text: '/goal start fix --max-turns 2 --check "false"',
+      sender: owner,
+    });
+    await testHost.settle();
+    // A bound on a hang (a real process), not a speed check.
+    await vi.waitFor(async () => expect((await readStoredGoal(store, "s1"))?.check?.last).toBeDefined(), {
+      timeout: 20_000,
+      interval: 5,
+    });
+    // The failed check's continuation is on record and has run, not still on its way to the store.
+    await testHost.settle();
+    expect(await readStoredGoal(store, "s1")).toMatchObject({
+      status: "turn_limited",
+      continuations: 2,
+      check: { failures: 1 },
+    });
+    await testHost.dispose();
   });
 
   it("that runs past its limit is killed with everything it started, and counts as failed", async () => {

@@ -6,9 +6,13 @@ import type { GoalEntry } from "../goal-store.js";
 import type { CheckRun } from "./check-state.js";
 import { type CheckOutcome, type RunningCheck, runCheck } from "./run-check.js";
 
-/** Where and how checks run: the session's working folder (the process's, unless the host knows better). */
+/**
+ * Where and how checks run: the session's working folder (the process's, unless the host knows better), and
+ * where a result being acted on is counted as the host's work (the plugin API's `background`).
+ */
 export interface CheckOptions {
   cwd: (context: SessionContext) => string;
+  background: (work: Promise<unknown>) => void;
   run?: typeof runCheck;
 }
 
@@ -56,12 +60,15 @@ export class GoalChecks {
       timeoutMs: check.timeoutMs,
     });
     this.#running.set(context.sessionKey, { runId, check: running });
-    void running.outcome
-      .then((outcome) => this.#finish(context, goal.id, runId, outcome))
-      .catch(() => undefined)
-      .finally(() => {
-        if (this.#running.get(context.sessionKey)?.runId === runId) this.#running.delete(context.sessionKey);
-      });
+    const forget = () => {
+      if (this.#running.get(context.sessionKey)?.runId === runId) this.#running.delete(context.sessionKey);
+    };
+    // Counted from its result on, not while it runs: so whoever sees the result on record and waits for the
+    // host also sees what it decided (a continuation scheduled, or the goal done).
+    void running.outcome.then(
+      (outcome) => this.#options.background(this.#finish(context, goal.id, runId, outcome).finally(forget)),
+      forget,
+    );
   }
 
   /** Runs the check an active goal waits on, if any (a restart cut the last run short); true if one does. */
