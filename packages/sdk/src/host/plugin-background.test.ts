@@ -71,20 +71,17 @@ describe("a plugin's background work", () => {
     expect(testHost.host.isIdle()).toBe(true);
   });
 
-  it("is drained by close before the store closes", async () => {
+  it("is drained by close: the host closes once it has settled", async () => {
     const probe = createProbe();
     testHost = await createTestHost({ plugins: [probe.plugin] });
     const { host } = testHost;
     await host.openSession({ sessionKey: "s1" });
     const context = await contextFor(host, probe, "s1");
+    const api = probe.api();
     const result = deferred();
-    probe
-      .api()
-      .background(
-        result.promise.then(() =>
-          probe.api().state.set(context, "result", { passed: true }, { expectedVersion: 0 }),
-        ),
-      );
+    api.background(
+      result.promise.then(() => api.state.set(context, "result", { passed: true }, { expectedVersion: 0 })),
+    );
     let closed = false;
     const closing = host.close().then(() => {
       closed = true;
