@@ -15,6 +15,7 @@ import { applyCheck, type CheckChange } from "./goal-check/check-change.js";
 import type { GoalChecks } from "./goal-check/goal-checks.js";
 import { clearFailureOf, type GoalController } from "./goal-controller.js";
 import { GoalFormatError } from "./goal-store.js";
+import { wakeGoal } from "./goal-waits.js";
 import { newGoal } from "./new-goal.js";
 import type { GoalLimitChanges } from "./parse-args.js";
 import { raisedLimits, resumeBlocker } from "./resume-limits.js";
@@ -192,7 +193,7 @@ export class GoalActions {
   async wake(context: SessionContext, note: string): Promise<GoalReply> {
     const goal = await this.#controller.store.read(context);
     if (!hasWakeTime(goal)) return refused(this.#notIn(goal, "waiting", "wake"));
-    const woken = await this.#controller.wake(context, note || "woken by the user");
+    const woken = await wakeGoal(this.#controller, context, note || "woken by the user");
     if (hasWakeTime(woken) && this.#wakes(context))
       return applied("Goal woken: its next continuation runs now.");
     if (hasWakeTime(woken)) {

@@ -5,6 +5,7 @@ import { defaultMaxWaitMs, type Goal } from "./goal.js";
 import type { GoalChecks } from "./goal-check/goal-checks.js";
 import type { GoalController } from "./goal-controller.js";
 import { leaseKeyOf } from "./goal-controller.js";
+import { waitGoal } from "./goal-waits.js";
 
 /** Longest note the model may send. */
 export const maxNoteChars = 500;
@@ -133,7 +134,7 @@ async function reportStatus(
       (report.wait_seconds ?? 0) * 1_000,
       recorded.goal.limits.maxWaitMs ?? defaultMaxWaitMs,
     );
-    const waiting = await controller.wait(context, recorded, { waitMs, note: report.note, turnsUsed });
+    const waiting = await waitGoal(controller, context, recorded, { waitMs, note: report.note, turnsUsed });
     if (waiting?.status !== "waiting" || waiting.wakeAt === undefined) {
       return {
         accepted: true,

@@ -6,6 +6,7 @@ import { type GoalController, leaseKeyOf } from "./goal-controller.js";
 import { maxNoteChars } from "./goal-status-tool.js";
 import type { GoalEntry } from "./goal-store.js";
 import { goalTurnEnded } from "./goal-turns.js";
+import { usageLimitGoal } from "./goal-waits.js";
 
 /**
  * A turn ended: the goal pays for it (its own continuations, and the user's turns while it runs), counts it,
@@ -49,7 +50,7 @@ export async function onTurnEnd(
 
   if (goalTurn && outcome.status === "error" && outcome.kind === "usage_limited") {
     const { message, retryAfterMs } = outcome;
-    await controller.usageLimited(context, entry, { message, retryAfterMs });
+    await usageLimitGoal(controller, context, entry, { message, retryAfterMs });
     return;
   }
   if (goalTurn && outcome.status === "error" && outcome.kind === "interrupted") {

@@ -8,7 +8,7 @@ import {
   storedGoalWithEvents,
   turn,
 } from "../test/goal-harness.js";
-import { usageLimitBackoffMs } from "./goal-controller.js";
+import { usageLimitBackoffMs } from "./goal-waits.js";
 import { createGoalPlugin } from "./index.js";
 
 let harness: GoalHarness | undefined;
